@@ -76,3 +76,17 @@ export const roundingModes: ReadonlyArray<BigDecimal.RoundingMode> = [
 /** Whether a bigint fits in a JavaScript safe integer. */
 export const isSafe = (n: bigint): boolean =>
   n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= BigInt(Number.MIN_SAFE_INTEGER)
+
+/**
+ * `value × 10^-scale` in plain decimal notation without trailing zeros
+ * ("0.8", "162.5", "1200"). `BigDecimal.format` switches to scientific
+ * notation at large scales, which is not a valid rate string.
+ */
+export const formatPlain = (value: bigint, scale: number): string => {
+  if (scale <= 0) return (value * 10n ** BigInt(-scale)).toString()
+  const negative = value < 0n
+  const digits = (negative ? -value : value).toString().padStart(scale + 1, "0")
+  const whole = digits.slice(0, digits.length - scale)
+  const fraction = digits.slice(digits.length - scale).replace(/0+$/, "")
+  return `${negative ? "-" : ""}${whole}${fraction === "" ? "" : `.${fraction}`}`
+}
