@@ -1,1 +1,10 @@
-export {}
+/**
+ * @shopvo/signing — HMAC-SHA256 request and webhook signing
+ * (`X-Shopvo-Signature`) and the formats of API keys and secrets.
+ */
+export * as ApiKey from "./ApiKey.js"
+export * as RandomBytes from "./RandomBytes.js"
+export * as Signature from "./Signature.js"
+export * as SignatureError from "./SignatureError.js"
+export * as SigningSecret from "./SigningSecret.js"
+export * as WebhookSecret from "./WebhookSecret.js"
