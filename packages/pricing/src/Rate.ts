@@ -78,7 +78,7 @@ export const percent = (value: string): Rate => ({ percent: value })
 export const zero: Rate = { basisPoints: 0 }
 
 /**
- * The rate as an exact fraction of one (20% → 0.2). Re-validates, so a rate
+ * The rate as an exact, normalised fraction of one (20% → 0.2). Re-validates, so a rate
  * built by hand rather than decoded still cannot be negative or malformed.
  *
  * @since 0.1.0
@@ -87,11 +87,11 @@ export const toFraction = (rate: Rate): Either.Either<BigDecimal.BigDecimal, Mon
   if ("basisPoints" in rate) {
     const bp = rate.basisPoints
     return Number.isSafeInteger(bp) && bp >= 0
-      ? Either.right(BigDecimal.make(BigInt(bp), 4))
+      ? Either.right(BigDecimal.normalize(BigDecimal.make(BigInt(bp), 4)))
       : Either.left(new Money.InvalidRate({ input: `${bp} bp`, reason: "basis points must be a non-negative integer" }))
   }
   return /^\d+(\.\d+)?$/.test(rate.percent)
-    ? Either.map(Money.parseDecimal(rate.percent), (p) => BigDecimal.make(p.value, p.scale + 2))
+    ? Either.map(Money.parseDecimal(rate.percent), (p) => BigDecimal.normalize(BigDecimal.make(p.value, p.scale + 2)))
     : Either.left(new Money.InvalidRate({ input: `${rate.percent}%`, reason: "percent must be a non-negative decimal string" }))
 }
 
