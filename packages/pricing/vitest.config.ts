@@ -4,5 +4,8 @@ export default defineConfig({
   // Run workspace dependencies from their sources (the "source" export condition).
   resolve: { conditions: ["source"] },
   ssr: { resolve: { conditions: ["source"] } },
-  test: { include: ["test/**/*.test.ts"] }
+  test: {
+    include: ["test/**/*.test.ts"],
+    benchmark: { include: ["bench/**/*.bench.ts"] }
+  }
 })
