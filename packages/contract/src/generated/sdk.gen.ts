@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { SiteGetData, SiteGetErrors, SiteGetResponses } from './types.gen.js';
+import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, BrandsListData, BrandsListErrors, BrandsListResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, PagesListData, PagesListErrors, PagesListResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -46,6 +46,937 @@ class HeyApiRegistry<T> {
     }
 }
 
+export class B2B extends HeyApiClient {
+    /**
+     * List B2B accounts
+     *
+     * Returns the site's B2B accounts, newest first. Supports offset pagination (`page`) and cursor
+     * pagination (`cursor`, which switches the response to the cursor envelope). Sites without B2B
+     * enabled answer 403.
+     *
+     */
+    public listAccounts<ThrowOnError extends boolean = false>(options: Options<B2bListAccountsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<B2bListAccountsResponses, B2bListAccountsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/b2b/accounts',
+            ...options
+        });
+    }
+    
+    /**
+     * Create a B2B account
+     *
+     * Creates an `ACTIVE` B2B account and attaches existing customers as its contacts; the first id
+     * in `contactCustomerIds` becomes the primary contact. A customer can be a contact of one
+     * account only (409 `contact_in_other_account`). Sites without B2B enabled answer 403.
+     *
+     */
+    public createAccount<ThrowOnError extends boolean = false>(options: Options<B2bCreateAccountData, ThrowOnError>) {
+        return (options.client ?? this.client).post<B2bCreateAccountResponses, B2bCreateAccountErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/b2b/accounts',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Update a B2B account
+     *
+     * Updates an account's status, payment terms, price list, company name or tax id. Only the
+     * fields sent change; `null` clears `priceListId` or `taxId`. A `SUSPENDED` account's contacts
+     * buy at retail prices and terms until it is `ACTIVE` again. Sites without B2B enabled answer 403.
+     *
+     */
+    public updateAccount<ThrowOnError extends boolean = false>(options: Options<B2bUpdateAccountData, ThrowOnError>) {
+        return (options.client ?? this.client).patch<B2bUpdateAccountResponses, B2bUpdateAccountErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/b2b/accounts/{accountId}',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
+export class Cart extends HeyApiClient {
+    /**
+     * Delete a cart
+     *
+     * Permanently deletes a cart and all its lines. Orders placed from it are not affected.
+     */
+    public delete<ThrowOnError extends boolean = false>(options: Options<CartDeleteData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<CartDeleteResponses, CartDeleteErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/cart',
+            ...options
+        });
+    }
+    
+    /**
+     * Get a cart
+     *
+     * Returns a cart with its lines and totals.
+     */
+    public get<ThrowOnError extends boolean = false>(options: Options<CartGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<CartGetResponses, CartGetErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/cart',
+            ...options
+        });
+    }
+    
+    /**
+     * Add, update or remove a cart line
+     *
+     * Changes one line of the cart, chosen by `action`:
+     * - `add`: adds `quantity` of a product (the product's default variant when `variantId` is
+     * omitted); if the cart already has a line for it, that line's quantity grows instead.
+     * - `update`: sets a line's quantity; 0 removes the line.
+     * - `remove`: removes a line.
+     *
+     * `update` and `remove` find the line by `lineId`, else by `variantId`, else by `productId`
+     * (a line without a variant).
+     *
+     * Lines are always priced by the server from the catalogue: the `name` and `price` an `add`
+     * item may carry are accepted for compatibility with earlier clients and ignored.
+     *
+     * A quantity above the stock available is a 409 `insufficient_stock` and changes nothing.
+     * Changing an `ABANDONED` cart makes it `ACTIVE` again; a `CONVERTED` cart cannot change
+     * (422 `cart_converted`).
+     *
+     */
+    public update<ThrowOnError extends boolean = false>(options: Options<CartUpdateData, ThrowOnError>) {
+        return (options.client ?? this.client).patch<CartUpdateResponses, CartUpdateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/cart',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Create a cart
+     *
+     * Creates an empty `ACTIVE` cart for a guest session (`sessionId`) or a registered customer
+     * (`customerId`). `currency` defaults to the site's currency.
+     *
+     */
+    public create<ThrowOnError extends boolean = false>(options: Options<CartCreateData, ThrowOnError>) {
+        return (options.client ?? this.client).post<CartCreateResponses, CartCreateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/cart',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
+export class Products extends HeyApiClient {
+    /**
+     * List products
+     *
+     * Returns a page of products, newest first. Offset pagination by default; pass `cursor` for the
+     * cursor envelope. `fields` selects a sparse fieldset and `expand[]` eagerly loads variants, the
+     * brand and the categories of every product. Requests with `search` are limited to 60 requests
+     * per minute.
+     *
+     */
+    public list<ThrowOnError extends boolean = false>(options: Options<ProductsListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<ProductsListResponses, ProductsListErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/products',
+            ...options
+        });
+    }
+    
+    /**
+     * Create a product
+     *
+     * Creates a product without variants; add them with `products.createVariant`. The slug is derived
+     * from the name when omitted. Unknown `brandId` or `categoryIds` are a 404; a slug or SKU already
+     * used on this site is a 409. Emits `product.created`.
+     *
+     */
+    public create<ThrowOnError extends boolean = false>(options: Options<ProductsCreateData, ThrowOnError>) {
+        return (options.client ?? this.client).post<ProductsCreateResponses, ProductsCreateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/products',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Delete a product
+     *
+     * Permanently deletes a product with its variants, reviews and metafields. Orders keep their own
+     * copy of the lines they contain. Emits `product.deleted`. To hide a product without losing it,
+     * set its status to `ARCHIVED` instead.
+     *
+     */
+    public delete<ThrowOnError extends boolean = false>(options: Options<ProductsDeleteData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<ProductsDeleteResponses, ProductsDeleteErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/products/{productId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Get a product
+     *
+     * Returns one product by ID or slug, always with all its variants (default variant first).
+     * `expand[]=brand` and `expand[]=categories` also embed the brand and the categories.
+     *
+     */
+    public get<ThrowOnError extends boolean = false>(options: Options<ProductsGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<ProductsGetResponses, ProductsGetErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/products/{productId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Update a product
+     *
+     * Updates the given fields; omitted fields keep their value. Unknown `brandId` or `categoryIds` are
+     * a 404; a slug or SKU already used on this site is a 409. Emits `product.updated`.
+     *
+     */
+    public update<ThrowOnError extends boolean = false>(options: Options<ProductsUpdateData, ThrowOnError>) {
+        return (options.client ?? this.client).patch<ProductsUpdateResponses, ProductsUpdateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/products/{productId}',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * List a product's variants
+     *
+     * Returns every variant of the product, the default variant first, then the oldest first.
+     */
+    public listVariants<ThrowOnError extends boolean = false>(options: Options<ProductsListVariantsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<ProductsListVariantsResponses, ProductsListVariantsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/products/{productId}/variants',
+            ...options
+        });
+    }
+    
+    /**
+     * Create a variant
+     *
+     * Adds a variant to the product. `isDefault: true` atomically demotes the previous default; the
+     * first variant of a product is always the default. `inventoryStatus` is derived from
+     * `inventoryCount` when omitted. A SKU already used on this site is a 409. Emits `product.updated`.
+     *
+     */
+    public createVariant<ThrowOnError extends boolean = false>(options: Options<ProductsCreateVariantData, ThrowOnError>) {
+        return (options.client ?? this.client).post<ProductsCreateVariantResponses, ProductsCreateVariantErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/products/{productId}/variants',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Delete a variant
+     *
+     * Permanently deletes a variant. When it was the default, the next oldest variant is promoted.
+     * Emits `product.updated`.
+     *
+     */
+    public deleteVariant<ThrowOnError extends boolean = false>(options: Options<ProductsDeleteVariantData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<ProductsDeleteVariantResponses, ProductsDeleteVariantErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/products/{productId}/variants/{variantId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Update a variant
+     *
+     * Updates the given fields; omitted fields keep their value. `isDefault: true` atomically promotes
+     * this variant and demotes the previous default (`isDefault: false` on the default is a 422: promote
+     * another variant instead). Changing `inventoryCount` without `inventoryStatus` re-derives the status.
+     * Emits `product.updated`.
+     *
+     */
+    public updateVariant<ThrowOnError extends boolean = false>(options: Options<ProductsUpdateVariantData, ThrowOnError>) {
+        return (options.client ?? this.client).patch<ProductsUpdateVariantResponses, ProductsUpdateVariantErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/products/{productId}/variants/{variantId}',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * List a product's reviews
+     *
+     * Returns a page of the product's reviews in one status (published by default), newest first.
+     */
+    public listReviews<ThrowOnError extends boolean = false>(options: Options<ProductsListReviewsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<ProductsListReviewsResponses, ProductsListReviewsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/products/{productId}/reviews',
+            ...options
+        });
+    }
+    
+    /**
+     * Submit a review
+     *
+     * Submits a review of the product. It starts `PENDING` unless the site auto-approves reviews, in
+     * which case it is `PUBLISHED` at once. `isVerifiedPurchase` is set when `reviewerEmail` belongs to
+     * a customer with an order containing the product. The email is never returned. Emits
+     * `review.created`.
+     *
+     */
+    public createReview<ThrowOnError extends boolean = false>(options: Options<ProductsCreateReviewData, ThrowOnError>) {
+        return (options.client ?? this.client).post<ProductsCreateReviewResponses, ProductsCreateReviewErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/products/{productId}/reviews',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
+export class Categories extends HeyApiClient {
+    /**
+     * List categories
+     *
+     * Returns every category as a flat list (rebuild the tree with `parentId`), ordered by name.
+     * `slug` narrows it to the matching category (an empty list when none matches); `parentId` to the
+     * direct children of a category.
+     *
+     */
+    public list<ThrowOnError extends boolean = false>(options: Options<CategoriesListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<CategoriesListResponses, CategoriesListErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/categories',
+            ...options
+        });
+    }
+}
+
+export class Brands extends HeyApiClient {
+    /**
+     * List brands
+     *
+     * Returns every brand, ordered by name; `slug` narrows it to the matching brand (an empty list when none matches).
+     */
+    public list<ThrowOnError extends boolean = false>(options: Options<BrandsListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<BrandsListResponses, BrandsListErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/brands',
+            ...options
+        });
+    }
+}
+
+export class Checkout extends HeyApiClient {
+    /**
+     * Get a checkout session
+     *
+     * Returns a checkout session with its state, the data collected so far and its totals.
+     *
+     * The `/checkout` routes are limited to 10 requests per minute by default.
+     *
+     */
+    public get<ThrowOnError extends boolean = false>(options: Options<CheckoutGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<CheckoutGetResponses, CheckoutGetErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/checkout',
+            ...options
+        });
+    }
+    
+    /**
+     * Advance a checkout session
+     *
+     * Moves the session to `state`, saving the data sent with it. The states, in order, are
+     * `init → contact → shipping → payment → review → complete`. A session may move one state
+     * forward, stay where it is (to change its data), or go back to any earlier state from
+     * `contact` on; `complete` is final. Moving forward needs the data of the step being left,
+     * sent now or saved before:
+     *
+     * | target | needs |
+     * |---|---|
+     * | `contact` | — |
+     * | `shipping` | `email` |
+     * | `payment` | `shippingAddress` and `shippingOptionId` (one of `availableShippingOptions`) |
+     * | `review` | `payment` (`method`, and `token` for card-like methods), authorized now; not needed when `amountDue` is 0 |
+     * | `complete` | — (places the order) |
+     *
+     * A target that is not reachable from the current state, or whose data is missing, is a 422
+     * `illegal_transition` and changes nothing. `availableShippingOptions` are computed once a
+     * shipping address is known. Going back before `review` releases an authorized payment.
+     *
+     * `promotionCode`, `giftCardCodes`, `storeCreditAmount` and `loyaltyPoints` may be sent with
+     * any move before `complete`; the totals are recomputed. Gift cards pay first (in the order
+     * given), then store credit, each up to the amount still due; store credit and loyalty points
+     * need a session with a customer.
+     *
+     * Reaching `complete` captures the payment, redeems the gift cards, store credit and points,
+     * creates the order (`orderId`, emitting `order.created`) and converts the cart. A line whose
+     * stock ran out is a 409 `insufficient_stock`, and the session stays in `review`.
+     *
+     * The `/checkout` routes are limited to 10 requests per minute by default.
+     *
+     */
+    public advance<ThrowOnError extends boolean = false>(options: Options<CheckoutAdvanceData, ThrowOnError>) {
+        return (options.client ?? this.client).patch<CheckoutAdvanceResponses, CheckoutAdvanceErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/checkout',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Start a checkout
+     *
+     * Starts a checkout session for a cart, in state `init`. The contact email and the shipping
+     * address are prefilled from the cart and its customer when known. A cart may have several
+     * sessions; the first to complete converts the cart and the others can no longer complete.
+     *
+     * The `/checkout` routes are limited to 10 requests per minute by default.
+     *
+     */
+    public create<ThrowOnError extends boolean = false>(options: Options<CheckoutCreateData, ThrowOnError>) {
+        return (options.client ?? this.client).post<CheckoutCreateResponses, CheckoutCreateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/checkout',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
+export class Pages extends HeyApiClient {
+    /**
+     * List pages
+     *
+     * Returns published pages, most recently published first; drafts are never returned.
+     * With `slug`, the list holds the one matching page (empty when none matches). Besides the
+     * reference's `data` array, the response carries `pagination` so that every page can be reached.
+     *
+     */
+    public list<ThrowOnError extends boolean = false>(options: Options<PagesListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<PagesListResponses, PagesListErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/pages',
+            ...options
+        });
+    }
+}
+
+export class Menus extends HeyApiClient {
+    /**
+     * List menus
+     *
+     * Returns the site's navigation menus ordered by handle, each with its item tree. With
+     * `handle`, the list holds the one matching menu (empty when none matches).
+     *
+     */
+    public list<ThrowOnError extends boolean = false>(options: Options<MenusListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<MenusListResponses, MenusListErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/menus',
+            ...options
+        });
+    }
+}
+
+export class Customers extends HeyApiClient {
+    /**
+     * List customers
+     *
+     * Returns the site's customers, newest first. Supports offset pagination (`page`) and cursor
+     * pagination (`cursor`, which switches the response to the cursor envelope), a search over
+     * email, first name and last name, and a customer-group filter.
+     *
+     */
+    public list<ThrowOnError extends boolean = false>(options: Options<CustomersListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<CustomersListResponses, CustomersListErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/customers',
+            ...options
+        });
+    }
+    
+    /**
+     * Get a customer
+     *
+     * Returns a single customer by id.
+     */
+    public get<ThrowOnError extends boolean = false>(options: Options<CustomersGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<CustomersGetResponses, CustomersGetErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/customers/{customerId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Update a customer
+     *
+     * Updates a customer's profile fields. Only the fields sent change; `null` clears a nullable
+     * field, and `tags` replaces the whole tag list.
+     *
+     * Answers 409 `email_taken` when another customer of the site already has the new email, and
+     * 422 `customer_group_not_found` when `groupId` names no group of the site.
+     *
+     */
+    public update<ThrowOnError extends boolean = false>(options: Options<CustomersUpdateData, ThrowOnError>) {
+        return (options.client ?? this.client).patch<CustomersUpdateResponses, CustomersUpdateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/customers/{customerId}',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
+export class GiftCards extends HeyApiClient {
+    /**
+     * List gift cards
+     *
+     * Returns the site's gift cards, newest first, optionally filtered by status, customer or
+     * code. Supports offset pagination (`page`) and cursor pagination (`cursor`, which switches
+     * the response to the cursor envelope).
+     *
+     */
+    public list<ThrowOnError extends boolean = false>(options: Options<GiftCardsListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<GiftCardsListResponses, GiftCardsListErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/gift-cards',
+            ...options
+        });
+    }
+    
+    /**
+     * Issue a gift card
+     *
+     * Issues a new `ACTIVE` gift card whose `remainingBalance` is `initialBalance`. The code is
+     * generated (`GIFT-XXXX-YYYY`) unless one is given; a code already in use is a 409
+     * `gift_card_code_taken`.
+     *
+     */
+    public create<ThrowOnError extends boolean = false>(options: Options<GiftCardsCreateData, ThrowOnError>) {
+        return (options.client ?? this.client).post<GiftCardsCreateResponses, GiftCardsCreateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/gift-cards',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Void a gift card or change its expiry
+     *
+     * Voids a gift card (`status: VOID`) or changes its expiry (`expiresAt`, null for never).
+     * Moving the expiry of an `EXPIRED` card into the future makes it `ACTIVE` again. A voided card
+     * can never be reactivated or changed: any update of a `VOID` card is a 422 `gift_card_void`.
+     *
+     */
+    public update<ThrowOnError extends boolean = false>(options: Options<GiftCardsUpdateData, ThrowOnError>) {
+        return (options.client ?? this.client).patch<GiftCardsUpdateResponses, GiftCardsUpdateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/gift-cards/{giftCardId}',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Redeem part of a gift card's balance
+     *
+     * Takes `amount` (in the card's currency) off the card's `remainingBalance`. Partial
+     * redemptions leave the rest on the card; a card redeemed down to 0 becomes `REDEEMED`.
+     *
+     * Answers 422 `gift_card_void` for a void card, `gift_card_expired` for an expired one, and
+     * `insufficient_balance` when `amount` is more than `remainingBalance` (the balance is never
+     * partly taken).
+     *
+     */
+    public redeem<ThrowOnError extends boolean = false>(options: Options<GiftCardsRedeemData, ThrowOnError>) {
+        return (options.client ?? this.client).post<GiftCardsRedeemResponses, GiftCardsRedeemErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/gift-cards/{giftCardId}/redeem',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
+export class Inventory extends HeyApiClient {
+    /**
+     * List stock levels
+     *
+     * Returns the stock level of every stock-keeping item: each variant, and each product that
+     * has no variants. Ordered by product name, then variant (default first).
+     *
+     */
+    public list<ThrowOnError extends boolean = false>(options: Options<InventoryListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<InventoryListResponses, InventoryListErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/inventory',
+            ...options
+        });
+    }
+    
+    /**
+     * Adjust a stock level
+     *
+     * Sets, increments or decrements the stock of a variant (`variantId`) or of a product without
+     * variants, in one atomic update. `inventoryStatus` is derived again from the new count.
+     * Dropping to or below the low-stock threshold emits `inventory.low`.
+     *
+     */
+    public adjust<ThrowOnError extends boolean = false>(options: Options<InventoryAdjustData, ThrowOnError>) {
+        return (options.client ?? this.client).post<InventoryAdjustResponses, InventoryAdjustErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/inventory/{productId}',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
+export class Loyalty extends HeyApiClient {
+    /**
+     * Get a customer's loyalty account
+     *
+     * Returns the customer's current points, tier and the 50 most recent point transactions,
+     * newest first. A customer who never earned points has 0 points and no transactions.
+     *
+     */
+    public get<ThrowOnError extends boolean = false>(options: Options<LoyaltyGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<LoyaltyGetResponses, LoyaltyGetErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/loyalty/{customerId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Award loyalty points
+     *
+     * Manually awards points to a customer (referrals, social sharing, support gestures).
+     * `points` must be at least 1: this endpoint only adds points (an `AWARD` transaction) and
+     * counts them towards `lifetimePoints` and the tier.
+     *
+     */
+    public award<ThrowOnError extends boolean = false>(options: Options<LoyaltyAwardData, ThrowOnError>) {
+        return (options.client ?? this.client).post<LoyaltyAwardResponses, LoyaltyAwardErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/loyalty/{customerId}/award',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Redeem loyalty points
+     *
+     * Converts points into a discount amount (in the site currency's minor units) at the program's
+     * redemption rate and takes them off the balance (a `REDEEM` transaction). Redeeming does not
+     * lower `lifetimePoints` or the tier. More points than the balance is a 422
+     * `insufficient_points`, and nothing is taken.
+     *
+     */
+    public redeem<ThrowOnError extends boolean = false>(options: Options<LoyaltyRedeemData, ThrowOnError>) {
+        return (options.client ?? this.client).post<LoyaltyRedeemResponses, LoyaltyRedeemErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/loyalty/{customerId}/redeem',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
+export class Metafields extends HeyApiClient {
+    /**
+     * List a resource's metafields
+     *
+     * Returns every metafield of the resource (at most 250), ordered by namespace, then key.
+     */
+    public list<ThrowOnError extends boolean = false>(options: Options<MetafieldsListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<MetafieldsListResponses, MetafieldsListErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/{resourceType}/{resourceId}/metafields',
+            ...options
+        });
+    }
+    
+    /**
+     * Create a metafield
+     *
+     * Adds a metafield to the resource. `namespace` + `key` is unique per resource. The value is
+     * always sent as a string and must parse as its `valueType`: `integer` a base-10 64-bit
+     * integer (`-12`, `24`), `boolean` exactly `true` or `false`, `json` any JSON text.
+     *
+     */
+    public create<ThrowOnError extends boolean = false>(options: Options<MetafieldsCreateData, ThrowOnError>) {
+        return (options.client ?? this.client).post<MetafieldsCreateResponses, MetafieldsCreateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/{resourceType}/{resourceId}/metafields',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Delete a metafield
+     *
+     * Permanently deletes the metafield.
+     */
+    public delete<ThrowOnError extends boolean = false>(options: Options<MetafieldsDeleteData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<MetafieldsDeleteResponses, MetafieldsDeleteErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/{resourceType}/{resourceId}/metafields/{metafieldId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Update a metafield
+     *
+     * Changes the value and/or the value type; the resulting pair must be consistent (see
+     * `metafields.create`). `namespace` and `key` cannot change: delete and create instead.
+     *
+     */
+    public update<ThrowOnError extends boolean = false>(options: Options<MetafieldsUpdateData, ThrowOnError>) {
+        return (options.client ?? this.client).patch<MetafieldsUpdateResponses, MetafieldsUpdateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/{resourceType}/{resourceId}/metafields/{metafieldId}',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
+export class Orders extends HeyApiClient {
+    /**
+     * List orders
+     *
+     * Returns the site's orders, newest first. Supports offset pagination (`page`) and cursor
+     * pagination (`cursor`, which switches the response to the cursor envelope).
+     *
+     * The `/orders` routes are limited to 30 requests per minute by default.
+     *
+     */
+    public list<ThrowOnError extends boolean = false>(options: Options<OrdersListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<OrdersListResponses, OrdersListErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders',
+            ...options
+        });
+    }
+    
+    /**
+     * Get an order
+     *
+     * Returns a single order by its id (`ord_…`) or its order number (e.g. `ORD-1042`).
+     *
+     * The `/orders` routes are limited to 30 requests per minute by default.
+     *
+     */
+    public get<ThrowOnError extends boolean = false>(options: Options<OrdersGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<OrdersGetResponses, OrdersGetErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Refund an order
+     *
+     * Refunds all or part of a paid order. Omit `amount` to refund everything not yet refunded
+     * (`total − refundedTotal`). A partial refund sets `paymentStatus` to `PARTIALLY_REFUNDED`;
+     * once the whole total is refunded `paymentStatus` and `status` become `REFUNDED`.
+     * Emits `order.updated`.
+     *
+     * Requires `admin:*`: the reference's scope table has no `write:orders` scope, so refunds are
+     * reserved to full-access keys.
+     *
+     * Answers 422 `order_not_paid` when `paymentStatus` is neither `PAID` nor `PARTIALLY_REFUNDED`,
+     * and 422 `refund_exceeds_captured` when `amount` is more than what remains refundable.
+     *
+     */
+    public refund<ThrowOnError extends boolean = false>(options: Options<OrdersRefundData, ThrowOnError>) {
+        return (options.client ?? this.client).post<OrdersRefundResponses, OrdersRefundErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}/refunds',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
+export class Promotions extends HeyApiClient {
+    /**
+     * List promotions
+     *
+     * Returns the site's discount promotions and coupon codes, newest first.
+     */
+    public list<ThrowOnError extends boolean = false>(options: Options<PromotionsListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<PromotionsListResponses, PromotionsListErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/promotions',
+            ...options
+        });
+    }
+    
+    /**
+     * Create a promotion
+     *
+     * Creates a discount promotion or coupon code. `value` is read according to `type`:
+     * a percentage from 1 to 100 for `PERCENTAGE`, an amount in minor units (≥ 1) for
+     * `FIXED_AMOUNT`, and 0 for `FREE_SHIPPING`; a value out of its type's range is a 400.
+     *
+     * With `appliesToProducts` the discount only applies to the cart lines of those products.
+     * Codes are unique per site and matched case-insensitively: a taken code is a 409
+     * `promotion_code_taken`; an unknown product id is a 422 `product_not_found`.
+     *
+     */
+    public create<ThrowOnError extends boolean = false>(options: Options<PromotionsCreateData, ThrowOnError>) {
+        return (options.client ?? this.client).post<PromotionsCreateResponses, PromotionsCreateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/promotions',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Delete a promotion
+     *
+     * Permanently deletes a promotion: its code stops validating at once. Orders that used it keep
+     * their `promotionCode` and discount.
+     *
+     */
+    public delete<ThrowOnError extends boolean = false>(options: Options<PromotionsDeleteData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<PromotionsDeleteResponses, PromotionsDeleteErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/promotions/{promotionId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Validate a coupon code
+     *
+     * Checks a coupon code against a cart and, optionally, a customer email, and computes the
+     * discount it would give. **No authentication**: safe to call from storefront checkout flows
+     * (requests are rate-limited per client address). Nothing is reserved or counted: the code is
+     * checked again when the checkout completes.
+     *
+     * A code that cannot be used is not an error: the answer is 200 with `valid: false` and a
+     * `reason`:
+     * - `not_found`: no promotion has this code;
+     * - `scheduled`: `startsAt` is in the future;
+     * - `expired`: `expiresAt` has passed;
+     * - `exhausted`: `usedCount` reached `maxUses`;
+     * - `min_order_not_met`: `cartTotal` is below `minOrderAmount`;
+     * - `customer_limit_reached`: `email` already used the code `perCustomerLimit` times
+     * (only checked when `email` is given);
+     * - `not_applicable`: the promotion is limited to products none of the given `items` are
+     * (or `items` were not given).
+     *
+     * The discount is `round(base × value / 100)` (half-even) for `PERCENTAGE`, `min(value, base)`
+     * for `FIXED_AMOUNT` and `shippingTotal` (0 when omitted) for `FREE_SHIPPING`, where `base` is
+     * `cartTotal`, or the matching lines' `price × quantity` when the promotion is limited to
+     * products.
+     *
+     */
+    public validate<ThrowOnError extends boolean = false>(options: Options<PromotionsValidateData, ThrowOnError>) {
+        return (options.client ?? this.client).post<PromotionsValidateResponses, PromotionsValidateErrors, ThrowOnError>({
+            url: '/api/v1/{siteId}/promotions/validate',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
 export class Site extends HeyApiClient {
     /**
      * Get site configuration
@@ -56,6 +987,140 @@ export class Site extends HeyApiClient {
         return (options.client ?? this.client).get<SiteGetResponses, SiteGetErrors, ThrowOnError>({
             security: [{ scheme: 'bearer', type: 'http' }],
             url: '/api/v1/{siteId}/site',
+            ...options
+        });
+    }
+}
+
+export class StoreCredit extends HeyApiClient {
+    /**
+     * Get a customer's store credit
+     *
+     * Returns the customer's store-credit balance and the 50 most recent transactions, newest
+     * first. A customer who never had store credit has a balance of 0 and no transactions.
+     *
+     */
+    public get<ThrowOnError extends boolean = false>(options: Options<StoreCreditGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<StoreCreditGetResponses, StoreCreditGetErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/store-credit/{customerId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Issue or deduct store credit
+     *
+     * Issues (`type: CREDIT`) or deducts (`type: DEBIT`) store credit, in the site's currency.
+     * A debit that would take the balance below 0 is refused with 422 `insufficient_balance` and
+     * changes nothing.
+     *
+     */
+    public createTransaction<ThrowOnError extends boolean = false>(options: Options<StoreCreditCreateTransactionData, ThrowOnError>) {
+        return (options.client ?? this.client).post<StoreCreditCreateTransactionResponses, StoreCreditCreateTransactionErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/store-credit/{customerId}',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
+export class Webhooks extends HeyApiClient {
+    /**
+     * List webhook subscriptions
+     *
+     * Returns the subscriptions of the key's site and mode, newest first. Signing secrets are not included.
+     */
+    public list<ThrowOnError extends boolean = false>(options: Options<WebhooksListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<WebhooksListResponses, WebhooksListErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/webhooks',
+            ...options
+        });
+    }
+    
+    /**
+     * Create a webhook subscription
+     *
+     * Subscribes `url` to the listed events of the key's site and mode. The response carries the
+     * subscription's signing `secret` (`whsec_…`); it is shown this once only, so store it
+     * to verify `X-Shopvo-Signature` on deliveries. Live-mode URLs must use `https` and a public
+     * host; test mode also accepts `http` (e.g. a local tunnel). A site has at most 20 subscriptions
+     * per mode.
+     *
+     */
+    public create<ThrowOnError extends boolean = false>(options: Options<WebhooksCreateData, ThrowOnError>) {
+        return (options.client ?? this.client).post<WebhooksCreateResponses, WebhooksCreateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/webhooks',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Delete a webhook subscription
+     *
+     * Deletes the subscription. Events are no longer delivered to it, including deliveries still
+     * pending a retry.
+     *
+     */
+    public delete<ThrowOnError extends boolean = false>(options: Options<WebhooksDeleteData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<WebhooksDeleteResponses, WebhooksDeleteErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/webhooks/{webhookId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Get a webhook subscription
+     *
+     * Returns one subscription, without its signing secret.
+     */
+    public get<ThrowOnError extends boolean = false>(options: Options<WebhooksGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<WebhooksGetResponses, WebhooksGetErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/webhooks/{webhookId}',
+            ...options
+        });
+    }
+    
+    /**
+     * List a subscription's deliveries
+     *
+     * Returns the subscription's recent deliveries (one per event sent to it), newest first.
+     * Deliveries are kept for 30 days.
+     *
+     */
+    public listDeliveries<ThrowOnError extends boolean = false>(options: Options<WebhooksListDeliveriesData, ThrowOnError>) {
+        return (options.client ?? this.client).get<WebhooksListDeliveriesResponses, WebhooksListDeliveriesErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/webhooks/{webhookId}/deliveries',
+            ...options
+        });
+    }
+    
+    /**
+     * Redeliver an event
+     *
+     * Queues the delivery for an immediate new attempt (e.g. after fixing the receiver), whatever its
+     * status, and starts a fresh 24-hour retry window. The payload and the event `id` are
+     * unchanged, so receivers that deduplicate on `id` stay safe. The attempt is made
+     * asynchronously: poll `webhooks.listDeliveries` for its outcome.
+     *
+     */
+    public redeliver<ThrowOnError extends boolean = false>(options: Options<WebhooksRedeliverData, ThrowOnError>) {
+        return (options.client ?? this.client).post<WebhooksRedeliverResponses, WebhooksRedeliverErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver',
             ...options
         });
     }
@@ -72,8 +1137,93 @@ export class ShopvoApi extends HeyApiClient {
         ShopvoApi.__registry.set(this, args?.key);
     }
     
+    private _b2B?: B2B;
+    get b2B(): B2B {
+        return this._b2B ??= new B2B({ client: this.client });
+    }
+    
+    private _cart?: Cart;
+    get cart(): Cart {
+        return this._cart ??= new Cart({ client: this.client });
+    }
+    
+    private _products?: Products;
+    get products(): Products {
+        return this._products ??= new Products({ client: this.client });
+    }
+    
+    private _categories?: Categories;
+    get categories(): Categories {
+        return this._categories ??= new Categories({ client: this.client });
+    }
+    
+    private _brands?: Brands;
+    get brands(): Brands {
+        return this._brands ??= new Brands({ client: this.client });
+    }
+    
+    private _checkout?: Checkout;
+    get checkout(): Checkout {
+        return this._checkout ??= new Checkout({ client: this.client });
+    }
+    
+    private _pages?: Pages;
+    get pages(): Pages {
+        return this._pages ??= new Pages({ client: this.client });
+    }
+    
+    private _menus?: Menus;
+    get menus(): Menus {
+        return this._menus ??= new Menus({ client: this.client });
+    }
+    
+    private _customers?: Customers;
+    get customers(): Customers {
+        return this._customers ??= new Customers({ client: this.client });
+    }
+    
+    private _giftCards?: GiftCards;
+    get giftCards(): GiftCards {
+        return this._giftCards ??= new GiftCards({ client: this.client });
+    }
+    
+    private _inventory?: Inventory;
+    get inventory(): Inventory {
+        return this._inventory ??= new Inventory({ client: this.client });
+    }
+    
+    private _loyalty?: Loyalty;
+    get loyalty(): Loyalty {
+        return this._loyalty ??= new Loyalty({ client: this.client });
+    }
+    
+    private _metafields?: Metafields;
+    get metafields(): Metafields {
+        return this._metafields ??= new Metafields({ client: this.client });
+    }
+    
+    private _orders?: Orders;
+    get orders(): Orders {
+        return this._orders ??= new Orders({ client: this.client });
+    }
+    
+    private _promotions?: Promotions;
+    get promotions(): Promotions {
+        return this._promotions ??= new Promotions({ client: this.client });
+    }
+    
     private _site?: Site;
     get site(): Site {
         return this._site ??= new Site({ client: this.client });
+    }
+    
+    private _storeCredit?: StoreCredit;
+    get storeCredit(): StoreCredit {
+        return this._storeCredit ??= new StoreCredit({ client: this.client });
+    }
+    
+    private _webhooks?: Webhooks;
+    get webhooks(): Webhooks {
+        return this._webhooks ??= new Webhooks({ client: this.client });
     }
 }

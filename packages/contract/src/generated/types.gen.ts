@@ -4,6 +4,8 @@ export type ClientOptions = {
     baseUrl: 'http://localhost:3000' | 'https://{domain}' | (string & {});
 };
 
+export type Webhooks = WebhookEventsOrderCreatedWebhookRequest | WebhookEventsOrderUpdatedWebhookRequest | WebhookEventsOrderRefundedWebhookRequest | WebhookEventsPaymentConfirmedWebhookRequest | WebhookEventsPaymentFailedWebhookRequest | WebhookEventsInventoryLowWebhookRequest | WebhookEventsCartAbandonedWebhookRequest | WebhookEventsReviewCreatedWebhookRequest | WebhookEventsProductCreatedWebhookRequest | WebhookEventsProductUpdatedWebhookRequest | WebhookEventsProductDeletedWebhookRequest;
+
 /**
  * The error envelope shared by every non-2xx response.
  */
@@ -75,6 +77,1413 @@ export type Currency = string;
 
 export type Timestamp = string;
 
+/**
+ * `PENDING`: awaiting approval; `ACTIVE`: trading; `SUSPENDED`: B2B pricing and terms switched off.
+ */
+export type B2bAccountStatus = 'ACTIVE' | 'SUSPENDED' | 'PENDING';
+
+/**
+ * When invoices are due: on receipt, or 15/30/60/90 days net.
+ */
+export type B2bPaymentTerms = 'DUE_ON_RECEIPT' | 'NET_15' | 'NET_30' | 'NET_60' | 'NET_90';
+
+/**
+ * A customer who buys on behalf of the account.
+ */
+export type B2bContact = {
+    /**
+     * The contact's customer id.
+     */
+    id: string;
+    email: string;
+    /**
+     * Exactly one contact of an account with contacts is primary.
+     */
+    isPrimary: boolean;
+};
+
+/**
+ * A wholesale company account.
+ */
+export type B2bAccount = {
+    id: string;
+    companyName: string;
+    /**
+     * VAT or other tax identification number.
+     */
+    taxId: string | null;
+    status: B2bAccountStatus;
+    /**
+     * The price list the account's contacts buy at (`pl_…`); null for retail prices.
+     */
+    priceListId: string | null;
+    paymentTerms: B2bPaymentTerms;
+    contacts: Array<B2bContact>;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+};
+
+export type B2bAccountCreate = {
+    companyName: string;
+    taxId?: string;
+    paymentTerms?: B2bPaymentTerms;
+    /**
+     * Price list for the account's contacts (`pl_…`); omit for retail prices.
+     */
+    priceListId?: string;
+    /**
+     * Existing customers to attach as contacts; the first is the primary contact.
+     */
+    contactCustomerIds?: Array<string>;
+};
+
+/**
+ * Fields to change; at least one.
+ */
+export type B2bAccountUpdate = {
+    /**
+     * `SUSPENDED` switches B2B pricing and terms off; `ACTIVE` approves or reinstates.
+     */
+    status?: 'ACTIVE' | 'SUSPENDED';
+    paymentTerms?: B2bPaymentTerms;
+    priceListId?: string | null;
+    companyName?: string;
+    taxId?: string | null;
+};
+
+/**
+ * `ACTIVE`: open; `ABANDONED`: left inactive with items (reactivated by any change);
+ * `CONVERTED`: turned into an order by checkout, read-only.
+ *
+ */
+export type CartStatus = 'ACTIVE' | 'CONVERTED' | 'ABANDONED';
+
+/**
+ * One line of a cart, priced from the catalogue.
+ */
+export type CartItem = {
+    /**
+     * Line id, for `update` and `remove`.
+     */
+    id: string;
+    productId: string;
+    /**
+     * Null for products without variants.
+     */
+    variantId: string | null;
+    /**
+     * Product (and variant) name from the catalogue.
+     */
+    name: string;
+    sku: string | null;
+    quantity: number;
+    /**
+     * Catalogue price of one unit (the B2B price list's, for B2B contacts).
+     */
+    unitPrice: Money;
+    /**
+     * `unitPrice × quantity`.
+     */
+    total: Money;
+};
+
+/**
+ * A shopping cart. Amounts are in `currency`'s minor units, before shipping and tax:
+ * `total = subtotal − discountTotal`.
+ *
+ */
+export type Cart = {
+    id: string;
+    status: CartStatus;
+    /**
+     * The guest session the cart belongs to.
+     */
+    sessionId: string | null;
+    /**
+     * The registered customer the cart belongs to.
+     */
+    customerId: string | null;
+    email: string | null;
+    currency: Currency;
+    items: Array<CartItem>;
+    /**
+     * Sum of the lines' `total`.
+     */
+    subtotal: Money;
+    /**
+     * Discount of the applied promotion code.
+     */
+    discountTotal: Money;
+    total: Money;
+    /**
+     * The coupon code applied by checkout, if any.
+     */
+    promotionCode: string | null;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+};
+
+/**
+ * Every field is optional; an empty object creates an anonymous cart.
+ */
+export type CartCreate = {
+    /**
+     * A guest session id of your storefront.
+     */
+    sessionId?: string;
+    /**
+     * A registered customer (`cust_…`).
+     */
+    customerId?: string;
+    /**
+     * One of the site's currencies; defaults to the site's currency.
+     */
+    currency?: Currency;
+    email?: string;
+};
+
+/**
+ * Which line to change; at least one of `lineId`, `variantId`, `productId`.
+ */
+export type CartLineSelector = unknown;
+
+export type CartAddItem = {
+    action: 'add';
+    item: {
+        productId: string;
+        /**
+         * The variant to add; the product's default variant when omitted.
+         */
+        variantId?: string;
+        quantity: number;
+        /**
+         * Ignored — the server uses the catalogue's name. Accepted for compatibility.
+         *
+         * @deprecated
+         */
+        name?: string;
+        /**
+         * Ignored — the server uses the catalogue's price. Accepted for compatibility.
+         *
+         * @deprecated
+         */
+        price?: number;
+    };
+};
+
+export type CartUpdateItem = {
+    action: 'update';
+    item: CartLineSelector & {
+        lineId?: string;
+        productId?: string;
+        variantId?: string;
+        /**
+         * The line's new quantity; 0 removes the line.
+         */
+        quantity: number;
+    };
+};
+
+export type CartRemoveItem = {
+    action: 'remove';
+    item: CartLineSelector & {
+        lineId?: string;
+        productId?: string;
+        variantId?: string;
+    };
+};
+
+/**
+ * One line change; `action` tells which.
+ */
+export type CartUpdate = ({
+    action: 'add';
+} & CartAddItem) | ({
+    action: 'update';
+} & CartUpdateItem) | ({
+    action: 'remove';
+} & CartRemoveItem);
+
+/**
+ * `ACTIVE` products are sellable and visible; `DRAFT` are being prepared; `ARCHIVED` are hidden but kept.
+ */
+export type ProductStatus = 'ACTIVE' | 'DRAFT' | 'ARCHIVED';
+
+/**
+ * Stock state shown to shoppers. Derived from the count unless set explicitly: `OUT_OF_STOCK` at 0,
+ * `LOW_STOCK` at or below the low-stock threshold, `IN_STOCK` above it.
+ *
+ */
+export type InventoryStatus = 'IN_STOCK' | 'LOW_STOCK' | 'OUT_OF_STOCK';
+
+/**
+ * Moderation state; only `PUBLISHED` reviews are meant to be shown to shoppers.
+ */
+export type ReviewStatus = 'PENDING' | 'PUBLISHED' | 'ARCHIVED' | 'SPAM';
+
+/**
+ * A catalogue product with all its variants.
+ */
+export type Product = {
+    id: string;
+    name: string;
+    /**
+     * URL handle, unique within the site.
+     */
+    slug: string;
+    /**
+     * Long description; may contain HTML.
+     */
+    description: string | null;
+    /**
+     * Product-level SKU; variants carry their own.
+     */
+    sku: string | null;
+    status: ProductStatus;
+    /**
+     * Highlighted by storefronts (home page, promotions).
+     */
+    featured: boolean;
+    price: Money;
+    /**
+     * The former or list price shown struck through; null when the product is not on sale.
+     */
+    compareAtPrice: Money | null;
+    currency: Currency;
+    /**
+     * Image URLs, the first being the main image.
+     */
+    images: Array<string>;
+    brandId: string | null;
+    categoryIds: Array<string>;
+    /**
+     * Every variant, the default first.
+     */
+    variants: Array<Variant>;
+    /**
+     * The brand (null when the product has none); present only with `expand[]=brand`.
+     */
+    brand?: Brand | null;
+    /**
+     * The product's categories; present only with `expand[]=categories`.
+     */
+    categories?: Array<Category>;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+};
+
+/**
+ * A product as listed by `products.list`. The fields are those of `Product`, but only `id` is
+ * guaranteed: `?fields=` returns a sparse fieldset, so every other field may be absent (a field that
+ * is present has the same type as in `Product`). `variants`, `brand` and `categories` are present
+ * only when requested with `expand[]`. Without `fields`, every `Product` field but those three is
+ * present.
+ *
+ */
+export type ProductListItem = {
+    id: string;
+    name?: string;
+    /**
+     * URL handle, unique within the site.
+     */
+    slug?: string;
+    /**
+     * Long description; may contain HTML.
+     */
+    description?: string | null;
+    /**
+     * Product-level SKU; variants carry their own.
+     */
+    sku?: string | null;
+    status?: ProductStatus;
+    featured?: boolean;
+    price?: Money;
+    /**
+     * The former or list price shown struck through; null when the product is not on sale.
+     */
+    compareAtPrice?: Money | null;
+    currency?: Currency;
+    /**
+     * Image URLs, the first being the main image.
+     */
+    images?: Array<string>;
+    brandId?: string | null;
+    categoryIds?: Array<string>;
+    /**
+     * Every variant, the default first; present only with `expand[]=variants`.
+     */
+    variants?: Array<Variant>;
+    /**
+     * The brand (null when the product has none); present only with `expand[]=brand`.
+     */
+    brand?: Brand | null;
+    /**
+     * The product's categories; present only with `expand[]=categories`.
+     */
+    categories?: Array<Category>;
+    createdAt?: Timestamp;
+    updatedAt?: Timestamp;
+};
+
+export type ProductCreate = {
+    name: string;
+    /**
+     * URL handle, unique within the site; derived from `name` when omitted.
+     */
+    slug?: string;
+    description?: string | null;
+    sku?: string | null;
+    status?: ProductStatus;
+    featured?: boolean;
+    price: Money;
+    compareAtPrice?: Money | null;
+    /**
+     * Defaults to the site's currency.
+     */
+    currency?: Currency;
+    images?: Array<string>;
+    brandId?: string | null;
+    categoryIds?: Array<string>;
+};
+
+export type ProductUpdate = {
+    name?: string;
+    slug?: string;
+    description?: string | null;
+    sku?: string | null;
+    status?: ProductStatus;
+    featured?: boolean;
+    price?: Money;
+    compareAtPrice?: Money | null;
+    currency?: Currency;
+    /**
+     * Replaces the whole list.
+     */
+    images?: Array<string>;
+    brandId?: string | null;
+    /**
+     * Replaces the whole list.
+     */
+    categoryIds?: Array<string>;
+};
+
+/**
+ * Option name to value, e.g. `{ "Size": "Small", "Color": "White" }`.
+ */
+export type VariantOptions = {
+    [key: string]: string;
+};
+
+/**
+ * A purchasable version of a product (a size, a colour…) with its own SKU and stock.
+ */
+export type Variant = {
+    id: string;
+    productId: string;
+    name: string;
+    sku: string | null;
+    /**
+     * The variant's own price; null means the product's price applies.
+     */
+    price: Money | null;
+    /**
+     * The variant's own compare-at price; null means the product's applies.
+     */
+    compareAtPrice: Money | null;
+    inventoryStatus: InventoryStatus;
+    /**
+     * Units in stock.
+     */
+    inventoryCount: number;
+    options: VariantOptions;
+    /**
+     * Exactly one variant of a product is the default.
+     */
+    isDefault: boolean;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+};
+
+export type VariantCreate = {
+    name: string;
+    sku?: string | null;
+    /**
+     * Omit or null to use the product's price.
+     */
+    price?: Money | null;
+    compareAtPrice?: Money | null;
+    inventoryCount?: number;
+    /**
+     * Derived from `inventoryCount` when omitted.
+     */
+    inventoryStatus?: InventoryStatus;
+    options?: VariantOptions;
+    isDefault?: boolean;
+};
+
+export type VariantUpdate = {
+    name?: string;
+    sku?: string | null;
+    price?: Money | null;
+    compareAtPrice?: Money | null;
+    inventoryCount?: number;
+    inventoryStatus?: InventoryStatus;
+    options?: VariantOptions;
+    isDefault?: boolean;
+};
+
+export type Category = {
+    id: string;
+    name: string;
+    /**
+     * URL handle, unique within the site.
+     */
+    slug: string;
+    description: string | null;
+    /**
+     * The parent category; null for a top-level category.
+     */
+    parentId: string | null;
+};
+
+export type Brand = {
+    id: string;
+    name: string;
+    /**
+     * URL handle, unique within the site.
+     */
+    slug: string;
+    description: string | null;
+};
+
+/**
+ * A shopper's review of a product. The reviewer's email is write-only.
+ */
+export type Review = {
+    id: string;
+    productId: string;
+    rating: number;
+    title: string | null;
+    content: string | null;
+    reviewerName: string;
+    status: ReviewStatus;
+    /**
+     * The reviewer's email belongs to a customer who ordered this product.
+     */
+    isVerifiedPurchase: boolean;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+};
+
+export type ReviewCreate = {
+    rating: number;
+    title?: string;
+    content?: string;
+    reviewerName: string;
+    reviewerEmail: string;
+};
+
+/**
+ * Checkout steps, in order; `complete` is final.
+ */
+export type CheckoutState = 'init' | 'contact' | 'shipping' | 'payment' | 'review' | 'complete';
+
+/**
+ * A way to ship the order, with its price for this session's address and cart.
+ */
+export type ShippingOption = {
+    id: string;
+    name: string;
+    amount: Money;
+};
+
+/**
+ * The payment of the session (its token is never returned).
+ */
+export type CheckoutPayment = {
+    /**
+     * `pending`: not yet authorized; `authorized`: funds held, captured at `complete`; `failed`: declined.
+     */
+    status: 'pending' | 'authorized' | 'failed';
+    /**
+     * Payment method, as offered by the site's payment provider.
+     */
+    method: string;
+};
+
+/**
+ * The session's amounts, in `currency`'s minor units:
+ * `total = subtotal − discountTotal − loyaltyTotal + shippingTotal + taxTotal` and
+ * `amountDue = total − giftCardTotal − storeCreditTotal`, the part left for the payment method.
+ *
+ */
+export type CheckoutTotals = {
+    /**
+     * Sum of the cart's lines.
+     */
+    subtotal: Money;
+    /**
+     * Discount of the promotion code.
+     */
+    discountTotal: Money;
+    /**
+     * Price of the chosen shipping option (0 until one is chosen).
+     */
+    shippingTotal: Money;
+    /**
+     * Tax added on top of prices (0 until the shipping address is known).
+     */
+    taxTotal: Money;
+    /**
+     * Part of `total` paid with gift cards.
+     */
+    giftCardTotal: Money;
+    /**
+     * Part of `total` paid with store credit.
+     */
+    storeCreditTotal: Money;
+    /**
+     * Discount bought with `loyaltyPoints`; never more than `subtotal − discountTotal`.
+     */
+    loyaltyTotal: Money;
+    total: Money;
+    /**
+     * What the payment method is charged.
+     */
+    amountDue: Money;
+    currency: Currency;
+};
+
+/**
+ * A checkout in progress (or complete) for one cart.
+ */
+export type CheckoutSession = {
+    id: string;
+    cartId: string;
+    /**
+     * The cart's customer; null for guest checkouts.
+     */
+    customerId: string | null;
+    state: CheckoutState;
+    email: string | null;
+    shippingAddress: Address | null;
+    /**
+     * Null when billing uses the shipping address.
+     */
+    billingAddress: Address | null;
+    /**
+     * The chosen shipping option.
+     */
+    shippingOption: ShippingOption | null;
+    /**
+     * Options for the current address and cart; empty until a shipping address is known.
+     */
+    availableShippingOptions: Array<ShippingOption>;
+    /**
+     * Null until payment details are sent.
+     */
+    payment: CheckoutPayment | null;
+    /**
+     * The applied coupon code.
+     */
+    promotionCode: string | null;
+    /**
+     * Gift cards applied, in the order they pay.
+     */
+    giftCardCodes: Array<string>;
+    /**
+     * Points to redeem when the checkout completes (their value is `totals.loyaltyTotal`).
+     */
+    loyaltyPoints: number;
+    totals: CheckoutTotals;
+    /**
+     * The order placed, once `state` is `complete`.
+     */
+    orderId: string | null;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+};
+
+export type CheckoutCreate = {
+    /**
+     * The cart to check out (`cart_…`).
+     */
+    cartId: string;
+};
+
+/**
+ * The target state plus any data to save with the move.
+ */
+export type CheckoutAdvance = {
+    /**
+     * The checkout session (`cs_…`).
+     */
+    sessionId: string;
+    /**
+     * The state to move to (or the current one, to change its data).
+     */
+    state: 'contact' | 'shipping' | 'payment' | 'review' | 'complete';
+    /**
+     * Contact email (contact step).
+     */
+    email?: string;
+    /**
+     * Where to ship (shipping step); recomputes `availableShippingOptions`.
+     */
+    shippingAddress?: Address;
+    /**
+     * Billing address; null or omitted to bill the shipping address.
+     */
+    billingAddress?: Address | null;
+    /**
+     * One of `availableShippingOptions` (shipping step).
+     */
+    shippingOptionId?: string;
+    /**
+     * Payment details (payment step); authorized when moving to `review`.
+     */
+    payment?: {
+        /**
+         * Payment method offered by the site's payment provider (e.g. `card`).
+         */
+        method: string;
+        /**
+         * Single-use token from the payment provider's client library; never stored.
+         */
+        token?: string;
+    };
+    /**
+     * Coupon code to apply; null removes it.
+     */
+    promotionCode?: string | null;
+    /**
+     * Gift-card codes to apply, replacing the current ones; empty removes them.
+     */
+    giftCardCodes?: Array<string>;
+    /**
+     * Store credit to use, in minor units; used up to the amount still due. 0 stops using it.
+     */
+    storeCreditAmount?: Money;
+    /**
+     * Loyalty points to redeem; 0 stops redeeming.
+     */
+    loyaltyPoints?: number;
+};
+
+/**
+ * A published content page (About, FAQ, legal…).
+ */
+export type ContentPage = {
+    /**
+     * Page ID (`pg_…`).
+     */
+    id: string;
+    title: string;
+    /**
+     * URL handle, unique among the site's pages.
+     */
+    slug: string;
+    /**
+     * The page body as HTML.
+     */
+    content: string;
+    /**
+     * `<title>` override; null to use `title`.
+     */
+    seoTitle: string | null;
+    /**
+     * Meta description; null when not set.
+     */
+    seoDescription: string | null;
+    publishedAt: Timestamp;
+    updatedAt: Timestamp;
+};
+
+/**
+ * A navigation menu, identified by its handle.
+ */
+export type Menu = {
+    /**
+     * Menu ID (`menu_…`).
+     */
+    id: string;
+    /**
+     * Stable name storefronts look the menu up by, unique within the site.
+     */
+    handle: string;
+    title: string;
+    /**
+     * Top-level items, in display order.
+     */
+    items: Array<MenuItem>;
+};
+
+/**
+ * A link in a menu; `children` nest it (at most three levels deep).
+ */
+export type MenuItem = {
+    title: string;
+    /**
+     * Absolute URL or a path on the storefront.
+     */
+    url: string;
+    /**
+     * Sub-items, in display order; empty for a leaf.
+     */
+    children: Array<MenuItem>;
+};
+
+/**
+ * A customer of the site (registered, or created by a guest checkout).
+ */
+export type Customer = {
+    id: string;
+    /**
+     * Unique per site and mode.
+     */
+    email: string;
+    firstName: string | null;
+    lastName: string | null;
+    phone: string | null;
+    /**
+     * The customer group (drives group pricing and the `group` filter).
+     */
+    groupId: string | null;
+    /**
+     * Whether the customer agreed to receive marketing email.
+     */
+    acceptsMarketing: boolean;
+    /**
+     * Free-form labels for segmentation.
+     */
+    tags: Array<string>;
+    /**
+     * Address prefilled at checkout.
+     */
+    defaultAddress: Address | null;
+    /**
+     * Number of orders placed.
+     */
+    totalOrders: number;
+    /**
+     * Lifetime spend in the site currency's minor units (order totals less refunds).
+     */
+    totalSpent: Money;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+};
+
+/**
+ * Profile fields to change; at least one. `null` clears a nullable field.
+ */
+export type CustomerUpdate = {
+    email?: string;
+    firstName?: string | null;
+    lastName?: string | null;
+    phone?: string | null;
+    acceptsMarketing?: boolean;
+    /**
+     * Replaces the customer's tags.
+     */
+    tags?: Array<string>;
+    /**
+     * Customer group id; null removes the customer from its group.
+     */
+    groupId?: string | null;
+    defaultAddress?: Address | null;
+};
+
+/**
+ * `ACTIVE`: usable; `REDEEMED`: balance used up; `EXPIRED`: `expiresAt` has passed;
+ * `VOID`: voided by an admin, final.
+ *
+ */
+export type GiftCardStatus = 'ACTIVE' | 'REDEEMED' | 'EXPIRED' | 'VOID';
+
+/**
+ * A gift card. Amounts are in `currency`'s minor units.
+ */
+export type GiftCard = {
+    id: string;
+    /**
+     * The code the holder enters at checkout; unique per site.
+     */
+    code: string;
+    currency: Currency;
+    initialBalance: Money;
+    /**
+     * What is left to redeem; never more than `initialBalance`.
+     */
+    remainingBalance: Money;
+    status: GiftCardStatus;
+    /**
+     * The customer the card was issued to, if any.
+     */
+    customerId: string | null;
+    /**
+     * Internal note (not shown to the holder).
+     */
+    note: string | null;
+    /**
+     * When the card stops being redeemable; null for never.
+     */
+    expiresAt: string | null;
+    issuedAt: Timestamp;
+    updatedAt: Timestamp;
+};
+
+export type GiftCardCreate = {
+    /**
+     * The card's value in minor units.
+     */
+    initialBalance: Money;
+    /**
+     * A code of your own (upper-case letters and digits); generated when omitted.
+     */
+    code?: string;
+    /**
+     * Defaults to the site's currency.
+     */
+    currency?: Currency;
+    /**
+     * Attach the card to this customer (`cust_…`).
+     */
+    customerId?: string;
+    /**
+     * When the card stops being redeemable; omit for never.
+     */
+    expiresAt?: string;
+    /**
+     * Internal note.
+     */
+    note?: string;
+};
+
+export type GiftCardRedeem = {
+    /**
+     * Amount to take off the balance, in the card's minor units.
+     */
+    amount: Money;
+    /**
+     * The order this redemption pays for (`ord_…`), kept on the card's ledger.
+     */
+    orderId?: string;
+};
+
+/**
+ * At least one field.
+ */
+export type GiftCardUpdate = {
+    /**
+     * `VOID` voids the card for good; no other status can be set.
+     */
+    status?: 'VOID';
+    /**
+     * New expiry; null for never.
+     */
+    expiresAt?: string | null;
+};
+
+/**
+ * The stock of one stock-keeping item.
+ */
+export type InventoryLevel = {
+    /**
+     * The item's ID, the variant's (`var_…`) or, for a product without variants, the product's (`prd_…`).
+     */
+    id: string;
+    productId: string;
+    /**
+     * Null for a product without variants.
+     */
+    variantId: string | null;
+    /**
+     * Product name, followed by the variant name for a variant.
+     */
+    name: string;
+    sku: string | null;
+    inventoryCount: number;
+    inventoryStatus: InventoryStatus;
+    /**
+     * A count above 0 and at or below this is `LOW_STOCK`; reaching it emits `inventory.low`.
+     * The site's default unless the item overrides it in the admin.
+     *
+     */
+    lowStockThreshold: number;
+};
+
+export type InventoryAdjustment = {
+    /**
+     * `set` replaces the count; `increment` adds to it; `decrement` subtracts from it.
+     */
+    operation: 'set' | 'increment' | 'decrement';
+    /**
+     * The new count for `set` (0 or more); the amount to add or subtract for `increment` and
+     * `decrement`, which must be 1 or more (0 would be a silent no-op, so it is a 400).
+     *
+     */
+    quantity: number;
+    /**
+     * The variant to adjust; required when the product has variants.
+     */
+    variantId?: string;
+    /**
+     * Audit note kept with the adjustment.
+     */
+    reason?: string;
+};
+
+/**
+ * The adjusted item's stock after the operation.
+ */
+export type InventoryAdjustmentResult = {
+    /**
+     * The item's ID, as in `InventoryLevel`.
+     */
+    id: string;
+    productId: string;
+    variantId: string | null;
+    inventoryCount: number;
+    inventoryStatus: InventoryStatus;
+};
+
+/**
+ * The tier reached by `lifetimePoints` (tier names are configured in the loyalty program);
+ * null below the first tier or when the program has no tiers.
+ *
+ */
+export type LoyaltyTier = string | null;
+
+/**
+ * `EARN`: points for a purchase; `REDEEM`: points turned into a discount; `AWARD`: points
+ * given manually; `DEDUCT`: points taken back (e.g. when an order that earned them is
+ * refunded); `EXPIRE`: points that expired.
+ *
+ */
+export type LoyaltyTransactionType = 'EARN' | 'REDEEM' | 'AWARD' | 'DEDUCT' | 'EXPIRE';
+
+/**
+ * One entry of a customer's points ledger.
+ */
+export type LoyaltyTransaction = {
+    id: string;
+    type: LoyaltyTransactionType;
+    /**
+     * Signed change to the balance; negative for `REDEEM`, `DEDUCT` and `EXPIRE`.
+     */
+    points: number;
+    orderId: string | null;
+    note: string | null;
+    createdAt: Timestamp;
+};
+
+/**
+ * A customer's loyalty points, tier and recent ledger entries.
+ */
+export type LoyaltyAccount = {
+    customerId: string;
+    /**
+     * Points available to redeem.
+     */
+    points: number;
+    /**
+     * Points ever earned or awarded, less deductions (redemption and expiry do not lower it); decides the tier.
+     */
+    lifetimePoints: number;
+    tier: LoyaltyTier;
+    /**
+     * The 50 most recent transactions, newest first.
+     */
+    transactions: Array<LoyaltyTransaction>;
+};
+
+export type LoyaltyAward = {
+    /**
+     * Points to add; at least 1 (this endpoint never deducts).
+     */
+    points: number;
+    /**
+     * Why the points were awarded.
+     */
+    note?: string;
+};
+
+export type LoyaltyRedeem = {
+    points: number;
+    /**
+     * The order the discount is for (`ord_…`).
+     */
+    orderId?: string;
+};
+
+export type MetafieldResourceType = 'product' | 'customer' | 'order' | 'site';
+
+/**
+ * How `value` is to be read. `value` itself is always a string.
+ */
+export type MetafieldValueType = 'string' | 'integer' | 'json' | 'boolean';
+
+/**
+ * Groups related keys (e.g. an app's name); letters, digits, `_` and `-`.
+ */
+export type MetafieldNamespace = string;
+
+/**
+ * Name of the metafield within its namespace; letters, digits, `_` and `-`.
+ */
+export type MetafieldKey = string;
+
+/**
+ * The value, serialised as a string whatever its `valueType` (at most 64 KiB).
+ */
+export type MetafieldValue = string;
+
+export type Metafield = {
+    /**
+     * Metafield ID (`mf_…`).
+     */
+    id: string;
+    resourceType: MetafieldResourceType;
+    resourceId: string;
+    namespace: MetafieldNamespace;
+    key: MetafieldKey;
+    value: MetafieldValue;
+    valueType: MetafieldValueType;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+};
+
+export type MetafieldCreate = {
+    namespace: MetafieldNamespace;
+    key: MetafieldKey;
+    value: MetafieldValue;
+    valueType?: MetafieldValueType;
+};
+
+/**
+ * The fields to change; at least one.
+ */
+export type MetafieldUpdate = {
+    value?: MetafieldValue;
+    valueType?: MetafieldValueType;
+};
+
+/**
+ * Fulfilment status of an order.
+ */
+export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'PROCESSING' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED' | 'REFUNDED';
+
+/**
+ * Payment status of an order.
+ */
+export type OrderPaymentStatus = 'PENDING' | 'PAID' | 'FAILED' | 'REFUNDED' | 'PARTIALLY_REFUNDED';
+
+/**
+ * A postal address, used for shipping and billing.
+ */
+export type Address = {
+    firstName: string;
+    lastName: string;
+    company?: string | null;
+    /**
+     * Street and number.
+     */
+    line1: string;
+    /**
+     * Apartment, floor, building.
+     */
+    line2?: string | null;
+    city: string;
+    /**
+     * State, province or region, where the country uses one.
+     */
+    region?: string | null;
+    /**
+     * Postal code; null only for countries without postal codes.
+     */
+    postalCode?: string | null;
+    /**
+     * ISO 3166-1 alpha-2 country code.
+     */
+    country: string;
+    /**
+     * Contact phone for the carrier, preferably in international format.
+     */
+    phone?: string | null;
+};
+
+/**
+ * One line of an order, frozen at the time the order was placed.
+ */
+export type OrderItem = {
+    /**
+     * Line id.
+     */
+    id: string;
+    productId: string;
+    /**
+     * The variant bought; null for products without variants.
+     */
+    variantId: string | null;
+    /**
+     * Product (and variant) name when the order was placed.
+     */
+    name: string;
+    sku: string | null;
+    quantity: number;
+    unitPrice: Money;
+    /**
+     * `unitPrice × quantity`, before order-level discounts.
+     */
+    total: Money;
+};
+
+/**
+ * An order placed through checkout. Amounts are in `currency`'s minor units and satisfy
+ * `total = subtotal − discountTotal + shippingTotal + taxTotal`; `giftCardTotal` and
+ * `storeCreditTotal` are the parts of `total` paid with gift cards and store credit, the rest
+ * was paid with the payment method.
+ *
+ */
+export type Order = {
+    id: string;
+    /**
+     * Human-readable order number, unique per site.
+     */
+    number: string;
+    status: OrderStatus;
+    paymentStatus: OrderPaymentStatus;
+    /**
+     * The customer who placed the order; null for guest checkouts.
+     */
+    customerId: string | null;
+    /**
+     * Contact email given at checkout.
+     */
+    email: string;
+    currency: Currency;
+    items: Array<OrderItem>;
+    /**
+     * Sum of the lines' `total`.
+     */
+    subtotal: Money;
+    /**
+     * Promotion and loyalty-points discounts.
+     */
+    discountTotal: Money;
+    shippingTotal: Money;
+    /**
+     * Tax added on top of prices (prices that already include tax add nothing here).
+     */
+    taxTotal: Money;
+    /**
+     * Part of `total` paid with gift cards.
+     */
+    giftCardTotal: Money;
+    /**
+     * Part of `total` paid with store credit.
+     */
+    storeCreditTotal: Money;
+    /**
+     * Grand total of the order.
+     */
+    total: Money;
+    /**
+     * Sum of all refunds so far; never more than `total`.
+     */
+    refundedTotal: Money;
+    /**
+     * Null for orders that need no shipping.
+     */
+    shippingAddress: Address | null;
+    /**
+     * Null when billing uses the shipping address.
+     */
+    billingAddress: Address | null;
+    /**
+     * The coupon code applied at checkout, if any.
+     */
+    promotionCode: string | null;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+};
+
+/**
+ * An empty object refunds everything that remains refundable.
+ */
+export type OrderRefundRequest = {
+    /**
+     * Amount to refund in minor units; omit to refund `total − refundedTotal`.
+     */
+    amount?: Money;
+    /**
+     * Why the order is refunded (kept for the audit trail).
+     */
+    reason?: string;
+};
+
+/**
+ * `PERCENTAGE`: `value` percent off; `FIXED_AMOUNT`: `value` minor units off;
+ * `FREE_SHIPPING`: the shipping cost off.
+ *
+ */
+export type PromotionType = 'PERCENTAGE' | 'FIXED_AMOUNT' | 'FREE_SHIPPING';
+
+/**
+ * Derived from the dates and the usage count, first match wins: `EXPIRED` once `expiresAt`
+ * has passed, `EXHAUSTED` once `usedCount` reached `maxUses`, `SCHEDULED` before `startsAt`,
+ * `ACTIVE` otherwise.
+ *
+ */
+export type PromotionStatus = 'ACTIVE' | 'SCHEDULED' | 'EXPIRED' | 'EXHAUSTED';
+
+/**
+ * A discount promotion with its coupon code.
+ */
+export type Promotion = {
+    id: string;
+    /**
+     * The coupon code customers enter (matched case-insensitively).
+     */
+    code: string;
+    type: PromotionType;
+    /**
+     * Percent (1–100) for `PERCENTAGE`, minor units for `FIXED_AMOUNT`, 0 for `FREE_SHIPPING`.
+     */
+    value: number;
+    /**
+     * Minimum cart subtotal in minor units; null for none.
+     */
+    minOrderAmount: Money | null;
+    /**
+     * Total number of orders that may use the code; null for unlimited.
+     */
+    maxUses: number | null;
+    /**
+     * Number of placed orders that used the code.
+     */
+    usedCount: number;
+    /**
+     * Uses allowed per customer email; null for unlimited.
+     */
+    perCustomerLimit: number | null;
+    /**
+     * Product ids the discount is limited to; empty for the whole cart.
+     */
+    appliesToProducts: Array<string>;
+    /**
+     * When the code becomes usable; null for immediately.
+     */
+    startsAt: string | null;
+    /**
+     * When the code stops being usable; null for never.
+     */
+    expiresAt: string | null;
+    status: PromotionStatus;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+};
+
+/**
+ * A new promotion. `value` must be 1–100 for `PERCENTAGE`, ≥ 1 (minor units) for
+ * `FIXED_AMOUNT` and 0 for `FREE_SHIPPING`; any other value is a 400 `validation_error` on `/value`.
+ *
+ */
+export type PromotionCreate = {
+    /**
+     * Letters, digits, `-` and `_`; unique per site, case-insensitively.
+     */
+    code: string;
+    type: PromotionType;
+    /**
+     * Percent (1–100) for `PERCENTAGE`, minor units (≥ 1) for `FIXED_AMOUNT`, 0 for `FREE_SHIPPING`.
+     */
+    value: number;
+    /**
+     * Minimum cart subtotal in minor units; omit or null for none.
+     */
+    minOrderAmount?: Money | null;
+    /**
+     * Total uses allowed; omit or null for unlimited.
+     */
+    maxUses?: number | null;
+    /**
+     * Uses allowed per customer email; omit or null for unlimited.
+     */
+    perCustomerLimit?: number | null;
+    /**
+     * Limit the discount to these products' lines; omit or empty for the whole cart.
+     */
+    appliesToProducts?: Array<string>;
+    /**
+     * When the code becomes usable; omit or null for immediately.
+     */
+    startsAt?: string | null;
+    /**
+     * When the code stops being usable; omit or null for never. Must be after `startsAt`.
+     */
+    expiresAt?: string | null;
+};
+
+export type PromotionValidateRequest = {
+    code: string;
+    /**
+     * Cart subtotal in minor units; compared with `minOrderAmount`.
+     */
+    cartTotal: Money;
+    /**
+     * The customer's email, for the per-customer limit.
+     */
+    email?: string;
+    /**
+     * The cart's lines; needed for promotions limited to products.
+     */
+    items?: Array<{
+        productId: string;
+        quantity: number;
+        /**
+         * Unit price in minor units.
+         */
+        price: Money;
+    }>;
+    /**
+     * Shipping cost in minor units; the discount of a `FREE_SHIPPING` code.
+     */
+    shippingTotal?: Money;
+};
+
+export type PromotionSummary = {
+    id: string;
+    code: string;
+    type: PromotionType;
+    value: number;
+};
+
+export type PromotionValid = {
+    success: true;
+    valid: true;
+    /**
+     * The discount the code gives on this cart, in minor units.
+     */
+    discount: Money;
+    promotion: PromotionSummary;
+};
+
+export type PromotionInvalid = {
+    success: true;
+    valid: false;
+    reason: 'not_found' | 'expired' | 'scheduled' | 'exhausted' | 'min_order_not_met' | 'customer_limit_reached' | 'not_applicable';
+    /**
+     * Human-readable explanation, suitable for showing to the shopper.
+     */
+    message: string;
+};
+
+/**
+ * The outcome of a validation; `valid` tells which shape it is.
+ */
+export type PromotionValidation = PromotionValid | PromotionInvalid;
+
 export type Site = {
     id: string;
     name: string;
@@ -97,6 +1506,173 @@ export type Site = {
     theme: {
         [key: string]: string;
     };
+};
+
+/**
+ * `CREDIT` adds to the balance, `DEBIT` takes from it.
+ */
+export type StoreCreditTransactionType = 'CREDIT' | 'DEBIT';
+
+/**
+ * One entry of a customer's store-credit ledger.
+ */
+export type StoreCreditTransaction = {
+    id: string;
+    type: StoreCreditTransactionType;
+    /**
+     * Always positive; `type` gives the direction.
+     */
+    amount: Money;
+    note: string | null;
+    /**
+     * The order the transaction relates to, if any.
+     */
+    orderId: string | null;
+    createdAt: Timestamp;
+};
+
+/**
+ * A customer's store-credit balance and recent ledger entries.
+ */
+export type StoreCreditAccount = {
+    customerId: string;
+    currency: Currency;
+    /**
+     * Sum of credits minus debits; never negative.
+     */
+    balance: Money;
+    /**
+     * The 50 most recent transactions, newest first.
+     */
+    transactions: Array<StoreCreditTransaction>;
+};
+
+export type StoreCreditTransactionCreate = {
+    type: StoreCreditTransactionType;
+    /**
+     * Amount in the site currency's minor units.
+     */
+    amount: Money;
+    /**
+     * Why the credit was issued or deducted.
+     */
+    note?: string;
+    /**
+     * The order this relates to (`ord_…`).
+     */
+    orderId?: string;
+};
+
+/**
+ * An event a subscription can receive.
+ */
+export type WebhookEventType = 'order.created' | 'order.updated' | 'order.refunded' | 'payment.confirmed' | 'payment.failed' | 'inventory.low' | 'cart.abandoned' | 'review.created' | 'product.created' | 'product.updated' | 'product.deleted';
+
+/**
+ * The body of every webhook POST. Deliveries are at least once and not ordered: use `id` to
+ * drop duplicates and `timestamp` to ignore stale updates. The same event goes to every
+ * subscription that lists its type.
+ *
+ */
+export type WebhookEvent = {
+    /**
+     * Event ID (`evt_…`), the same on every retry and redelivery.
+     */
+    id: string;
+    event: WebhookEventType;
+    /**
+     * When the change happened.
+     */
+    timestamp: Timestamp;
+    siteId: string;
+    /**
+     * False for events caused with a test key (`sk_test_…`).
+     */
+    livemode: boolean;
+    /**
+     * The resource the event is about; its shape depends on `event` (see each event).
+     */
+    data: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * An endpoint subscribed to some events of one site and mode.
+ */
+export type WebhookSubscription = {
+    /**
+     * Subscription ID (`wh_…`).
+     */
+    id: string;
+    url: string;
+    events: Array<WebhookEventType>;
+    description: string | null;
+    /**
+     * Whether the subscription receives live-mode or test-mode events (the mode of the key that created it).
+     */
+    livemode: boolean;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+};
+
+/**
+ * A subscription as returned once, on creation, with its signing secret.
+ */
+export type WebhookSubscriptionWithSecret = WebhookSubscription & {
+    /**
+     * Signing secret for `X-Shopvo-Signature` on deliveries; never shown again.
+     */
+    secret: string;
+};
+
+export type WebhookSubscriptionCreate = {
+    /**
+     * Absolute `https` URL (`http` accepted in test mode only).
+     */
+    url: string;
+    events: Array<WebhookEventType>;
+    /**
+     * A note for humans (what the endpoint is for).
+     */
+    description?: string;
+};
+
+/**
+ * `pending`: waiting for its first attempt or a retry; `succeeded`: a 2xx was received; `failed`: retries were exhausted after 24 hours.
+ */
+export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+/**
+ * The sending of one event to one subscription, with its attempts.
+ */
+export type WebhookDelivery = {
+    /**
+     * Delivery ID (`whd_…`).
+     */
+    id: string;
+    webhookId: string;
+    eventId: string;
+    event: WebhookEventType;
+    status: WebhookDeliveryStatus;
+    /**
+     * Attempts made so far.
+     */
+    attempts: number;
+    /**
+     * HTTP status of the last attempt; null before the first attempt or when it got no response.
+     */
+    lastStatusCode: number | null;
+    /**
+     * Why the last attempt got no response (timeout, DNS or connection error); null otherwise.
+     */
+    lastError: string | null;
+    lastAttemptAt: string | null;
+    /**
+     * When the next attempt is due; null once `succeeded` or `failed`.
+     */
+    nextAttemptAt: string | null;
+    createdAt: Timestamp;
 };
 
 /**
@@ -130,6 +1706,3940 @@ export type Signature = string;
  * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
  */
 export type IdempotencyKey = string;
+
+/**
+ * B2B account id (`b2b_…`).
+ */
+export type B2bAccountId = string;
+
+/**
+ * Cart id (`cart_…`).
+ */
+export type CartId = string;
+
+/**
+ * The product's ID (`prd_…`).
+ */
+export type ProductId = string;
+
+/**
+ * The product's ID (`prd_…`) or its slug.
+ */
+export type ProductIdOrSlug = string;
+
+/**
+ * The variant's ID (`var_…`); it must belong to the product in the path.
+ */
+export type VariantId = string;
+
+/**
+ * Sparse fieldset: a comma-separated list of top-level product fields to return (e.g.
+ * `id,name,price,slug`). `id` is always returned, relations requested with `expand[]` are always
+ * embedded, and an unknown field name is a 400. Omit for every field.
+ *
+ */
+export type ProductFields = string;
+
+/**
+ * Related resources to embed: `variants` (default first), `brand`, `categories`. Repeat the
+ * parameter for several (`expand[]=variants&expand[]=brand`). A single product always embeds its
+ * variants.
+ *
+ */
+export type ProductExpand = Array<'variants' | 'brand' | 'categories'>;
+
+/**
+ * Checkout session id (`cs_…`).
+ */
+export type CheckoutSessionId = string;
+
+/**
+ * Customer id (`cust_…`).
+ */
+export type CustomerId = string;
+
+/**
+ * Gift card id (`gc_…`).
+ */
+export type GiftCardId = string;
+
+/**
+ * The kind of resource the metafields belong to.
+ */
+export type MetafieldResourceType2 = MetafieldResourceType;
+
+/**
+ * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`ord_…`) ID; for
+ * `site`, the site's own ID (the same as `siteId`).
+ *
+ */
+export type MetafieldResourceId = string;
+
+/**
+ * The metafield's ID (`mf_…`).
+ */
+export type MetafieldId = string;
+
+/**
+ * Order id (`ord_…`) or order number (e.g. `ORD-1042`).
+ */
+export type OrderId = string;
+
+/**
+ * Promotion id (`promo_…`).
+ */
+export type PromotionId = string;
+
+/**
+ * The subscription's ID (`wh_…`).
+ */
+export type WebhookId = string;
+
+/**
+ * The delivery's ID (`whd_…`); it must belong to the subscription.
+ */
+export type WebhookDeliveryId = string;
+
+/**
+ * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` keyed with the subscription's
+ * `whsec_…` secret. Recompute it over the raw bytes received (before any JSON parsing),
+ * compare in constant time, and refuse timestamps more than 300 s away from your clock.
+ *
+ */
+export type WebhookSignature = string;
+
+export type B2bListAccountsData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: {
+        /**
+         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         */
+        page?: number;
+        /**
+         * Opaque cursor from a previous response (`cursor`); switches the response to the cursor envelope.
+         */
+        cursor?: string;
+        /**
+         * Results per page (max 100, default 20).
+         */
+        limit?: number;
+        /**
+         * Case-insensitive search by company name or contact email.
+         */
+        search?: string;
+        /**
+         * Only accounts in this status.
+         */
+        status?: B2bAccountStatus;
+    };
+    url: '/api/v1/{siteId}/b2b/accounts';
+};
+
+export type B2bListAccountsErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type B2bListAccountsError = B2bListAccountsErrors[keyof B2bListAccountsErrors];
+
+export type B2bListAccountsResponses = {
+    /**
+     * A page of B2B accounts, in the offset or the cursor envelope.
+     */
+    200: (OffsetPageMeta & {
+        items: Array<B2bAccount>;
+    }) | (CursorPageMeta & {
+        items: Array<B2bAccount>;
+    });
+};
+
+export type B2bListAccountsResponse = B2bListAccountsResponses[keyof B2bListAccountsResponses];
+
+export type B2bCreateAccountData = {
+    body: B2bAccountCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/b2b/accounts';
+};
+
+export type B2bCreateAccountErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * `contact_in_other_account`: a customer in `contactCustomerIds` is already a contact of another
+     * B2B account. Also answered (with another code) while a request with the same
+     * `Idempotency-Key` is still running.
+     *
+     */
+    409: Error;
+    /**
+     * The account cannot be saved. `code` is one of:
+     * - `customer_not_found`: an id in `contactCustomerIds` names no customer of this site;
+     * - `price_list_not_found`: `priceListId` names no price list of this site;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type B2bCreateAccountError = B2bCreateAccountErrors[keyof B2bCreateAccountErrors];
+
+export type B2bCreateAccountResponses = {
+    /**
+     * The created account.
+     */
+    201: {
+        success: true;
+        data: B2bAccount;
+    };
+};
+
+export type B2bCreateAccountResponse = B2bCreateAccountResponses[keyof B2bCreateAccountResponses];
+
+export type B2bUpdateAccountData = {
+    body: B2bAccountUpdate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * B2B account id (`b2b_…`).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/b2b/accounts/{accountId}';
+};
+
+export type B2bUpdateAccountErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The account cannot be saved. `code` is one of:
+     * - `customer_not_found`: an id in `contactCustomerIds` names no customer of this site;
+     * - `price_list_not_found`: `priceListId` names no price list of this site;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type B2bUpdateAccountError = B2bUpdateAccountErrors[keyof B2bUpdateAccountErrors];
+
+export type B2bUpdateAccountResponses = {
+    /**
+     * The updated account.
+     */
+    200: {
+        success: true;
+        data: B2bAccount;
+    };
+};
+
+export type B2bUpdateAccountResponse = B2bUpdateAccountResponses[keyof B2bUpdateAccountResponses];
+
+export type CartDeleteData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query: {
+        /**
+         * Cart id (`cart_…`).
+         */
+        cartId: string;
+    };
+    url: '/api/v1/{siteId}/cart';
+};
+
+export type CartDeleteErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CartDeleteError = CartDeleteErrors[keyof CartDeleteErrors];
+
+export type CartDeleteResponses = {
+    /**
+     * The cart was deleted.
+     */
+    200: Deleted;
+};
+
+export type CartDeleteResponse = CartDeleteResponses[keyof CartDeleteResponses];
+
+export type CartGetData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query: {
+        /**
+         * Cart id (`cart_…`).
+         */
+        cartId: string;
+    };
+    url: '/api/v1/{siteId}/cart';
+};
+
+export type CartGetErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CartGetError = CartGetErrors[keyof CartGetErrors];
+
+export type CartGetResponses = {
+    /**
+     * The cart.
+     */
+    200: {
+        success: true;
+        data: Cart;
+    };
+};
+
+export type CartGetResponse = CartGetResponses[keyof CartGetResponses];
+
+export type CartUpdateData = {
+    body: CartUpdate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query: {
+        /**
+         * Cart id (`cart_…`).
+         */
+        cartId: string;
+    };
+    url: '/api/v1/{siteId}/cart';
+};
+
+export type CartUpdateErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * `insufficient_stock`: the requested quantity is more than the stock available; the cart is
+     * unchanged. Also answered (with another code) while a request with the same
+     * `Idempotency-Key` is still running.
+     *
+     */
+    409: Error;
+    /**
+     * The change cannot be made; the cart is unchanged. `code` is one of:
+     * - `cart_converted`: the cart was already turned into an order;
+     * - `product_not_found` / `variant_not_found`: the item names no product or variant of this site
+     * (or a variant of another product);
+     * - `product_unavailable`: the product is not `ACTIVE`;
+     * - `cart_line_not_found`: no line matches an `update` or `remove`;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CartUpdateError = CartUpdateErrors[keyof CartUpdateErrors];
+
+export type CartUpdateResponses = {
+    /**
+     * The cart after the change.
+     */
+    200: {
+        success: true;
+        data: Cart;
+    };
+};
+
+export type CartUpdateResponse = CartUpdateResponses[keyof CartUpdateResponses];
+
+export type CartCreateData = {
+    body: CartCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/cart';
+};
+
+export type CartCreateErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The cart cannot be created. `code` is one of:
+     * - `customer_not_found`: `customerId` names no customer of this site;
+     * - `currency_not_supported`: the site does not sell in `currency`;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CartCreateError = CartCreateErrors[keyof CartCreateErrors];
+
+export type CartCreateResponses = {
+    /**
+     * The created cart.
+     */
+    201: {
+        success: true;
+        data: Cart;
+    };
+};
+
+export type CartCreateResponse = CartCreateResponses[keyof CartCreateResponses];
+
+export type ProductsListData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: {
+        /**
+         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         */
+        page?: number;
+        /**
+         * Results per page (max 100, default 20).
+         */
+        limit?: number;
+        /**
+         * Opaque cursor from a previous response (`cursor`); switches the response to the cursor envelope.
+         */
+        cursor?: string;
+        /**
+         * Sparse fieldset: a comma-separated list of top-level product fields to return (e.g.
+         * `id,name,price,slug`). `id` is always returned, relations requested with `expand[]` are always
+         * embedded, and an unknown field name is a 400. Omit for every field.
+         *
+         */
+        fields?: string;
+        /**
+         * Related resources to embed: `variants` (default first), `brand`, `categories`. Repeat the
+         * parameter for several (`expand[]=variants&expand[]=brand`). A single product always embeds its
+         * variants.
+         *
+         */
+        'expand[]'?: Array<'variants' | 'brand' | 'categories'>;
+        /**
+         * Full-text search across name, SKU and description.
+         */
+        search?: string;
+        /**
+         * Only products in this category (`cat_…`).
+         */
+        categoryId?: string;
+        /**
+         * Only products of this brand (`br_…`).
+         */
+        brandId?: string;
+        /**
+         * Only products in this status.
+         */
+        status?: ProductStatus;
+        /**
+         * `true` returns only featured products, `false` only the others; omit for both.
+         */
+        featured?: boolean;
+    };
+    url: '/api/v1/{siteId}/products';
+};
+
+export type ProductsListErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ProductsListError = ProductsListErrors[keyof ProductsListErrors];
+
+export type ProductsListResponses = {
+    /**
+     * A page of products, in the offset or the cursor envelope.
+     */
+    200: (OffsetPageMeta & {
+        items: Array<ProductListItem>;
+    }) | (CursorPageMeta & {
+        items: Array<ProductListItem>;
+    });
+};
+
+export type ProductsListResponse = ProductsListResponses[keyof ProductsListResponses];
+
+export type ProductsCreateData = {
+    body: ProductCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/products';
+};
+
+export type ProductsCreateErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ProductsCreateError = ProductsCreateErrors[keyof ProductsCreateErrors];
+
+export type ProductsCreateResponses = {
+    /**
+     * The created product.
+     */
+    201: {
+        success: true;
+        data: Product;
+    };
+};
+
+export type ProductsCreateResponse = ProductsCreateResponses[keyof ProductsCreateResponses];
+
+export type ProductsDeleteData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The product's ID (`prd_…`).
+         */
+        productId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/products/{productId}';
+};
+
+export type ProductsDeleteErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ProductsDeleteError = ProductsDeleteErrors[keyof ProductsDeleteErrors];
+
+export type ProductsDeleteResponses = {
+    /**
+     * The product was deleted.
+     */
+    200: Deleted;
+};
+
+export type ProductsDeleteResponse = ProductsDeleteResponses[keyof ProductsDeleteResponses];
+
+export type ProductsGetData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The product's ID (`prd_…`) or its slug.
+         */
+        productId: string;
+    };
+    query?: {
+        /**
+         * Related resources to embed: `variants` (default first), `brand`, `categories`. Repeat the
+         * parameter for several (`expand[]=variants&expand[]=brand`). A single product always embeds its
+         * variants.
+         *
+         */
+        'expand[]'?: Array<'variants' | 'brand' | 'categories'>;
+    };
+    url: '/api/v1/{siteId}/products/{productId}';
+};
+
+export type ProductsGetErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ProductsGetError = ProductsGetErrors[keyof ProductsGetErrors];
+
+export type ProductsGetResponses = {
+    /**
+     * The product.
+     */
+    200: {
+        success: true;
+        data: Product;
+    };
+};
+
+export type ProductsGetResponse = ProductsGetResponses[keyof ProductsGetResponses];
+
+export type ProductsUpdateData = {
+    body: ProductUpdate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The product's ID (`prd_…`).
+         */
+        productId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/products/{productId}';
+};
+
+export type ProductsUpdateErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ProductsUpdateError = ProductsUpdateErrors[keyof ProductsUpdateErrors];
+
+export type ProductsUpdateResponses = {
+    /**
+     * The updated product, with its variants.
+     */
+    200: {
+        success: true;
+        data: Product;
+    };
+};
+
+export type ProductsUpdateResponse = ProductsUpdateResponses[keyof ProductsUpdateResponses];
+
+export type ProductsListVariantsData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The product's ID (`prd_…`).
+         */
+        productId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/products/{productId}/variants';
+};
+
+export type ProductsListVariantsErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ProductsListVariantsError = ProductsListVariantsErrors[keyof ProductsListVariantsErrors];
+
+export type ProductsListVariantsResponses = {
+    /**
+     * The product's variants.
+     */
+    200: {
+        success: true;
+        data: Array<Variant>;
+    };
+};
+
+export type ProductsListVariantsResponse = ProductsListVariantsResponses[keyof ProductsListVariantsResponses];
+
+export type ProductsCreateVariantData = {
+    body: VariantCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The product's ID (`prd_…`).
+         */
+        productId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/products/{productId}/variants';
+};
+
+export type ProductsCreateVariantErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ProductsCreateVariantError = ProductsCreateVariantErrors[keyof ProductsCreateVariantErrors];
+
+export type ProductsCreateVariantResponses = {
+    /**
+     * The created variant.
+     */
+    201: {
+        success: true;
+        data: Variant;
+    };
+};
+
+export type ProductsCreateVariantResponse = ProductsCreateVariantResponses[keyof ProductsCreateVariantResponses];
+
+export type ProductsDeleteVariantData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The product's ID (`prd_…`).
+         */
+        productId: string;
+        /**
+         * The variant's ID (`var_…`); it must belong to the product in the path.
+         */
+        variantId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/products/{productId}/variants/{variantId}';
+};
+
+export type ProductsDeleteVariantErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ProductsDeleteVariantError = ProductsDeleteVariantErrors[keyof ProductsDeleteVariantErrors];
+
+export type ProductsDeleteVariantResponses = {
+    /**
+     * The variant was deleted.
+     */
+    200: Deleted;
+};
+
+export type ProductsDeleteVariantResponse = ProductsDeleteVariantResponses[keyof ProductsDeleteVariantResponses];
+
+export type ProductsUpdateVariantData = {
+    body: VariantUpdate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The product's ID (`prd_…`).
+         */
+        productId: string;
+        /**
+         * The variant's ID (`var_…`); it must belong to the product in the path.
+         */
+        variantId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/products/{productId}/variants/{variantId}';
+};
+
+export type ProductsUpdateVariantErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ProductsUpdateVariantError = ProductsUpdateVariantErrors[keyof ProductsUpdateVariantErrors];
+
+export type ProductsUpdateVariantResponses = {
+    /**
+     * The updated variant.
+     */
+    200: {
+        success: true;
+        data: Variant;
+    };
+};
+
+export type ProductsUpdateVariantResponse = ProductsUpdateVariantResponses[keyof ProductsUpdateVariantResponses];
+
+export type ProductsListReviewsData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The product's ID (`prd_…`).
+         */
+        productId: string;
+    };
+    query?: {
+        /**
+         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         */
+        page?: number;
+        /**
+         * Results per page (max 100, default 20).
+         */
+        limit?: number;
+        /**
+         * Only reviews in this status.
+         */
+        status?: ReviewStatus;
+    };
+    url: '/api/v1/{siteId}/products/{productId}/reviews';
+};
+
+export type ProductsListReviewsErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ProductsListReviewsError = ProductsListReviewsErrors[keyof ProductsListReviewsErrors];
+
+export type ProductsListReviewsResponses = {
+    /**
+     * A page of reviews.
+     */
+    200: OffsetPageMeta & {
+        items: Array<Review>;
+    };
+};
+
+export type ProductsListReviewsResponse = ProductsListReviewsResponses[keyof ProductsListReviewsResponses];
+
+export type ProductsCreateReviewData = {
+    body: ReviewCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The product's ID (`prd_…`).
+         */
+        productId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/products/{productId}/reviews';
+};
+
+export type ProductsCreateReviewErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ProductsCreateReviewError = ProductsCreateReviewErrors[keyof ProductsCreateReviewErrors];
+
+export type ProductsCreateReviewResponses = {
+    /**
+     * The submitted review.
+     */
+    201: {
+        success: true;
+        data: Review;
+    };
+};
+
+export type ProductsCreateReviewResponse = ProductsCreateReviewResponses[keyof ProductsCreateReviewResponses];
+
+export type CategoriesListData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: {
+        /**
+         * Only the category with this slug.
+         */
+        slug?: string;
+        /**
+         * Only the direct children of this category (`cat_…`).
+         */
+        parentId?: string;
+    };
+    url: '/api/v1/{siteId}/categories';
+};
+
+export type CategoriesListErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CategoriesListError = CategoriesListErrors[keyof CategoriesListErrors];
+
+export type CategoriesListResponses = {
+    /**
+     * The categories.
+     */
+    200: {
+        success: true;
+        data: Array<Category>;
+    };
+};
+
+export type CategoriesListResponse = CategoriesListResponses[keyof CategoriesListResponses];
+
+export type BrandsListData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: {
+        /**
+         * Only the brand with this slug.
+         */
+        slug?: string;
+    };
+    url: '/api/v1/{siteId}/brands';
+};
+
+export type BrandsListErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type BrandsListError = BrandsListErrors[keyof BrandsListErrors];
+
+export type BrandsListResponses = {
+    /**
+     * The brands.
+     */
+    200: {
+        success: true;
+        data: Array<Brand>;
+    };
+};
+
+export type BrandsListResponse = BrandsListResponses[keyof BrandsListResponses];
+
+export type CheckoutGetData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query: {
+        /**
+         * Checkout session id (`cs_…`).
+         */
+        sessionId: string;
+    };
+    url: '/api/v1/{siteId}/checkout';
+};
+
+export type CheckoutGetErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CheckoutGetError = CheckoutGetErrors[keyof CheckoutGetErrors];
+
+export type CheckoutGetResponses = {
+    /**
+     * The checkout session.
+     */
+    200: {
+        success: true;
+        data: CheckoutSession;
+    };
+};
+
+export type CheckoutGetResponse = CheckoutGetResponses[keyof CheckoutGetResponses];
+
+export type CheckoutAdvanceData = {
+    body: CheckoutAdvance;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/checkout';
+};
+
+export type CheckoutAdvanceErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * `insufficient_stock`: at `complete`, a line's quantity is more than the stock left; nothing
+     * is charged and the session stays in `review`. Also answered (with another code) while a
+     * request with the same `Idempotency-Key` is still running.
+     *
+     */
+    409: Error;
+    /**
+     * The move cannot be made; the session is unchanged (except `payment.status` after a declined
+     * authorization). `code` is one of:
+     * - `illegal_transition`: `state` is not reachable from the current state, or data it needs is
+     * missing (`details` names the missing fields);
+     * - `shipping_option_unavailable`: `shippingOptionId` is not one of `availableShippingOptions`;
+     * - `payment_failed`: the payment was declined; the session stays in `payment`;
+     * - `promotion_invalid`: `promotionCode` cannot be used (the message says why);
+     * - `gift_card_not_found`, `gift_card_void`, `gift_card_expired`: a code in `giftCardCodes`
+     * cannot be used;
+     * - `customer_required`: store credit or loyalty points on a session without a customer;
+     * - `insufficient_balance`: `storeCreditAmount` is more than the customer's store credit;
+     * - `insufficient_points`: `loyaltyPoints` is more than the customer's points;
+     * - `cart_converted`: another session already turned the cart into an order;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CheckoutAdvanceError = CheckoutAdvanceErrors[keyof CheckoutAdvanceErrors];
+
+export type CheckoutAdvanceResponses = {
+    /**
+     * The session in its new state.
+     */
+    200: {
+        success: true;
+        data: CheckoutSession;
+    };
+};
+
+export type CheckoutAdvanceResponse = CheckoutAdvanceResponses[keyof CheckoutAdvanceResponses];
+
+export type CheckoutCreateData = {
+    body: CheckoutCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/checkout';
+};
+
+export type CheckoutCreateErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The checkout cannot start. `code` is one of:
+     * - `cart_not_found`: `cartId` names no cart of this site;
+     * - `cart_empty`: the cart has no lines;
+     * - `cart_converted`: the cart was already turned into an order;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CheckoutCreateError = CheckoutCreateErrors[keyof CheckoutCreateErrors];
+
+export type CheckoutCreateResponses = {
+    /**
+     * The new checkout session.
+     */
+    201: {
+        success: true;
+        data: CheckoutSession;
+    };
+};
+
+export type CheckoutCreateResponse = CheckoutCreateResponses[keyof CheckoutCreateResponses];
+
+export type PagesListData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: {
+        /**
+         * Only the page with this slug.
+         */
+        slug?: string;
+        /**
+         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         */
+        page?: number;
+        /**
+         * Results per page (max 100, default 20).
+         */
+        limit?: number;
+    };
+    url: '/api/v1/{siteId}/pages';
+};
+
+export type PagesListErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type PagesListError = PagesListErrors[keyof PagesListErrors];
+
+export type PagesListResponses = {
+    /**
+     * A page of published pages.
+     */
+    200: OffsetPageMeta & {
+        data: Array<ContentPage>;
+    };
+};
+
+export type PagesListResponse = PagesListResponses[keyof PagesListResponses];
+
+export type MenusListData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: {
+        /**
+         * Only the menu with this handle (e.g. `main`, `footer`).
+         */
+        handle?: string;
+    };
+    url: '/api/v1/{siteId}/menus';
+};
+
+export type MenusListErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type MenusListError = MenusListErrors[keyof MenusListErrors];
+
+export type MenusListResponses = {
+    /**
+     * The menus.
+     */
+    200: {
+        success: true;
+        data: Array<Menu>;
+    };
+};
+
+export type MenusListResponse = MenusListResponses[keyof MenusListResponses];
+
+export type CustomersListData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: {
+        /**
+         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         */
+        page?: number;
+        /**
+         * Opaque cursor from a previous response (`cursor`); switches the response to the cursor envelope.
+         */
+        cursor?: string;
+        /**
+         * Results per page (max 100, default 20).
+         */
+        limit?: number;
+        /**
+         * Case-insensitive search by email, first name or last name.
+         */
+        search?: string;
+        /**
+         * Only customers in this customer group (group id).
+         */
+        group?: string;
+    };
+    url: '/api/v1/{siteId}/customers';
+};
+
+export type CustomersListErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CustomersListError = CustomersListErrors[keyof CustomersListErrors];
+
+export type CustomersListResponses = {
+    /**
+     * A page of customers, in the offset or the cursor envelope.
+     */
+    200: (OffsetPageMeta & {
+        items: Array<Customer>;
+    }) | (CursorPageMeta & {
+        items: Array<Customer>;
+    });
+};
+
+export type CustomersListResponse = CustomersListResponses[keyof CustomersListResponses];
+
+export type CustomersGetData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Customer id (`cust_…`).
+         */
+        customerId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/customers/{customerId}';
+};
+
+export type CustomersGetErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CustomersGetError = CustomersGetErrors[keyof CustomersGetErrors];
+
+export type CustomersGetResponses = {
+    /**
+     * The customer.
+     */
+    200: {
+        success: true;
+        data: Customer;
+    };
+};
+
+export type CustomersGetResponse = CustomersGetResponses[keyof CustomersGetResponses];
+
+export type CustomersUpdateData = {
+    body: CustomerUpdate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Customer id (`cust_…`).
+         */
+        customerId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/customers/{customerId}';
+};
+
+export type CustomersUpdateErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * `email_taken`: another customer of this site already has this email. Also answered (with
+     * another code) while a request with the same `Idempotency-Key` is still running.
+     *
+     */
+    409: Error;
+    /**
+     * The update cannot be made. `code` is one of:
+     * - `customer_group_not_found`: `groupId` names no customer group of this site;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CustomersUpdateError = CustomersUpdateErrors[keyof CustomersUpdateErrors];
+
+export type CustomersUpdateResponses = {
+    /**
+     * The updated customer.
+     */
+    200: {
+        success: true;
+        data: Customer;
+    };
+};
+
+export type CustomersUpdateResponse = CustomersUpdateResponses[keyof CustomersUpdateResponses];
+
+export type GiftCardsListData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: {
+        /**
+         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         */
+        page?: number;
+        /**
+         * Opaque cursor from a previous response (`cursor`); switches the response to the cursor envelope.
+         */
+        cursor?: string;
+        /**
+         * Results per page (max 100, default 20).
+         */
+        limit?: number;
+        /**
+         * Only gift cards in this status.
+         */
+        status?: GiftCardStatus;
+        /**
+         * Only gift cards issued to this customer (`cust_…`).
+         */
+        customerId?: string;
+        /**
+         * Exact gift-card code to look up (case-insensitive).
+         */
+        code?: string;
+    };
+    url: '/api/v1/{siteId}/gift-cards';
+};
+
+export type GiftCardsListErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type GiftCardsListError = GiftCardsListErrors[keyof GiftCardsListErrors];
+
+export type GiftCardsListResponses = {
+    /**
+     * A page of gift cards, in the offset or the cursor envelope.
+     */
+    200: (OffsetPageMeta & {
+        items: Array<GiftCard>;
+    }) | (CursorPageMeta & {
+        items: Array<GiftCard>;
+    });
+};
+
+export type GiftCardsListResponse = GiftCardsListResponses[keyof GiftCardsListResponses];
+
+export type GiftCardsCreateData = {
+    body: GiftCardCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/gift-cards';
+};
+
+export type GiftCardsCreateErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * `gift_card_code_taken`: another gift card of this site has this code. Also answered (with
+     * another code) while a request with the same `Idempotency-Key` is still running.
+     *
+     */
+    409: Error;
+    /**
+     * The gift card cannot be issued. `code` is one of:
+     * - `customer_not_found`: `customerId` names no customer of this site;
+     * - `currency_not_supported`: the site does not sell in `currency`;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type GiftCardsCreateError = GiftCardsCreateErrors[keyof GiftCardsCreateErrors];
+
+export type GiftCardsCreateResponses = {
+    /**
+     * The issued gift card.
+     */
+    201: {
+        success: true;
+        data: GiftCard;
+    };
+};
+
+export type GiftCardsCreateResponse = GiftCardsCreateResponses[keyof GiftCardsCreateResponses];
+
+export type GiftCardsUpdateData = {
+    body: GiftCardUpdate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Gift card id (`gc_…`).
+         */
+        giftCardId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/gift-cards/{giftCardId}';
+};
+
+export type GiftCardsUpdateErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The update cannot be made. `code` is one of:
+     * - `gift_card_void`: the card is void and cannot be reactivated or changed;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type GiftCardsUpdateError = GiftCardsUpdateErrors[keyof GiftCardsUpdateErrors];
+
+export type GiftCardsUpdateResponses = {
+    /**
+     * The updated gift card.
+     */
+    200: {
+        success: true;
+        data: GiftCard;
+    };
+};
+
+export type GiftCardsUpdateResponse = GiftCardsUpdateResponses[keyof GiftCardsUpdateResponses];
+
+export type GiftCardsRedeemData = {
+    body: GiftCardRedeem;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Gift card id (`gc_…`).
+         */
+        giftCardId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/gift-cards/{giftCardId}/redeem';
+};
+
+export type GiftCardsRedeemErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The redemption cannot be made; the balance is unchanged. `code` is one of:
+     * - `gift_card_void`: the card was voided;
+     * - `gift_card_expired`: the card's `expiresAt` has passed;
+     * - `insufficient_balance`: `amount` is more than `remainingBalance` (also for `REDEEMED` cards);
+     * - `order_not_found`: `orderId` names no order of this site;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type GiftCardsRedeemError = GiftCardsRedeemErrors[keyof GiftCardsRedeemErrors];
+
+export type GiftCardsRedeemResponses = {
+    /**
+     * The gift card after the redemption.
+     */
+    200: {
+        success: true;
+        data: GiftCard;
+    };
+};
+
+export type GiftCardsRedeemResponse = GiftCardsRedeemResponses[keyof GiftCardsRedeemResponses];
+
+export type InventoryListData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: {
+        /**
+         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         */
+        page?: number;
+        /**
+         * Results per page (max 100, default 20).
+         */
+        limit?: number;
+        /**
+         * Only the item with this SKU (exact match).
+         */
+        sku?: string;
+    };
+    url: '/api/v1/{siteId}/inventory';
+};
+
+export type InventoryListErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type InventoryListError = InventoryListErrors[keyof InventoryListErrors];
+
+export type InventoryListResponses = {
+    /**
+     * A page of stock levels.
+     */
+    200: OffsetPageMeta & {
+        items: Array<InventoryLevel>;
+    };
+};
+
+export type InventoryListResponse = InventoryListResponses[keyof InventoryListResponses];
+
+export type InventoryAdjustData = {
+    body: InventoryAdjustment;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The product's ID (`prd_…`).
+         */
+        productId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/inventory/{productId}';
+};
+
+export type InventoryAdjustErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type InventoryAdjustError = InventoryAdjustErrors[keyof InventoryAdjustErrors];
+
+export type InventoryAdjustResponses = {
+    /**
+     * The new stock level.
+     */
+    200: {
+        success: true;
+        data: InventoryAdjustmentResult;
+    };
+};
+
+export type InventoryAdjustResponse = InventoryAdjustResponses[keyof InventoryAdjustResponses];
+
+export type LoyaltyGetData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Customer id (`cust_…`).
+         */
+        customerId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/loyalty/{customerId}';
+};
+
+export type LoyaltyGetErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type LoyaltyGetError = LoyaltyGetErrors[keyof LoyaltyGetErrors];
+
+export type LoyaltyGetResponses = {
+    /**
+     * The customer's loyalty account.
+     */
+    200: {
+        success: true;
+        data: LoyaltyAccount;
+    };
+};
+
+export type LoyaltyGetResponse = LoyaltyGetResponses[keyof LoyaltyGetResponses];
+
+export type LoyaltyAwardData = {
+    body: LoyaltyAward;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Customer id (`cust_…`).
+         */
+        customerId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/loyalty/{customerId}/award';
+};
+
+export type LoyaltyAwardErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type LoyaltyAwardError = LoyaltyAwardErrors[keyof LoyaltyAwardErrors];
+
+export type LoyaltyAwardResponses = {
+    /**
+     * The recorded transaction, the new point balance and tier.
+     */
+    201: {
+        success: true;
+        data: {
+            /**
+             * The point balance after the award.
+             */
+            points: number;
+            tier: LoyaltyTier;
+            transaction: LoyaltyTransaction;
+        };
+    };
+};
+
+export type LoyaltyAwardResponse = LoyaltyAwardResponses[keyof LoyaltyAwardResponses];
+
+export type LoyaltyRedeemData = {
+    body: LoyaltyRedeem;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Customer id (`cust_…`).
+         */
+        customerId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/loyalty/{customerId}/redeem';
+};
+
+export type LoyaltyRedeemErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The points cannot be redeemed; the balance is unchanged. `code` is one of:
+     * - `insufficient_points`: `points` is more than the customer's balance;
+     * - `order_not_found`: `orderId` names no order of this site;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type LoyaltyRedeemError = LoyaltyRedeemErrors[keyof LoyaltyRedeemErrors];
+
+export type LoyaltyRedeemResponses = {
+    /**
+     * The discount the points are worth and what is left.
+     */
+    200: {
+        success: true;
+        data: {
+            /**
+             * Value of the redeemed points in the site currency's minor units.
+             */
+            discountAmount: Money;
+            pointsRemaining: number;
+            tier: LoyaltyTier;
+        };
+    };
+};
+
+export type LoyaltyRedeemResponse = LoyaltyRedeemResponses[keyof LoyaltyRedeemResponses];
+
+export type MetafieldsListData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The kind of resource the metafields belong to.
+         */
+        resourceType: MetafieldResourceType;
+        /**
+         * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`ord_…`) ID; for
+         * `site`, the site's own ID (the same as `siteId`).
+         *
+         */
+        resourceId: string;
+    };
+    query?: {
+        /**
+         * Only metafields in this namespace.
+         */
+        namespace?: MetafieldNamespace;
+    };
+    url: '/api/v1/{siteId}/{resourceType}/{resourceId}/metafields';
+};
+
+export type MetafieldsListErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type MetafieldsListError = MetafieldsListErrors[keyof MetafieldsListErrors];
+
+export type MetafieldsListResponses = {
+    /**
+     * The resource's metafields.
+     */
+    200: {
+        success: true;
+        data: Array<Metafield>;
+    };
+};
+
+export type MetafieldsListResponse = MetafieldsListResponses[keyof MetafieldsListResponses];
+
+export type MetafieldsCreateData = {
+    body: MetafieldCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The kind of resource the metafields belong to.
+         */
+        resourceType: MetafieldResourceType;
+        /**
+         * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`ord_…`) ID; for
+         * `site`, the site's own ID (the same as `siteId`).
+         *
+         */
+        resourceId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/{resourceType}/{resourceId}/metafields';
+};
+
+export type MetafieldsCreateErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type MetafieldsCreateError = MetafieldsCreateErrors[keyof MetafieldsCreateErrors];
+
+export type MetafieldsCreateResponses = {
+    /**
+     * The created metafield.
+     */
+    201: {
+        success: true;
+        data: Metafield;
+    };
+};
+
+export type MetafieldsCreateResponse = MetafieldsCreateResponses[keyof MetafieldsCreateResponses];
+
+export type MetafieldsDeleteData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The kind of resource the metafields belong to.
+         */
+        resourceType: MetafieldResourceType;
+        /**
+         * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`ord_…`) ID; for
+         * `site`, the site's own ID (the same as `siteId`).
+         *
+         */
+        resourceId: string;
+        /**
+         * The metafield's ID (`mf_…`).
+         */
+        metafieldId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/{resourceType}/{resourceId}/metafields/{metafieldId}';
+};
+
+export type MetafieldsDeleteErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type MetafieldsDeleteError = MetafieldsDeleteErrors[keyof MetafieldsDeleteErrors];
+
+export type MetafieldsDeleteResponses = {
+    /**
+     * The metafield was deleted.
+     */
+    200: Deleted;
+};
+
+export type MetafieldsDeleteResponse = MetafieldsDeleteResponses[keyof MetafieldsDeleteResponses];
+
+export type MetafieldsUpdateData = {
+    body: MetafieldUpdate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The kind of resource the metafields belong to.
+         */
+        resourceType: MetafieldResourceType;
+        /**
+         * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`ord_…`) ID; for
+         * `site`, the site's own ID (the same as `siteId`).
+         *
+         */
+        resourceId: string;
+        /**
+         * The metafield's ID (`mf_…`).
+         */
+        metafieldId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/{resourceType}/{resourceId}/metafields/{metafieldId}';
+};
+
+export type MetafieldsUpdateErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type MetafieldsUpdateError = MetafieldsUpdateErrors[keyof MetafieldsUpdateErrors];
+
+export type MetafieldsUpdateResponses = {
+    /**
+     * The updated metafield.
+     */
+    200: {
+        success: true;
+        data: Metafield;
+    };
+};
+
+export type MetafieldsUpdateResponse = MetafieldsUpdateResponses[keyof MetafieldsUpdateResponses];
+
+export type OrdersListData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: {
+        /**
+         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         */
+        page?: number;
+        /**
+         * Opaque cursor from a previous response (`cursor`); switches the response to the cursor envelope.
+         */
+        cursor?: string;
+        /**
+         * Results per page (max 100, default 20).
+         */
+        limit?: number;
+        /**
+         * Only orders in this fulfilment status.
+         */
+        status?: OrderStatus;
+        /**
+         * Only orders in this payment status.
+         */
+        paymentStatus?: OrderPaymentStatus;
+        /**
+         * Only orders placed by this customer (`cust_…`).
+         */
+        customerId?: string;
+        /**
+         * Only orders created at or after this instant (ISO 8601). Must not be later than `to`.
+         */
+        from?: string;
+        /**
+         * Only orders created before this instant (ISO 8601).
+         */
+        to?: string;
+    };
+    url: '/api/v1/{siteId}/orders';
+};
+
+export type OrdersListErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type OrdersListError = OrdersListErrors[keyof OrdersListErrors];
+
+export type OrdersListResponses = {
+    /**
+     * A page of orders, in the offset or the cursor envelope.
+     */
+    200: (OffsetPageMeta & {
+        items: Array<Order>;
+    }) | (CursorPageMeta & {
+        items: Array<Order>;
+    });
+};
+
+export type OrdersListResponse = OrdersListResponses[keyof OrdersListResponses];
+
+export type OrdersGetData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Order id (`ord_…`) or order number (e.g. `ORD-1042`).
+         */
+        orderId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/orders/{orderId}';
+};
+
+export type OrdersGetErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type OrdersGetError = OrdersGetErrors[keyof OrdersGetErrors];
+
+export type OrdersGetResponses = {
+    /**
+     * The order.
+     */
+    200: {
+        success: true;
+        data: Order;
+    };
+};
+
+export type OrdersGetResponse = OrdersGetResponses[keyof OrdersGetResponses];
+
+export type OrdersRefundData = {
+    body: OrderRefundRequest;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Order id (`ord_…`) or order number (e.g. `ORD-1042`).
+         */
+        orderId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/orders/{orderId}/refunds';
+};
+
+export type OrdersRefundErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The refund cannot be made. `code` is one of:
+     * - `order_not_paid`: the order's `paymentStatus` is neither `PAID` nor `PARTIALLY_REFUNDED`;
+     * - `refund_exceeds_captured`: `amount` is more than `total − refundedTotal`;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type OrdersRefundError = OrdersRefundErrors[keyof OrdersRefundErrors];
+
+export type OrdersRefundResponses = {
+    /**
+     * The refund was recorded; the updated order.
+     */
+    201: {
+        success: true;
+        data: Order;
+    };
+};
+
+export type OrdersRefundResponse = OrdersRefundResponses[keyof OrdersRefundResponses];
+
+export type PromotionsListData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: {
+        /**
+         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         */
+        page?: number;
+        /**
+         * Results per page (max 100, default 20).
+         */
+        limit?: number;
+        /**
+         * Only promotions in this (derived) status.
+         */
+        status?: PromotionStatus;
+    };
+    url: '/api/v1/{siteId}/promotions';
+};
+
+export type PromotionsListErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type PromotionsListError = PromotionsListErrors[keyof PromotionsListErrors];
+
+export type PromotionsListResponses = {
+    /**
+     * A page of promotions.
+     */
+    200: OffsetPageMeta & {
+        items: Array<Promotion>;
+    };
+};
+
+export type PromotionsListResponse = PromotionsListResponses[keyof PromotionsListResponses];
+
+export type PromotionsCreateData = {
+    body: PromotionCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/promotions';
+};
+
+export type PromotionsCreateErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * `promotion_code_taken`: another promotion of this site has this code (compared
+     * case-insensitively). Also answered (with another code) while a request with the same
+     * `Idempotency-Key` is still running.
+     *
+     */
+    409: Error;
+    /**
+     * The promotion cannot be created. `code` is one of:
+     * - `product_not_found`: an id in `appliesToProducts` names no product of this site;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type PromotionsCreateError = PromotionsCreateErrors[keyof PromotionsCreateErrors];
+
+export type PromotionsCreateResponses = {
+    /**
+     * The created promotion.
+     */
+    201: {
+        success: true;
+        data: Promotion;
+    };
+};
+
+export type PromotionsCreateResponse = PromotionsCreateResponses[keyof PromotionsCreateResponses];
+
+export type PromotionsDeleteData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Promotion id (`promo_…`).
+         */
+        promotionId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/promotions/{promotionId}';
+};
+
+export type PromotionsDeleteErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type PromotionsDeleteError = PromotionsDeleteErrors[keyof PromotionsDeleteErrors];
+
+export type PromotionsDeleteResponses = {
+    /**
+     * The promotion was deleted.
+     */
+    200: Deleted;
+};
+
+export type PromotionsDeleteResponse = PromotionsDeleteResponses[keyof PromotionsDeleteResponses];
+
+export type PromotionsValidateData = {
+    body: PromotionValidateRequest;
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/promotions/validate';
+};
+
+export type PromotionsValidateErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type PromotionsValidateError = PromotionsValidateErrors[keyof PromotionsValidateErrors];
+
+export type PromotionsValidateResponses = {
+    /**
+     * Whether the code can be used, and the discount it gives.
+     */
+    200: PromotionValidation;
+};
+
+export type PromotionsValidateResponse = PromotionsValidateResponses[keyof PromotionsValidateResponses];
 
 export type SiteGetData = {
     body?: never;
@@ -168,6 +5678,14 @@ export type SiteGetErrors = {
      * Rate limit exceeded.
      */
     429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
 };
 
 export type SiteGetError = SiteGetErrors[keyof SiteGetErrors];
@@ -183,3 +5701,717 @@ export type SiteGetResponses = {
 };
 
 export type SiteGetResponse = SiteGetResponses[keyof SiteGetResponses];
+
+export type StoreCreditGetData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Customer id (`cust_…`).
+         */
+        customerId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/store-credit/{customerId}';
+};
+
+export type StoreCreditGetErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type StoreCreditGetError = StoreCreditGetErrors[keyof StoreCreditGetErrors];
+
+export type StoreCreditGetResponses = {
+    /**
+     * The customer's store-credit account.
+     */
+    200: {
+        success: true;
+        data: StoreCreditAccount;
+    };
+};
+
+export type StoreCreditGetResponse = StoreCreditGetResponses[keyof StoreCreditGetResponses];
+
+export type StoreCreditCreateTransactionData = {
+    body: StoreCreditTransactionCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Customer id (`cust_…`).
+         */
+        customerId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/store-credit/{customerId}';
+};
+
+export type StoreCreditCreateTransactionErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The transaction cannot be recorded; the balance is unchanged. `code` is one of:
+     * - `insufficient_balance`: a debit larger than the balance;
+     * - `order_not_found`: `orderId` names no order of this site;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type StoreCreditCreateTransactionError = StoreCreditCreateTransactionErrors[keyof StoreCreditCreateTransactionErrors];
+
+export type StoreCreditCreateTransactionResponses = {
+    /**
+     * The recorded transaction and the new balance.
+     */
+    201: {
+        success: true;
+        data: {
+            /**
+             * The balance after this transaction.
+             */
+            balance: Money;
+            transaction: StoreCreditTransaction;
+        };
+    };
+};
+
+export type StoreCreditCreateTransactionResponse = StoreCreditCreateTransactionResponses[keyof StoreCreditCreateTransactionResponses];
+
+export type WebhooksListData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: {
+        /**
+         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         */
+        page?: number;
+        /**
+         * Results per page (max 100, default 20).
+         */
+        limit?: number;
+    };
+    url: '/api/v1/{siteId}/webhooks';
+};
+
+export type WebhooksListErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type WebhooksListError = WebhooksListErrors[keyof WebhooksListErrors];
+
+export type WebhooksListResponses = {
+    /**
+     * A page of subscriptions.
+     */
+    200: OffsetPageMeta & {
+        items: Array<WebhookSubscription>;
+    };
+};
+
+export type WebhooksListResponse = WebhooksListResponses[keyof WebhooksListResponses];
+
+export type WebhooksCreateData = {
+    body: WebhookSubscriptionCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/webhooks';
+};
+
+export type WebhooksCreateErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type WebhooksCreateError = WebhooksCreateErrors[keyof WebhooksCreateErrors];
+
+export type WebhooksCreateResponses = {
+    /**
+     * The created subscription, with its signing secret.
+     */
+    201: {
+        success: true;
+        data: WebhookSubscriptionWithSecret;
+    };
+};
+
+export type WebhooksCreateResponse = WebhooksCreateResponses[keyof WebhooksCreateResponses];
+
+export type WebhooksDeleteData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The subscription's ID (`wh_…`).
+         */
+        webhookId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/webhooks/{webhookId}';
+};
+
+export type WebhooksDeleteErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type WebhooksDeleteError = WebhooksDeleteErrors[keyof WebhooksDeleteErrors];
+
+export type WebhooksDeleteResponses = {
+    /**
+     * The subscription was deleted.
+     */
+    200: Deleted;
+};
+
+export type WebhooksDeleteResponse = WebhooksDeleteResponses[keyof WebhooksDeleteResponses];
+
+export type WebhooksGetData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The subscription's ID (`wh_…`).
+         */
+        webhookId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/webhooks/{webhookId}';
+};
+
+export type WebhooksGetErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type WebhooksGetError = WebhooksGetErrors[keyof WebhooksGetErrors];
+
+export type WebhooksGetResponses = {
+    /**
+     * The subscription.
+     */
+    200: {
+        success: true;
+        data: WebhookSubscription;
+    };
+};
+
+export type WebhooksGetResponse = WebhooksGetResponses[keyof WebhooksGetResponses];
+
+export type WebhooksListDeliveriesData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The subscription's ID (`wh_…`).
+         */
+        webhookId: string;
+    };
+    query?: {
+        /**
+         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         */
+        page?: number;
+        /**
+         * Results per page (max 100, default 20).
+         */
+        limit?: number;
+        /**
+         * Only deliveries in this status.
+         */
+        status?: WebhookDeliveryStatus;
+    };
+    url: '/api/v1/{siteId}/webhooks/{webhookId}/deliveries';
+};
+
+export type WebhooksListDeliveriesErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type WebhooksListDeliveriesError = WebhooksListDeliveriesErrors[keyof WebhooksListDeliveriesErrors];
+
+export type WebhooksListDeliveriesResponses = {
+    /**
+     * A page of deliveries.
+     */
+    200: OffsetPageMeta & {
+        items: Array<WebhookDelivery>;
+    };
+};
+
+export type WebhooksListDeliveriesResponse = WebhooksListDeliveriesResponses[keyof WebhooksListDeliveriesResponses];
+
+export type WebhooksRedeliverData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The subscription's ID (`wh_…`).
+         */
+        webhookId: string;
+        /**
+         * The delivery's ID (`whd_…`); it must belong to the subscription.
+         */
+        deliveryId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver';
+};
+
+export type WebhooksRedeliverErrors = {
+    /**
+     * Validation error (malformed JSON, a bad parameter or body field).
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs.
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode.
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded.
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable; retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type WebhooksRedeliverError = WebhooksRedeliverErrors[keyof WebhooksRedeliverErrors];
+
+export type WebhooksRedeliverResponses = {
+    /**
+     * The delivery is queued.
+     */
+    202: {
+        success: true;
+        data: WebhookDelivery;
+    };
+};
+
+export type WebhooksRedeliverResponse = WebhooksRedeliverResponses[keyof WebhooksRedeliverResponses];
+
+export type WebhookEventsOrderCreatedWebhookPayload = WebhookEvent;
+
+export type WebhookEventsOrderCreatedWebhookRequest = {
+    body: WebhookEventsOrderCreatedWebhookPayload;
+    key: 'order.created';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderUpdatedWebhookPayload = WebhookEvent;
+
+export type WebhookEventsOrderUpdatedWebhookRequest = {
+    body: WebhookEventsOrderUpdatedWebhookPayload;
+    key: 'order.updated';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderRefundedWebhookPayload = WebhookEvent;
+
+export type WebhookEventsOrderRefundedWebhookRequest = {
+    body: WebhookEventsOrderRefundedWebhookPayload;
+    key: 'order.refunded';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsPaymentConfirmedWebhookPayload = WebhookEvent;
+
+export type WebhookEventsPaymentConfirmedWebhookRequest = {
+    body: WebhookEventsPaymentConfirmedWebhookPayload;
+    key: 'payment.confirmed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsPaymentFailedWebhookPayload = WebhookEvent;
+
+export type WebhookEventsPaymentFailedWebhookRequest = {
+    body: WebhookEventsPaymentFailedWebhookPayload;
+    key: 'payment.failed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsInventoryLowWebhookPayload = WebhookEvent;
+
+export type WebhookEventsInventoryLowWebhookRequest = {
+    body: WebhookEventsInventoryLowWebhookPayload;
+    key: 'inventory.low';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsCartAbandonedWebhookPayload = WebhookEvent;
+
+export type WebhookEventsCartAbandonedWebhookRequest = {
+    body: WebhookEventsCartAbandonedWebhookPayload;
+    key: 'cart.abandoned';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsReviewCreatedWebhookPayload = WebhookEvent;
+
+export type WebhookEventsReviewCreatedWebhookRequest = {
+    body: WebhookEventsReviewCreatedWebhookPayload;
+    key: 'review.created';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsProductCreatedWebhookPayload = WebhookEvent;
+
+export type WebhookEventsProductCreatedWebhookRequest = {
+    body: WebhookEventsProductCreatedWebhookPayload;
+    key: 'product.created';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsProductUpdatedWebhookPayload = WebhookEvent;
+
+export type WebhookEventsProductUpdatedWebhookRequest = {
+    body: WebhookEventsProductUpdatedWebhookPayload;
+    key: 'product.updated';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsProductDeletedWebhookPayload = WebhookEvent;
+
+export type WebhookEventsProductDeletedWebhookRequest = {
+    body: WebhookEventsProductDeletedWebhookPayload;
+    key: 'product.deleted';
+    path?: never;
+    query?: never;
+};
