@@ -1,0 +1,66 @@
+/**
+ * The running application: database (DATABASE_URL or embedded, migrated), JSON logs, the demo
+ * store on first start, then the HTTP server. `main.ts` launches this layer.
+ */
+import { Database } from "@shopvo/db"
+import { FileSystem } from "@effect/platform"
+import { NodeContext } from "@effect/platform-node"
+import { SqlClient } from "@effect/sql"
+import { Console, Effect, Layer, Logger, Option, Schema } from "effect"
+import * as Config from "./Config.js"
+import * as Demo from "./Demo.js"
+import { ServerLive } from "./Http.js"
+
+const DemoFile = Schema.parseJson(Schema.Struct({ siteId: Schema.String, key: Schema.String }))
+const demoPath = ".data/demo.json"
+
+/**
+ * Creates the demo store when the database has no site yet, and remembers its key in
+ * `.data/demo.json` (a local development credential, mode 0600) so later starts can print it.
+ */
+const demoOnFirstStart = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const fs = yield* FileSystem.FileSystem
+  const saved = yield* fs.readFileString(demoPath).pipe(
+    Effect.flatMap(Schema.decodeUnknown(DemoFile)),
+    Effect.option
+  )
+  if (Option.isSome(saved)) {
+    const exists = yield* sql`select 1 from sites where id = ${saved.value.siteId}`
+    if (exists.length > 0) return Option.some(saved.value)
+  }
+  const [row] = yield* sql<{ count: number }>`select count(*)::int as count from sites`
+  if (row!.count > 0) return Option.none<Demo.Demo>()
+  const demo = yield* Demo.seed
+  yield* fs.makeDirectory(".data", { recursive: true })
+  yield* fs.writeFileString(demoPath, JSON.stringify(demo, null, 2) + "\n", { mode: 0o600 })
+  return Option.some(demo)
+})
+
+const banner = Effect.gen(function* () {
+  const { port } = yield* Config.ApiConfig
+  const demo = yield* demoOnFirstStart
+  const base = `http://localhost:${port}`
+  yield* Console.log(`\nShopvo API listening on ${base}`)
+  if (Option.isSome(demo)) {
+    const { siteId, key } = demo.value
+    yield* Console.log(`  base URL   ${base}/api/v1/${siteId}`)
+    yield* Console.log(`  site id    ${siteId}`)
+    yield* Console.log(`  test key   ${key}   (admin:*)`)
+    yield* Console.log(`\n  curl -H "Authorization: Bearer ${key}" ${base}/api/v1/${siteId}/site\n`)
+  }
+})
+
+/** JSON log lines at `LOG_LEVEL`, for start-up as well as requests. */
+export const LoggingLive = Layer.unwrapEffect(
+  Effect.map(Config.config, ({ logLevel }) =>
+    Layer.merge(Logger.replace(Logger.defaultLogger, Logger.jsonLogger), Logger.minimumLogLevel(logLevel))
+  )
+)
+
+/** Start-up failures (configuration, database, port) are reported by the runtime and end the process. */
+export const AppLive: Layer.Layer<never, unknown> = Layer.mergeAll(ServerLive, Layer.effectDiscard(banner)).pipe(
+  Layer.provide(Database.layer),
+  Layer.provide(Config.layer),
+  Layer.provide(NodeContext.layer)
+)

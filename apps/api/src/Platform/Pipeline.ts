@@ -1,0 +1,228 @@
+/**
+ * The path of every API request, in the order ARCHITECTURE.md gives:
+ * request id → auth (Bearer key → site, mode, scopes) → rate limit → HMAC over the raw body →
+ * scope → input validated against the spec → Idempotency-Key → handler → JSON envelope.
+ *
+ * Handlers only see validated input and return a `Reply` or fail with an `ApiError`; everything
+ * else that makes a response (error envelope, rate-limit headers, request id, log line) is here,
+ * once. No per-request tracing span: the server disables it unless tracing is configured.
+ */
+import type { Spec } from "@shopvo/contract"
+import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { SqlClient, SqlError } from "@effect/sql"
+import { randomUUID } from "node:crypto"
+import { Cause, Context, Effect, Either, Layer, Option } from "effect"
+import { ApiConfig } from "../Config.js"
+import * as ApiError from "./ApiError.js"
+import { hasScope, Keys, type Principal } from "./Auth.js"
+import type { Reply } from "./Envelope.js"
+import * as Idempotency from "./Idempotency.js"
+import * as RateLimits from "./RateLimits.js"
+import * as Signatures from "./Signatures.js"
+import { ContractValidator } from "./Validation.js"
+
+/** What a handler gets: the validated request and who made it. */
+export interface Request {
+  readonly operation: Spec.Operation
+  /** The caller's key; `undefined` only on public operations (`promotions.validate`). */
+  readonly principal: Principal | undefined
+  readonly siteId: string
+  /** Test keys see test data (`livemode = false`); public operations act on live data. */
+  readonly livemode: boolean
+  readonly params: Readonly<Record<string, any>>
+  readonly query: Readonly<Record<string, any>>
+  readonly body: any
+  readonly requestId: string
+}
+
+/** A handler may fail with a client error, or with a database error the pipeline maps to 503/500. */
+export type Handler<R = never> = (request: Request) => Effect.Effect<Reply, ApiError.ApiError | SqlError.SqlError, R>
+
+/** The bytes of a response, ready to send (and to store for idempotent replay). */
+interface Rendered {
+  readonly status: number
+  readonly contentType: string
+  readonly body: string
+  readonly headers: Readonly<Record<string, string>>
+}
+
+const json = "application/json"
+const writes = new Set(["POST", "PATCH", "DELETE", "PUT"])
+
+const render = (reply: Reply): Rendered => ({
+  status: reply.status,
+  contentType: json,
+  body: JSON.stringify(reply.body),
+  headers: reply.headers ?? {}
+})
+
+const renderError = (error: ApiError.ApiError): Rendered => ({
+  status: error.status,
+  contentType: json,
+  body: JSON.stringify(ApiError.body(error)),
+  headers: error.headers ?? {}
+})
+
+// Connection-level failures (PostgreSQL down, pool exhausted, admin shutdown) are a 503 the client
+// may retry; anything else from the database is our bug (500).
+const unavailableCodes = /^(08|57P0|53300)|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|timeout|terminat|Connection/i
+export const isUnavailable = (error: SqlError.SqlError): boolean => {
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined
+  return unavailableCodes.test(String(cause?.code ?? "")) || unavailableCodes.test(String(cause?.message ?? error.message))
+}
+
+/** Reads, once, the raw body the signature covers; handlers get it parsed. */
+const readBody = (request: HttpServerRequest.HttpServerRequest) =>
+  writes.has(request.method)
+    ? Effect.mapError(request.text, () => ApiError.badRequest("The request body could not be read"))
+    : Effect.succeed("")
+
+const parseJson = (raw: string): Either.Either<unknown, ApiError.ApiError> => {
+  if (raw === "") return Either.right(undefined)
+  try {
+    return Either.right(JSON.parse(raw))
+  } catch {
+    return Either.left(new ApiError.ApiError({ status: 400, code: "malformed_json", message: "The request body is not valid JSON" }))
+  }
+}
+
+export class Pipeline extends Context.Tag("@shopvo/api/Pipeline")<
+  Pipeline,
+  {
+    /** Serves one operation of the spec with its handler. */
+    readonly serve: <R>(
+      operation: Spec.Operation,
+      handler: Handler<R>
+    ) => Effect.Effect<HttpServerResponse.HttpServerResponse, never, R | HttpServerRequest.HttpServerRequest | HttpRouter.RouteContext>
+  }
+>() {}
+
+export const layer = Layer.effect(
+  Pipeline,
+  Effect.gen(function* () {
+    const keys = yield* Keys
+    const limits = yield* RateLimits.RateLimits
+    const validator = yield* ContractValidator
+    const config = yield* ApiConfig
+    const sql = yield* SqlClient.SqlClient
+    // The platform's own queries (replay check, idempotency) use the pipeline's client.
+    const withSql = Effect.provideService(SqlClient.SqlClient, sql)
+
+    const serve = <R>(operation: Spec.Operation, handler: Handler<R>) =>
+      Effect.gen(function* () {
+        const request = yield* HttpServerRequest.HttpServerRequest
+        const route = yield* HttpRouter.RouteContext
+        const started = performance.now()
+        const requestId = request.headers["x-request-id"] || randomUUID()
+        const siteId = route.params["siteId"] ?? ""
+        const search = new URLSearchParams(request.url.includes("?") ? request.url.slice(request.url.indexOf("?") + 1) : "")
+        let quota: RateLimits.Quota | undefined
+        let principal: Principal | undefined
+
+        const process: Effect.Effect<Rendered, ApiError.ApiError | SqlError.SqlError, R> = Effect.gen(function* () {
+          if (operation.authenticated) principal = yield* keys.authenticate(request.headers["authorization"], siteId)
+
+          const routeBucket = RateLimits.routeLimit(operation.id, search)
+          quota = yield* limits.consume(
+            principal
+              ? [
+                  { key: `key:${principal.keyId}`, limit: principal.rateLimitRpm },
+                  ...Option.toArray(Option.map(routeBucket, (r) => ({ key: `key:${principal!.keyId}:${r.name}`, limit: r.limit })))
+                ]
+              : [{ key: `ip:${request.remoteAddress.pipe(Option.getOrElse(() => "unknown"))}:${siteId}`, limit: RateLimits.publicLimitRpm }]
+          )
+
+          const raw = yield* readBody(request)
+          if (principal && Option.isSome(principal.signingSecret)) {
+            yield* withSql(
+              Signatures.verify({
+                header: request.headers["x-shopvo-signature"],
+                body: raw,
+                secret: principal.signingSecret.value,
+                tolerance: config.signatureTolerance,
+                siteId
+              })
+            )
+          }
+          if (principal) {
+            const missing = operation.scopes.find((scope) => !hasScope(principal!, scope))
+            if (missing !== undefined) return yield* ApiError.forbidden(missing)
+          }
+
+          const body = yield* parseJson(raw)
+          const valid = validator.request(operation, { query: search, params: route.params as Record<string, string>, body })
+          if (!valid.ok) return yield* ApiError.badRequest("Request validation failed", valid.issues)
+
+          const input: Request = {
+            operation,
+            principal,
+            siteId,
+            livemode: principal?.livemode ?? true,
+            params: valid.value.params,
+            query: valid.value.query,
+            body: valid.value.body,
+            requestId
+          }
+
+          const idempotencyKey = request.headers[Idempotency.headerName]
+          if (idempotencyKey === undefined || !principal || !writes.has(request.method)) {
+            return render(yield* handler(input))
+          }
+          yield* Idempotency.validateKey(idempotencyKey)
+          const scope: Idempotency.Scope = {
+            apiKeyId: principal.keyId,
+            siteId,
+            livemode: principal.livemode,
+            key: idempotencyKey,
+            hash: Idempotency.requestHash(request.method, request.url, raw)
+          }
+          const claim = yield* withSql(Idempotency.claim(scope))
+          if (claim._tag === "Replay") {
+            return { ...claim.response, headers: { "idempotent-replayed": "true" } }
+          }
+          // The handler's writes (a savepoint, undone if it fails) and the stored response commit together.
+          return yield* sql
+            .withTransaction(
+              Effect.gen(function* () {
+                const outcome = yield* Effect.either(sql.withTransaction(handler(input)))
+                if (Either.isLeft(outcome) && (outcome.left._tag === "SqlError" || outcome.left.status >= 500)) return yield* outcome.left
+                const rendered = Either.match(outcome, { onLeft: (e) => renderError(e as ApiError.ApiError), onRight: render })
+                yield* withSql(Idempotency.complete(scope, rendered))
+                return rendered
+              })
+            )
+            .pipe(Effect.onError(() => withSql(Idempotency.release(scope))))
+        })
+
+        const rendered = yield* process.pipe(
+          Effect.catchTags({
+            ApiError: (error) => Effect.succeed(renderError(error)),
+            SqlError: (error) =>
+              isUnavailable(error)
+                ? Effect.succeed(renderError(ApiError.unavailable(5)))
+                : Effect.as(Effect.logError("database error", error), renderError(ApiError.internal()))
+          }),
+          Effect.catchAllCause((cause) => Effect.as(Effect.logError("unhandled failure", Cause.pretty(cause)), renderError(ApiError.internal())))
+        )
+
+        const headers: Record<string, string> = {
+          ...(quota ? RateLimits.headers(quota) : {}),
+          ...rendered.headers,
+          "x-request-id": requestId
+        }
+        yield* Effect.logInfo("request").pipe(
+          Effect.annotateLogs({
+            requestId,
+            method: request.method,
+            operation: operation.id,
+            status: rendered.status,
+            ms: Math.round((performance.now() - started) * 10) / 10,
+            ...(principal ? { siteId: principal.siteId, keyId: principal.keyId } : {})
+          })
+        )
+        return HttpServerResponse.text(rendered.body, { status: rendered.status, contentType: rendered.contentType, headers })
+      })
+
+    return { serve }
+  })
+)
