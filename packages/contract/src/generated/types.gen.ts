@@ -1134,7 +1134,7 @@ export type MetafieldNamespace = string;
 export type MetafieldKey = string;
 
 /**
- * The value, serialised as a string whatever its `valueType` (at most 64 KiB).
+ * The value, serialised as a string whatever its `valueType` (at most 65,536 characters).
  */
 export type MetafieldValue = string;
 
@@ -1621,7 +1621,7 @@ export type WebhookSubscription = {
  */
 export type WebhookSubscriptionWithSecret = WebhookSubscription & {
     /**
-     * Signing secret for `X-Shopvo-Signature` on deliveries; never shown again.
+     * Signing secret for `X-Shopvo-Signature` on deliveries (`whsec_` and 48 base-62 characters); never shown again.
      */
     secret: string;
 };
