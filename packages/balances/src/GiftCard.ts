@@ -330,7 +330,9 @@ export const redeemUpTo = (
     yield* Money.assertCurrency(amount, card.remainingBalance.currency, "redeem a gift card")
     yield* Balance.positive(amount, "a redemption")
     if (card.remainingBalance.amount === 0) {
-      return yield* Either.left(new Balance.InsufficientBalance({ available: card.remainingBalance, requested: amount }))
+      return yield* Either.left(
+        new Balance.InsufficientBalance({ available: card.remainingBalance, requested: amount })
+      )
     }
     const redeemed = amount.amount <= card.remainingBalance.amount ? amount : card.remainingBalance
     return { card: yield* redeem(card, redeemed, now), redeemed }

@@ -77,7 +77,10 @@ describe("GiftCardCode", () => {
 
   it.prop(
     "parse: any case variant of a code parses back to the code",
-    [FastCheck.uint8Array({ minLength: 16, maxLength: 16 }), FastCheck.array(FastCheck.boolean(), { minLength: 14, maxLength: 14 })],
+    [
+      FastCheck.uint8Array({ minLength: 16, maxLength: 16 }),
+      FastCheck.array(FastCheck.boolean(), { minLength: 14, maxLength: 14 })
+    ],
     ([random, lower]) => {
       const code = GiftCardCode.fromRandomBytes(random)
       if (Either.isLeft(code)) return

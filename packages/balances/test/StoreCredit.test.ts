@@ -80,13 +80,18 @@ describe("StoreCredit", () => {
   // (balance + delta), so the sequences keep probing the exact overdraft edge.
   type Step = {
     readonly type: StoreCredit.TransactionType
-    readonly amount: { readonly _tag: "Absolute"; readonly value: number } | { readonly _tag: "Relative"; readonly delta: number }
+    readonly amount:
+      | { readonly _tag: "Absolute"; readonly value: number }
+      | { readonly _tag: "Relative"; readonly delta: number }
     readonly currency: "EUR" | "GBP"
   }
   const stepArbitrary: FastCheck.Arbitrary<Step> = FastCheck.record({
     type: FastCheck.constantFrom("CREDIT" as const, "DEBIT" as const),
     amount: FastCheck.oneof(
-      FastCheck.record({ _tag: FastCheck.constant("Absolute" as const), value: FastCheck.integer({ min: -50, max: 5000 }) }),
+      FastCheck.record({
+        _tag: FastCheck.constant("Absolute" as const),
+        value: FastCheck.integer({ min: -50, max: 5000 })
+      }),
       FastCheck.record({ _tag: FastCheck.constant("Relative" as const), delta: FastCheck.integer({ min: -3, max: 3 }) })
     ),
     currency: FastCheck.constantFrom("EUR" as const, "EUR" as const, "EUR" as const, "GBP" as const)

@@ -18,7 +18,9 @@ describe("LoyaltyAccount", () => {
 
   describe("applyTransaction", () => {
     it("EARN and AWARD add to points and lifetime points, and can raise the tier", () => {
-      const earned = Either.getOrThrow(LoyaltyAccount.applyTransaction(program, LoyaltyAccount.open(program), tx("EARN", 300)))
+      const earned = Either.getOrThrow(
+        LoyaltyAccount.applyTransaction(program, LoyaltyAccount.open(program), tx("EARN", 300))
+      )
       expect(earned).toStrictEqual(account(300, 300, "BRONZE"))
       const awarded = Either.getOrThrow(LoyaltyAccount.applyTransaction(program, earned, tx("AWARD", 700)))
       expect(awarded).toStrictEqual(account(1000, 1000, "SILVER"))
@@ -159,7 +161,7 @@ describe("LoyaltyAccount", () => {
   )
 
   it.prop(
-    "under any sequence: points never negative, lifetime only grows with EARN/AWARD, tier follows lifetime and never drops",
+    "under any sequence: points never negative, lifetime grows only with EARN/AWARD, tier follows it, never drops",
     [Arb.program, FastCheck.array(step, { maxLength: 80 })],
     ([p, steps]) => {
       let current = LoyaltyAccount.open(p)

@@ -180,7 +180,11 @@ describe("LoyaltyProgram", () => {
       expect(LoyaltyProgram.redemptionStep(thrifty)).toBe(3)
       expect(LoyaltyProgram.minimumRedemption(thrifty)).toBe(3)
       // 250 points = €1.50: 5 points are worth exactly 3 cents.
-      const odd = new LoyaltyProgram.LoyaltyProgram({ ...program, pointsPerRedemptionUnit: 250, redemptionUnitValue: eur(150) })
+      const odd = new LoyaltyProgram.LoyaltyProgram({
+        ...program,
+        pointsPerRedemptionUnit: 250,
+        redemptionUnitValue: eur(150)
+      })
       expect(LoyaltyProgram.redemptionStep(odd)).toBe(5)
       expect(LoyaltyProgram.minimumRedemption(odd)).toBe(2)
       expect(LoyaltyProgram.redemptionValue(odd, 5)).toStrictEqual(Either.right(eur(3)))

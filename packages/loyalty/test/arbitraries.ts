@@ -3,7 +3,11 @@ import { LoyaltyProgram } from "@shopvo/loyalty"
 
 // A non-negative decimal string with up to 3 decimals, e.g. "0", "1.5", "12.125".
 export const decimalString = (maxWhole: number): FastCheck.Arbitrary<string> =>
-  FastCheck.tuple(FastCheck.integer({ min: 0, max: maxWhole }), FastCheck.integer({ min: 0, max: 999 }), FastCheck.integer({ min: 0, max: 3 }))
+  FastCheck.tuple(
+    FastCheck.integer({ min: 0, max: maxWhole }),
+    FastCheck.integer({ min: 0, max: 999 }),
+    FastCheck.integer({ min: 0, max: 3 })
+  )
     .map(([whole, fraction, digits]) =>
       digits === 0 ? `${whole}` : `${whole}.${fraction.toString().padStart(3, "0").slice(0, digits)}`
     )
