@@ -1,0 +1,24 @@
+/**
+ * The webhook events the order and payment lifecycles emit.
+ *
+ * A subset of the API's `WebhookEventType` (spec/paths/webhooks.yaml); each
+ * name has one meaning, so a transition's events say exactly what happened:
+ * - `order.created`: an order was placed (emitted on creation, not by a move);
+ * - `order.updated`: the order's fulfilment `status` changed;
+ * - `order.refunded`: a refund, full or partial, was recorded;
+ * - `payment.confirmed`: a payment was captured;
+ * - `payment.failed`: a payment attempt failed.
+ * Checkout moves emit none: a completed checkout becomes an order, and the
+ * order's creation emits `order.created`.
+ */
+import { Schema } from "effect"
+
+/** An event a lifecycle transition emits. */
+export const WebhookEvent = Schema.Literal(
+  "order.created",
+  "order.updated",
+  "order.refunded",
+  "payment.confirmed",
+  "payment.failed"
+)
+export type WebhookEvent = typeof WebhookEvent.Type
