@@ -16,10 +16,12 @@ import * as RateLimits from "./Platform/RateLimits.js"
 import * as Router from "./Platform/Router.js"
 import * as Validation from "./Platform/Validation.js"
 import * as Sites from "./Sites/Http.js"
+import * as Webhooks from "./Webhooks/Http.js"
 
 /** Every implemented operation, by `operationId`. */
 export const handlers = {
-  ...Sites.handlers
+  ...Sites.handlers,
+  ...Webhooks.handlers
 }
 
 /** The platform services every request uses. */
@@ -37,7 +39,8 @@ export const ServerLive = Layer.unwrapEffect(
     return HttpServer.serve(router).pipe(
       // No per-request tracing span: it costs ~30% of a trivial request (STACK.md).
       HttpMiddleware.withTracerDisabledWhen(() => true),
-      Layer.provide(NodeHttpServer.layer(createServer, { port, host }))
+      // Merged so tests (and embedders) can read the bound address from `HttpServer`.
+      Layer.provideMerge(NodeHttpServer.layer(createServer, { port, host }))
     )
   })
 ).pipe(Layer.provide(PlatformLive))

@@ -140,7 +140,8 @@ export const layer = Layer.effect(
                 body: raw,
                 secret: principal.signingSecret.value,
                 tolerance: config.signatureTolerance,
-                siteId
+                siteId,
+                replayScope: writes.has(request.method) ? "" : `${request.method} ${request.url}`
               })
             )
           }

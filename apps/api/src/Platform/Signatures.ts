@@ -21,13 +21,21 @@ const reason = Match.type<SignatureError.SignatureError>().pipe(
   })
 )
 
-/** Verifies the signature and records it so it can never be used again within the window. */
+/**
+ * Verifies the signature and records it so it is accepted once within the window.
+ *
+ * The signed payload is `<t>.<body>` and does not name the URL, so two different reads in the same
+ * second carry the same signature. Replays are therefore judged per `replayScope`: the pipeline
+ * passes "" for writes (a write's signature is single-use everywhere) and the method and URL for
+ * reads (the same read cannot be replayed; different reads in the same second still work).
+ */
 export const verify = (options: {
   readonly header: string | undefined
   readonly body: string
   readonly secret: Redacted.Redacted<string>
   readonly tolerance: Duration.Duration
   readonly siteId: string
+  readonly replayScope: string
 }) =>
   Effect.gen(function* () {
     const now = (yield* Clock.currentTimeMillis) / 1000
@@ -38,7 +46,13 @@ export const verify = (options: {
       return yield* ApiError.unauthorized(message, code)
     }
     const sql = yield* SqlClient.SqlClient
-    const fingerprint = createHash("sha256").update(options.siteId).update(":").update(options.header!).digest("hex")
+    const fingerprint = createHash("sha256")
+      .update(options.siteId)
+      .update("\n")
+      .update(options.replayScope)
+      .update("\n")
+      .update(options.header!)
+      .digest("hex")
     // Kept until the timestamp can no longer pass the tolerance check; after that it is refused anyway.
     const fresh = yield* sql`
       insert into signature_replays (signature_hash, expires_at)

@@ -1,0 +1,75 @@
+import { SqlClient } from "@effect/sql"
+import { Effect } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import * as Keys from "../src/Keys/Repo.js"
+import { start, type TestApi } from "./support/TestApi.js"
+
+describe("Auth", () => {
+  let api: TestApi
+  let siteId: string
+  let otherSiteId: string
+  let admin: string
+
+  beforeAll(async () => {
+    api = await start()
+    siteId = (await api.createSite({ name: "Site A" })).id
+    otherSiteId = (await api.createSite({ name: "Site B" })).id
+    admin = (await api.createKey(siteId)).key
+  })
+  afterAll(() => api.close())
+
+  it("serves GET /site to a key with read:content", async () => {
+    const key = (await api.createKey(siteId, { scopes: ["read:content"] })).key
+    const res = await api.request("GET", `/api/v1/${siteId}/site`, { key })
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ success: true, data: { id: siteId, name: "Site A", currency: "EUR", locale: "en" } })
+  })
+
+  it("answers 401 without a key, with a malformed key, and with an unknown key", async () => {
+    for (const key of [undefined, "not-a-key", "sk_test_" + "x".repeat(64)]) {
+      const res = await api.request("GET", `/api/v1/${siteId}/site`, key === undefined ? {} : { key })
+      expect(res.status, String(key)).toBe(401)
+      expect(res.body.code).toMatch(/missing_api_key|invalid_api_key/)
+    }
+  })
+
+  it("answers 401 for a revoked key", async () => {
+    const created = await api.createKey(siteId)
+    expect((await api.request("GET", `/api/v1/${siteId}/site`, { key: created.key })).status).toBe(200)
+    expect(await api.run(Keys.revoke(created.id))).toBe(true)
+    const res = await api.request("GET", `/api/v1/${siteId}/site`, { key: created.key })
+    expect(res.status).toBe(401)
+    expect(res.body.code).toBe("revoked_api_key")
+  })
+
+  it("answers 401 when a key is used on another site's path", async () => {
+    const res = await api.request("GET", `/api/v1/${otherSiteId}/site`, { key: admin })
+    expect(res.status).toBe(401)
+  })
+
+  it("answers 403 naming the missing scope", async () => {
+    const key = (await api.createKey(siteId, { scopes: ["read:catalog"] })).key
+    const res = await api.request("GET", `/api/v1/${siteId}/site`, { key })
+    expect(res.status).toBe(403)
+    expect(res.body).toEqual({ error: "Missing required scope: read:content", code: "forbidden" })
+  })
+
+  it("lets admin:* call every operation's scope", async () => {
+    const res = await api.request("GET", `/api/v1/${siteId}/webhooks`, { key: admin })
+    expect(res.status).toBe(200)
+  })
+
+  it("stores keys only as hashes and records when they were last used", async () => {
+    const created = await api.createKey(siteId)
+    await api.request("GET", `/api/v1/${siteId}/site`, { key: created.key })
+    const rows = await api.run(
+      Effect.flatMap(SqlClient.SqlClient, (sql) => sql<{ key_hash: string; last_used_at: Date | null }>`select key_hash, last_used_at from api_keys where id = ${created.id}`)
+    )
+    expect(rows[0]!.key_hash).toMatch(/^[0-9a-f]{64}$/)
+    expect(rows[0]!.key_hash).not.toContain(created.key.slice(8))
+    // The touch is asynchronous: give it a moment.
+    await new Promise((r) => setTimeout(r, 200))
+    const after = await api.run(Effect.flatMap(SqlClient.SqlClient, (sql) => sql<{ last_used_at: Date | null }>`select last_used_at from api_keys where id = ${created.id}`))
+    expect(after[0]!.last_used_at).toBeInstanceOf(Date)
+  })
+})

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { start, type TestApi } from "./support/TestApi.js"
+
+describe("Errors", () => {
+  let api: TestApi
+  let siteId: string
+  let key: string
+
+  beforeAll(async () => {
+    api = await start()
+    siteId = (await api.createSite()).id
+    key = (await api.createKey(siteId)).key
+  })
+  afterAll(() => api.close())
+
+  it("answers 404 with the error envelope for an unknown route", async () => {
+    const res = await api.request("GET", `/api/v1/${siteId}/nothing-here`, { key })
+    expect(res.status).toBe(404)
+    expect(res.body).toMatchObject({ code: "not_found" })
+  })
+
+  it("answers 405 with Allow for a known path and a wrong method", async () => {
+    const res = await api.request("PUT", `/api/v1/${siteId}/site`, { key, body: {} })
+    expect(res.status).toBe(405)
+    expect(res.headers.get("allow")).toBe("GET")
+    expect(res.body.code).toBe("method_not_allowed")
+  })
+
+  it("answers 400 malformed_json for a body that is not JSON, and changes nothing", async () => {
+    const res = await api.request("POST", `/api/v1/${siteId}/webhooks`, { key, rawBody: '{"url": ' })
+    expect(res.status).toBe(400)
+    expect(res.body.code).toBe("malformed_json")
+    const list = await api.request("GET", `/api/v1/${siteId}/webhooks`, { key })
+    expect(list.body.pagination.total).toBe(0)
+  })
+
+  it("answers 400 with field-level details from the spec's schema", async () => {
+    const res = await api.request("POST", `/api/v1/${siteId}/webhooks`, {
+      key,
+      body: { url: "ftp://example.com", events: ["order.exploded"], extra: true }
+    })
+    expect(res.status).toBe(400)
+    expect(res.body.code).toBe("validation_error")
+    const paths = res.body.details.map((d: { path: string }) => d.path)
+    expect(paths).toEqual(expect.arrayContaining(["/url", "/events/0", "/extra"]))
+  })
+
+  it("validates and coerces query parameters", async () => {
+    const tooMany = await api.request("GET", `/api/v1/${siteId}/webhooks?limit=500`, { key })
+    expect(tooMany.status).toBe(400)
+    expect(tooMany.body.details).toEqual([{ path: "query.limit", message: "must be <= 100" }])
+    const unknown = await api.request("GET", `/api/v1/${siteId}/webhooks?colour=red`, { key })
+    expect(unknown.status).toBe(400)
+    const ok = await api.request("GET", `/api/v1/${siteId}/webhooks?limit=5&page=2`, { key })
+    expect(ok.status).toBe(200)
+    expect(ok.body.pagination).toMatchObject({ page: 2, limit: 5 })
+  })
+
+  it("echoes X-Request-Id, or makes one", async () => {
+    const echoed = await api.request("GET", `/api/v1/${siteId}/site`, { key, headers: { "x-request-id": "req-123" } })
+    expect(echoed.headers.get("x-request-id")).toBe("req-123")
+    const made = await api.request("GET", `/api/v1/${siteId}/site`, { key })
+    expect(made.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  it("answers 501 not_implemented, with the envelope, for operations not built yet", async () => {
+    // Raw fetch: 501 is deliberately not part of the contract, it only marks unfinished work.
+    const res = await fetch(`${api.baseUrl}/api/v1/${siteId}/orders`, { headers: { authorization: `Bearer ${key}` } })
+    expect(res.status).toBe(501)
+    expect(await res.json()).toMatchObject({ code: "not_implemented" })
+  })
+
+  it("reports liveness and readiness", async () => {
+    expect((await fetch(`${api.baseUrl}/healthz`)).status).toBe(200)
+    const ready = await fetch(`${api.baseUrl}/readyz`)
+    expect(ready.status).toBe(200)
+    expect(await ready.json()).toEqual({ status: "ready" })
+  })
+})

@@ -1,0 +1,111 @@
+/**
+ * A real API server per test file: its own fresh database, listening on a free port, reached
+ * over HTTP with `fetch`. Every response is checked against the spec for its operation and
+ * status (the contract check): a response the spec does not describe fails the test.
+ */
+import { Spec, Validator } from "@shopvo/contract"
+import { Sql } from "@shopvo/db"
+import { TestDatabase } from "@shopvo/db/testing"
+import { HttpServer } from "@effect/platform"
+import { SqlClient } from "@effect/sql"
+import { Signature } from "@shopvo/signing"
+import { Duration, Effect, Layer, Logger, LogLevel, ManagedRuntime, Redacted } from "effect"
+import * as Config from "../../src/Config.js"
+import * as Http from "../../src/Http.js"
+import * as Keys from "../../src/Keys/Repo.js"
+import * as Sites from "../../src/Sites/Repo.js"
+
+export interface Response {
+  readonly status: number
+  readonly headers: Headers
+  readonly text: string
+  readonly body: any
+}
+
+export interface RequestOptions {
+  readonly key?: string
+  readonly body?: unknown
+  /** Sent as is instead of `JSON.stringify(body)`. */
+  readonly rawBody?: string
+  readonly headers?: Record<string, string>
+  /** Signs the request with this secret (X-Shopvo-Signature over the exact body). */
+  readonly signWith?: string
+}
+
+const validator = new Validator()
+
+/** Fails the test when a response contradicts the spec. */
+export const checkContract = (method: string, path: string, status: number, body: unknown): void => {
+  const found = Spec.match(method, path.split("?")[0]!)
+  if (found && "operation" in found) {
+    const result = validator.response(found.operation, status, body)
+    if (!result.ok) {
+      throw new Error(`Contract violation: ${found.operation.id} answered ${status} ${JSON.stringify(body)}: ${JSON.stringify(result.issues)}`)
+    }
+  } else if (status >= 400) {
+    const result = validator.validate({ $ref: "#/components/schemas/Error" }, body)
+    if (!result.ok) throw new Error(`Contract violation: ${method} ${path} answered ${status} without the error envelope`)
+  }
+}
+
+export interface StartOptions {
+  /** Serve from another test server's database instead of a fresh one (a second API process). */
+  readonly shareDatabaseWith?: { readonly databaseUrl: string; readonly databaseName: string }
+}
+
+export const start = async (overrides: Partial<Config.ApiConfigShape> = {}, options: StartOptions = {}) => {
+  const shared = options.shareDatabaseWith
+  const databaseLayer = shared
+    ? Layer.merge(
+        Layer.succeed(TestDatabase.TestDatabase, { name: shared.databaseName, url: Redacted.make(shared.databaseUrl) }),
+        Sql.layerFrom(Redacted.make(shared.databaseUrl), {
+          maxConnections: 5,
+          connectTimeout: Duration.seconds(5),
+          idleTimeout: Duration.seconds(30),
+          applicationName: "shopvo-test"
+        })
+      )
+    : TestDatabase.layer
+  const layer = Http.ServerLive.pipe(
+    Layer.provide(Config.layerWith({ port: 0, host: "127.0.0.1", keyCacheTtl: Duration.zero, ...overrides })),
+    Layer.provideMerge(databaseLayer),
+    // Request logs would drown the test output; warnings and errors still show.
+    Layer.provide(Logger.minimumLogLevel(LogLevel.Warning))
+  )
+  const runtime = ManagedRuntime.make(layer)
+  const server = await runtime.runPromise(HttpServer.HttpServer)
+  const address = server.address as HttpServer.TcpAddress
+  const baseUrl = `http://127.0.0.1:${address.port}`
+  const database = await runtime.runPromise(TestDatabase.TestDatabase)
+
+  const run = <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) => runtime.runPromise(effect)
+
+  const request = async (method: string, path: string, options: RequestOptions = {}): Promise<Response> => {
+    const text = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body))
+    const headers: Record<string, string> = { ...(text !== undefined ? { "content-type": "application/json" } : {}) }
+    if (options.key) headers["authorization"] = `Bearer ${options.key}`
+    if (options.signWith) {
+      headers["x-shopvo-signature"] = Signature.sign({ body: text ?? "", secret: options.signWith, timestamp: Math.floor(Date.now() / 1000) })
+    }
+    Object.assign(headers, options.headers)
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(text !== undefined ? { body: text } : {}) })
+    const raw = await response.text()
+    const body = raw === "" ? undefined : JSON.parse(raw)
+    checkContract(method, path, response.status, body)
+    return { status: response.status, headers: response.headers, text: raw, body }
+  }
+
+  return {
+    baseUrl,
+    databaseUrl: Redacted.value(database.url),
+    databaseName: database.name,
+    run,
+    request,
+    createSite: (input: Partial<Sites.NewSite> = {}) => run(Sites.create({ name: "Test Store", currency: "EUR", ...input })),
+    createKey: (siteId: string, input: { scopes?: ReadonlyArray<string>; mode?: "live" | "test"; signing?: boolean } = {}) =>
+      run(Keys.create({ siteId, scopes: input.scopes ?? ["admin:*"], mode: input.mode ?? "test", signing: input.signing ?? false })),
+    close: () => runtime.dispose()
+  }
+}
+
+export type TestApi = Awaited<ReturnType<typeof start>>
