@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { start, type TestApi } from "./support/TestApi.js"
+
+describe("Webhook subscriptions", () => {
+  let api: TestApi
+  let siteA: string
+  let siteB: string
+  let keyA: string
+  let liveKeyA: string
+  let keyB: string
+
+  beforeAll(async () => {
+    api = await start()
+    siteA = (await api.createSite({ name: "A" })).id
+    siteB = (await api.createSite({ name: "B" })).id
+    keyA = (await api.createKey(siteA)).key
+    liveKeyA = (await api.createKey(siteA, { mode: "live" })).key
+    keyB = (await api.createKey(siteB)).key
+  })
+  afterAll(() => api.close())
+
+  it("creates, reads, lists and deletes a subscription; the secret is shown once", async () => {
+    const created = await api.request("POST", `/api/v1/${siteA}/webhooks`, {
+      key: keyA,
+      body: { url: "https://hooks.example.com/erp", events: ["order.created", "payment.confirmed"], description: "ERP sync" }
+    })
+    expect(created.status).toBe(201)
+    expect(created.body.data).toMatchObject({ url: "https://hooks.example.com/erp", livemode: false, description: "ERP sync" })
+    expect(created.body.data.secret).toMatch(/^whsec_/)
+    const id = created.body.data.id
+
+    const got = await api.request("GET", `/api/v1/${siteA}/webhooks/${id}`, { key: keyA })
+    expect(got.status).toBe(200)
+    expect(got.body.data.secret).toBeUndefined()
+
+    const list = await api.request("GET", `/api/v1/${siteA}/webhooks`, { key: keyA })
+    expect(list.body.items.map((w: { id: string }) => w.id)).toContain(id)
+
+    expect((await api.request("DELETE", `/api/v1/${siteA}/webhooks/${id}`, { key: keyA })).body).toEqual({ success: true, deleted: true })
+    expect((await api.request("GET", `/api/v1/${siteA}/webhooks/${id}`, { key: keyA })).status).toBe(404)
+  })
+
+  it("hides another site's subscriptions: 404 on every probe, never 403", async () => {
+    const theirs = await api.request("POST", `/api/v1/${siteB}/webhooks`, {
+      key: keyB,
+      body: { url: "https://hooks.example.com/b", events: ["order.created"] }
+    })
+    const id = theirs.body.data.id
+    for (const [method, path] of [
+      ["GET", `/api/v1/${siteA}/webhooks/${id}`],
+      ["DELETE", `/api/v1/${siteA}/webhooks/${id}`]
+    ] as const) {
+      const res = await api.request(method, path, { key: keyA })
+      expect(res.status, `${method} ${path}`).toBe(404)
+    }
+    expect((await api.request("GET", `/api/v1/${siteA}/webhooks`, { key: keyA })).body.items.map((w: { id: string }) => w.id)).not.toContain(id)
+    // Still there for its owner.
+    expect((await api.request("GET", `/api/v1/${siteB}/webhooks/${id}`, { key: keyB })).status).toBe(200)
+  })
+
+  it("keeps test and live data apart within a site", async () => {
+    const testHook = await api.request("POST", `/api/v1/${siteA}/webhooks`, {
+      key: keyA,
+      body: { url: "http://localhost:9999/test-only", events: ["order.created"] }
+    })
+    expect(testHook.status).toBe(201)
+    const id = testHook.body.data.id
+    expect((await api.request("GET", `/api/v1/${siteA}/webhooks/${id}`, { key: liveKeyA })).status).toBe(404)
+    const liveList = await api.request("GET", `/api/v1/${siteA}/webhooks`, { key: liveKeyA })
+    expect(liveList.body.items.map((w: { id: string }) => w.id)).not.toContain(id)
+  })
+
+  it("requires public https endpoints in live mode", async () => {
+    const res = await api.request("POST", `/api/v1/${siteA}/webhooks`, {
+      key: liveKeyA,
+      body: { url: "http://localhost:9999/hook", events: ["order.created"] }
+    })
+    expect(res.status).toBe(422)
+    expect(res.body.code).toBe("invalid_webhook_url")
+  })
+
+  it("stops at 20 subscriptions per site and mode, even under concurrent creates", async () => {
+    const site = (await api.createSite()).id
+    const key = (await api.createKey(site)).key
+    const results = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        api.request("POST", `/api/v1/${site}/webhooks`, { key, body: { url: `https://hooks.example.com/${i}`, events: ["order.created"] } })
+      )
+    )
+    expect(results.filter((r) => r.status === 201)).toHaveLength(20)
+    expect(results.filter((r) => r.status === 422).every((r) => r.body.code === "webhook_limit_reached")).toBe(true)
+  })
+
+  it("checks scopes: webhooks:read cannot create", async () => {
+    const reader = (await api.createKey(siteA, { scopes: ["webhooks:read"] })).key
+    expect((await api.request("GET", `/api/v1/${siteA}/webhooks`, { key: reader })).status).toBe(200)
+    const res = await api.request("POST", `/api/v1/${siteA}/webhooks`, {
+      key: reader,
+      body: { url: "https://hooks.example.com/x", events: ["order.created"] }
+    })
+    expect(res.status).toBe(403)
+    expect(res.body.error).toContain("webhooks:write")
+  })
+})
