@@ -1,6 +1,8 @@
 /**
  * @shopvo/signing — HMAC-SHA256 request and webhook signing
  * (`X-Shopvo-Signature`) and the formats of API keys and secrets.
+ * Depends on `effect` and Node's built-in `node:crypto` (see
+ * `internal/crypto.ts`), so it targets Node ≥ 20.19 and Bun/Deno.
  */
 export * as ApiKey from "./ApiKey.js"
 export * as RandomBytes from "./RandomBytes.js"

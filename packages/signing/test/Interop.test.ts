@@ -2,9 +2,10 @@
  * Interoperability, tested rather than assumed: the snippets published in the
  * Shopvo v1 API reference ("Request Signing (HMAC-SHA256)") and in the Sellvy
  * API docs ("Verifying Webhook Signatures") are the public contract. They are
- * transcribed below as published — `Date.now()` included; the tests pin the
- * clock with fake timers instead of editing the snippets — and run against
- * this package in both directions. The Python snippet runs in `python3`.
+ * transcribed below as published — only indentation and semicolons differ,
+ * `Date.now()` included: the tests pin the clock with fake timers instead of
+ * editing the snippets — and run against this package in both directions.
+ * The Python snippet runs in `python3`.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "@effect/vitest"
 import { Either, FastCheck as fc } from "effect"
@@ -12,7 +13,7 @@ import { execFileSync } from "node:child_process"
 import crypto from "crypto"
 import { Signature } from "../src/index.js"
 
-// --- Shopvo v1 API reference, "Node.js example" (verbatim) -----------------
+// --- Shopvo v1 API reference, "Node.js example" ----------------------------
 function buildSignatureHeader(body: string, signingSecret: string): string {
   const timestamp = Math.floor(Date.now() / 1000).toString()
   const payload = `${timestamp}.${body}`
@@ -23,7 +24,7 @@ function buildSignatureHeader(body: string, signingSecret: string): string {
   return `t=${timestamp},sha256=${sig}`
 }
 
-// --- Shopvo v1 API reference, "Verifying incoming webhook signatures" (verbatim)
+// --- Shopvo v1 API reference, "Verifying incoming webhook signatures" ------
 function verifyWebhookSignature(
   rawBody: string,
   header: string,
@@ -43,7 +44,7 @@ function verifyWebhookSignature(
   return crypto.timingSafeEqual(Buffer.from(received), Buffer.from(expected))
 }
 
-// --- Sellvy API docs, "JavaScript:" (verbatim; untyped in the original) -----
+// --- Sellvy API docs, "JavaScript:" (untyped in the original: `any` added) --
 function verifyWebhook(payload: any, signature: any, secret: any) {
   const expected = crypto
     .createHmac("sha256", secret)
@@ -55,7 +56,7 @@ function verifyWebhook(payload: any, signature: any, secret: any) {
   )
 }
 
-// --- Sellvy API docs, "Python:" (verbatim), driven over JSON on stdin -------
+// --- Sellvy API docs, "Python:", driven by a loop over JSON cases on stdin --
 const sellvyPython = `
 import hmac
 import hashlib
