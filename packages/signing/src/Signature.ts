@@ -56,7 +56,13 @@ export class ParsedSignature extends Schema.Class<ParsedSignature>("ParsedSignat
   signatures: Schema.NonEmptyArray(Sha256Hex)
 }) {}
 
-/** A successful verification: which timestamp, which entry and which secret (by index) matched. */
+/**
+ * A successful verification: which timestamp, which entry (lowercase hex) and
+ * which secret (by index) matched. Key a replay cache on `timestamp` and
+ * `signature`, never on the raw header: the parser accepts many spellings of
+ * one signature (whitespace, upper-case hex, extra or reordered entries), so
+ * a raw-header key lets a replay through by re-spelling it.
+ */
 export class VerifiedSignature extends Schema.Class<VerifiedSignature>("VerifiedSignature")({
   timestamp: Schema.NonNegativeInt,
   signature: Sha256Hex,
