@@ -13,6 +13,11 @@
  * 5. reductions after tax — gift cards in the order given, then store
  *    credit, then loyalty — each capped at what is still due.
  *
+ * Amounts are in the cart's price basis: prices, discounts and shipping are
+ * net of tax in EXCLUSIVE mode and include tax in INCLUSIVE mode, so a
+ * 10.00 discount on a tax-inclusive cart takes exactly 10.00 off what the
+ * customer pays.
+ *
  * Invariants (checked by property tests): every line, the shipping and the
  * total are non-negative; `total = Σ line totals + shipping total`;
  * `amountDue = total − Σ applied reductions ≥ 0`; all amounts are in the
