@@ -64,8 +64,8 @@ const databaseName = /^[a-z_][a-z0-9_]{0,62}$/
  */
 export const config: Config.Config<Options> = Config.all({
   dataDir: Config.string("SHOPVO_DATA_DIR").pipe(
-    Config.withDefault(".data"),
     Config.validate({ message: "must not be empty", validation: (dir) => dir.trim() !== "" }),
+    Config.withDefault(".data"),
     Config.map((dir) => path.join(dir, "postgres"))
   ),
   port: Config.port("SHOPVO_EMBEDDED_PG_PORT").pipe(Config.withDefault(defaultPort)),

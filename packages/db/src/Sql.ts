@@ -38,16 +38,17 @@ export interface PoolOptions {
 
 /** `DATABASE_POOL_SIZE` (default 10, 1–500) and `DATABASE_CONNECT_TIMEOUT` (default 5 seconds). */
 export const poolConfig: Config.Config<PoolOptions> = Config.all({
+  // Validate before defaulting: a validation after `withDefault` loses the variable's name in the error.
   maxConnections: Config.integer("DATABASE_POOL_SIZE").pipe(
-    Config.withDefault(10),
-    Config.validate({ message: "must be an integer from 1 to 500", validation: (n) => n >= 1 && n <= 500 })
+    Config.validate({ message: "must be an integer from 1 to 500", validation: (n) => n >= 1 && n <= 500 }),
+    Config.withDefault(10)
   ),
   connectTimeout: Config.duration("DATABASE_CONNECT_TIMEOUT").pipe(
-    Config.withDefault(Duration.seconds(5)),
     Config.validate({
       message: "must be a positive duration, e.g. \"5 seconds\"",
       validation: (d) => Duration.greaterThan(d, Duration.zero)
-    })
+    }),
+    Config.withDefault(Duration.seconds(5))
   ),
   idleTimeout: Config.succeed(Duration.seconds(30)),
   applicationName: Config.succeed("shopvo")

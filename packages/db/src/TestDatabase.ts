@@ -153,7 +153,7 @@ const makeLayer = <E>(
 export const layer: Layer.Layer<
   TestDatabase | DatabaseUrl.DatabaseUrl | SqlClient.SqlClient | PgClient.PgClient,
   ConfigError.ConfigError | EmbeddedPostgres.EmbeddedPostgresError | SqlError | MigrationError
-> = makeLayer((sql) => Migrations.layer.pipe(Layer.provideMerge(sql)))
+> = makeLayer((sql) => Layer.effectDiscard(Migrations.run).pipe(Layer.provideMerge(sql)))
 
 /** The same, left empty (no migrations applied): for testing migrations themselves. */
 export const layerUnmigrated: Layer.Layer<

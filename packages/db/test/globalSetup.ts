@@ -1,0 +1,3 @@
+import { TestDatabase } from "../src/testing.js"
+
+export default TestDatabase.globalSetup
