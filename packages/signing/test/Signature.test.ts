@@ -139,6 +139,18 @@ describe("Signature", () => {
       )
     })
 
+    it("re-spellings of one header verify to the same timestamp and signature (the replay key)", () => {
+      const spellings = [
+        header,
+        ` t=${T} , sha256=${knownDigest.toUpperCase()} `,
+        `sha256=${"0".repeat(64)},t=${T},sha256=${knownDigest},v1=x`
+      ]
+      for (const spelling of spellings) {
+        const verified = Either.getOrThrow(Signature.verify({ body, header: spelling, secrets: secret, now: T }))
+        expect([verified.timestamp, verified.signature]).toEqual([T, knownDigest])
+      }
+    })
+
     it("is SignatureMismatch with no secret at all", () => {
       expect(leftTag(Signature.verify({ body, header, secrets: [], now: T }))).toBe("SignatureMismatch")
     })
