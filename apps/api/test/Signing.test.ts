@@ -81,6 +81,16 @@ describe("Request signing", () => {
     expect(again.body.code).toBe("signature_replayed")
   })
 
+  it("recognises a replay whatever the spelling of the header", async () => {
+    const rawBody = JSON.stringify({ url: "https://hooks.example.com/respelled", events: ["order.created"] })
+    const header = Signature.sign({ body: rawBody, secret, timestamp: now() })
+    expect((await api.request("POST", `/api/v1/${siteId}/webhooks`, { key, rawBody, headers: { "x-shopvo-signature": header } })).status).toBe(201)
+    const respelled = header.replace(/sha256=([0-9a-f]+)/, (_, hex: string) => `sha256=${hex.toUpperCase()}`).replace(",", " , ")
+    const again = await api.request("POST", `/api/v1/${siteId}/webhooks`, { key, rawBody, headers: { "x-shopvo-signature": respelled } })
+    expect(again.status).toBe(401)
+    expect(again.body.code).toBe("signature_replayed")
+  })
+
   it("does not ask keys without a signing secret for a signature", async () => {
     const plain = (await api.createKey(siteId)).key
     expect((await api.request("GET", `/api/v1/${siteId}/site`, { key: plain })).status).toBe(200)

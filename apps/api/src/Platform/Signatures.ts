@@ -51,7 +51,9 @@ export const verify = (options: {
       .update("\n")
       .update(options.replayScope)
       .update("\n")
-      .update(options.header!)
+      // The verified (timestamp, signature) pair, not the header text: the same signature
+      // spelled differently (case, spacing, extra entries) must still count as a replay.
+      .update(`${verified.right.timestamp}:${verified.right.signature}`)
       .digest("hex")
     // Kept until the timestamp can no longer pass the tolerance check; after that it is refused anyway.
     const fresh = yield* sql`

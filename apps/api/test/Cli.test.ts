@@ -1,0 +1,80 @@
+import { execFile } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import { promisify } from "node:util"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { start, type TestApi } from "./support/TestApi.js"
+
+const exec = promisify(execFile)
+const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url))
+
+describe("CLI", () => {
+  let api: TestApi
+
+  beforeAll(async () => {
+    api = await start()
+  })
+  afterAll(() => api.close())
+
+  const shopvo = async (...args: Array<string>) => {
+    const { stdout } = await exec(process.execPath, ["--conditions=source", "--import", "tsx", cli, ...args], {
+      env: { ...process.env, DATABASE_URL: api.databaseUrl }
+    })
+    return stdout
+  }
+  const shopvoJson = async (...args: Array<string>) => {
+    const stdout = await shopvo(...args, "--json")
+    expect(stdout.trim().split("\n")).toHaveLength(1) // one JSON object, nothing else
+    return JSON.parse(stdout)
+  }
+
+  it("creates a site and a key that the API accepts, with its scopes and signing secret", async () => {
+    const site = await shopvoJson("sites", "create", "--name", "CLI Store", "--currency", "GBP", "--plan", "growth")
+    expect(site).toMatchObject({ name: "CLI Store", currency: "GBP", plan: "growth", rateLimitRpm: 300 })
+    expect(site.id).toMatch(/^site_/)
+
+    const key = await shopvoJson("keys", "create", "--site", site.id, "--scopes", "read:content,webhooks:read", "--signing")
+    expect(key).toMatchObject({ scopes: ["read:content", "webhooks:read"], mode: "test" })
+    expect(key.key).toMatch(/^sk_test_/)
+    expect(key.signingSecret).toMatch(/^sks_/)
+
+    const res = await api.request("GET", `/api/v1/${site.id}/site`, { key: key.key, signWith: key.signingSecret })
+    expect(res.status).toBe(200)
+    expect(res.body.data.name).toBe("CLI Store")
+  }, 60_000)
+
+  it("lists keys without revealing them, and revokes", async () => {
+    const site = await shopvoJson("sites", "create", "--name", "Revoke Store", "--currency", "EUR")
+    const key = await shopvoJson("keys", "create", "--site", site.id, "--scopes", "admin:*", "--mode", "live")
+    expect(key.key).toMatch(/^sk_live_/)
+    expect(key.signingSecret).toBeNull()
+    const { keys } = await shopvoJson("keys", "list", "--site", site.id)
+    expect(keys).toHaveLength(1)
+    expect(JSON.stringify(keys)).not.toContain(key.key)
+    expect(keys[0].prefix).toBe(key.key.slice(0, 12))
+
+    expect(await shopvoJson("keys", "revoke", key.id)).toEqual({ id: key.id, revoked: true })
+    expect((await api.request("GET", `/api/v1/${site.id}/site`, { key: key.key })).status).toBe(401)
+  }, 60_000)
+
+  it("seeds a demo store whose admin key works", async () => {
+    const demo = await shopvoJson("seed", "--demo")
+    expect(demo.siteId).toMatch(/^site_/)
+    const res = await api.request("GET", `/api/v1/${demo.siteId}/site`, { key: demo.key })
+    expect(res.body.data.name).toBe("Shopvo Demo Store")
+  }, 60_000)
+
+  it("refuses bad input with a message and exit code 1", async () => {
+    await expect(shopvo("sites", "create", "--name", "X", "--currency", "euro")).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("--currency")
+    })
+    await expect(shopvo("keys", "create", "--site", "site_nope", "--scopes", "read:catalog")).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("No site with id site_nope")
+    })
+  }, 60_000)
+
+  it("migrates idempotently", async () => {
+    expect(await shopvoJson("migrate")).toEqual({ applied: [] })
+  }, 60_000)
+})
