@@ -375,7 +375,9 @@ const clearStalePostmaster = (
     }
     if (!isAlive(pid)) return
     const args = yield* commandLine(pid)
-    if (Option.isNone(args) || !postmasterOf(dataDir, args.value)) {
+    // Unknown (no /proc, no ps): leave the decision to PostgreSQL.
+    if (Option.isNone(args)) return
+    if (!postmasterOf(dataDir, args.value)) {
       yield* Effect.logWarning(
         `Removing a stale postmaster.pid in ${dataDir}: pid ${pid} now belongs to another program`
       )
@@ -559,4 +561,4 @@ export const start = (
       urlFor,
       initialised
     }
-  })
+  }).pipe(Effect.withClock(liveClock))

@@ -185,6 +185,18 @@ describe("EmbeddedPostgres", () => {
       expect(fs.readdirSync(elsewhere)).toEqual(["notes.txt"])
     }))
 
+  it.live.skipIf(process.getuid?.() !== 0)("as root: a parent folder the postgres user cannot enter is named in the error", () =>
+    Effect.gen(function*() {
+      const locked = path.join(root, "locked")
+      fs.mkdirSync(locked, { mode: 0o700 })
+      fs.chmodSync(locked, 0o700)
+      const error = yield* Effect.flip(
+        Effect.scoped(EmbeddedPostgres.start({ ...(yield* options), dataDir: path.join(locked, "app", "postgres") }))
+      )
+      expect(error._tag === "EmbeddedPostgresError" && error.reason).toBe("DataDirectory")
+      expect(error.message).toContain(`cannot enter ${locked}`)
+    }))
+
   it.live("Database.layer without DATABASE_URL: embedded server under SHOPVO_DATA_DIR, migrated, stopped on release", () =>
     Effect.gen(function*() {
       const port = yield* Effect.promise(freePort)
