@@ -14,7 +14,7 @@
  *   the scope shuts it down cleanly (fast shutdown: SIGINT, escalating to
  *   SIGQUIT if it does not finish in time).
  * - A `postmaster.pid` left by a crash is dealt with before starting: a pid
- *   that now belongs to another program is cleared; a postmaster orphaned by a
+ *   that now belongs to another program is cleared, as is an old empty file; a postmaster orphaned by a
  *   dead Shopvo process is shut down and replaced; a postmaster still owned by
  *   a live Shopvo process is reported as `EmbeddedPostgresInUse` with its URL.
  * - As root (containers), PostgreSQL runs as the `postgres` user, created if
@@ -370,6 +370,12 @@ const clearStalePostmaster = (
     const pid = Number.parseInt(lines[0] ?? "", 10)
     const removePidFile = Effect.promise(() => fs.rm(pidFile, { force: true }))
     if (!Number.isSafeInteger(pid) || pid <= 0) {
+      // An empty or torn lock file is either a postmaster that crashed while
+      // starting or one starting right now; only the first is ours to clear.
+      const age = yield* Effect.promise(() =>
+        fs.stat(pidFile).then((stat) => Date.now() - stat.mtimeMs, () => 0)
+      )
+      if (age < 10_000) return
       yield* Effect.logWarning(`Removing a malformed postmaster.pid in ${dataDir}`)
       return yield* removePidFile
     }

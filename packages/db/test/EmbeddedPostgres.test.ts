@@ -128,6 +128,20 @@ describe("EmbeddedPostgres", () => {
       })
     ))
 
+  it.live("an empty postmaster.pid left by a crash during start-up is cleared once it is old", () =>
+    Effect.scoped(
+      Effect.gen(function*() {
+        const opts = yield* options
+        yield* Effect.scoped(EmbeddedPostgres.start(opts))
+        fs.writeFileSync(pidFile, "")
+        const old = new Date(Date.now() - 60_000)
+        fs.utimesSync(pidFile, old, old)
+        const server = yield* EmbeddedPostgres.start(opts)
+        const [row] = yield* query(server.url, (sql) => sql<{ one: number }>`select 1 as one`)
+        expect(row).toEqual({ one: 1 })
+      })
+    ))
+
   it.live("a postmaster orphaned by a dead Shopvo process is stopped and replaced", () =>
     Effect.gen(function*() {
       const opts = yield* options
