@@ -51,6 +51,8 @@ export const checkContract = (method: string, path: string, status: number, body
 export interface StartOptions {
   /** Serve from another test server's database instead of a fresh one (a second API process). */
   readonly shareDatabaseWith?: { readonly databaseUrl: string; readonly databaseName: string }
+  /** How long the shared-database pool waits for a connection (default 5 s). */
+  readonly connectTimeout?: Duration.Duration
 }
 
 export const start = async (overrides: Partial<Config.ApiConfigShape> = {}, options: StartOptions = {}) => {
@@ -60,7 +62,7 @@ export const start = async (overrides: Partial<Config.ApiConfigShape> = {}, opti
         Layer.succeed(TestDatabase.TestDatabase, { name: shared.databaseName, url: Redacted.make(shared.databaseUrl) }),
         Sql.layerFrom(Redacted.make(shared.databaseUrl), {
           maxConnections: 5,
-          connectTimeout: Duration.seconds(5),
+          connectTimeout: options.connectTimeout ?? Duration.seconds(5),
           idleTimeout: Duration.seconds(30),
           applicationName: "shopvo-test"
         })
