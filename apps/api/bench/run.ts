@@ -55,11 +55,11 @@ interface Row {
 
 const load = async (name: string, url: string, headersFor: (i: number) => Record<string, string>, pid: number): Promise<Row> => {
   let i = 0
-  const options = {
+  const options: autocannon.Options = {
     url,
     connections,
     pipelining: 1,
-    requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, headers: headersFor(i++) }) }]
+    requests: [{ setupRequest: (req) => ({ ...req, headers: headersFor(i++) }) }]
   }
   await autocannon({ ...options, duration: 2 }) // warm-up (JIT, pool, caches)
   const result = await autocannon({ ...options, duration })
