@@ -44,13 +44,5 @@ writeFileSync(join(dir, "tsconfig.test.json"), JSON.stringify({
   compilerOptions: { rootDir: ".", composite: false, incremental: false, noEmit: true },
   include: ["src", "test"]
 }, null, 2) + "\n")
-writeFileSync(join(dir, "vitest.config.ts"), `import { defineConfig } from "vitest/config"
-
-export default defineConfig({
-  // Run workspace dependencies from their sources (the "source" export condition).
-  resolve: { conditions: ["source"] },
-  ssr: { resolve: { conditions: ["source"] } },
-  test: { include: ["test/**/*.test.ts"] }
-})
-`)
+writeFileSync(join(dir, "vitest.config.ts"), `export { default } from "${root}/vitest.shared.js"\n`)
 console.log(`scaffolded ${name} in ${dir}`)

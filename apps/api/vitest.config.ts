@@ -1,13 +1,5 @@
-import { defineConfig } from "vitest/config"
+import { defineConfig, mergeConfig } from "vitest/config"
+import shared from "../../vitest.shared.js"
 
-export default defineConfig({
-  // Run workspace dependencies from their sources (the "source" export condition).
-  resolve: { conditions: ["source"] },
-  ssr: { resolve: { conditions: ["source"] } },
-  test: {
-    include: ["test/**/*.test.ts"],
-    globalSetup: ["test/support/globalSetup.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000
-  }
-})
+// Without DATABASE_URL: one embedded PostgreSQL for the whole run (each file still gets its own database).
+export default mergeConfig(shared, defineConfig({ test: { globalSetup: ["test/support/globalSetup.ts"] } }))

@@ -1,8 +1,1 @@
-import { defineConfig } from "vitest/config"
-
-export default defineConfig({
-  // Run workspace dependencies from their sources (the "source" export condition).
-  resolve: { conditions: ["source"] },
-  ssr: { resolve: { conditions: ["source"] } },
-  test: { include: ["test/**/*.test.ts"] }
-})
+export { default } from "../../vitest.shared.js"

@@ -1,15 +1,5 @@
-import { defineConfig } from "vitest/config"
+import { defineConfig, mergeConfig } from "vitest/config"
+import shared from "../../vitest.shared.js"
 
-export default defineConfig({
-  // Run workspace dependencies from their sources (the "source" export condition).
-  resolve: { conditions: ["source"] },
-  ssr: { resolve: { conditions: ["source"] } },
-  test: {
-    include: ["test/**/*.test.ts"],
-    // Without DATABASE_URL: one embedded PostgreSQL for the whole run.
-    globalSetup: ["./test/globalSetup.ts"],
-    // Starting PostgreSQL and migrating take seconds on a busy 2-core machine.
-    testTimeout: 60_000,
-    hookTimeout: 60_000
-  }
-})
+// Without DATABASE_URL: one embedded PostgreSQL for the whole run.
+export default mergeConfig(shared, defineConfig({ test: { globalSetup: ["./test/globalSetup.ts"] } }))
