@@ -92,8 +92,10 @@ const program = Effect.gen(function* () {
     rows.push(await load("baseline  node:http + pg", `http://127.0.0.1:3801${path}`, () => ({}), baseline.pid!))
     await stop(baseline)
 
-    const api = spawn(process.execPath, [fileURLToPath(new URL("../dist/main.js", import.meta.url))], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "3802", HOST: "127.0.0.1", LOG_LEVEL: "Info" },
+    // BENCH_PROFILE=<dir> writes a CPU profile of the API process there (open it in Chrome DevTools).
+    const profile = process.env["BENCH_PROFILE"] ? ["--cpu-prof", `--cpu-prof-dir=${process.env["BENCH_PROFILE"]}`] : []
+    const api = spawn(process.execPath, [...profile, fileURLToPath(new URL("../dist/main.js", import.meta.url))], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "3802", HOST: "127.0.0.1", LOG_LEVEL: process.env["BENCH_LOG_LEVEL"] ?? "INFO" },
       stdio: "ignore"
     })
     await waitForHttp("http://127.0.0.1:3802/healthz")

@@ -37,8 +37,10 @@ export const ServerLive = Layer.unwrapEffect(
     const { port, host } = yield* ApiConfig
     const router = yield* Router.make(handlers)
     return HttpServer.serve(router).pipe(
-      // No per-request tracing span: it costs ~30% of a trivial request (STACK.md).
+      // No tracing spans (the HTTP span, @effect/sql's query spans) unless a tracer is configured:
+      // with no exporter they are pure cost, ~30% of a trivial request (STACK.md).
       HttpMiddleware.withTracerDisabledWhen(() => true),
+      Layer.provide(Layer.setTracerEnabled(false)),
       // Merged so tests (and embedders) can read the bound address from `HttpServer`.
       Layer.provideMerge(NodeHttpServer.layer(createServer, { port, host }))
     )

@@ -15,7 +15,7 @@ import { Database, Migrations } from "@shopvo/db"
 import { Args, Command, Options } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { SqlClient } from "@effect/sql"
-import { Console, Effect, Layer, Logger, LogLevel, Option } from "effect"
+import { Config, Console, Effect, Layer, Logger, LogLevel, Option } from "effect"
 import * as Demo from "./Demo.js"
 import * as Keys from "./Keys/Repo.js"
 import * as Sites from "./Sites/Repo.js"
@@ -129,7 +129,7 @@ const run = Command.run(root, { name: "shopvo", version: "1.0.0" })
 // Logs go to stderr so that stdout carries only the command's output.
 const logging = Layer.merge(
   Logger.replace(Logger.defaultLogger, Logger.withLeveledConsole(Logger.logfmtLogger).pipe(Logger.withConsoleError)),
-  Logger.minimumLogLevel(process.env["LOG_LEVEL"] ? LogLevel.fromLiteral(process.env["LOG_LEVEL"] as LogLevel.Literal) : LogLevel.Warning)
+  Layer.unwrapEffect(Effect.map(Config.logLevel("LOG_LEVEL").pipe(Config.withDefault(LogLevel.Warning)), Logger.minimumLogLevel))
 )
 
 run(process.argv).pipe(
