@@ -27,7 +27,7 @@ import { dual } from "effect/Function"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Currency from "./Currency.js"
-import { divideRounded, isSafe } from "./internal/rounding.js"
+import { divideRounded, isSafe, roundingModes } from "./internal/rounding.js"
 
 /**
  * A count of minor units: a safe integer, possibly negative (refunds and
@@ -63,16 +63,7 @@ export interface Money extends Schema.Schema.Type<typeof Money> {}
  * @since 0.1.0
  */
 export const RoundingMode: Schema.Schema<BigDecimal.RoundingMode> = Schema.Literal(
-  "ceil",
-  "floor",
-  "to-zero",
-  "from-zero",
-  "half-ceil",
-  "half-floor",
-  "half-to-zero",
-  "half-from-zero",
-  "half-even",
-  "half-odd"
+  ...(roundingModes as [BigDecimal.RoundingMode, ...Array<BigDecimal.RoundingMode>])
 ).annotations({ identifier: "RoundingMode" })
 
 /**
