@@ -1,4 +1,6 @@
-import { Duration } from "effect"
+import { spawn } from "node:child_process"
+import { createServer, type AddressInfo } from "node:net"
+import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { start, type TestApi } from "./support/TestApi.js"
 
@@ -53,22 +55,53 @@ describe("Rate limits", () => {
     expect((await api.request("GET", `/api/v1/${site.id}/site`, { key })).status).toBe(200)
   })
 
-  it.skipIf(!process.env["REDIS_URL"])("shares one limit between two API servers through Redis", async () => {
-    // A second server on the same database: its own process state, its own Redis connection.
-    const second = await start({}, { shareDatabaseWith: api })
+  it.skipIf(!process.env["REDIS_URL"])("shares one limit between two API processes through Redis", async () => {
+    // A second API as its own OS process on the same database and Redis: nothing is shared
+    // with this one but what goes through Redis.
+    const port = await freePort()
+    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", mainModule], {
+      env: { ...process.env, DATABASE_URL: api.databaseUrl, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "OFF" },
+      stdio: "ignore"
+    })
     try {
+      await waitFor(`http://127.0.0.1:${port}/healthz`)
       const site = await api.createSite({ plan: "free" })
       const key = (await api.createKey(site.id)).key
-      const servers = [api, second]
+      const get = (base: string) =>
+        fetch(`${base}/api/v1/${site.id}/site`, { headers: { authorization: `Bearer ${key}` } })
+      const bases = [api.baseUrl, `http://127.0.0.1:${port}`]
       for (let i = 0; i < 30; i++) {
-        const res = await servers[i % 2]!.request("GET", `/api/v1/${site.id}/site`, { key })
+        const res = await get(bases[i % 2]!)
         expect(res.status).toBe(200)
         expect(res.headers.get("x-ratelimit-remaining")).toBe(String(29 - i))
       }
-      expect((await second.request("GET", `/api/v1/${site.id}/site`, { key })).status).toBe(429)
-      expect((await api.request("GET", `/api/v1/${site.id}/site`, { key })).status).toBe(429)
+      expect((await get(bases[1]!)).status).toBe(429)
+      expect((await get(bases[0]!)).status).toBe(429)
     } finally {
-      await second.close()
+      child.kill("SIGTERM")
     }
   })
 })
+
+const mainModule = fileURLToPath(new URL("../src/main.ts", import.meta.url))
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer()
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+
+const waitFor = async (url: string) => {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`${url} never answered`)
+}
