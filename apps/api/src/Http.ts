@@ -10,6 +10,8 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { createServer } from "node:http"
 import { Effect, Layer } from "effect"
 import { ApiConfig } from "./Config.js"
+import * as Content from "./Content/Http.js"
+import * as Metafields from "./Metafields/Http.js"
 import * as Auth from "./Platform/Auth.js"
 import * as Pipeline from "./Platform/Pipeline.js"
 import * as RateLimits from "./Platform/RateLimits.js"
@@ -21,6 +23,8 @@ import * as Webhooks from "./Webhooks/Http.js"
 /** Every implemented operation, by `operationId`. */
 export const handlers = {
   ...Sites.handlers,
+  ...Content.handlers,
+  ...Metafields.handlers,
   ...Webhooks.handlers
 }
 

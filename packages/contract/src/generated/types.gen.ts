@@ -1134,7 +1134,9 @@ export type MetafieldNamespace = string;
 export type MetafieldKey = string;
 
 /**
- * The value, serialised as a string whatever its `valueType` (at most 65,536 characters).
+ * The value, serialised as a string whatever its `valueType`: at most 65,536 characters and
+ * no U+0000 (NUL) character, which text storage cannot hold (JSON text can escape it).
+ *
  */
 export type MetafieldValue = string;
 
