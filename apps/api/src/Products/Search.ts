@@ -1,0 +1,38 @@
+/**
+ * What a `search=` string asks for, as the three matchers of the product search use it:
+ *
+ * - full text: the raw string goes to `websearch_to_tsquery` (quotes, `or`, `-word` work as on a
+ *   web search engine), once with the `simple` configuration that indexed names and SKUs and
+ *   once with `english` that indexed descriptions (so `shirts` finds "shirt");
+ * - partial words: every plain word must occur somewhere in the name (`ILIKE '%hood%'`, served
+ *   by the trigram index), so "hood" finds "Hoodie" and "class whi" finds "Classic White";
+ * - exact SKU: the trimmed string as typed and upper-cased, against product and variant SKUs.
+ */
+
+export interface Terms {
+  /** The string for `websearch_to_tsquery`. */
+  readonly text: string
+  /** `ILIKE` patterns, one per word; empty when there is no usable word. */
+  readonly namePatterns: ReadonlyArray<string>
+  /** SKU spellings to match exactly. */
+  readonly skus: ReadonlyArray<string>
+}
+
+/** More words than this add nothing to a product search but cost an index scan each. */
+const maxWords = 8
+
+const escapeLike = (word: string) => word.replace(/[\\%_]/g, (c) => `\\${c}`)
+
+export const parse = (search: string): Terms => {
+  const text = search.trim()
+  const words: Array<string> = []
+  for (const raw of text.split(/\s+/)) {
+    // Excluded words (`-red`) and the `or` operator say what not to require.
+    if (raw.startsWith("-") || raw.toLowerCase() === "or") continue
+    const word = raw.replace(/^"+|"+$/g, "")
+    if (word !== "" && !words.includes(word.toLowerCase())) words.push(word.toLowerCase())
+    if (words.length === maxWords) break
+  }
+  const skus = text === "" ? [] : [...new Set([text, text.toUpperCase()])]
+  return { text, namePatterns: words.map((w) => `%${escapeLike(w)}%`), skus }
+}
