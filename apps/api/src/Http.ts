@@ -10,11 +10,14 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { createServer } from "node:http"
 import { Effect, Layer } from "effect"
 import { ApiConfig } from "./Config.js"
+import * as Brands from "./Brands/Http.js"
+import * as Categories from "./Categories/Http.js"
 import * as Content from "./Content/Http.js"
 import * as Metafields from "./Metafields/Http.js"
 import * as Auth from "./Platform/Auth.js"
 import * as Pipeline from "./Platform/Pipeline.js"
 import * as RateLimits from "./Platform/RateLimits.js"
+import * as Products from "./Products/Http.js"
 import * as Router from "./Platform/Router.js"
 import * as Validation from "./Platform/Validation.js"
 import * as Sites from "./Sites/Http.js"
@@ -23,6 +26,7 @@ import * as Webhooks from "./Webhooks/Http.js"
 /** Every implemented operation, by `operationId`. */
 export const handlers = {
   ...Sites.handlers,
+  ...Products.handlers, ...Categories.handlers, ...Brands.handlers,
   ...Content.handlers,
   ...Metafields.handlers,
   ...Webhooks.handlers
