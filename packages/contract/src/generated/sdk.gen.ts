@@ -192,6 +192,13 @@ export class Products extends HeyApiClient {
      * brand and the categories of every product. Requests with `search` are limited to 60 requests
      * per minute.
      *
+     * `search` matches products three ways: full text over name, SKU and description (web-search
+     * syntax: `"exact phrase"`, `or`, `-excluded`; descriptions are stemmed, so `shirts` finds
+     * "shirt"), every word as part of the name (`hood` finds "Hoodie"), and the exact SKU of the
+     * product or of one of its variants (`TS-WHT-S`). Results are ranked: an exact SKU first, then
+     * name matches, then description-only matches; newest first among equal scores. In cursor mode a
+     * search keeps that order: the cursor carries the score, creation time and id of the last result.
+     *
      */
     public list<ThrowOnError extends boolean = false>(options: Options<ProductsListData, ThrowOnError>) {
         return (options.client ?? this.client).get<ProductsListResponses, ProductsListErrors, ThrowOnError>({
@@ -204,9 +211,12 @@ export class Products extends HeyApiClient {
     /**
      * Create a product
      *
-     * Creates a product without variants; add them with `products.createVariant`. The slug is derived
-     * from the name when omitted. Unknown `brandId` or `categoryIds` are a 404; a slug or SKU already
-     * used on this site is a 409. Emits `product.created`.
+     * Creates a product without variants; add them with `products.createVariant`. The currency defaults
+     * to the site's. When `slug` is omitted it is derived from the name and made unique with a numeric
+     * suffix (`classic-white-t-shirt-2`); a `slug` given explicitly that another product of the site
+     * uses is a 409 `slug_taken`. A SKU used by another product or variant of the site is a 409
+     * `sku_taken`. A `brandId` or `categoryIds` entry that is not a brand or category of this site
+     * (and mode) is a 422 `unknown_brand` / `unknown_category`. Emits `product.created`.
      *
      */
     public create<ThrowOnError extends boolean = false>(options: Options<ProductsCreateData, ThrowOnError>) {
@@ -255,8 +265,11 @@ export class Products extends HeyApiClient {
     /**
      * Update a product
      *
-     * Updates the given fields; omitted fields keep their value. Unknown `brandId` or `categoryIds` are
-     * a 404; a slug or SKU already used on this site is a 409. Emits `product.updated`.
+     * Updates the given fields; omitted fields keep their value (renaming keeps the slug, so URLs stay
+     * stable). `categoryIds` and `images` replace the whole list; `brandId: null` removes the brand.
+     * A slug used by another product is a 409 `slug_taken`, a SKU used by another product or variant
+     * a 409 `sku_taken`; an unknown `brandId` or `categoryIds` entry is a 422 `unknown_brand` /
+     * `unknown_category`. Emits `product.updated`.
      *
      */
     public update<ThrowOnError extends boolean = false>(options: Options<ProductsUpdateData, ThrowOnError>) {

@@ -1735,6 +1735,15 @@ export type ProductIdOrSlug = string;
 export type VariantId = string;
 
 /**
+ * Switches the response to the cursor envelope and continues after the given position: an opaque
+ * `cursor` from a previous response, or the ID (`prd_…`) of the last product already seen (to
+ * continue from an offset page). The list order does not shift when products are added meanwhile.
+ * A cursor this API did not issue, or a product ID the caller cannot see, is a 400.
+ *
+ */
+export type ProductCursor = string;
+
+/**
  * Sparse fieldset: a comma-separated list of top-level product fields to return (e.g.
  * `id,name,price,slug`). `id` is always returned, relations requested with `expand[]` are always
  * embedded, and an unknown field name is a 400. Omit for every field.
@@ -2402,7 +2411,11 @@ export type ProductsListData = {
          */
         limit?: number;
         /**
-         * Opaque cursor from a previous response (`cursor`); switches the response to the cursor envelope.
+         * Switches the response to the cursor envelope and continues after the given position: an opaque
+         * `cursor` from a previous response, or the ID (`prd_…`) of the last product already seen (to
+         * continue from an offset page). The list order does not shift when products are added meanwhile.
+         * A cursor this API did not issue, or a product ID the caller cannot see, is a 400.
+         *
          */
         cursor?: string;
         /**
@@ -2522,10 +2535,6 @@ export type ProductsCreateErrors = {
      * The key lacks the scope this operation needs.
      */
     403: Error;
-    /**
-     * The resource does not exist or does not belong to this site and mode.
-     */
-    404: Error;
     /**
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
