@@ -328,6 +328,12 @@ describe("Metafields", () => {
       expect((await api.request("PATCH", `${base(siteA, "site", siteB)}/${made.body.data.id}`, { key: keyA, body: { value: "1" } })).status).toBe(404)
       // Another site's key cannot reach my site at all.
       expect((await api.request("GET", path, { key: keyB })).status).toBe(401)
+      const at = `${path}/${made.body.data.id}`
+      const updated = await api.request("PATCH", at, { key: keyA, body: { value: '{"text":"Free returns"}' } })
+      expect(updated.body.data).toMatchObject({ value: '{"text":"Free returns"}', valueType: "json" })
+      expect((await api.request("PATCH", at, { key: keyA, body: { value: "{broken" } })).status).toBe(400)
+      expect((await api.request("DELETE", at, { key: liveKeyA })).status).toBe(404)
+      expect((await api.request("DELETE", at, { key: keyA })).body).toEqual({ success: true, deleted: true })
     })
 
     it("answers 404 for customers and orders until their tables exist", async () => {

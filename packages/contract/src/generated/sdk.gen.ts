@@ -510,7 +510,8 @@ export class Pages extends HeyApiClient {
     /**
      * List pages
      *
-     * Returns published pages, most recently published first; drafts are never returned.
+     * Returns published pages, most recently published first (ties broken by ID, so pages never
+     * shift between requests); drafts and pages scheduled for a later `publishedAt` are never returned.
      * With `slug`, the list holds the one matching page (empty when none matches). Besides the
      * reference's `data` array, the response carries `pagination` so that every page can be reached.
      *
