@@ -41,7 +41,11 @@ const checkPair = (valueType: ValueType, value: string, path: "/value" | "/value
   const why = problem(valueType, value)
   return why === undefined
     ? Either.right({ value, valueType })
-    : Either.left(ApiError.badRequest(`The value does not read as ${valueType}`, [{ path, message: why }]))
+    : Either.left(
+        ApiError.badRequest(`The value does not read as ${valueType}`, [
+          { path, message: path === "/value" ? why : `the stored value ${why}` }
+        ])
+      )
 }
 
 const metafieldId = /^mf_[A-Za-z0-9]{1,60}$/
