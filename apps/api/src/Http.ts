@@ -21,6 +21,7 @@ import * as Products from "./Products/Http.js"
 import * as Router from "./Platform/Router.js"
 import * as Validation from "./Platform/Validation.js"
 import * as Sites from "./Sites/Http.js"
+import * as Variants from "./Variants/Http.js"
 import * as Webhooks from "./Webhooks/Http.js"
 
 /** Every implemented operation, by `operationId`. */
@@ -29,7 +30,8 @@ export const handlers = {
   ...Products.handlers, ...Categories.handlers, ...Brands.handlers,
   ...Content.handlers,
   ...Metafields.handlers,
-  ...Webhooks.handlers
+  ...Webhooks.handlers,
+  ...Variants.handlers
 }
 
 /** The platform services every request uses. */
