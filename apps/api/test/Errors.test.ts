@@ -45,6 +45,16 @@ describe("Errors", () => {
     expect(paths).toEqual(expect.arrayContaining(["/url", "/events/0", "/extra"]))
   })
 
+  it("refuses NUL characters in bodies and URLs with 400, never a database error", async () => {
+    const body = await api.request("POST", `/api/v1/${siteId}/webhooks`, {
+      key,
+      rawBody: '{"url":"https://hooks.example.com/x","events":["order.created"],"description":"a\\u0000b"}'
+    })
+    expect(body.status).toBe(400)
+    const url = await api.request("GET", `/api/v1/${siteId}/webhooks/wh_%00`, { key })
+    expect(url.status).toBe(400)
+  })
+
   it("validates and coerces query parameters", async () => {
     const tooMany = await api.request("GET", `/api/v1/${siteId}/webhooks?limit=500`, { key })
     expect(tooMany.status).toBe(400)

@@ -77,14 +77,32 @@ const readBody = (request: HttpServerRequest.HttpServerRequest) =>
     ? Effect.mapError(request.text, () => ApiError.badRequest("The request body could not be read"))
     : Effect.succeed("")
 
+const malformed = (message: string) => new ApiError.ApiError({ status: 400, code: "malformed_json", message })
+
+const hasNul = (value: unknown): boolean =>
+  typeof value === "string"
+    ? value.includes("\u0000")
+    : typeof value === "object" && value !== null && Object.entries(value).some(([k, v]) => k.includes("\u0000") || hasNul(v))
+
+/**
+ * Parses the body. NUL characters are refused here, for every route: PostgreSQL text cannot
+ * store them, so they would otherwise surface as a database error (500) wherever they reach SQL.
+ */
 const parseJson = (raw: string): Either.Either<unknown, ApiError.ApiError> => {
   if (raw === "") return Either.right(undefined)
+  let value: unknown
   try {
-    return Either.right(JSON.parse(raw))
+    value = JSON.parse(raw)
   } catch {
-    return Either.left(new ApiError.ApiError({ status: 400, code: "malformed_json", message: "The request body is not valid JSON" }))
+    return Either.left(malformed("The request body is not valid JSON"))
   }
+  // Only a body spelling \u0000 can hold a NUL (JSON forbids the raw control character).
+  if (raw.includes("\\u0000") && hasNul(value)) return Either.left(ApiError.badRequest("Strings must not contain NUL characters"))
+  return Either.right(value)
 }
+
+/** `%00` in the path or query decodes to NUL: refused for the same reason as in bodies. */
+const nulInUrl = /%00/i
 
 export class Pipeline extends Context.Tag("@shopvo/api/Pipeline")<
   Pipeline,
@@ -150,6 +168,7 @@ export const layer = Layer.effect(
             if (missing !== undefined) return yield* ApiError.forbidden(missing)
           }
 
+          if (nulInUrl.test(request.url)) return yield* ApiError.badRequest("URLs must not contain NUL characters (%00)")
           const body = yield* parseJson(raw)
           const valid = validator.request(operation, { query: search, params: route.params as Record<string, string>, body })
           if (!valid.ok) return yield* ApiError.badRequest("Request validation failed", valid.issues)
