@@ -12,7 +12,7 @@
  * - deleting the default promotes the next oldest variant.
  *
  * Lock order, the same as the product writers' so no two catalogue writes deadlock: the product
- * row, then the SKU's advisory lock, then variant rows.
+ * row, then the SKU's advisory lock (`Products/Sku.ts`, shared with product writers).
  */
 import { SqlClient, type SqlError } from "@effect/sql"
 import { Data, Effect, Option } from "effect"
@@ -21,7 +21,8 @@ import type { Tenant } from "../Platform/Events.js"
 import * as Events from "../Platform/Events.js"
 import * as Adjustments from "../Inventory/Adjustments.js"
 import * as Status from "../Inventory/Status.js"
-import * as Snapshot from "./ProductSnapshot.js"
+import * as Products from "../Products/Repo.js"
+import * as Sku from "../Products/Sku.js"
 import { money, toVariant, type VariantRow } from "./Variant.js"
 
 export type { Tenant }
@@ -89,29 +90,15 @@ const lockProduct = (tenant: Tenant, productId: string) =>
     return row ? ({ name: row.name, sku: row.sku, threshold: row.threshold } satisfies LockedProduct) : yield* new ProductNotFound({ productId })
   })
 
-/**
- * Whether a product or another variant of the site and mode already has this SKU. Takes the
- * SKU's transaction-scoped advisory lock first (the same key as `Products/Sku.ts`, so product
- * and variant writers of one SKU queue behind each other), then checks in a fresh statement
- * whose snapshot includes whatever the previous holder committed.
- */
+/** Whether a product or another variant of the site and mode has this SKU (under the SKU's lock). */
 const skuTaken = (tenant: Tenant, sku: string, exceptVariantId: string | null) =>
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    yield* sql`select pg_advisory_xact_lock(hashtextextended(${`sku:${tenant.siteId}:${tenant.livemode}:${sku}`}, 0))`
-    const rows = yield* sql<{ taken: boolean }>`
-      select exists (select 1 from variants
-                     where site_id = ${tenant.siteId} and livemode = ${tenant.livemode} and sku = ${sku}
-                       and id is distinct from ${exceptVariantId})
-          or exists (select 1 from products
-                     where site_id = ${tenant.siteId} and livemode = ${tenant.livemode} and sku = ${sku}) as taken`
-    return rows[0]!.taken
-  })
+  Sku.isTaken(tenant, sku, exceptVariantId === null ? {} : { variantId: exceptVariantId })
 
+/** Records `product.updated` with the product as `products.get` returns it, after the change. */
 const emitProductUpdated = (tenant: Tenant, productId: string) =>
   Effect.gen(function* () {
-    const product = yield* Snapshot.find(tenant, productId)
-    if (Option.isSome(product)) yield* Events.emit(tenant, "product.updated", product.value)
+    const product = yield* Products.find(tenant, productId)
+    if (Option.isSome(product)) yield* Events.emit(tenant, "product.updated", { ...product.value })
   })
 
 export interface NewVariant {
