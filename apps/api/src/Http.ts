@@ -20,6 +20,8 @@ import * as RateLimits from "./Platform/RateLimits.js"
 import * as Products from "./Products/Http.js"
 import * as Router from "./Platform/Router.js"
 import * as Validation from "./Platform/Validation.js"
+import * as Inventory from "./Inventory/Http.js"
+import * as Reviews from "./Reviews/Http.js"
 import * as Sites from "./Sites/Http.js"
 import * as Variants from "./Variants/Http.js"
 import * as Webhooks from "./Webhooks/Http.js"
@@ -31,7 +33,9 @@ export const handlers = {
   ...Content.handlers,
   ...Metafields.handlers,
   ...Webhooks.handlers,
-  ...Variants.handlers
+  ...Variants.handlers,
+  ...Reviews.handlers,
+  ...Inventory.handlers
 }
 
 /** The platform services every request uses. */
