@@ -139,7 +139,13 @@ const filterClause = (sql: Sql, tenant: Tenant, filters: Filters): Statement.Fra
 const searchParts = (sql: Sql, tenant: Tenant, search: string) => {
   const terms = Search.parse(search)
   const tsquery = sql`(websearch_to_tsquery('simple', ${terms.text}) || websearch_to_tsquery('english', ${terms.text}))`
-  const inName = terms.namePatterns.length > 0 ? sql.and(terms.namePatterns.map((pattern) => sql`p.name ilike ${pattern}`)) : undefined
+  const inName =
+    terms.namePatterns.length > 0
+      ? sql.and([
+          ...terms.namePatterns.map((pattern) => sql`p.name ilike ${pattern}`),
+          ...terms.excludedPatterns.map((pattern) => sql`p.name not ilike ${pattern}`)
+        ])
+      : undefined
   const skuHits = sql`sku_hits as (
       select id from products where site_id = ${tenant.siteId} and livemode = ${tenant.livemode} and sku = any(${terms.skus})
       union

@@ -5,7 +5,8 @@
  *   web search engine), once with the `simple` configuration that indexed names and SKUs and
  *   once with `english` that indexed descriptions (so `shirts` finds "shirt");
  * - partial words: every plain word must occur somewhere in the name (`ILIKE '%hood%'`, served
- *   by the trigram index), so "hood" finds "Hoodie" and "class whi" finds "Classic White";
+ *   by the trigram index), so "hood" finds "Hoodie" and "class whi" finds "Classic White"; an
+ *   excluded word (`-zip`) must not;
  * - exact SKU: the trimmed string as typed and upper-cased, against product and variant SKUs.
  */
 
@@ -14,6 +15,8 @@ export interface Terms {
   readonly text: string
   /** `ILIKE` patterns, one per word; empty when there is no usable word. */
   readonly namePatterns: ReadonlyArray<string>
+  /** `NOT ILIKE` patterns, one per excluded (`-word`) word. */
+  readonly excludedPatterns: ReadonlyArray<string>
   /** SKU spellings to match exactly. */
   readonly skus: ReadonlyArray<string>
 }
@@ -26,13 +29,16 @@ const escapeLike = (word: string) => word.replace(/[\\%_]/g, (c) => `\\${c}`)
 export const parse = (search: string): Terms => {
   const text = search.trim()
   const words: Array<string> = []
+  const excluded: Array<string> = []
   for (const raw of text.split(/\s+/)) {
-    // Excluded words (`-red`) and the `or` operator say what not to require.
-    if (raw.startsWith("-") || raw.toLowerCase() === "or") continue
-    const word = raw.replace(/^"+|"+$/g, "")
-    if (word !== "" && !words.includes(word.toLowerCase())) words.push(word.toLowerCase())
-    if (words.length === maxWords) break
+    // `or` is websearch syntax, not a word to require.
+    if (raw.toLowerCase() === "or") continue
+    const negated = raw.startsWith("-")
+    const word = raw.replace(/^-?"*|"+$/g, "").toLowerCase()
+    const into = negated ? excluded : words
+    if (word !== "" && !into.includes(word) && words.length + excluded.length < maxWords) into.push(word)
   }
   const skus = text === "" ? [] : [...new Set([text, text.toUpperCase()])]
-  return { text, namePatterns: words.map((w) => `%${escapeLike(w)}%`), skus }
+  const pattern = (word: string) => `%${escapeLike(word)}%`
+  return { text, namePatterns: words.map(pattern), excludedPatterns: excluded.map(pattern), skus }
 }

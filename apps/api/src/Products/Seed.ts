@@ -1,0 +1,352 @@
+/**
+ * The demo catalogue: categories (a small tree), brands and a few hundred products with sizes and
+ * colours, prices in minor units, some on sale, stock counts including low and sold-out variants,
+ * placeholder CDN images and a handful of featured products.
+ *
+ * Reproducible: every choice comes from a pseudo-random generator seeded with an integer, so
+ * the same seed gives the same names, prices, stock and order (ids and timestamps differ).
+ * Categories, brands and products are created through their repositories (slugs, checks and
+ * `product.created` events as for an API call); variants are inserted with plain SQL following
+ * the variants table's rules (exactly one default per product, status derived from the count
+ * and the site's low-stock threshold). Everything runs in one transaction: a failed seed leaves
+ * nothing behind.
+ */
+import { SqlClient } from "@effect/sql"
+import { Effect } from "effect"
+import * as Brands from "../Brands/Repo.js"
+import * as Categories from "../Categories/Repo.js"
+import * as Ids from "../Ids.js"
+import * as Repo from "./Repo.js"
+
+/** mulberry32: a tiny, well-distributed 32-bit generator; enough for demo data, not for secrets. */
+export const prng = (seed: number) => {
+  let state = seed >>> 0
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1))
+  const pick = <A>(items: ReadonlyArray<A>): A => items[Math.floor(next() * items.length)]!
+  const chance = (p: number) => next() < p
+  const shuffle = <A>(items: ReadonlyArray<A>): Array<A> => {
+    const out = [...items]
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1))
+      ;[out[i], out[j]] = [out[j]!, out[i]!]
+    }
+    return out
+  }
+  return { next, int, pick, chance, shuffle }
+}
+
+type Random = ReturnType<typeof prng>
+
+interface CategorySpec {
+  readonly key: string
+  readonly name: string
+  readonly description: string
+  readonly parent?: string
+}
+
+const categories: ReadonlyArray<CategorySpec> = [
+  { key: "apparel", name: "Apparel", description: "Clothing for every day, made to last." },
+  { key: "t-shirts", name: "T-Shirts", description: "Tees in organic and heavyweight cotton.", parent: "apparel" },
+  { key: "hoodies", name: "Hoodies & Sweatshirts", description: "Brushed fleece for colder days.", parent: "apparel" },
+  { key: "trousers", name: "Trousers", description: "Chinos, joggers and denim.", parent: "apparel" },
+  { key: "footwear", name: "Footwear", description: "Sneakers, boots and everything in between." },
+  { key: "accessories", name: "Accessories", description: "The finishing touches." },
+  { key: "bags", name: "Bags", description: "Totes, backpacks and weekenders.", parent: "accessories" },
+  { key: "home", name: "Home & Living", description: "Mugs, candles and textiles for the home." }
+]
+
+const brands: ReadonlyArray<{ readonly name: string; readonly description: string }> = [
+  { name: "Essentials", description: "Wardrobe basics made to last." },
+  { name: "Northwind Outfitters", description: "Outdoor-ready clothing and gear." },
+  { name: "Urban Loom", description: "City staples woven in Portugal." },
+  { name: "Terra Basics", description: "Organic fibres, fair factories." },
+  { name: "Alpine Thread", description: "Warm layers from the mountains." },
+  { name: "Harbor & Co.", description: "Homeware with a coastal calm." }
+]
+
+interface Family {
+  /** The category the products are filed in (its parent is added too). */
+  readonly category: string
+  readonly code: string
+  readonly types: ReadonlyArray<string>
+  readonly adjectives: ReadonlyArray<string>
+  /** Price range in whole currency units; prices end in .99 or .00. */
+  readonly price: readonly [number, number]
+  readonly sizes: ReadonlyArray<string>
+  readonly colours: ReadonlyArray<string>
+  readonly materials: ReadonlyArray<string>
+  readonly brands: ReadonlyArray<number>
+}
+
+const apparelSizes = ["XS", "S", "M", "L", "XL", "XXL"]
+const shoeSizes = ["38", "39", "40", "41", "42", "43", "44", "45", "46"]
+
+const families: ReadonlyArray<Family> = [
+  {
+    category: "t-shirts",
+    code: "TS",
+    types: ["T-Shirt", "V-Neck Tee", "Pocket Tee", "Long Sleeve Tee", "Henley", "Boxy Tee"],
+    adjectives: ["Classic", "Organic", "Heavyweight", "Slub", "Vintage Wash", "Essential", "Relaxed", "Slim Fit"],
+    price: [19, 45],
+    sizes: apparelSizes,
+    colours: ["White", "Black", "Navy", "Heather Grey", "Olive", "Sand", "Rust"],
+    materials: ["organic cotton", "combed cotton jersey", "slub cotton", "cotton and linen"],
+    brands: [0, 2, 3]
+  },
+  {
+    category: "hoodies",
+    code: "HD",
+    types: ["Hoodie", "Zip Hoodie", "Crewneck Sweatshirt", "Half-Zip Fleece", "Oversized Hoodie"],
+    adjectives: ["Organic", "Brushed", "Heavyweight", "Loopback", "Everyday", "Recycled", "Alpine", "Midweight"],
+    price: [49, 95],
+    sizes: apparelSizes,
+    colours: ["Black", "Charcoal", "Forest", "Oatmeal", "Navy", "Burgundy"],
+    materials: ["brushed organic cotton", "recycled polyester fleece", "French terry", "loopback cotton"],
+    brands: [0, 1, 4]
+  },
+  {
+    category: "trousers",
+    code: "TR",
+    types: ["Chinos", "Joggers", "Cargo Pants", "Straight Jeans", "Linen Trousers", "Corduroy Trousers"],
+    adjectives: ["Tapered", "Relaxed", "Stretch", "Everyday", "Workwear", "Tailored", "Organic", "Lightweight"],
+    price: [45, 120],
+    sizes: ["28", "30", "32", "34", "36", "38"],
+    colours: ["Khaki", "Navy", "Black", "Stone", "Indigo", "Olive"],
+    materials: ["stretch cotton twill", "selvedge denim", "European linen", "cotton corduroy"],
+    brands: [0, 2, 3]
+  },
+  {
+    category: "footwear",
+    code: "FW",
+    types: ["Sneakers", "Canvas Shoes", "Chelsea Boots", "Running Shoes", "Slides", "Hiking Boots"],
+    adjectives: ["Court", "Low-Top", "High-Top", "Trail", "Leather", "Suede", "Everyday", "Lightweight"],
+    price: [39, 189],
+    sizes: shoeSizes,
+    colours: ["White", "Black", "Tan", "Grey", "Navy"],
+    materials: ["full-grain leather", "organic canvas", "suede", "recycled mesh"],
+    brands: [1, 2, 4]
+  },
+  {
+    category: "accessories",
+    code: "AC",
+    types: ["Beanie", "Cap", "Scarf", "Belt", "Socks 3-Pack", "Gloves"],
+    adjectives: ["Ribbed", "Merino", "Classic", "Waxed", "Everyday", "Chunky Knit", "Leather", "Organic"],
+    price: [12, 59],
+    sizes: ["One Size"],
+    colours: ["Black", "Camel", "Grey", "Navy", "Mustard", "Forest"],
+    materials: ["merino wool", "organic cotton", "vegetable-tanned leather", "waxed cotton"],
+    brands: [0, 1, 4]
+  },
+  {
+    category: "bags",
+    code: "BG",
+    types: ["Tote Bag", "Backpack", "Crossbody Bag", "Weekender", "Laptop Sleeve", "Duffel Bag"],
+    adjectives: ["Canvas", "Roll-Top", "Waxed", "Everyday", "Commuter", "Leather", "Recycled", "Packable"],
+    price: [29, 179],
+    sizes: ["One Size"],
+    colours: ["Black", "Olive", "Sand", "Navy", "Tan"],
+    materials: ["waxed canvas", "recycled nylon", "full-grain leather", "heavy cotton canvas"],
+    brands: [1, 2, 3]
+  },
+  {
+    category: "home",
+    code: "HM",
+    types: ["Mug", "Scented Candle", "Throw Blanket", "Cushion Cover", "Tea Towel Set", "Ceramic Vase"],
+    adjectives: ["Stoneware", "Speckled", "Hand-Thrown", "Linen", "Wool", "Minimal", "Coastal", "Rustic"],
+    price: [9, 89],
+    sizes: ["Standard"],
+    colours: ["Chalk", "Sage", "Terracotta", "Charcoal", "Ocean"],
+    materials: ["glazed stoneware", "soy wax", "washed linen", "lambswool"],
+    brands: [5, 3]
+  }
+]
+
+const features = [
+  "Pre-washed for a soft hand and minimal shrinkage.",
+  "Reinforced seams where it matters.",
+  "Designed in Lisbon, made in small batches.",
+  "Certified to the Global Organic Textile Standard.",
+  "Ships in plastic-free packaging.",
+  "Backed by our two-year repair promise."
+]
+
+export interface CatalogOptions {
+  /** The generator's seed: the same seed makes the same catalogue. Default 5. */
+  readonly seed?: number
+  /** How many products to create (default 232, of which about 95% active). */
+  readonly products?: number
+}
+
+export interface CatalogSummary {
+  readonly categories: number
+  readonly brands: number
+  readonly products: number
+  readonly variants: number
+}
+
+interface VariantSeed {
+  readonly productId: string
+  readonly name: string
+  readonly sku: string
+  readonly price: number | null
+  readonly compareAtPrice: number | null
+  readonly count: number
+  readonly options: Record<string, string>
+  readonly isDefault: boolean
+  readonly position: number
+}
+
+/** Stock with realistic gaps: about 12% sold out, 15% low, the rest between 6 and 140. */
+const stockCount = (random: Random, threshold: number) => {
+  const roll = random.next()
+  if (roll < 0.12) return 0
+  if (roll < 0.27) return random.int(1, Math.max(1, threshold))
+  return random.int(threshold + 1, 140)
+}
+
+/** A price in minor units ending in 99 (most) or 00. */
+const price = (random: Random, [min, max]: readonly [number, number]) => random.int(min, max) * 100 + (random.chance(0.8) ? -1 : 0)
+
+const statusOf = (count: number, threshold: number) => (count === 0 ? "OUT_OF_STOCK" : count <= threshold ? "LOW_STOCK" : "IN_STOCK")
+
+/**
+ * Product names: every (adjective, type) of every family, shuffled per family and interleaved
+ * across families so that any prefix of the plan mixes categories. Past the last combination
+ * (large benchmark catalogues) the names repeat as numbered editions.
+ */
+const productPlan = (random: Random, count: number) => {
+  const plan: Array<{ family: Family; name: string }> = []
+  for (let edition = 1; plan.length < count; edition++) {
+    const suffix = edition === 1 ? "" : ` (Edition ${edition})`
+    const queues = families.map((family) =>
+      random.shuffle(family.adjectives.flatMap((adjective) => family.types.map((type) => ({ family, name: `${adjective} ${type}${suffix}` }))))
+    )
+    for (let i = 0; plan.length < count && queues.some((queue) => queue.length > 0); i++) {
+      const next = queues[i % queues.length]!.shift()
+      if (next) plan.push(next)
+    }
+  }
+  return plan
+}
+
+/** A short code for a colour, unique within every family's palette (`Chalk` CHAL, `Charcoal` CHAR). */
+const colourCode = (colour: string) => colour.replace(/[^A-Za-z]/g, "").slice(0, 4).toUpperCase()
+
+const build = (tenant: Repo.Tenant, options: CatalogOptions) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const random = prng(options.seed ?? 5)
+    const productCount = options.products ?? 232
+    const [site] = yield* sql<{ threshold: number }>`select low_stock_threshold as threshold from sites where id = ${tenant.siteId}`
+    const threshold = site?.threshold ?? 5
+
+    const categoryIds = new Map<string, string>()
+    for (const [position, spec] of categories.entries()) {
+      const made = yield* Categories.create(tenant, {
+        name: spec.name,
+        slug: spec.key,
+        description: spec.description,
+        parentId: spec.parent === undefined ? null : categoryIds.get(spec.parent)!,
+        position
+      })
+      categoryIds.set(spec.key, made.id)
+    }
+    const brandIds: Array<string> = []
+    for (const brand of brands) brandIds.push((yield* Brands.create(tenant, brand)).id)
+
+    const created: Array<string> = []
+    const variants: Array<VariantSeed> = []
+    for (const [index, { family, name }] of productPlan(random, productCount).entries()) {
+      const sku = `${family.code}-${String(index + 1).padStart(4, "0")}`
+      const base = price(random, family.price)
+      const onSale = random.chance(0.22)
+      const material = random.pick(family.materials)
+      const category = categories.find((c) => c.key === family.category)!
+      const roll = random.next()
+      const product = yield* Repo.create(tenant, {
+        name,
+        description: `${name} in ${material}. ${random.pick(features)} ${random.pick(features)}`,
+        sku,
+        status: roll < 0.03 ? "DRAFT" : roll < 0.05 ? "ARCHIVED" : "ACTIVE",
+        featured: random.chance(0.1),
+        price: base,
+        compareAtPrice: onSale ? base + random.int(1, 4) * 500 : null,
+        images: Array.from({ length: random.int(1, 3) }, (_, i) => `https://cdn.shopvo.eu/demo/${sku.toLowerCase()}/${i + 1}.jpg`),
+        brandId: brandIds[random.pick(family.brands)]!,
+        categoryIds: category.parent === undefined ? [categoryIds.get(category.key)!] : [categoryIds.get(category.key)!, categoryIds.get(category.parent)!]
+      }).pipe(Effect.catchTags({
+        SlugTaken: Effect.die,
+        SkuTaken: Effect.die,
+        UnknownBrand: Effect.die,
+        UnknownCategories: Effect.die
+      }))
+      created.push(product.id)
+
+      // 1–4 variants: sizes × colours where the family has sizes, colours otherwise.
+      const variantCount = random.int(1, 4)
+      const colours = random.shuffle(family.colours)
+      const sizes = family.sizes.length > 1 ? random.shuffle(family.sizes) : family.sizes
+      const combos: Array<{ size: string; colour: string }> = []
+      for (let i = 0; combos.length < variantCount && i < sizes.length * colours.length; i++) {
+        combos.push({ size: sizes[i % sizes.length]!, colour: colours[Math.floor(i / sizes.length) % colours.length]! })
+      }
+      const defaultIndex = random.int(0, combos.length - 1)
+      combos.forEach(({ size, colour }, i) => {
+        const sized = family.sizes.length > 1
+        // Larger sizes sometimes cost a little more; a variant price of null means the product's.
+        const premium = sized && (size === "XXL" || size === "46") && random.chance(0.5)
+        variants.push({
+          productId: product.id,
+          name: sized ? `${size} / ${colour}` : colour,
+          sku: `${sku}-${sized ? `${size.toUpperCase()}-` : ""}${colourCode(colour)}`,
+          price: premium ? base + 200 : null,
+          compareAtPrice: null,
+          count: stockCount(random, threshold),
+          options: sized ? { Size: size, Color: colour } : { Color: colour },
+          isDefault: i === defaultIndex,
+          position: i
+        })
+      })
+    }
+
+    // Variants in batches, the oldest first in each product (the default is any one of them).
+    for (let start = 0; start < variants.length; start += 500) {
+      const batch = variants.slice(start, start + 500)
+      yield* sql`
+        insert into variants (id, site_id, livemode, product_id, name, sku, price, compare_at_price, inventory_count,
+                              inventory_status, options, is_default, created_at, updated_at)
+        select v.id, ${tenant.siteId}, ${tenant.livemode}, v.product_id, v.name, v.sku, v.price, v.compare_at_price, v.count,
+               v.status, v.options, v.is_default, now() + v.position * interval '1 millisecond', now() + v.position * interval '1 millisecond'
+        from unnest(${batch.map(() => Ids.make("var"))}::text[], ${batch.map((v) => v.productId)}::text[], ${batch.map((v) => v.name)}::text[],
+                    ${batch.map((v) => v.sku)}::text[], ${batch.map((v) => v.price)}::bigint[], ${batch.map((v) => v.compareAtPrice)}::bigint[],
+                    ${batch.map((v) => v.count)}::int[], ${batch.map((v) => statusOf(v.count, threshold))}::text[],
+                    ${batch.map((v) => JSON.stringify(v.options))}::jsonb[], ${batch.map((v) => v.isDefault)}::boolean[],
+                    ${batch.map((v) => v.position)}::int[])
+             as v(id, product_id, name, sku, price, compare_at_price, count, status, options, is_default, position)`
+    }
+
+    // One transaction stamps every row with the same time; spread the products over the past
+    // months instead (about 9 hours apart, the first created the oldest) so "newest first" means
+    // something in the demo.
+    yield* sql`
+      update products p set created_at = now() - (${created.length} - s.ordinality) * interval '9 hours 17 minutes',
+                            updated_at = now() - (${created.length} - s.ordinality) * interval '9 hours 17 minutes'
+      from unnest(${created}::text[]) with ordinality as s(id, ordinality)
+      where p.id = s.id`
+
+    return { categories: categories.length, brands: brands.length, products: created.length, variants: variants.length } satisfies CatalogSummary
+  })
+
+/**
+ * Creates the demo catalogue in the tenant's site and mode. Call it once per site: categories
+ * and brands have unique slugs, so a second run fails (and, being one transaction, adds nothing).
+ */
+export const seedDemoCatalog = (tenant: Repo.Tenant, options: CatalogOptions = {}) =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(build(tenant, options)))

@@ -1,0 +1,927 @@
+import { SqlClient } from "@effect/sql"
+import { Effect } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import * as Brands from "../src/Brands/Repo.js"
+import * as Categories from "../src/Categories/Repo.js"
+import * as Ids from "../src/Ids.js"
+import * as Search from "../src/Products/Search.js"
+import * as Seed from "../src/Products/Seed.js"
+import * as Slug from "../src/Products/Slug.js"
+import { start, type TestApi } from "./support/TestApi.js"
+
+interface Tenant {
+  readonly siteId: string
+  readonly livemode: boolean
+}
+
+let api: TestApi
+
+beforeAll(async () => {
+  api = await start()
+})
+afterAll(() => api.close())
+
+/** A fresh site with a test-mode admin key: every test group gets its own catalogue. */
+const newStore = async (input: { currency?: string; plan?: "free" | "starter" | "growth" | "enterprise" } = {}) => {
+  const site = await api.createSite({ currency: input.currency ?? "EUR", plan: input.plan ?? "enterprise" })
+  const key = (await api.createKey(site.id)).key
+  const tenant: Tenant = { siteId: site.id, livemode: false }
+  const base = `/api/v1/${site.id}`
+  const get = (path: string, k = key) => api.request("GET", `${base}${path}`, { key: k })
+  const post = (path: string, body: unknown, k = key) => api.request("POST", `${base}${path}`, { key: k, body })
+  const patch = (path: string, body: unknown, k = key) => api.request("PATCH", `${base}${path}`, { key: k, body })
+  const del = (path: string, k = key) => api.request("DELETE", `${base}${path}`, { key: k })
+  const create = async (body: Record<string, unknown>) => {
+    const res = await post("/products", { price: 1000, ...body })
+    expect(res.status, JSON.stringify(res.body)).toBe(201)
+    return res.body.data as { id: string; slug: string; [k: string]: unknown }
+  }
+  const brand = (name: string, description: string | null = null) => api.run(Brands.create(tenant, { name, description }))
+  const category = (name: string, parentId: string | null = null, description: string | null = null) =>
+    api.run(Categories.create(tenant, { name, parentId, description }))
+  return { site, key, tenant, base, get, post, patch, del, create, brand, category }
+}
+
+type Store = Awaited<ReturnType<typeof newStore>>
+
+interface NewVariant {
+  readonly name: string
+  readonly sku?: string
+  readonly price?: number | null
+  readonly count?: number
+  readonly status?: "IN_STOCK" | "LOW_STOCK" | "OUT_OF_STOCK"
+  readonly options?: Record<string, string>
+  readonly isDefault?: boolean
+}
+
+/** Variants straight into the table (the variants routes have their own tests). */
+const addVariants = (tenant: Tenant, productId: string, variants: ReadonlyArray<NewVariant>) =>
+  api.run(
+    Effect.gen(function* () {
+      const sql = yield* SqlClient.SqlClient
+      const ids: Array<string> = []
+      for (const [i, v] of variants.entries()) {
+        const id = Ids.make("var")
+        ids.push(id)
+        yield* sql`insert into variants (id, site_id, livemode, product_id, name, sku, price, inventory_count, inventory_status, options,
+                                         is_default, created_at)
+                   values (${id}, ${tenant.siteId}, ${tenant.livemode}, ${productId}, ${v.name}, ${v.sku ?? null}, ${v.price ?? null},
+                           ${v.count ?? 10}, ${v.status ?? "IN_STOCK"}, ${JSON.stringify(v.options ?? {})}::jsonb, ${v.isDefault ?? false},
+                           now() + ${i} * interval '1 second')`
+      }
+      return ids
+    })
+  )
+
+const query = <A extends object>(f: (sql: SqlClient.SqlClient) => Effect.Effect<ReadonlyArray<A>, unknown>) =>
+  api.run(Effect.flatMap(SqlClient.SqlClient, f) as Effect.Effect<ReadonlyArray<A>, unknown, SqlClient.SqlClient>)
+
+const ids = (body: { items: ReadonlyArray<{ id: string }> }) => body.items.map((item) => item.id)
+
+const productFields = [
+  "id",
+  "name",
+  "slug",
+  "description",
+  "sku",
+  "status",
+  "featured",
+  "price",
+  "compareAtPrice",
+  "currency",
+  "images",
+  "brandId",
+  "categoryIds",
+  "createdAt",
+  "updatedAt"
+]
+
+describe("Products: the reference's examples", () => {
+  let store: Store
+  let tshirt: { id: string; slug: string }
+  let brandId: string
+  let categoryId: string
+
+  beforeAll(async () => {
+    store = await newStore()
+    brandId = (await store.brand("Essentials")).id
+    categoryId = (await store.category("Apparel")).id
+  })
+
+  it("products.create: the spec's request example answers 201 with the product (slug derived, site currency, no variants)", async () => {
+    const res = await store.post("/products", {
+      name: "Classic White T-Shirt",
+      description: "A heavyweight cotton tee with a relaxed fit.",
+      sku: "TS-WHT",
+      price: 2999,
+      compareAtPrice: 3999,
+      images: ["https://cdn.shopvo.eu/img/ts-wht.jpg"],
+      brandId,
+      categoryIds: [categoryId],
+      featured: true
+    })
+    expect(res.status).toBe(201)
+    expect(res.body).toEqual({
+      success: true,
+      data: {
+        id: expect.stringMatching(/^prd_/),
+        name: "Classic White T-Shirt",
+        slug: "classic-white-t-shirt",
+        description: "A heavyweight cotton tee with a relaxed fit.",
+        sku: "TS-WHT",
+        status: "ACTIVE",
+        featured: true,
+        price: 2999,
+        compareAtPrice: 3999,
+        currency: "EUR",
+        images: ["https://cdn.shopvo.eu/img/ts-wht.jpg"],
+        brandId,
+        categoryIds: [categoryId],
+        variants: [],
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String)
+      }
+    })
+    expect(res.body.data.createdAt).toBe(res.body.data.updatedAt)
+    tshirt = res.body.data
+  })
+
+  it("products.list: `?fields=id,name,slug,price,compareAtPrice,images` returns exactly those fields, in the offset envelope", async () => {
+    const res = await store.get("/products?fields=id,name,slug,price,compareAtPrice,images")
+    expect(res.status).toBe(200)
+    expect(res.body).toEqual({
+      success: true,
+      items: [
+        {
+          id: tshirt.id,
+          name: "Classic White T-Shirt",
+          slug: "classic-white-t-shirt",
+          price: 2999,
+          compareAtPrice: 3999,
+          images: ["https://cdn.shopvo.eu/img/ts-wht.jpg"]
+        }
+      ],
+      pagination: { page: 1, limit: 20, total: 1, totalPages: 1 }
+    })
+  })
+
+  it("products.get: by slug, including all variants with the default first", async () => {
+    await addVariants(store.tenant, tshirt.id, [
+      { name: "Medium / White", sku: "TS-WHT-M", count: 3, status: "LOW_STOCK", options: { Size: "Medium", Color: "White" } },
+      { name: "Small / White", sku: "TS-WHT-S", count: 42, options: { Size: "Small", Color: "White" }, isDefault: true }
+    ])
+    const res = await store.get("/products/classic-white-t-shirt")
+    expect(res.status).toBe(200)
+    expect(res.body.data).toMatchObject({ id: tshirt.id, name: "Classic White T-Shirt", slug: "classic-white-t-shirt", price: 2999 })
+    expect(res.body.data.variants).toEqual([
+      {
+        id: expect.stringMatching(/^var_/),
+        productId: tshirt.id,
+        name: "Small / White",
+        sku: "TS-WHT-S",
+        price: null,
+        compareAtPrice: null,
+        inventoryStatus: "IN_STOCK",
+        inventoryCount: 42,
+        options: { Size: "Small", Color: "White" },
+        isDefault: true,
+        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        updatedAt: expect.any(String)
+      },
+      expect.objectContaining({ name: "Medium / White", inventoryStatus: "LOW_STOCK", inventoryCount: 3, isDefault: false })
+    ])
+    // By id: the same product.
+    const byId = await store.get(`/products/${tshirt.id}`)
+    expect(byId.body.data).toEqual(res.body.data)
+    // Without expand[] a single product carries no brand or categories objects.
+    expect(res.body.data).not.toHaveProperty("brand")
+    expect(res.body.data).not.toHaveProperty("categories")
+  })
+
+  it("products.get: expand[]=brand and expand[]=categories embed them", async () => {
+    const res = await store.get(`/products/${tshirt.id}?expand[]=brand&expand[]=categories`)
+    expect(res.status).toBe(200)
+    expect(res.body.data.brand).toEqual({ id: brandId, name: "Essentials", slug: "essentials", description: null })
+    expect(res.body.data.categories).toEqual([{ id: categoryId, name: "Apparel", slug: "apparel", description: null, parentId: null }])
+    expect(res.body.data.variants).toHaveLength(2)
+  })
+
+  it("products.list: `expand[]=variants&expand[]=brand&expand[]=categories` embeds every relation in every item", async () => {
+    const plain = await store.create({ name: "Plain Mug" })
+    const res = await store.get("/products?expand[]=variants&expand[]=brand&expand[]=categories")
+    expect(res.status).toBe(200)
+    const byId = new Map(res.body.items.map((item: { id: string }) => [item.id, item]))
+    expect(byId.get(tshirt.id)).toMatchObject({
+      brand: { id: brandId, slug: "essentials" },
+      categories: [{ id: categoryId, slug: "apparel" }],
+      variants: [{ name: "Small / White", isDefault: true }, { name: "Medium / White", isDefault: false }]
+    })
+    expect(byId.get(plain.id)).toMatchObject({ brand: null, categories: [], variants: [], brandId: null, categoryIds: [] })
+  })
+
+  it("products.list: without expand[] items carry brandId and categoryIds but no relations", async () => {
+    const res = await store.get("/products")
+    for (const item of res.body.items) {
+      expect(Object.keys(item).sort()).toEqual([...productFields].sort())
+    }
+    expect(res.body.items.find((item: { id: string }) => item.id === tshirt.id)).toMatchObject({ brandId, categoryIds: [categoryId] })
+  })
+
+  it("products.update: the spec's request example changes price, compareAtPrice and featured and keeps the rest", async () => {
+    const res = await store.patch(`/products/${tshirt.id}`, { price: 2499, compareAtPrice: 2999, featured: false })
+    expect(res.status).toBe(200)
+    expect(res.body.data).toMatchObject({
+      id: tshirt.id,
+      name: "Classic White T-Shirt",
+      slug: "classic-white-t-shirt",
+      sku: "TS-WHT",
+      price: 2499,
+      compareAtPrice: 2999,
+      featured: false,
+      brandId,
+      categoryIds: [categoryId]
+    })
+    expect(res.body.data.variants).toHaveLength(2)
+    expect(Date.parse(res.body.data.updatedAt)).toBeGreaterThan(Date.parse(res.body.data.createdAt))
+  })
+
+  it("products.delete: answers { success, deleted } and the product is gone", async () => {
+    const doomed = await store.create({ name: "Doomed Tee" })
+    expect((await store.del(`/products/${doomed.id}`)).body).toEqual({ success: true, deleted: true })
+    expect((await store.get(`/products/${doomed.id}`)).status).toBe(404)
+    expect((await store.del(`/products/${doomed.id}`)).status).toBe(404)
+  })
+})
+
+describe("Products: filters", () => {
+  let store: Store
+  const made: Record<string, string> = {}
+  let apparel: string
+  let tees: string
+  let northwind: string
+
+  beforeAll(async () => {
+    store = await newStore()
+    apparel = (await store.category("Apparel")).id
+    tees = (await store.category("T-Shirts", apparel)).id
+    northwind = (await store.brand("Northwind")).id
+    const essentials = (await store.brand("Essentials")).id
+    made["tee"] = (await store.create({ name: "Tee", categoryIds: [tees, apparel], brandId: essentials, featured: true })).id
+    made["jacket"] = (await store.create({ name: "Jacket", categoryIds: [apparel], brandId: northwind })).id
+    made["mug"] = (await store.create({ name: "Mug", featured: true })).id
+    made["draft"] = (await store.create({ name: "Draft Tee", status: "DRAFT", categoryIds: [tees] })).id
+    made["archived"] = (await store.create({ name: "Old Jacket", status: "ARCHIVED", brandId: northwind })).id
+  })
+
+  it("lists ACTIVE products by default, newest first", async () => {
+    const res = await store.get("/products")
+    expect(ids(res.body)).toEqual([made["mug"], made["jacket"], made["tee"]])
+  })
+
+  it("status selects DRAFT or ARCHIVED products instead", async () => {
+    expect(ids((await store.get("/products?status=DRAFT")).body)).toEqual([made["draft"]])
+    expect(ids((await store.get("/products?status=ARCHIVED")).body)).toEqual([made["archived"]])
+    expect((await store.get("/products?status=GONE")).status).toBe(400)
+  })
+
+  it("categoryId keeps the products filed in that category", async () => {
+    expect(ids((await store.get(`/products?categoryId=${tees}`)).body)).toEqual([made["tee"]])
+    expect(ids((await store.get(`/products?categoryId=${apparel}`)).body)).toEqual([made["jacket"], made["tee"]])
+    expect(ids((await store.get(`/products?categoryId=${tees}&status=DRAFT`)).body)).toEqual([made["draft"]])
+    expect((await store.get("/products?categoryId=cat_nothing")).body.items).toEqual([])
+  })
+
+  it("brandId keeps the brand's products", async () => {
+    expect(ids((await store.get(`/products?brandId=${northwind}`)).body)).toEqual([made["jacket"]])
+  })
+
+  it("featured=true keeps featured products, featured=false the others", async () => {
+    expect(ids((await store.get("/products?featured=true")).body)).toEqual([made["mug"], made["tee"]])
+    expect(ids((await store.get("/products?featured=false")).body)).toEqual([made["jacket"]])
+    expect((await store.get("/products?featured=maybe")).status).toBe(400)
+  })
+
+  it("filters combine, and the total counts only matching products", async () => {
+    const res = await store.get(`/products?categoryId=${apparel}&featured=true`)
+    expect(ids(res.body)).toEqual([made["tee"]])
+    expect(res.body.pagination).toEqual({ page: 1, limit: 20, total: 1, totalPages: 1 })
+  })
+})
+
+describe("Products: search", () => {
+  let store: Store
+  const made: Record<string, string> = {}
+
+  beforeAll(async () => {
+    store = await newStore()
+    made["hoodie"] = (await store.create({ name: "Organic Hoodie", description: "Brushed organic cotton, kangaroo pocket.", sku: "HD-ORG" })).id
+    made["tee"] = (await store.create({ name: "Classic White T-Shirt", description: "A heavyweight cotton tee.", sku: "TS-WHT" })).id
+    made["shirts"] = (await store.create({ name: "Oxford Button-Down", description: "Our best-selling shirts, now in linen." })).id
+    made["zip"] = (await store.create({ name: "Zip Hoodie", description: "Full zip." })).id
+    made["draft"] = (await store.create({ name: "Draft Hoodie", status: "DRAFT" })).id
+    // Created last, so that were ranking ignored (newest first) they would come first.
+    made["described"] = (await store.create({ name: "Everyday Tote", description: "Big enough for a hoodie and a laptop." })).id
+    made["giftBox"] = (await store.create({ name: "Gift Box", description: "Holds one TS-WHT tee and a card." })).id
+    await addVariants(store.tenant, made["tee"]!, [
+      { name: "Small / White", sku: "TS-WHT-S", isDefault: true },
+      { name: "Large / White", sku: "TS-WHT-L" }
+    ])
+  })
+
+  it("ranks name matches above description matches", async () => {
+    const res = await store.get("/products?search=hoodie")
+    expect(res.status).toBe(200)
+    const found = ids(res.body)
+    expect(new Set(found)).toEqual(new Set([made["hoodie"], made["zip"], made["described"]]))
+    expect(found[found.length - 1]).toBe(made["described"])
+    expect(res.body.pagination.total).toBe(3)
+  })
+
+  it("finds partial words in names (trigram/ILIKE), not in descriptions", async () => {
+    expect(ids((await store.get("/products?search=hood")).body)).toEqual([made["zip"], made["hoodie"]])
+    expect(ids((await store.get("/products?search=class%20whi")).body)).toEqual([made["tee"]])
+  })
+
+  it("finds a product by its exact SKU, and by the SKU of one of its variants", async () => {
+    // The gift box mentions the SKU in its description; the product with that SKU comes first.
+    expect(ids((await store.get("/products?search=TS-WHT")).body)).toEqual([made["tee"], made["giftBox"]])
+    expect(ids((await store.get("/products?search=TS-WHT-L")).body)).toEqual([made["tee"]])
+    expect(ids((await store.get("/products?search=ts-wht-s")).body)).toEqual([made["tee"]])
+    expect(ids((await store.get("/products?search=HD-ORG")).body)[0]).toBe(made["hoodie"])
+  })
+
+  it("stems descriptions (shirt finds shirts) and understands web-search syntax", async () => {
+    expect(ids((await store.get("/products?search=shirt")).body)).toContain(made["shirts"])
+    expect(ids((await store.get("/products?search=%22organic%20cotton%22")).body)).toEqual([made["hoodie"]])
+    expect(ids((await store.get("/products?search=hoodie%20-zip")).body)).not.toContain(made["zip"])
+  })
+
+  it("applies filters to search results (status defaults to ACTIVE)", async () => {
+    expect(ids((await store.get("/products?search=hoodie")).body)).not.toContain(made["draft"])
+    expect(ids((await store.get("/products?search=hoodie&status=DRAFT")).body)).toEqual([made["draft"]])
+  })
+
+  it("treats LIKE wildcards in the search as plain characters", async () => {
+    expect((await store.get("/products?search=%25")).body.items).toEqual([])
+    expect((await store.get("/products?search=_")).body.items).toEqual([])
+  })
+
+  it("answers an empty page for a search nothing matches", async () => {
+    const res = await store.get("/products?search=submarine")
+    expect(res.body).toEqual({ success: true, items: [], pagination: { page: 1, limit: 20, total: 0, totalPages: 0 } })
+  })
+
+  it("pages search results with a cursor in rank order, stable while better matches are added", async () => {
+    const expected = ids((await store.get("/products?search=hoodie&limit=100")).body)
+    const first = await store.get("/products?search=hoodie&limit=1")
+    const seen = [...ids(first.body)]
+    let res = await store.get(`/products?search=hoodie&limit=1&cursor=${seen[0]}`)
+    for (;;) {
+      expect(res.status).toBe(200)
+      seen.push(...ids(res.body))
+      // A new, newer name match appears meanwhile: it sorts before the cursor, so it never shows up.
+      await store.create({ name: `Hoodie ${seen.length}` })
+      if (!res.body.hasNextPage) break
+      res = await store.get(`/products?search=hoodie&limit=1&cursor=${encodeURIComponent(res.body.cursor)}`)
+    }
+    expect(seen).toEqual(expected)
+    expect((await store.get("/products?search=hoodie&limit=100")).body.items.length).toBe(expected.length + expected.length - 1)
+  })
+
+  it("refuses a list cursor for a search, and a search cursor for a plain list", async () => {
+    const cursor = (sortKey: string) => Buffer.from(JSON.stringify([sortKey, made["tee"]])).toString("base64url")
+    const listCursor = cursor("2026-01-01T00:00:00.000000Z")
+    const searchCursor = cursor("0.6079271|2026-01-01T00:00:00.000000Z")
+    expect((await store.get(`/products?cursor=${listCursor}`)).status).toBe(200)
+    expect((await store.get(`/products?search=hoodie&cursor=${searchCursor}`)).status).toBe(200)
+    expect((await store.get(`/products?search=hoodie&cursor=${listCursor}`)).status).toBe(400)
+    expect((await store.get(`/products?cursor=${searchCursor}`)).status).toBe(400)
+  })
+
+  it("Search.parse: words for the name matcher, SKU spellings, escaped wildcards", () => {
+    expect(Search.parse(' "Organic cotton" -zip or Hood ')).toEqual({
+      text: '"Organic cotton" -zip or Hood',
+      namePatterns: ["%organic%", "%cotton%", "%hood%"],
+      excludedPatterns: ["%zip%"],
+      skus: ['"Organic cotton" -zip or Hood', '"ORGANIC COTTON" -ZIP OR HOOD']
+    })
+    expect(Search.parse("50%_off\\").namePatterns).toEqual(["%50\\%\\_off\\\\%"])
+    expect(Search.parse("ts-wht").skus).toEqual(["ts-wht", "TS-WHT"])
+  })
+})
+
+describe("Products: pagination", () => {
+  let store: Store
+  let all: Array<string>
+
+  beforeAll(async () => {
+    store = await newStore()
+    for (let i = 0; i < 25; i++) await store.create({ name: `Product ${i}` })
+    all = ids((await store.get("/products?limit=100")).body)
+    expect(all).toHaveLength(25)
+  })
+
+  it("offset: page and limit with total and totalPages; limit defaults to 20, at most 100", async () => {
+    const first = await store.get("/products")
+    expect(first.body.items).toHaveLength(20)
+    expect(first.body.pagination).toEqual({ page: 1, limit: 20, total: 25, totalPages: 2 })
+    const second = await store.get("/products?page=2&limit=10")
+    expect(ids(second.body)).toEqual(all.slice(10, 20))
+    expect(second.body.pagination).toEqual({ page: 2, limit: 10, total: 25, totalPages: 3 })
+    // Past the end: no items, but the total is still right.
+    expect((await store.get("/products?page=9&limit=10")).body).toEqual({
+      success: true,
+      items: [],
+      pagination: { page: 9, limit: 10, total: 25, totalPages: 3 }
+    })
+    expect((await store.get("/products?limit=101")).status).toBe(400)
+    expect((await store.get("/products?limit=0")).status).toBe(400)
+    expect((await store.get("/products?page=0")).status).toBe(400)
+  })
+
+  it("cursor: walks every product exactly once in the list order", async () => {
+    const seen: Array<string> = []
+    const first = await store.get("/products?limit=7")
+    seen.push(...ids(first.body))
+    let res = await store.get(`/products?limit=7&cursor=${seen[seen.length - 1]}`)
+    for (;;) {
+      expect(res.body).toMatchObject({ success: true, limit: 7 })
+      expect(res.body).not.toHaveProperty("pagination")
+      seen.push(...ids(res.body))
+      if (!res.body.hasNextPage) break
+      res = await store.get(`/products?limit=7&cursor=${encodeURIComponent(res.body.cursor)}`)
+    }
+    expect(res.body.cursor).toBeNull()
+    expect(seen).toEqual(all)
+  })
+
+  it("cursor: stays stable while products are inserted between page fetches (no duplicates, no skips)", async () => {
+    const before = ids((await store.get("/products?limit=100")).body)
+    const seen: Array<string> = []
+    const offsetSeen: Array<string> = []
+    let res = await store.get(`/products?limit=5&cursor=${before[0]}`)
+    seen.push(before[0]!)
+    for (let page = 1; ; page++) {
+      seen.push(...ids(res.body))
+      // Offset paging over the same inserts, for contrast: it repeats rows as they shift down.
+      offsetSeen.push(...ids((await store.get(`/products?limit=5&page=${page}`)).body))
+      await store.create({ name: `Inserted while paging ${page}` })
+      if (!res.body.hasNextPage) break
+      res = await store.get(`/products?limit=5&cursor=${encodeURIComponent(res.body.cursor)}`)
+    }
+    expect(seen).toEqual(before)
+    expect(new Set(offsetSeen).size).toBeLessThan(offsetSeen.length)
+  })
+
+  it("cursor: a tampered cursor or a product the caller cannot see is a 400", async () => {
+    for (const cursor of ["not-a-cursor", Buffer.from('["yesterday","prd_x"]').toString("base64url"), "prd_doesNotExist"]) {
+      const res = await store.get(`/products?cursor=${cursor}`)
+      expect(res.status, cursor).toBe(400)
+      expect(res.body.code).toBe("validation_error")
+    }
+    const other = await newStore()
+    const theirs = await other.create({ name: "Theirs" })
+    expect((await store.get(`/products?cursor=${theirs.id}`)).status).toBe(400)
+  })
+
+  it("cursor: combines with filters and fields", async () => {
+    const res = await store.get(`/products?limit=3&cursor=${all[0]}&fields=name`)
+    expect(res.body.items).toEqual(all.slice(1, 4).map((id) => ({ id, name: expect.any(String) })))
+  })
+})
+
+describe("Products: sparse fieldsets and expansion", () => {
+  let store: Store
+
+  beforeAll(async () => {
+    store = await newStore()
+    const brand = await store.brand("Essentials")
+    const category = await store.category("Apparel")
+    for (let i = 0; i < 30; i++) {
+      const p = await store.create({ name: `Item ${i}`, brandId: brand.id, categoryIds: [category.id] })
+      await addVariants(store.tenant, p.id, [{ name: "A" }, { name: "B", isDefault: true }, { name: "C" }])
+    }
+  })
+
+  it("returns only the requested fields, id always included", async () => {
+    const res = await store.get("/products?fields=name,price&limit=2")
+    expect(res.status).toBe(200)
+    for (const item of res.body.items) expect(Object.keys(item)).toEqual(["id", "name", "price"])
+    const onlyId = await store.get("/products?fields=id&limit=2")
+    for (const item of onlyId.body.items) expect(Object.keys(item)).toEqual(["id"])
+  })
+
+  it("an unknown field is a 400 validation_error naming it", async () => {
+    const res = await store.get("/products?fields=id,name,colour,weight")
+    expect(res.status).toBe(400)
+    expect(res.body.code).toBe("validation_error")
+    expect(res.body.error).toContain("colour")
+    expect(res.body.error).toContain("weight")
+    expect(res.body.details.map((d: { message: string }) => d.message).join(" ")).toMatch(/"colour".*"weight"/)
+    const relation = await store.get("/products?fields=variants")
+    expect(relation.status).toBe(400)
+    expect(relation.body.error).toContain("expand[]")
+    expect((await store.get("/products?fields=name,,price")).status).toBe(400)
+  })
+
+  it("fields and expand[] combine: relations asked for are always embedded", async () => {
+    const res = await store.get("/products?fields=name&expand[]=variants&expand[]=brand&limit=3")
+    for (const item of res.body.items) {
+      expect(Object.keys(item)).toEqual(["id", "name", "variants", "brand"])
+      expect(item.variants.map((v: { name: string }) => v.name)).toEqual(["B", "A", "C"])
+      expect(item.brand.name).toBe("Essentials")
+    }
+  })
+
+  it("an unknown expand[] value is a 400", async () => {
+    const res = await store.get("/products?expand[]=reviews")
+    expect(res.status).toBe(400)
+  })
+
+  it("expands a page of 30 products with variants, brand and categories", async () => {
+    const res = await store.get("/products?limit=30&expand[]=variants&expand[]=brand&expand[]=categories")
+    expect(res.body.items).toHaveLength(30)
+    for (const item of res.body.items) {
+      expect(item.variants).toHaveLength(3)
+      expect(item.variants.filter((v: { isDefault: boolean }) => v.isDefault)).toHaveLength(1)
+      expect(item.categories).toHaveLength(1)
+    }
+  })
+})
+
+describe("Products: create, update, delete", () => {
+  let store: Store
+  let brand: string
+  let category: string
+
+  beforeAll(async () => {
+    store = await newStore({ currency: "GBP" })
+    brand = (await store.brand("Essentials")).id
+    category = (await store.category("Apparel")).id
+  })
+
+  const events = (type: string, productId: string) =>
+    query<{ payload: any; livemode: boolean }>(
+      (sql) => sql`select payload, livemode from events where site_id = ${store.site.id} and type = ${type} and payload->>'id' = ${productId}`
+    )
+
+  it("defaults: ACTIVE, not featured, the site's currency, no images, no brand, no categories", async () => {
+    const product = await store.create({ name: "Plain", price: 500 })
+    expect(product).toMatchObject({
+      status: "ACTIVE",
+      featured: false,
+      currency: "GBP",
+      images: [],
+      brandId: null,
+      categoryIds: [],
+      compareAtPrice: null,
+      description: null,
+      sku: null
+    })
+    expect((await store.create({ name: "In euros", currency: "EUR" })).currency).toBe("EUR")
+  })
+
+  it("derives unique slugs from names: accents dropped, numeric suffix on a clash", async () => {
+    expect((await store.create({ name: "Crème Brûlée Candle!" })).slug).toBe("creme-brulee-candle")
+    expect((await store.create({ name: "Crème brûlée candle" })).slug).toBe("creme-brulee-candle-2")
+    expect((await store.create({ name: "CRÈME BRÛLÉE CANDLE" })).slug).toBe("creme-brulee-candle-3")
+    expect((await store.create({ name: "東京" })).slug).toBe("item")
+  })
+
+  it("derived slugs stay unique under concurrent creates", async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, () => store.post("/products", { name: "Rush Tee", price: 100 })))
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(201))
+    const slugs = results.map((r) => r.body.data.slug)
+    expect(new Set(slugs).size).toBe(8)
+    expect(slugs).toContain("rush-tee")
+  })
+
+  it("an explicit slug already used is a 409 slug_taken (create and update)", async () => {
+    const a = await store.create({ name: "A", slug: "the-one" })
+    const clash = await store.post("/products", { name: "B", slug: "the-one", price: 1 })
+    expect(clash.status).toBe(409)
+    expect(clash.body.code).toBe("slug_taken")
+    const b = await store.create({ name: "B", slug: "the-other" })
+    const update = await store.patch(`/products/${b.id}`, { slug: "the-one" })
+    expect(update.status).toBe(409)
+    expect(update.body.code).toBe("slug_taken")
+    // Keeping one's own slug is no clash.
+    expect((await store.patch(`/products/${a.id}`, { slug: "the-one", name: "A2" })).status).toBe(200)
+    expect((await store.post("/products", { name: "C", slug: "Not A Slug", price: 1 })).status).toBe(400)
+  })
+
+  it("a SKU used by another product or variant is a 409 sku_taken", async () => {
+    const a = await store.create({ name: "Sku A", sku: "SKU-A" })
+    await addVariants(store.tenant, a.id, [{ name: "Only", sku: "SKU-A-1", isDefault: true }])
+    for (const sku of ["SKU-A", "SKU-A-1"]) {
+      const res = await store.post("/products", { name: "Sku B", sku, price: 1 })
+      expect(res.status, sku).toBe(409)
+      expect(res.body.code).toBe("sku_taken")
+    }
+    const b = await store.create({ name: "Sku B", sku: "SKU-B" })
+    expect((await store.patch(`/products/${b.id}`, { sku: "SKU-A" })).body.code).toBe("sku_taken")
+    expect((await store.patch(`/products/${a.id}`, { sku: "SKU-A" })).status).toBe(200)
+    // The same SKU in another site is fine.
+    const other = await newStore()
+    expect((await other.post("/products", { name: "Elsewhere", sku: "SKU-A", price: 1 })).status).toBe(201)
+  })
+
+  it("concurrent creates with one SKU: exactly one wins", async () => {
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => store.post("/products", { name: `Race ${i}`, sku: "RACE-1", price: 1 })))
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1)
+    expect(results.filter((r) => r.status === 409 && r.body.code === "sku_taken")).toHaveLength(5)
+  })
+
+  it("brandId and categoryIds must exist in the same site and mode: 422 unknown_brand / unknown_category", async () => {
+    const other = await newStore()
+    const theirBrand = await other.brand("Theirs")
+    const theirCategory = await other.category("Theirs")
+    const liveCategory = await api.run(Categories.create({ siteId: store.site.id, livemode: true }, { name: "Live only" }))
+
+    const badBrand = await store.post("/products", { name: "X", price: 1, brandId: theirBrand.id })
+    expect(badBrand.status).toBe(422)
+    expect(badBrand.body.code).toBe("unknown_brand")
+    expect(badBrand.body.error).toContain(theirBrand.id)
+
+    for (const categoryIds of [[category, theirCategory.id], [liveCategory.id], ["cat_missing"]]) {
+      const res = await store.post("/products", { name: "X", price: 1, categoryIds })
+      expect(res.status, JSON.stringify(categoryIds)).toBe(422)
+      expect(res.body.code).toBe("unknown_category")
+      expect(res.body.error).not.toContain(`"${category}"`)
+    }
+    const mine = await store.create({ name: "Mine" })
+    expect((await store.patch(`/products/${mine.id}`, { brandId: theirBrand.id })).body.code).toBe("unknown_brand")
+    expect((await store.patch(`/products/${mine.id}`, { categoryIds: [theirCategory.id] })).body.code).toBe("unknown_category")
+    // Nothing was written by the failed requests.
+    expect((await store.get(`/products/${mine.id}`)).body.data).toMatchObject({ brandId: null, categoryIds: [] })
+  })
+
+  it("validates the body against the spec: required fields, negative or fractional money, unknown fields, bad URLs", async () => {
+    for (const body of [
+      { price: 100 },
+      { name: "X" },
+      { name: "X", price: -1 },
+      { name: "X", price: 9.99 },
+      { name: "X", price: 1, compareAtPrice: 1.5 },
+      { name: "X", price: 1, colour: "red" },
+      { name: "X", price: 1, images: ["not a url"] },
+      { name: "X", price: 1, currency: "eur" },
+      { name: "X", price: 1, status: "LIVE" }
+    ]) {
+      const res = await store.post("/products", body)
+      expect(res.status, JSON.stringify(body)).toBe(400)
+      expect(res.body.code).toBe("validation_error")
+    }
+    expect((await store.patch(`/products/prd_x`, {})).status).toBe(400)
+  })
+
+  it("update: categoryIds and images replace the lists, brandId null removes the brand, renaming keeps the slug", async () => {
+    const second = (await store.category("Sale")).id
+    const p = await store.create({ name: "Replace Me", brandId: brand, categoryIds: [category], images: ["https://cdn.example.com/1.jpg"] })
+    const res = await store.patch(`/products/${p.id}`, {
+      name: "Replaced",
+      brandId: null,
+      categoryIds: [second, category],
+      images: ["https://cdn.example.com/2.jpg", "https://cdn.example.com/3.jpg"],
+      description: "Now described",
+      status: "ARCHIVED"
+    })
+    expect(res.status).toBe(200)
+    expect(res.body.data).toMatchObject({
+      name: "Replaced",
+      slug: "replace-me",
+      brandId: null,
+      categoryIds: [second, category],
+      images: ["https://cdn.example.com/2.jpg", "https://cdn.example.com/3.jpg"],
+      description: "Now described",
+      status: "ARCHIVED"
+    })
+    const cleared = await store.patch(`/products/${p.id}`, { categoryIds: [], compareAtPrice: null, description: null })
+    expect(cleared.body.data).toMatchObject({ categoryIds: [], compareAtPrice: null, description: null })
+  })
+
+  it("records product.created / product.updated with the full product and product.deleted with id and slug", async () => {
+    const p = await store.create({ name: "Evented", brandId: brand, categoryIds: [category] })
+    const [createdEvent] = await events("product.created", p.id)
+    expect(createdEvent!.payload).toEqual(p)
+    expect(createdEvent!.livemode).toBe(false)
+
+    await addVariants(store.tenant, p.id, [{ name: "Only", isDefault: true }])
+    const updated = await store.patch(`/products/${p.id}`, { price: 4200 })
+    const [updatedEvent] = await events("product.updated", p.id)
+    expect(updatedEvent!.payload).toEqual(updated.body.data)
+    expect(updatedEvent!.payload.variants).toHaveLength(1)
+
+    await store.del(`/products/${p.id}`)
+    expect((await events("product.deleted", p.id)).map((e) => e.payload)).toEqual([{ id: p.id, slug: p.slug }])
+  })
+
+  it("a refused write records no event", async () => {
+    const before = await query<{ n: number }>((sql) => sql`select count(*)::int as n from events where site_id = ${store.site.id}`)
+    await store.post("/products", { name: "Refused", price: 1, brandId: "br_missing" })
+    const after = await query<{ n: number }>((sql) => sql`select count(*)::int as n from events where site_id = ${store.site.id}`)
+    expect(after[0]!.n).toBe(before[0]!.n)
+  })
+
+  it("delete cascades to variants, category links, reviews and metafields", async () => {
+    const p = await store.create({ name: "Cascade", categoryIds: [category] })
+    await addVariants(store.tenant, p.id, [{ name: "Only", isDefault: true }])
+    await query((sql) => sql`insert into reviews (id, site_id, livemode, product_id, rating, reviewer_name, reviewer_email)
+                             values (${Ids.make("rev")}, ${store.site.id}, false, ${p.id}, 5, 'Jane', 'jane@example.com') returning id`)
+    await query((sql) => sql`insert into metafields (id, site_id, livemode, resource_type, resource_id, namespace, key, value)
+                             values (${Ids.make("mf")}, ${store.site.id}, false, 'product', ${p.id}, 'erp', 'code', 'X1') returning id`)
+    expect((await store.del(`/products/${p.id}`)).status).toBe(200)
+    const [left] = await query<{ variants: number; links: number; reviews: number; metafields: number }>(
+      (sql) => sql`select (select count(*)::int from variants where product_id = ${p.id}) as variants,
+                          (select count(*)::int from product_categories where product_id = ${p.id}) as links,
+                          (select count(*)::int from reviews where product_id = ${p.id}) as reviews,
+                          (select count(*)::int from metafields where resource_id = ${p.id}) as metafields`
+    )
+    expect(left).toEqual({ variants: 0, links: 0, reviews: 0, metafields: 0 })
+  })
+
+  it("replays an Idempotency-Key create instead of creating twice", async () => {
+    const headers = { "idempotency-key": "create-once-1" }
+    const first = await api.request("POST", `${store.base}/products`, { key: store.key, body: { name: "Once", price: 1 }, headers })
+    const again = await api.request("POST", `${store.base}/products`, { key: store.key, body: { name: "Once", price: 1 }, headers })
+    expect(first.status).toBe(201)
+    expect(again.body.data.id).toBe(first.body.data.id)
+    expect(again.headers.get("idempotent-replayed")).toBe("true")
+  })
+})
+
+describe("Products: tenancy and scopes", () => {
+  let a: Store
+  let b: Store
+  let product: { id: string; slug: string }
+
+  beforeAll(async () => {
+    a = await newStore()
+    b = await newStore()
+    product = await a.create({ name: "Private Tee" })
+  })
+
+  it("another site's product is a 404 by id and by slug, for every operation, and absent from lists", async () => {
+    for (const res of [
+      await b.get(`/products/${product.id}`),
+      await b.get(`/products/${product.slug}`),
+      await b.patch(`/products/${product.id}`, { price: 1 }),
+      await b.del(`/products/${product.id}`)
+    ]) {
+      expect(res.status).toBe(404)
+      expect(res.body.code).toBe("not_found")
+    }
+    expect((await b.get("/products")).body.items).toEqual([])
+    expect((await b.get("/products?search=private")).body.items).toEqual([])
+    // Using site A's key on site B's URL is refused by auth, not answered with A's data.
+    expect((await api.request("GET", `/api/v1/${b.site.id}/products/${product.id}`, { key: a.key })).status).toBe(401)
+    expect((await a.get(`/products/${product.id}`)).status).toBe(200)
+  })
+
+  it("live and test data are apart: a test product is a 404 by id and by slug with a live key", async () => {
+    const live = (await api.createKey(a.site.id, { mode: "live" })).key
+    expect((await a.get(`/products/${product.id}`, live)).status).toBe(404)
+    expect((await a.get(`/products/${product.slug}`, live)).status).toBe(404)
+    expect((await a.patch(`/products/${product.id}`, { price: 1 }, live)).status).toBe(404)
+    expect((await a.get("/products", live)).body.items).toEqual([])
+    // The same slug may exist in live mode: slugs are unique per site and mode.
+    const liveProduct = await a.post("/products", { name: "Private Tee", price: 1 }, live)
+    expect(liveProduct.status).toBe(201)
+    expect(liveProduct.body.data.slug).toBe(product.slug)
+    expect((await a.get(`/products/${product.slug}`, live)).body.data.id).toBe(liveProduct.body.data.id)
+  })
+
+  it("read:catalog reads but cannot write; write:catalog alone cannot read; other scopes get 403", async () => {
+    const reader = (await api.createKey(a.site.id, { scopes: ["read:catalog"] })).key
+    const writer = (await api.createKey(a.site.id, { scopes: ["write:catalog"] })).key
+    const stranger = (await api.createKey(a.site.id, { scopes: ["read:orders"] })).key
+    expect((await a.get("/products", reader)).status).toBe(200)
+    expect((await a.get(`/products/${product.id}`, reader)).status).toBe(200)
+    for (const res of [
+      await a.post("/products", { name: "No", price: 1 }, reader),
+      await a.patch(`/products/${product.id}`, { price: 1 }, reader),
+      await a.del(`/products/${product.id}`, reader),
+      await a.get("/products", writer),
+      await a.get("/products", stranger)
+    ]) {
+      expect(res.status).toBe(403)
+      expect(res.body.code).toBe("forbidden")
+    }
+    expect((await a.post("/products", { name: "Yes", price: 1 }, writer)).status).toBe(201)
+    expect((await api.request("GET", `${a.base}/products`)).status).toBe(401)
+  })
+})
+
+describe("Products: search rate limit", () => {
+  it("the 61st search in a minute is a 429 while plain lists still pass", async () => {
+    const store = await newStore({ plan: "enterprise" })
+    await store.create({ name: "Findable" })
+    for (let i = 1; i <= 60; i++) {
+      const res = await store.get(`/products?search=findable&page=${(i % 3) + 1}`)
+      expect(res.status, `search ${i}`).toBe(200)
+      expect(res.headers.get("x-ratelimit-limit")).toBe("60")
+    }
+    const limited = await store.get("/products?search=findable")
+    expect(limited.status).toBe(429)
+    expect(limited.body.code).toBe("rate_limited")
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1)
+    const plain = await store.get("/products")
+    expect(plain.status).toBe(200)
+    expect(plain.headers.get("x-ratelimit-limit")).toBe("1000")
+    expect((await store.get("/products/findable")).status).toBe(200)
+  })
+})
+
+describe("Products: demo catalogue seed", () => {
+  const seeded = async (seed: number, products?: number) => {
+    const store = await newStore()
+    const summary = await api.run(Seed.seedDemoCatalog(store.tenant, products === undefined ? { seed } : { seed, products }))
+    return { store, summary }
+  }
+
+  it("creates categories, brands and 220+ active products with 1–4 variants, one default each", async () => {
+    const { store, summary } = await seeded(5)
+    expect(summary.categories).toBeGreaterThanOrEqual(8)
+    expect(summary.brands).toBeGreaterThanOrEqual(6)
+    expect(summary.products).toBeGreaterThanOrEqual(220)
+    const active = await store.get("/products?limit=1")
+    expect(active.body.pagination.total).toBeGreaterThanOrEqual(220)
+
+    const [shape] = await query<{ min: number; max: number; defaults_ok: boolean; zero: number; low: number; sale: number; featured: number; priced: number }>(
+      (sql) => sql`
+        with per as (
+          select p.id, count(v.id)::int as n, count(v.id) filter (where v.is_default)::int as d
+          from products p left join variants v on v.product_id = p.id
+          where p.site_id = ${store.site.id} group by p.id)
+        select min(n) as min, max(n) as max, bool_and(d = 1) as defaults_ok,
+               (select count(*)::int from variants where site_id = ${store.site.id} and inventory_count = 0 and inventory_status = 'OUT_OF_STOCK') as zero,
+               (select count(*)::int from variants where site_id = ${store.site.id} and inventory_status = 'LOW_STOCK' and inventory_count between 1 and 5) as low,
+               (select count(*)::int from products where site_id = ${store.site.id} and compare_at_price > price) as sale,
+               (select count(*)::int from products where site_id = ${store.site.id} and featured) as featured,
+               (select count(*)::int from variants where site_id = ${store.site.id} and price is not null) as priced
+        from per`
+    )
+    expect(shape).toMatchObject({ min: 1, max: 4, defaults_ok: true })
+    expect(shape!.zero).toBeGreaterThan(0)
+    expect(shape!.low).toBeGreaterThan(0)
+    expect(shape!.sale).toBeGreaterThan(10)
+    expect(shape!.featured).toBeGreaterThan(5)
+    expect(shape!.priced).toBeGreaterThan(0)
+
+    // Served by the API like any product: a category page, a brand page, search, a product page.
+    const categories = (await store.get("/categories")).body.data
+    const tees = categories.find((c: { slug: string }) => c.slug === "t-shirts")
+    expect(tees.parentId).toBe(categories.find((c: { slug: string }) => c.slug === "apparel").id)
+    const teePage = await store.get(`/products?categoryId=${tees.id}&expand[]=variants&expand[]=brand`)
+    expect(teePage.body.items.length).toBeGreaterThan(0)
+    for (const item of teePage.body.items) {
+      expect(item.images[0]).toMatch(/^https:\/\/cdn\.shopvo\.eu\/demo\//)
+      expect(item.variants[0].isDefault).toBe(true)
+    }
+    expect((await store.get("/products?search=hoodie")).body.items.length).toBeGreaterThan(0)
+    const featured = await store.get("/products?featured=true")
+    expect(featured.body.items.length).toBeGreaterThan(0)
+    const one = await store.get(`/products/${teePage.body.items[0].slug}`)
+    expect(one.status).toBe(200)
+    // Newest first follows the seeded order: creation times are spread, not all equal.
+    const times = (await store.get("/products?limit=100&fields=createdAt")).body.items.map((i: { createdAt: string }) => i.createdAt)
+    expect(new Set(times).size).toBe(times.length)
+  })
+
+  it("is reproducible: the same seed makes the same catalogue, another seed a different one", async () => {
+    const snapshot = async (store: Store) =>
+      query<{ name: string; price: string; sku: string; variants: string }>(
+        (sql) => sql`select p.name, p.price, p.sku, p.status, p.featured, p.compare_at_price, p.images,
+                            (select string_agg(v.name || ':' || v.sku || ':' || v.inventory_count || ':' || v.is_default, ',' order by v.sku)
+                             from variants v where v.product_id = p.id) as variants
+                     from products p where p.site_id = ${store.site.id} order by p.sku`
+      )
+    const one = await snapshot((await seeded(7, 40)).store)
+    const two = await snapshot((await seeded(7, 40)).store)
+    const three = await snapshot((await seeded(8, 40)).store)
+    expect(two).toEqual(one)
+    expect(three).not.toEqual(one)
+  })
+
+  it("refuses a second run in the same site and leaves nothing behind", async () => {
+    const { store } = await seeded(5, 20)
+    const count = async () => (await query<{ n: number }>((sql) => sql`select count(*)::int as n from products where site_id = ${store.site.id}`))[0]!.n
+    const before = await count()
+    await expect(api.run(Seed.seedDemoCatalog(store.tenant, { seed: 9 }))).rejects.toThrow()
+    expect(await count()).toBe(before)
+  })
+
+  it("Slug and the generator: slugs from names, suffixes after the highest taken, a deterministic stream", () => {
+    expect(Slug.fromName("  Hello,  World!  ")).toBe("hello-world")
+    expect(Slug.fromName("Straße Ærø Œuvre")).toBe("strasse-aero-oeuvre")
+    expect(Slug.fromName("a".repeat(300))).toHaveLength(Slug.maxDerivedLength)
+    expect(Slug.nextCandidate("tee", [])).toBe("tee")
+    expect(Slug.nextCandidate("tee", ["tee"])).toBe("tee-2")
+    expect(Slug.nextCandidate("tee", ["tee", "tee-2", "tee-7", "tee-shirt"])).toBe("tee-8")
+    const a = Seed.prng(1)
+    const b = Seed.prng(1)
+    const stream = Array.from({ length: 5 }, () => a.next())
+    expect(Array.from({ length: 5 }, () => b.next())).toEqual(stream)
+    expect(stream.every((x) => x >= 0 && x < 1)).toBe(true)
+  })
+})
