@@ -223,7 +223,7 @@ describe("Variants", () => {
 
     it("ends with exactly one default after 50 simultaneous promotions across the variants (no 500s)", async () => {
       const product = await insertProduct(siteA, false)
-      const variants = []
+      const variants: Array<{ id: string }> = []
       for (let i = 0; i < 5; i++) variants.push(await createVariant(product, { name: `V${i}` }))
       const results = await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
@@ -240,7 +240,7 @@ describe("Variants", () => {
 
     it("keeps one default under simultaneous creates, promotions and deletes", async () => {
       const product = await insertProduct(siteA, false)
-      const seed = []
+      const seed: Array<{ id: string }> = []
       for (let i = 0; i < 6; i++) seed.push(await createVariant(product, { name: `S${i}` }))
       const results = await Promise.all([
         ...Array.from({ length: 15 }, (_, i) => api.request("POST", variantsPath(product), { key: keyA, body: { name: `N${i}`, isDefault: true } })),

@@ -300,9 +300,13 @@ export class Products extends HeyApiClient {
     /**
      * Create a variant
      *
-     * Adds a variant to the product. `isDefault: true` atomically demotes the previous default; the
-     * first variant of a product is always the default. `inventoryStatus` is derived from
-     * `inventoryCount` when omitted. A SKU already used on this site is a 409. Emits `product.updated`.
+     * Adds a variant to the product. `isDefault: true` demotes the previous default in the same
+     * transaction; the first variant of a product always becomes the default, even with
+     * `isDefault: false` (a product with variants has exactly one default). `inventoryStatus` is
+     * derived from `inventoryCount` and the site's low-stock threshold when omitted: 0 is
+     * `OUT_OF_STOCK`, up to the threshold `LOW_STOCK`, above it `IN_STOCK`. A SKU used by a product or
+     * another variant of the site is a 409 `sku_taken`. Emits `product.updated` (the product with its
+     * variants after the change).
      *
      */
     public createVariant<ThrowOnError extends boolean = false>(options: Options<ProductsCreateVariantData, ThrowOnError>) {
@@ -320,8 +324,8 @@ export class Products extends HeyApiClient {
     /**
      * Delete a variant
      *
-     * Permanently deletes a variant. When it was the default, the next oldest variant is promoted.
-     * Emits `product.updated`.
+     * Permanently deletes a variant. When it was the default, the oldest remaining variant is promoted;
+     * deleting the last variant leaves the product with its own stock again. Emits `product.updated`.
      *
      */
     public deleteVariant<ThrowOnError extends boolean = false>(options: Options<ProductsDeleteVariantData, ThrowOnError>) {
@@ -335,10 +339,15 @@ export class Products extends HeyApiClient {
     /**
      * Update a variant
      *
-     * Updates the given fields; omitted fields keep their value. `isDefault: true` atomically promotes
-     * this variant and demotes the previous default (`isDefault: false` on the default is a 422: promote
-     * another variant instead). Changing `inventoryCount` without `inventoryStatus` re-derives the status.
-     * Emits `product.updated`.
+     * Updates the given fields; omitted fields keep their value, `null` clears `sku`, `price` or
+     * `compareAtPrice`, and `options` is replaced as a whole. `isDefault: true` atomically promotes this
+     * variant and demotes the previous default (concurrent promotions of one product apply one after
+     * the other, so exactly one default remains). `isDefault: false` on the default variant is a 422
+     * `default_variant_required` and changes nothing: promote another variant instead; on any other
+     * variant it changes nothing. Changing `inventoryCount` without `inventoryStatus` re-derives the
+     * status; like `inventory.adjust`, a changed count is kept in the stock audit trail and emits
+     * `inventory.low` when it crosses into the low-stock range. A SKU used by a product or another
+     * variant of the site is a 409 `sku_taken`. Emits `product.updated`.
      *
      */
     public updateVariant<ThrowOnError extends boolean = false>(options: Options<ProductsUpdateVariantData, ThrowOnError>) {
@@ -370,9 +379,10 @@ export class Products extends HeyApiClient {
      * Submit a review
      *
      * Submits a review of the product. It starts `PENDING` unless the site auto-approves reviews, in
-     * which case it is `PUBLISHED` at once. `isVerifiedPurchase` is set when `reviewerEmail` belongs to
-     * a customer with an order containing the product. The email is never returned. Emits
-     * `review.created`.
+     * which case it is `PUBLISHED` at once. `isVerifiedPurchase` is meant to be true when
+     * `reviewerEmail` has a paid order containing the product; orders do not exist in this API yet, so
+     * for now it is always `false`. The email is stored for moderation and never returned. Emits
+     * `review.created` (the review as returned here).
      *
      */
     public createReview<ThrowOnError extends boolean = false>(options: Options<ProductsCreateReviewData, ThrowOnError>) {
@@ -681,7 +691,8 @@ export class Inventory extends HeyApiClient {
      * List stock levels
      *
      * Returns the stock level of every stock-keeping item: each variant, and each product that
-     * has no variants. Ordered by product name, then variant (default first).
+     * has no variants, whatever the product's status. Ordered by product name, then each product's
+     * variants (default first, then oldest).
      *
      */
     public list<ThrowOnError extends boolean = false>(options: Options<InventoryListData, ThrowOnError>) {
@@ -695,9 +706,14 @@ export class Inventory extends HeyApiClient {
     /**
      * Adjust a stock level
      *
-     * Sets, increments or decrements the stock of a variant (`variantId`) or of a product without
-     * variants, in one atomic update. `inventoryStatus` is derived again from the new count.
-     * Dropping to or below the low-stock threshold emits `inventory.low`.
+     * Sets, increments or decrements the stock of a variant (`variantId`, required when the product
+     * has variants) or of a product without variants, in one atomic update: concurrent adjustments
+     * each apply to the previous one's result, and a decrement below zero is a 409
+     * `insufficient_stock` that changes nothing. `increment` and `decrement` need a `quantity` of 1
+     * or more (400). Every adjustment is kept in an audit trail (count before and after, the API key,
+     * `reason`). `inventoryStatus` is derived again from the new count and the site's low-stock
+     * threshold. When the count goes from above the threshold to at or below it, `inventory.low` is
+     * emitted, once per crossing (not again while the stock stays low).
      *
      */
     public adjust<ThrowOnError extends boolean = false>(options: Options<InventoryAdjustData, ThrowOnError>) {

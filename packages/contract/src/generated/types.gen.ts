@@ -518,6 +518,9 @@ export type VariantCreate = {
      */
     inventoryStatus?: InventoryStatus;
     options?: VariantOptions;
+    /**
+     * Make this the product's default variant. The first variant of a product is the default whatever this says.
+     */
     isDefault?: boolean;
 };
 
@@ -568,7 +571,9 @@ export type Review = {
     reviewerName: string;
     status: ReviewStatus;
     /**
-     * The reviewer's email belongs to a customer who ordered this product.
+     * The reviewer's email has a paid order containing this product. Always `false` until orders
+     * exist in this API.
+     *
      */
     isVerifiedPurchase: boolean;
     createdAt: Timestamp;
@@ -1005,8 +1010,8 @@ export type InventoryLevel = {
     inventoryCount: number;
     inventoryStatus: InventoryStatus;
     /**
-     * A count above 0 and at or below this is `LOW_STOCK`; reaching it emits `inventory.low`.
-     * The site's default unless the item overrides it in the admin.
+     * A count above 0 and at or below this is `LOW_STOCK`; falling to it from above emits
+     * `inventory.low`. The site's setting (`low_stock_threshold`, default 5).
      *
      */
     lowStockThreshold: number;
