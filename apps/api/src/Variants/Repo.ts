@@ -68,7 +68,6 @@ export const list = (tenant: Tenant, productId: string) =>
 
 interface LockedProduct {
   readonly name: string
-  readonly sku: string | null
   readonly threshold: number
 }
 
@@ -81,13 +80,12 @@ interface LockedProduct {
 const lockProduct = (tenant: Tenant, productId: string) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    const rows = yield* sql<{ name: string; sku: string | null; threshold: number }>`
+    const rows = yield* sql<LockedProduct>`
       update products p set updated_at = now()
       from sites s
       where s.id = p.site_id and p.id = ${productId} and p.site_id = ${tenant.siteId} and p.livemode = ${tenant.livemode}
-      returning p.name, p.sku, s.low_stock_threshold as threshold`
-    const row = rows[0]
-    return row ? ({ name: row.name, sku: row.sku, threshold: row.threshold } satisfies LockedProduct) : yield* new ProductNotFound({ productId })
+      returning p.name, s.low_stock_threshold as threshold`
+    return rows[0] ?? (yield* new ProductNotFound({ productId }))
   })
 
 /** Whether a product or another variant of the site and mode has this SKU (under the SKU's lock). */
