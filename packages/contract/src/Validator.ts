@@ -2,9 +2,11 @@
  * Runtime validation against the spec's own JSON Schemas (OpenAPI 3.1 = JSON Schema 2020-12),
  * compiled by Ajv. The spec stays the single source: nothing here restates a schema.
  *
- * Two compilers with different jobs:
- * - requests: query strings are coerced to their declared types and defaults are filled in,
- *   so handlers receive `limit: 20` rather than `"20"` or nothing;
+ * Three compilers with different jobs:
+ * - parameters: query and path strings are coerced to their declared types and defaults are
+ *   filled in, so handlers receive `limit: 20` rather than `"20"` or nothing;
+ * - request bodies: defaults are filled in but nothing is coerced: JSON has types, and a client
+ *   sending `"rating": "5"` must hear that it is wrong;
  * - responses: strict, nothing coerced or filled, because the contract check must see exactly
  *   what the server sent.
  */
@@ -124,7 +126,8 @@ interface CompiledRequest {
  * Build one per process; `compileAll()` front-loads the work at start-up.
  */
 export class Validator {
-  private readonly requestAjv = makeAjv({ coerceTypes: "array", useDefaults: true })
+  private readonly parameterAjv = makeAjv({ coerceTypes: "array", useDefaults: true })
+  private readonly bodyAjv = makeAjv({ coerceTypes: false, useDefaults: true })
   private readonly responseAjv = makeAjv({ coerceTypes: false, useDefaults: false })
   private readonly requests = new Map<string, CompiledRequest>()
   private readonly responses = new Map<string, ValidateFunction | null>()
@@ -203,9 +206,9 @@ export class Validator {
     const cached = this.requests.get(op.id)
     if (cached) return cached
     const compiled: CompiledRequest = {
-      query: this.requestAjv.compile(anchor(parameterGroup(op.parameters, "query")) as object),
-      params: this.requestAjv.compile(anchor(parameterGroup(op.parameters, "path")) as object),
-      body: op.requestBody ? this.requestAjv.compile(anchor(op.requestBody.schema) as object) : undefined,
+      query: this.parameterAjv.compile(anchor(parameterGroup(op.parameters, "query")) as object),
+      params: this.parameterAjv.compile(anchor(parameterGroup(op.parameters, "path")) as object),
+      body: op.requestBody ? this.bodyAjv.compile(anchor(op.requestBody.schema) as object) : undefined,
       arrayParams: new Set(op.parameters.filter((p) => p.in === "query" && isArraySchema(p.schema)).map((p) => p.name)),
       queryNames: new Set(op.parameters.filter((p) => p.in === "query").map((p) => p.name))
     }
