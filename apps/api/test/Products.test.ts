@@ -439,6 +439,33 @@ describe("Products: pagination", () => {
     expect((await store.get("/products?page=0")).status).toBe(400)
   })
 
+  it("offset: the unfiltered total (a trigger-kept counter) stays exact through concurrent creates, status changes and deletes", async () => {
+    const shop = await newStore()
+    const made = await Promise.all(Array.from({ length: 12 }, (_, i) => shop.post("/products", { name: `Counted ${i}`, price: 1 })))
+    const productIds = made.map((r) => r.body.data.id as string)
+    // Opposite status changes at once (ACTIVE→DRAFT and DRAFT→ACTIVE move the same two counters).
+    await Promise.all(productIds.slice(0, 6).map((id) => shop.patch(`/products/${id}`, { status: "DRAFT" })))
+    const flips = await Promise.all([
+      ...productIds.slice(0, 3).map((id) => shop.patch(`/products/${id}`, { status: "ACTIVE" })),
+      ...productIds.slice(6, 9).map((id) => shop.patch(`/products/${id}`, { status: "DRAFT" })),
+      ...productIds.slice(9, 10).map((id) => shop.patch(`/products/${id}`, { status: "ARCHIVED" })),
+      ...productIds.slice(10, 12).map((id) => shop.del(`/products/${id}`))
+    ])
+    expect(flips.map((r) => r.status)).toEqual(Array(flips.length).fill(200))
+    const actual = await query<{ status: string; n: number }>(
+      (sql) => sql`select status, count(*)::int as n from products where site_id = ${shop.site.id} group by status`
+    )
+    const expected: Record<string, number> = { ACTIVE: 0, DRAFT: 0, ARCHIVED: 0 }
+    for (const row of actual) expected[row.status] = row.n
+    expect(expected).toEqual({ ACTIVE: 3, DRAFT: 6, ARCHIVED: 1 })
+    for (const status of ["ACTIVE", "DRAFT", "ARCHIVED"]) {
+      expect((await shop.get(`/products?status=${status}&limit=1`)).body.pagination.total, status).toBe(expected[status])
+    }
+    // The live mode of the same site has its own (empty) count.
+    const live = (await api.createKey(shop.site.id, { mode: "live" })).key
+    expect((await shop.get("/products", live)).body.pagination.total).toBe(0)
+  })
+
   it("cursor: walks every product exactly once in the list order", async () => {
     const seen: Array<string> = []
     const first = await store.get("/products?limit=7")
@@ -903,12 +930,28 @@ describe("Products: demo catalogue seed", () => {
     expect(three).not.toEqual(one)
   })
 
-  it("refuses a second run in the same site and leaves nothing behind", async () => {
+  it("refuses a second run in the same site before writing anything", async () => {
     const { store } = await seeded(5, 20)
     const count = async () => (await query<{ n: number }>((sql) => sql`select count(*)::int as n from products where site_id = ${store.site.id}`))[0]!.n
     const before = await count()
     await expect(api.run(Seed.seedDemoCatalog(store.tenant, { seed: 9 }))).rejects.toThrow()
     expect(await count()).toBe(before)
+  })
+
+  it("the plan is data: the same options give the same plan, every SKU unique, one default per product", () => {
+    const planned = Seed.plan({ seed: 3, products: 600 })
+    expect(Seed.plan({ seed: 3, products: 600 })).toEqual(planned)
+    expect(planned).toHaveLength(600)
+    const skus = planned.flatMap((p) => [p.input.sku, ...p.variants.map((v) => v.sku)])
+    expect(new Set(skus).size).toBe(skus.length)
+    const names = planned.map((p) => p.input.name)
+    expect(new Set(names).size).toBe(names.length)
+    for (const p of planned) {
+      expect(p.variants.length).toBeGreaterThanOrEqual(1)
+      expect(p.variants.length).toBeLessThanOrEqual(4)
+      expect(p.variants.filter((v) => v.isDefault)).toHaveLength(1)
+      expect(Number.isInteger(p.input.price)).toBe(true)
+    }
   })
 
   it("Slug and the generator: slugs from names, suffixes after the highest taken, a deterministic stream", () => {

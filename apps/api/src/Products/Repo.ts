@@ -150,19 +150,16 @@ const searchParts = (sql: Sql, tenant: Tenant, search: string) => {
       select id from products where site_id = ${tenant.siteId} and livemode = ${tenant.livemode} and sku = any(${terms.skus})
       union
       select product_id from variants where site_id = ${tenant.siteId} and livemode = ${tenant.livemode} and sku = any(${terms.skus}))`
-  const matched = sql`matched as (
-      select p.id from products p
-      where p.site_id = ${tenant.siteId} and p.livemode = ${tenant.livemode} and p.search_vector @@ ${tsquery}
-      ${inName ? sql`union select p.id from products p where p.site_id = ${tenant.siteId} and p.livemode = ${tenant.livemode} and ${inName}` : sql``}
-      union
-      select id from sku_hits)`
+  // One bitmap scan: the OR of the three matchers is a BitmapOr of the full-text, trigram and
+  // primary-key indexes (`= any(array(...))` is indexable where `in (select …)` is not).
+  const matches = sql`(p.search_vector @@ ${tsquery}${inName ? sql` or (${inName})` : sql``} or p.id = any(array(select id from sku_hits)))`
   // Full-text rank (names and SKUs weigh A, descriptions C: a name match outranks a description
   // match), + 0.3 when every word is part of the name (partial words rank above description-only
   // matches), + 1 for an exact SKU: whoever types a SKU wants that product first.
   const score = sql`(ts_rank(p.search_vector, ${tsquery})::float8
       + ${inName ? sql`case when ${inName} then 0.3 else 0 end` : sql`0`}
       + case when p.id in (select id from sku_hits) then 1 else 0 end)`
-  return { skuHits, matched, score }
+  return { skuHits, matches, score }
 }
 
 /**
@@ -204,6 +201,12 @@ export const list = (tenant: Tenant, filters: Filters, page: Page, relations: Re
 
     let rows: ReadonlyArray<ListRow & { total: number }>
     if (filters.search === undefined) {
+      // Unfiltered (status only): the trigger-kept counter; otherwise count the matches.
+      const unfiltered = filters.categoryId === undefined && filters.brandId === undefined && filters.featured === undefined
+      const total = unfiltered
+        ? sql`select coalesce((select count from product_counts
+                               where site_id = ${tenant.siteId} and livemode = ${tenant.livemode} and status = ${filters.status}), 0) as total`
+        : sql`select count(*)::int as total from products p where ${where}`
       const keyset = after ? sql`and (p.created_at, p.id) < (${after.sortKey}::timestamptz, ${after.id})` : sql``
       rows = yield* sql<ListRow & { total: number }>`
         with page as (
@@ -212,7 +215,7 @@ export const list = (tenant: Tenant, filters: Filters, page: Page, relations: Re
           where ${where} ${keyset}
           order by p.created_at desc, p.id desc
           limit ${limit} offset ${offset}
-        ), counted as (${countOnly ?? sql`select count(*)::int as total from products p where ${where}`})
+        ), counted as (${countOnly ?? total})
         select p.*, ${relationSql}, counted.total
         from counted left join page p on true
         order by p.created_at desc, p.id desc`
@@ -223,22 +226,23 @@ export const list = (tenant: Tenant, filters: Filters, page: Page, relations: Re
         const [score, createdAt] = after.sortKey.split("|") as [string, string]
         keyset = sql`where (s.score, s.created_at, s.id) < (${score}::float8, ${createdAt}::timestamptz, ${after.id})`
       }
+      // Scores only (id, created_at, score) for every match, the wide rows only for the page.
       rows = yield* sql<ListRow & { total: number }>`
-        with ${parts.skuHits}, ${parts.matched},
+        with ${parts.skuHits},
         scored as (
-          select ${sql.literal(Model.columns)}, ${parts.score} as score
+          select p.id, p.created_at, ${parts.score} as score
           from products p
-          where p.id in (select id from matched) and ${where}
+          where ${where} and ${parts.matches}
         ), page as (
-          select s.*, s.score::text || '|' || ${sql.literal(createdAtKey("s"))} as sort_key
+          select s.id, s.score, s.score::text || '|' || ${sql.literal(createdAtKey("s"))} as sort_key
           from scored s
           ${keyset}
           order by s.score desc, s.created_at desc, s.id desc
           limit ${limit} offset ${offset}
         ), counted as (${countOnly ?? sql`select count(*)::int as total from scored`})
-        select p.*, ${relationSql}, counted.total
-        from counted left join page p on true
-        order by p.score desc, p.created_at desc, p.id desc`
+        select ${sql.literal(Model.columns)}, page.sort_key, ${relationSql}, counted.total
+        from counted left join page on true left join products p on p.id = page.id
+        order by page.score desc, p.created_at desc, p.id desc`
     }
     const total = rows[0]?.total ?? 0
     return { rows: rows.filter((row) => row.id !== null), total } satisfies Listed
@@ -349,23 +353,26 @@ const insertWithSlug = (tenant: Tenant, id: string, input: NewProduct) =>
     return yield* new SlugTaken({ slug: candidate })
   })
 
+/**
+ * `create` without its own transaction, for callers that already run one (the demo seed creates
+ * hundreds of products per transaction; a savepoint each would overflow PostgreSQL's
+ * subtransaction cache and slow every statement down).
+ */
+export const createInTransaction = (tenant: Tenant, input: NewProduct) =>
+  Effect.gen(function* () {
+    yield* checkReferences(tenant, input.brandId, input.categoryIds)
+    yield* checkSku(tenant, input.sku)
+    const id = Ids.make("prd")
+    yield* insertWithSlug(tenant, id, input)
+    yield* setCategories(tenant, id, input.categoryIds ?? [], false)
+    const product = yield* load(tenant, id)
+    yield* Events.emit(tenant, "product.created", eventData(product))
+    return product
+  }) satisfies Effect.Effect<Model.Product, WriteError | SqlError.SqlError, Sql>
+
 /** Creates a product (without variants) and records `product.created`. */
 export const create = (tenant: Tenant, input: NewProduct) =>
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    return yield* sql.withTransaction(
-      Effect.gen(function* () {
-        yield* checkReferences(tenant, input.brandId, input.categoryIds)
-        yield* checkSku(tenant, input.sku)
-        const id = Ids.make("prd")
-        yield* insertWithSlug(tenant, id, input)
-        yield* setCategories(tenant, id, input.categoryIds ?? [], false)
-        const product = yield* load(tenant, id)
-        yield* Events.emit(tenant, "product.created", eventData(product))
-        return product
-      })
-    )
-  }) satisfies Effect.Effect<Model.Product, WriteError | SqlError.SqlError, Sql>
+  Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(createInTransaction(tenant, input)))
 
 /** Updates the given fields (categories are replaced as a whole) and records `product.updated`. */
 export const update = (tenant: Tenant, id: string, patch: ProductPatch) =>
