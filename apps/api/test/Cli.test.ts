@@ -1,3 +1,5 @@
+import { SqlClient } from "@effect/sql"
+import { Effect } from "effect"
 import { execFile } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
@@ -56,11 +58,22 @@ describe("CLI", () => {
     expect((await api.request("GET", `/api/v1/${site.id}/site`, { key: key.key })).status).toBe(401)
   }, 60_000)
 
-  it("seeds a demo store whose admin key works", async () => {
+  it("seeds a demo store with a catalogue, reviews and pages, whose admin key works", async () => {
     const demo = await shopvoJson("seed", "--demo")
     expect(demo.siteId).toMatch(/^site_/)
     const res = await api.request("GET", `/api/v1/${demo.siteId}/site`, { key: demo.key })
     expect(res.body.data.name).toBe("Shopvo Demo Store")
+    const products = await api.request("GET", `/api/v1/${demo.siteId}/products?limit=5&expand[]=variants`, { key: demo.key })
+    expect(products.body.pagination.total).toBeGreaterThanOrEqual(200)
+    expect(products.body.items[0].variants.length).toBeGreaterThan(0)
+    const categories = await api.request("GET", `/api/v1/${demo.siteId}/categories`, { key: demo.key })
+    expect(categories.body.data.length).toBeGreaterThan(0)
+    const pages = await api.request("GET", `/api/v1/${demo.siteId}/pages`, { key: demo.key })
+    expect(pages.body.data.map((p: { slug: string }) => p.slug)).toContain("about")
+    const reviewed = await api.run(
+      Effect.flatMap(SqlClient.SqlClient, (sql) => sql<{ n: number }>`select count(*)::int as n from reviews where site_id = ${demo.siteId} and status = 'PUBLISHED'`)
+    )
+    expect(reviewed[0]!.n).toBeGreaterThan(50)
   }, 60_000)
 
   it("refuses bad input with a message and exit code 1", async () => {
