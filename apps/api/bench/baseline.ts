@@ -1,32 +1,30 @@
 /**
- * The benchmark's baseline: plain `node:http` + `pg`, answering `GET /api/v1/:siteId/site` with the
- * same SQL the API runs and the same JSON, and nothing else (no auth, limits, validation or logs).
- * It shows what the framework and the request pipeline cost on top of the database round trip.
+ * The benchmark's baseline: plain `node:http` + `pg`, answering each benchmarked URL by running
+ * exactly the SQL the API ran for it (captured by run.ts) and returning the rows as JSON —
+ * no auth, limits, validation, logging or mapping. It shows what the framework and the request
+ * pipeline cost on top of the same database work.
  */
+import { readFileSync } from "node:fs"
 import { createServer } from "node:http"
 import pg from "pg"
 
+interface Route {
+  readonly path: string
+  readonly queries: ReadonlyArray<{ readonly text: string; readonly values: ReadonlyArray<unknown> }>
+}
+
+const routes = new Map(
+  (JSON.parse(readFileSync(process.env["BENCH_ROUTES"]!, "utf8")) as ReadonlyArray<Route>).map((r) => [r.path, r.queries])
+)
 const pool = new pg.Pool({ connectionString: process.env["DATABASE_URL"], max: 10 })
-const route = /^\/api\/v1\/([^/]+)\/site$/
 
 createServer(async (req, res) => {
-  const match = route.exec(req.url ?? "")
-  if (!match) {
+  const queries = routes.get(req.url ?? "")
+  if (!queries) {
     res.writeHead(404).end()
     return
   }
-  const { rows } = await pool.query(
-    "select id, name, locale, currency, primary_domain, domains, theme, plan, rate_limit_rpm, created_at from sites where id = $1",
-    [match[1]]
-  )
-  const site = rows[0]
-  if (!site) {
-    res.writeHead(404).end()
-    return
-  }
-  const body = JSON.stringify({
-    success: true,
-    data: { id: site.id, name: site.name, locale: site.locale, currency: site.currency, primaryDomain: site.primary_domain, domains: site.domains, theme: site.theme }
-  })
-  res.writeHead(200, { "content-type": "application/json" }).end(body)
-}).listen(Number(process.env["PORT"]), "127.0.0.1", () => process.send?.("ready"))
+  let rows: Array<unknown> = []
+  for (const q of queries) rows = (await pool.query(q.text, q.values as Array<unknown>)).rows
+  res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ success: true, data: rows }))
+}).listen(Number(process.env["PORT"]), "127.0.0.1")
