@@ -51,8 +51,12 @@ describe("Errors", () => {
       rawBody: '{"url":"https://hooks.example.com/x","events":["order.created"],"description":"a\\u0000b"}'
     })
     expect(body.status).toBe(400)
-    const url = await api.request("GET", `/api/v1/${siteId}/webhooks/wh_%00`, { key })
-    expect(url.status).toBe(400)
+    expect(body.body.details).toEqual([{ path: "/description", message: "must not contain NUL characters" }])
+    for (const path of [`/api/v1/${siteId}/webhooks/wh_%00`, `/api/v1/${siteId}/pages?slug=a%00b`]) {
+      const url = await api.request("GET", path, { key })
+      expect(url.status, path).toBe(400)
+      expect(url.body.code).toBe("validation_error")
+    }
   })
 
   it("validates and coerces query parameters", async () => {

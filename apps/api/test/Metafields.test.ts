@@ -251,7 +251,8 @@ describe("Metafields", () => {
     })
 
     it("answers 404 for a product that does not exist, or a malformed id", async () => {
-      for (const id of [Ids.make("prd"), "nope", "prd_%00x", `prd_${"a".repeat(60)}`]) {
+      // (`prd_%00x` is refused before routing, like every NUL: see Errors.test.ts.)
+      for (const id of [Ids.make("prd"), "nope", `prd_${"a".repeat(60)}`]) {
         const path = base(siteA, "product", id)
         const listed = await api.request("GET", path, { key: keyA })
         expect(listed.status, id).toBe(404)

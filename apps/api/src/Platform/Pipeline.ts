@@ -79,10 +79,18 @@ const readBody = (request: HttpServerRequest.HttpServerRequest) =>
 
 const malformed = (message: string) => new ApiError.ApiError({ status: 400, code: "malformed_json", message })
 
-const hasNul = (value: unknown): boolean =>
-  typeof value === "string"
-    ? value.includes("\u0000")
-    : typeof value === "object" && value !== null && Object.entries(value).some(([k, v]) => k.includes("\u0000") || hasNul(v))
+/** The JSON pointer of the first string (or key) holding a NUL character, if any. */
+const findNul = (value: unknown, path = ""): string | undefined => {
+  if (typeof value === "string") return value.includes("\u0000") ? path || "/" : undefined
+  if (typeof value !== "object" || value === null) return undefined
+  for (const [key, child] of Object.entries(value)) {
+    const at = `${path}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`
+    if (key.includes("\u0000")) return at
+    const found = findNul(child, at)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
 
 /**
  * Parses the body. NUL characters are refused here, for every route: PostgreSQL text cannot
@@ -97,7 +105,10 @@ const parseJson = (raw: string): Either.Either<unknown, ApiError.ApiError> => {
     return Either.left(malformed("The request body is not valid JSON"))
   }
   // Only a body spelling \u0000 can hold a NUL (JSON forbids the raw control character).
-  if (raw.includes("\\u0000") && hasNul(value)) return Either.left(ApiError.badRequest("Strings must not contain NUL characters"))
+  const nul = raw.includes("\\u0000") ? findNul(value) : undefined
+  if (nul !== undefined) {
+    return Either.left(ApiError.badRequest("Strings must not contain NUL characters", [{ path: nul, message: "must not contain NUL characters" }]))
+  }
   return Either.right(value)
 }
 
