@@ -75,6 +75,11 @@ describe("Errors", () => {
     expect(echoed.headers.get("x-request-id")).toBe("req-123")
     const made = await api.request("GET", `/api/v1/${siteId}/site`, { key })
     expect(made.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/)
+    // Not echoed into logs and headers as is: too long, or not plain.
+    for (const bad of ["x".repeat(500), "a b<script>"]) {
+      const replaced = await api.request("GET", `/api/v1/${siteId}/site`, { key, headers: { "x-request-id": bad } })
+      expect(replaced.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/)
+    }
   })
 
   it("answers 501 not_implemented, with the envelope, for operations not built yet", async () => {

@@ -112,6 +112,9 @@ const parseJson = (raw: string): Either.Either<unknown, ApiError.ApiError> => {
   return Either.right(value)
 }
 
+/** A client's X-Request-Id is echoed and logged only when it is short and plain. */
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/
+
 /** `%00` in the path or query decodes to NUL: refused for the same reason as in bodies. */
 const nulInUrl = /%00/i
 
@@ -142,7 +145,8 @@ export const layer = Layer.effect(
         const request = yield* HttpServerRequest.HttpServerRequest
         const route = yield* HttpRouter.RouteContext
         const started = performance.now()
-        const requestId = request.headers["x-request-id"] || randomUUID()
+        const presentedId = request.headers["x-request-id"]
+        const requestId = presentedId !== undefined && requestIdPattern.test(presentedId) ? presentedId : randomUUID()
         const siteId = route.params["siteId"] ?? ""
         const search = new URLSearchParams(request.url.includes("?") ? request.url.slice(request.url.indexOf("?") + 1) : "")
         let quota: RateLimits.Quota | undefined
