@@ -6,11 +6,9 @@ import { SqlClient } from "@effect/sql"
 import { Data, Effect } from "effect"
 import * as Ids from "../Ids.js"
 import * as Slug from "../Products/Slug.js"
+import type { Tenant } from "../Platform/Tenant.js"
 
-export interface Tenant {
-  readonly siteId: string
-  readonly livemode: boolean
-}
+export type { Tenant } from "../Platform/Tenant.js"
 
 export interface Brand {
   readonly id: string

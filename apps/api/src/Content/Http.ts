@@ -5,12 +5,10 @@ import type { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { custom, ok } from "../Platform/Envelope.js"
 import * as Pagination from "../Platform/Pagination.js"
-import type { Handler, Request } from "../Platform/Pipeline.js"
+import type { Handler } from "../Platform/Pipeline.js"
 import * as Repo from "./Repo.js"
 
 type R = SqlClient.SqlClient
-
-const tenant = (request: Request): Repo.Tenant => ({ siteId: request.siteId, livemode: request.livemode })
 
 const serializePage = (p: Repo.Page) => ({
   id: p.id,
@@ -27,7 +25,7 @@ const serializePage = (p: Repo.Page) => ({
 const listPages: Handler<R> = (request) =>
   Effect.gen(function* () {
     const page = Pagination.offset(request.query)
-    const { items, total } = yield* Repo.listPublished(tenant(request), { slug: request.query["slug"] as string | undefined }, page)
+    const { items, total } = yield* Repo.listPublished(request.tenant, { slug: request.query["slug"] as string | undefined }, page)
     return custom(200, {
       data: items.map(serializePage),
       pagination: { page: page.page, limit: page.limit, total, totalPages: Math.ceil(total / page.limit) }
@@ -35,7 +33,7 @@ const listPages: Handler<R> = (request) =>
   })
 
 const listMenus: Handler<R> = (request) =>
-  Effect.map(Repo.listMenus(tenant(request), { handle: request.query["handle"] as string | undefined }), (menus) => ok(menus))
+  Effect.map(Repo.listMenus(request.tenant, { handle: request.query["handle"] as string | undefined }), (menus) => ok(menus))
 
 export const handlers = {
   "pages.list": listPages,

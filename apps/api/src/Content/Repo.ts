@@ -8,11 +8,9 @@
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import * as Ids from "../Ids.js"
+import type { Tenant } from "../Platform/Tenant.js"
 
-export interface Tenant {
-  readonly siteId: string
-  readonly livemode: boolean
-}
+export type { Tenant } from "../Platform/Tenant.js"
 
 export interface Page {
   readonly id: string

@@ -15,8 +15,6 @@ import * as Status from "./Status.js"
 
 type R = SqlClient.SqlClient
 
-const tenant = (request: Request): Repo.Tenant => ({ siteId: request.siteId, livemode: request.livemode })
-
 const toApiError = (error: Repo.AdjustError): ApiError.ApiError => {
   switch (error._tag) {
     case "ProductNotFound":
@@ -38,7 +36,7 @@ const toApiError = (error: Repo.AdjustError): ApiError.ApiError => {
 const list: Handler<R> = (request) =>
   Effect.gen(function* () {
     const page = Pagination.offset(request.query)
-    const { items, total } = yield* Repo.list(tenant(request), request.query["sku"], page)
+    const { items, total } = yield* Repo.list(request.tenant, request.query["sku"], page)
     return Pagination.offsetPage(items, page, total)
   })
 
@@ -57,7 +55,7 @@ const adjust: Handler<R> = (request) =>
         { path: "/quantity", message: `must be >= 1 for ${body.operation}` }
       ])
     }
-    const level = yield* Repo.adjust(tenant(request), request.params["productId"], {
+    const level = yield* Repo.adjust(request.tenant, request.params["productId"], {
       operation: body.operation,
       quantity: body.quantity,
       variantId: body.variantId,

@@ -5,11 +5,9 @@
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import * as Ids from "../Ids.js"
+import type { Tenant } from "./Tenant.js"
 
-export interface Tenant {
-  readonly siteId: string
-  readonly livemode: boolean
-}
+export type { Tenant } from "./Tenant.js"
 
 /** Records `type` with its `data`; call it inside the transaction that makes the change. */
 export const emit = (tenant: Tenant, type: string, data: Readonly<Record<string, unknown>>) =>

@@ -19,6 +19,7 @@ import type { Reply } from "./Envelope.js"
 import * as Idempotency from "./Idempotency.js"
 import * as RateLimits from "./RateLimits.js"
 import * as Signatures from "./Signatures.js"
+import type { Tenant } from "./Tenant.js"
 import { ContractValidator } from "./Validation.js"
 
 /** What a handler gets: the validated request and who made it. */
@@ -29,6 +30,8 @@ export interface Request {
   readonly siteId: string
   /** Test keys see test data (`livemode = false`); public operations act on live data. */
   readonly livemode: boolean
+  /** `siteId` and `livemode` together: what every repository query is scoped by. */
+  readonly tenant: Tenant
   readonly params: Readonly<Record<string, any>>
   readonly query: Readonly<Record<string, any>>
   readonly body: any
@@ -193,6 +196,7 @@ export const layer = Layer.effect(
             principal,
             siteId,
             livemode: principal?.livemode ?? true,
+            tenant: { siteId, livemode: principal?.livemode ?? true },
             params: valid.value.params,
             query: valid.value.query,
             body: valid.value.body,

@@ -12,8 +12,6 @@ import type { Handler, Request } from "../Platform/Pipeline.js"
 import * as Model from "./Model.js"
 import * as Repo from "./Repo.js"
 
-const tenant = (request: Request): Repo.Tenant => ({ siteId: request.siteId, livemode: request.livemode })
-
 type R = SqlClient.SqlClient
 
 /** `expand[]` values (the spec allows only relations; one value may arrive as a string). */
@@ -48,7 +46,7 @@ const productIdPattern = /^prd_[A-Za-z0-9]{1,60}$/
  */
 const resolveCursor = (request: Request, cursor: string, search: string | undefined) => {
   if (productIdPattern.test(cursor)) {
-    return Effect.flatMap(Repo.positionOf(tenant(request), cursor, search), (position) =>
+    return Effect.flatMap(Repo.positionOf(request.tenant, cursor, search), (position) =>
       Option.match(position, {
         onNone: () => Effect.fail(ApiError.badRequest("Invalid cursor", [{ path: "query.cursor", message: "names no product of this site" }])),
         onSome: Effect.succeed
@@ -84,11 +82,11 @@ const list: Handler<R> = (request) =>
     if (query.cursor !== undefined) {
       const limit = query.limit ?? 20
       const after = yield* resolveCursor(request, query.cursor, query.search)
-      const { rows } = yield* Repo.list(tenant(request), filters, { _tag: "Cursor", limit, after }, expand)
+      const { rows } = yield* Repo.list(request.tenant, filters, { _tag: "Cursor", limit, after }, expand)
       return Pagination.cursorPage(rows, limit, (row) => ({ sortKey: row.sort_key, id: row.id }), toItem)
     }
     const page = Pagination.offset(query)
-    const { rows, total } = yield* Repo.list(tenant(request), filters, { _tag: "Offset", limit: page.limit, offset: page.offset }, expand)
+    const { rows, total } = yield* Repo.list(request.tenant, filters, { _tag: "Offset", limit: page.limit, offset: page.offset }, expand)
     return Pagination.offsetPage(rows.map(toItem), page, total)
   })
 
@@ -121,18 +119,18 @@ const toApiError = <A, E, R>(effect: Effect.Effect<A, E | RepoError, R>): Effect
   Effect.mapError(effect, (error) => (isRepoError(error) ? httpError(error) : (error as Exclude<E, RepoError>)))
 
 const get: Handler<R> = (request) =>
-  Effect.flatMap(Repo.find(tenant(request), request.params["productId"], relations(request)), (product) =>
+  Effect.flatMap(Repo.find(request.tenant, request.params["productId"], relations(request)), (product) =>
     Option.match(product, { onNone: () => Effect.fail(notFound()), onSome: (p) => Effect.succeed(ok(p)) })
   )
 
 const create: Handler<R> = (request) =>
-  Effect.map(toApiError(Repo.create(tenant(request), request.body as Repo.NewProduct)), created)
+  Effect.map(toApiError(Repo.create(request.tenant, request.body as Repo.NewProduct)), created)
 
 const update: Handler<R> = (request) =>
-  Effect.map(toApiError(Repo.update(tenant(request), request.params["productId"], request.body as Repo.ProductPatch)), ok)
+  Effect.map(toApiError(Repo.update(request.tenant, request.params["productId"], request.body as Repo.ProductPatch)), ok)
 
 const remove: Handler<R> = (request) =>
-  Effect.as(toApiError(Repo.remove(tenant(request), request.params["productId"])), deleted())
+  Effect.as(toApiError(Repo.remove(request.tenant, request.params["productId"])), deleted())
 
 export const handlers = {
   "products.list": list,

@@ -17,11 +17,9 @@ import * as Model from "./Model.js"
 import * as Search from "./Search.js"
 import * as Sku from "./Sku.js"
 import * as Slug from "./Slug.js"
+import type { Tenant } from "../Platform/Tenant.js"
 
-export interface Tenant {
-  readonly siteId: string
-  readonly livemode: boolean
-}
+export type { Tenant } from "../Platform/Tenant.js"
 
 export class ProductNotFound extends Data.TaggedError("ProductNotFound")<{ readonly idOrSlug: string }> {}
 export class SlugTaken extends Data.TaggedError("SlugTaken")<{ readonly slug: string }> {}

@@ -9,11 +9,9 @@
  */
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
+import type { Tenant } from "../Platform/Tenant.js"
 
-export interface Tenant {
-  readonly siteId: string
-  readonly livemode: boolean
-}
+export type { Tenant } from "../Platform/Tenant.js"
 
 /** Rows that may keep the SKU they already have (the product or variant being updated). */
 export interface Except {

@@ -7,18 +7,16 @@ import { Effect, Option } from "effect"
 import * as ApiError from "../Platform/ApiError.js"
 import { created } from "../Platform/Envelope.js"
 import * as Pagination from "../Platform/Pagination.js"
-import type { Handler, Request } from "../Platform/Pipeline.js"
+import type { Handler } from "../Platform/Pipeline.js"
 import * as Repo from "./Repo.js"
 
 type R = SqlClient.SqlClient
-
-const tenant = (request: Request): Repo.Tenant => ({ siteId: request.siteId, livemode: request.livemode })
 
 const list: Handler<R> = (request) =>
   Effect.gen(function* () {
     const page = Pagination.offset(request.query)
     // `status` arrives with the spec's default (PUBLISHED) filled in.
-    const found = yield* Repo.list(tenant(request), request.params["productId"], request.query["status"], page)
+    const found = yield* Repo.list(request.tenant, request.params["productId"], request.query["status"], page)
     if (Option.isNone(found)) return yield* ApiError.notFound("Product")
     return Pagination.offsetPage(found.value.items.map(Repo.serialize), page, found.value.total)
   })
@@ -34,7 +32,7 @@ interface CreateBody {
 const create: Handler<R> = (request) =>
   Effect.gen(function* () {
     const body = request.body as CreateBody
-    const review = yield* Repo.create(tenant(request), request.params["productId"], {
+    const review = yield* Repo.create(request.tenant, request.params["productId"], {
       rating: body.rating,
       title: body.title ?? null,
       content: body.content ?? null,

@@ -7,13 +7,11 @@ import type { SqlClient, SqlError } from "@effect/sql"
 import { Effect, Option } from "effect"
 import * as ApiError from "../Platform/ApiError.js"
 import { created, deleted, ok } from "../Platform/Envelope.js"
-import type { Handler, Request } from "../Platform/Pipeline.js"
+import type { Handler } from "../Platform/Pipeline.js"
 import * as Repo from "./Repo.js"
 import { serialize } from "./Variant.js"
 
 type R = SqlClient.SqlClient
-
-const tenant = (request: Request): Repo.Tenant => ({ siteId: request.siteId, livemode: request.livemode })
 
 const toApiError = (error: Repo.VariantError): ApiError.ApiError => {
   switch (error._tag) {
@@ -40,7 +38,7 @@ const mapErrors = <A, Rq>(
 
 const list: Handler<R> = (request) =>
   Effect.flatMap(
-    Repo.list(tenant(request), request.params["productId"]),
+    Repo.list(request.tenant, request.params["productId"]),
     Option.match({
       onNone: () => Effect.fail(ApiError.notFound("Product")),
       onSome: (variants) => Effect.succeed(ok(variants.map(serialize)))
@@ -61,7 +59,7 @@ interface CreateBody {
 const create: Handler<R> = (request) => {
   // `inventoryCount` and `isDefault` arrive with the spec's defaults (0, false) filled in.
   const body = request.body as CreateBody
-  return mapErrors(Repo.create(tenant(request), request.params["productId"], {
+  return mapErrors(Repo.create(request.tenant, request.params["productId"], {
     name: body.name,
     sku: body.sku ?? null,
     price: body.price ?? null,
@@ -75,13 +73,13 @@ const create: Handler<R> = (request) => {
 
 const update: Handler<R> = (request) =>
   mapErrors(
-    Repo.update(tenant(request), request.params["productId"], request.params["variantId"], request.body as Repo.VariantPatch, {
+    Repo.update(request.tenant, request.params["productId"], request.params["variantId"], request.body as Repo.VariantPatch, {
       apiKeyId: request.principal?.keyId ?? null
     })
   ).pipe(Effect.map((variant) => ok(serialize(variant))))
 
 const remove: Handler<R> = (request) =>
-  mapErrors(Repo.remove(tenant(request), request.params["productId"], request.params["variantId"])).pipe(Effect.as(deleted()))
+  mapErrors(Repo.remove(request.tenant, request.params["productId"], request.params["variantId"])).pipe(Effect.as(deleted()))
 
 export const handlers = {
   "products.listVariants": list,

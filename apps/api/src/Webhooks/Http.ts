@@ -8,10 +8,8 @@ import { Effect, Option } from "effect"
 import * as ApiError from "../Platform/ApiError.js"
 import { created, deleted, ok } from "../Platform/Envelope.js"
 import * as Pagination from "../Platform/Pagination.js"
-import type { Handler, Request } from "../Platform/Pipeline.js"
+import type { Handler } from "../Platform/Pipeline.js"
 import * as Repo from "./Repo.js"
-
-const tenant = (request: Request): Repo.Tenant => ({ siteId: request.siteId, livemode: request.livemode })
 
 const serialize = (s: Repo.Subscription) => ({
   id: s.id,
@@ -40,13 +38,13 @@ type R = SqlClient.SqlClient
 const list: Handler<R> = (request) =>
   Effect.gen(function* () {
     const page = Pagination.offset(request.query)
-    const { items, total } = yield* Repo.list(tenant(request), page)
+    const { items, total } = yield* Repo.list(request.tenant, page)
     return Pagination.offsetPage(items.map(serialize), page, total)
   })
 
 const get: Handler<R> = (request) =>
   Effect.flatMap(
-    Repo.find(tenant(request), request.params["webhookId"]),
+    Repo.find(request.tenant, request.params["webhookId"]),
     Option.match({
       onNone: () => Effect.fail(ApiError.notFound("Webhook subscription")),
       onSome: (s) => Effect.succeed(ok(serialize(s)))
@@ -58,7 +56,7 @@ const create: Handler<R> = (request) =>
     const body = request.body as { url: string; events: ReadonlyArray<string>; description?: string }
     yield* checkUrl(body.url, request.livemode)
     const secret = yield* WebhookSecret.generate.pipe(Effect.provide(RandomBytes.layer((n) => new Uint8Array(randomBytes(n)))))
-    const made = yield* Repo.create(tenant(request), { url: body.url, events: body.events, description: body.description ?? null, secret })
+    const made = yield* Repo.create(request.tenant, { url: body.url, events: body.events, description: body.description ?? null, secret })
     if (Option.isNone(made)) {
       return yield* ApiError.unprocessable(`A site may have at most ${Repo.maxPerSite} webhook subscriptions per mode`, "webhook_limit_reached")
     }
@@ -66,7 +64,7 @@ const create: Handler<R> = (request) =>
   })
 
 const remove: Handler<R> = (request) =>
-  Effect.flatMap(Repo.remove(tenant(request), request.params["webhookId"]), (found) =>
+  Effect.flatMap(Repo.remove(request.tenant, request.params["webhookId"]), (found) =>
     found ? Effect.succeed(deleted()) : Effect.fail(ApiError.notFound("Webhook subscription"))
   )
 

@@ -5,6 +5,7 @@
 import { SqlClient } from "@effect/sql"
 import { Effect, Option } from "effect"
 import * as Ids from "../Ids.js"
+import type { Tenant } from "../Platform/Tenant.js"
 
 export interface Subscription {
   readonly id: string
@@ -16,10 +17,7 @@ export interface Subscription {
   readonly updatedAt: Date
 }
 
-export interface Tenant {
-  readonly siteId: string
-  readonly livemode: boolean
-}
+export type { Tenant } from "../Platform/Tenant.js"
 
 /** Most subscriptions one site may have per mode. */
 export const maxPerSite = 20
