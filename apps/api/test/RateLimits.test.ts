@@ -1,6 +1,4 @@
-import { spawn } from "node:child_process"
-import { createServer, type AddressInfo } from "node:net"
-import { fileURLToPath } from "node:url"
+import { startApiProcess } from "./support/Process.js"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { start, type TestApi } from "./support/TestApi.js"
 
@@ -58,18 +56,13 @@ describe("Rate limits", () => {
   it.skipIf(!process.env["REDIS_URL"])("shares one limit between two API processes through Redis", async () => {
     // A second API as its own OS process on the same database and Redis: nothing is shared
     // with this one but what goes through Redis.
-    const port = await freePort()
-    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", mainModule], {
-      env: { ...process.env, DATABASE_URL: api.databaseUrl, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "OFF" },
-      stdio: "ignore"
-    })
+    const { baseUrl, child } = await startApiProcess(api.databaseUrl)
     try {
-      await waitFor(`http://127.0.0.1:${port}/healthz`)
       const site = await api.createSite({ plan: "free" })
       const key = (await api.createKey(site.id)).key
       const get = (base: string) =>
         fetch(`${base}/api/v1/${site.id}/site`, { headers: { authorization: `Bearer ${key}` } })
-      const bases = [api.baseUrl, `http://127.0.0.1:${port}`]
+      const bases = [api.baseUrl, baseUrl]
       for (let i = 0; i < 30; i++) {
         const res = await get(bases[i % 2]!)
         expect(res.status).toBe(200)
@@ -83,25 +76,3 @@ describe("Rate limits", () => {
   })
 })
 
-const mainModule = fileURLToPath(new URL("../src/main.ts", import.meta.url))
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer()
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-
-const waitFor = async (url: string) => {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(url)).ok) return
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(`${url} never answered`)
-}

@@ -1,0 +1,42 @@
+/**
+ * The API as its own OS process (from sources, through tsx), for tests of what only a separate
+ * process shows: limits shared through Redis, graceful shutdown.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import { type AddressInfo, createServer } from "node:net"
+import { fileURLToPath } from "node:url"
+
+const mainModule = fileURLToPath(new URL("../../src/main.ts", import.meta.url))
+
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer()
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+
+export const waitFor = async (url: string) => {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`${url} never answered`)
+}
+
+/** Starts `src/main.ts` on `databaseUrl` and waits until it answers; `baseUrl` is where. */
+export const startApiProcess = async (databaseUrl: string): Promise<{ readonly child: ChildProcess; readonly baseUrl: string }> => {
+  const port = await freePort()
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", mainModule], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "OFF" },
+    stdio: "ignore"
+  })
+  const baseUrl = `http://127.0.0.1:${port}`
+  await waitFor(`${baseUrl}/healthz`)
+  return { child, baseUrl }
+}
