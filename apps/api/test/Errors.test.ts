@@ -17,6 +17,7 @@ describe("Errors", () => {
     const res = await api.request("GET", `/api/v1/${siteId}/nothing-here`, { key })
     expect(res.status).toBe(404)
     expect(res.body).toMatchObject({ code: "not_found" })
+    expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/)
   })
 
   it("answers 405 with Allow for a known path and a wrong method", async () => {

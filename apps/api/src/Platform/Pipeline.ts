@@ -115,8 +115,12 @@ const parseJson = (raw: string): Either.Either<unknown, ApiError.ApiError> => {
   return Either.right(value)
 }
 
-/** A client's X-Request-Id is echoed and logged only when it is short and plain. */
+/** A client's X-Request-Id is echoed and logged only when it is short and plain; otherwise one is made. */
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/
+export const requestIdOf = (request: HttpServerRequest.HttpServerRequest): string => {
+  const presented = request.headers["x-request-id"]
+  return presented !== undefined && requestIdPattern.test(presented) ? presented : randomUUID()
+}
 
 /** `%00` in the path or query decodes to NUL: refused for the same reason as in bodies. */
 const nulInUrl = /%00/i
@@ -148,8 +152,7 @@ export const layer = Layer.effect(
         const request = yield* HttpServerRequest.HttpServerRequest
         const route = yield* HttpRouter.RouteContext
         const started = performance.now()
-        const presentedId = request.headers["x-request-id"]
-        const requestId = presentedId !== undefined && requestIdPattern.test(presentedId) ? presentedId : randomUUID()
+        const requestId = requestIdOf(request)
         const siteId = route.params["siteId"] ?? ""
         const search = new URLSearchParams(request.url.includes("?") ? request.url.slice(request.url.indexOf("?") + 1) : "")
         let quota: RateLimits.Quota | undefined

@@ -10,7 +10,7 @@ import type { HttpMethod } from "@effect/platform/HttpMethod"
 import { SqlClient } from "@effect/sql"
 import { Duration, Effect } from "effect"
 import * as ApiError from "./ApiError.js"
-import { type Handler, Pipeline } from "./Pipeline.js"
+import { type Handler, Pipeline, requestIdOf } from "./Pipeline.js"
 
 export type Handlers<R> = Readonly<Record<string, Handler<R>>>
 
@@ -21,8 +21,8 @@ const notImplemented: Handler = (request) =>
     new ApiError.ApiError({ status: 501, code: "not_implemented", message: `${request.operation.id} is not implemented yet` })
   )
 
-const errorResponse = (error: ApiError.ApiError) =>
-  HttpServerResponse.unsafeJson(ApiError.body(error), { status: error.status, headers: error.headers ?? {} })
+const errorResponse = (error: ApiError.ApiError, requestId: string) =>
+  HttpServerResponse.unsafeJson(ApiError.body(error), { status: error.status, headers: { ...error.headers, "x-request-id": requestId } })
 
 /** 404 or 405 for a request no route took. */
 const unmatched = Effect.gen(function* () {
@@ -36,10 +36,14 @@ const unmatched = Effect.gen(function* () {
         code: "method_not_allowed",
         message: `${request.method} is not allowed on ${path}`,
         headers: { allow: found.allowed.join(", ") }
-      })
+      }),
+      requestIdOf(request)
     )
   }
-  return errorResponse(new ApiError.ApiError({ status: 404, code: "not_found", message: `No route for ${request.method} ${path}` }))
+  return errorResponse(
+    new ApiError.ApiError({ status: 404, code: "not_found", message: `No route for ${request.method} ${path}` }),
+    requestIdOf(request)
+  )
 })
 
 /** Liveness: the process answers. Readiness: the database answers within 2 s. */
