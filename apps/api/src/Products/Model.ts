@@ -7,37 +7,16 @@
  * so a row already carries its variants, brand and categories when they were asked for.
  */
 
+import type { Brand } from "../Brands/Repo.js"
+import type { Category } from "../Categories/Repo.js"
+import type * as VariantModel from "../Variants/Variant.js"
+
+export type { Brand, Category }
+
 export type ProductStatus = "ACTIVE" | "DRAFT" | "ARCHIVED"
 
-export interface Variant {
-  readonly id: string
-  readonly productId: string
-  readonly name: string
-  readonly sku: string | null
-  readonly price: number | null
-  readonly compareAtPrice: number | null
-  readonly inventoryStatus: "IN_STOCK" | "LOW_STOCK" | "OUT_OF_STOCK"
-  readonly inventoryCount: number
-  readonly options: Readonly<Record<string, string>>
-  readonly isDefault: boolean
-  readonly createdAt: string
-  readonly updatedAt: string
-}
-
-export interface Brand {
-  readonly id: string
-  readonly name: string
-  readonly slug: string
-  readonly description: string | null
-}
-
-export interface Category {
-  readonly id: string
-  readonly name: string
-  readonly slug: string
-  readonly description: string | null
-  readonly parentId: string | null
-}
+/** A variant as the API returns it; PostgreSQL builds the same shape as JSON (see Repo.ts). */
+export type Variant = ReturnType<typeof VariantModel.serialize>
 
 /** Every scalar field of a product: what a list item carries without `fields=`. */
 export interface ProductFields {
