@@ -3,7 +3,11 @@ import { existsSync, readdirSync } from "node:fs"
 import madge from "madge"
 
 const roots = ["packages", "apps"].flatMap((dir) =>
-  existsSync(dir) ? readdirSync(dir).map((name) => `${dir}/${name}/src`).filter((src) => existsSync(src)) : []
+  existsSync(dir)
+    ? readdirSync(dir)
+        .map((name) => `${dir}/${name}/src`)
+        .filter((src) => existsSync(src))
+    : []
 )
 const result = await madge(roots, {
   fileExtensions: ["ts"],

@@ -33,16 +33,30 @@ const pkg = {
 writeFileSync(join(dir, "package.json"), JSON.stringify(pkg, null, 2) + "\n")
 const root = relative(dir, ".")
 const refs = deps.filter((d) => d.startsWith("@shopvo/")).map((d) => ({ path: `${root}/packages/${d.slice(8)}` }))
-writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({
-  extends: `${root}/tsconfig.base.json`,
-  compilerOptions: { rootDir: "src", outDir: "dist", tsBuildInfoFile: "dist/tsconfig.tsbuildinfo" },
-  include: ["src"],
-  references: refs
-}, null, 2) + "\n")
-writeFileSync(join(dir, "tsconfig.test.json"), JSON.stringify({
-  extends: "./tsconfig.json",
-  compilerOptions: { rootDir: ".", composite: false, incremental: false, noEmit: true },
-  include: ["src", "test"]
-}, null, 2) + "\n")
+writeFileSync(
+  join(dir, "tsconfig.json"),
+  JSON.stringify(
+    {
+      extends: `${root}/tsconfig.base.json`,
+      compilerOptions: { rootDir: "src", outDir: "dist", tsBuildInfoFile: "dist/tsconfig.tsbuildinfo" },
+      include: ["src"],
+      references: refs
+    },
+    null,
+    2
+  ) + "\n"
+)
+writeFileSync(
+  join(dir, "tsconfig.test.json"),
+  JSON.stringify(
+    {
+      extends: "./tsconfig.json",
+      compilerOptions: { rootDir: ".", composite: false, incremental: false, noEmit: true },
+      include: ["src", "test"]
+    },
+    null,
+    2
+  ) + "\n"
+)
 writeFileSync(join(dir, "vitest.config.ts"), `export { default } from "${root}/vitest.shared.js"\n`)
 console.log(`scaffolded ${name} in ${dir}`)

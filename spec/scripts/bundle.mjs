@@ -19,7 +19,9 @@ const mergeInto = (target, source, where) => {
   }
 }
 
-const families = readdirSync(join(specDir, "paths")).filter((f) => f.endsWith(".yaml")).sort()
+const families = readdirSync(join(specDir, "paths"))
+  .filter((f) => f.endsWith(".yaml"))
+  .sort()
 for (const file of families) {
   const family = parse(readFileSync(join(specDir, "paths", file), "utf8"))
   mergeInto(root.paths, family.paths, `${file} paths`)
@@ -33,4 +35,6 @@ if (Object.keys(root.webhooks).length === 0) delete root.webhooks
 
 mkdirSync(join(specDir, "dist"), { recursive: true })
 writeFileSync(join(specDir, "dist", "openapi.json"), JSON.stringify(root, null, 2) + "\n")
-console.log(`bundled ${families.length} family files, ${Object.keys(root.paths).length} paths -> spec/dist/openapi.json`)
+console.log(
+  `bundled ${families.length} family files, ${Object.keys(root.paths).length} paths -> spec/dist/openapi.json`
+)

@@ -16,11 +16,33 @@ const reference = read("../reference-operations.txt")
   .filter((line) => line !== "" && !line.startsWith("#"))
 
 const scopes = new Set([
-  "read:catalog", "write:catalog", "read:content", "read:orders", "read:customers", "write:customers",
-  "read:cart", "write:cart", "read:checkout", "write:checkout", "read:inventory", "write:inventory",
-  "read:promotions", "write:promotions", "read:gift-cards", "write:gift-cards", "read:store-credit",
-  "write:store-credit", "read:loyalty", "write:loyalty", "read:b2b", "write:b2b", "webhooks:read",
-  "webhooks:write", "metafields:read", "metafields:write", "admin:*"
+  "read:catalog",
+  "write:catalog",
+  "read:content",
+  "read:orders",
+  "read:customers",
+  "write:customers",
+  "read:cart",
+  "write:cart",
+  "read:checkout",
+  "write:checkout",
+  "read:inventory",
+  "write:inventory",
+  "read:promotions",
+  "write:promotions",
+  "read:gift-cards",
+  "write:gift-cards",
+  "read:store-credit",
+  "write:store-credit",
+  "read:loyalty",
+  "write:loyalty",
+  "read:b2b",
+  "write:b2b",
+  "webhooks:read",
+  "webhooks:write",
+  "metafields:read",
+  "metafields:write",
+  "admin:*"
 ])
 
 describe("spec operations", () => {
@@ -52,7 +74,15 @@ describe("spec operations", () => {
   })
 
   it("describes the webhook events of the reference", () => {
-    for (const event of ["order.created", "order.updated", "payment.confirmed", "payment.failed", "inventory.low", "cart.abandoned", "review.created"]) {
+    for (const event of [
+      "order.created",
+      "order.updated",
+      "payment.confirmed",
+      "payment.failed",
+      "inventory.low",
+      "cart.abandoned",
+      "review.created"
+    ]) {
       expect(spec.webhooks?.[event], event).toBeDefined()
     }
   })

@@ -14,7 +14,10 @@ interface Route {
 }
 
 const routes = new Map(
-  (JSON.parse(readFileSync(process.env["BENCH_ROUTES"]!, "utf8")) as ReadonlyArray<Route>).map((r) => [r.path, r.queries])
+  (JSON.parse(readFileSync(process.env["BENCH_ROUTES"]!, "utf8")) as ReadonlyArray<Route>).map((r) => [
+    r.path,
+    r.queries
+  ])
 )
 const pool = new pg.Pool({ connectionString: process.env["DATABASE_URL"], max: 10 })
 

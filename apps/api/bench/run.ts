@@ -44,9 +44,16 @@ interface Query {
 let capturing: Array<Query> | undefined
 const send = pg.Client.prototype.query as (...args: Array<unknown>) => unknown
 pg.Client.prototype.query = function (this: pg.Client, ...args: Array<unknown>) {
-  const [config, values] = args as [string | { text: string; values?: ReadonlyArray<unknown> }, ReadonlyArray<unknown> | undefined]
+  const [config, values] = args as [
+    string | { text: string; values?: ReadonlyArray<unknown> },
+    ReadonlyArray<unknown> | undefined
+  ]
   if (capturing) {
-    capturing.push(typeof config === "string" ? { text: config, values: values ?? [] } : { text: config.text, values: config.values ?? values ?? [] })
+    capturing.push(
+      typeof config === "string"
+        ? { text: config, values: values ?? [] }
+        : { text: config.text, values: config.values ?? values ?? [] }
+    )
   }
   return send.apply(this, args)
 } as typeof pg.Client.prototype.query
@@ -94,7 +101,12 @@ interface Row {
   readonly errors: number
 }
 
-const load = async (server: string, url: string, headersFor: (i: number) => Record<string, string>, pid: number): Promise<Row> => {
+const load = async (
+  server: string,
+  url: string,
+  headersFor: (i: number) => Record<string, string>,
+  pid: number
+): Promise<Row> => {
   let i = 0
   const options: autocannon.Options = {
     url,
@@ -129,26 +141,59 @@ const program = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
 
   yield* Effect.logWarning(`seeding ${productCount} products (about 8 s per 1,000)…`)
-  const site = yield* Sites.create({ name: "Bench Store", currency: "EUR", plan: "enterprise", theme: { "--color-primary": "#6366f1" } })
+  const site = yield* Sites.create({
+    name: "Bench Store",
+    currency: "EUR",
+    plan: "enterprise",
+    theme: { "--color-primary": "#6366f1" }
+  })
   const tenant = { siteId: site.id, livemode: false }
   yield* seedDemoCatalog(tenant, { products: productCount })
   const keys: Array<string> = []
-  for (let k = 0; k < keyCount; k++) keys.push((yield* Keys.create({ siteId: site.id, scopes: ["read:catalog", "read:content"], mode: "test", signing: false })).key)
+  for (let k = 0; k < keyCount; k++)
+    keys.push(
+      (yield* Keys.create({ siteId: site.id, scopes: ["read:catalog", "read:content"], mode: "test", signing: false }))
+        .key
+    )
   yield* sql`analyze`
 
   const base = `/api/v1/${site.id}`
-  const [{ slug }] = (yield* sql<{ slug: string }>`select slug from products where site_id = ${site.id} order by created_at, id offset 100 limit 1`) as [{ slug: string }]
-  const [{ active }] = (yield* sql<{ active: number }>`select count(*)::int as active from products where site_id = ${site.id} and status = 'ACTIVE'`) as [{ active: number }]
+  const [{ slug }] = (yield* sql<{
+    slug: string
+  }>`select slug from products where site_id = ${site.id} order by created_at, id offset 100 limit 1`) as [
+    { slug: string }
+  ]
+  const [{ active }] = (yield* sql<{
+    active: number
+  }>`select count(*)::int as active from products where site_id = ${site.id} and status = 'ACTIVE'`) as [
+    { active: number }
+  ]
   const cursorAt = (position: number) =>
     sql<{ id: string }>`select id from products where site_id = ${site.id} and status = 'ACTIVE'
                         order by created_at, id offset ${position} limit 1`.pipe(Effect.map((rows) => rows[0]!.id))
   const routes: Array<Route> = [
     { name: "GET /site", path: `${base}/site`, queries: [] },
-    { name: "GET /products?limit=20&expand[]=variants", path: `${base}/products?limit=20&expand[]=variants`, queries: [] },
+    {
+      name: "GET /products?limit=20&expand[]=variants",
+      path: `${base}/products?limit=20&expand[]=variants`,
+      queries: []
+    },
     { name: "GET /products/{slug}", path: `${base}/products/${slug}`, queries: [] },
-    { name: "GET /products?search=organic cotton", path: `${base}/products?search=organic%20cotton&limit=20`, queries: [] },
-    { name: "GET /products?cursor=(page 2)", path: `${base}/products?limit=20&cursor=${yield* cursorAt(19)}`, queries: [] },
-    { name: "GET /products?cursor=(page 500)", path: `${base}/products?limit=20&cursor=${yield* cursorAt(Math.min(9_979, active - 21))}`, queries: [] }
+    {
+      name: "GET /products?search=organic cotton",
+      path: `${base}/products?search=organic%20cotton&limit=20`,
+      queries: []
+    },
+    {
+      name: "GET /products?cursor=(page 2)",
+      path: `${base}/products?limit=20&cursor=${yield* cursorAt(19)}`,
+      queries: []
+    },
+    {
+      name: "GET /products?cursor=(page 500)",
+      path: `${base}/products?limit=20&cursor=${yield* cursorAt(Math.min(9_979, active - 21))}`,
+      queries: []
+    }
   ]
 
   // Capture each route's SQL on an in-process API (the second request, once the key is cached).
@@ -169,7 +214,10 @@ const program = Effect.gen(function* () {
         const res = yield* Effect.promise(get)
         route.queries = capturing
         capturing = undefined
-        if (res.status !== 200) return yield* Effect.dieMessage(`${route.name} answered ${res.status}: ${yield* Effect.promise(() => res.text())}`)
+        if (res.status !== 200)
+          return yield* Effect.dieMessage(
+            `${route.name} answered ${res.status}: ${yield* Effect.promise(() => res.text())}`
+          )
       }
     })
   )
@@ -206,16 +254,35 @@ const program = Effect.gen(function* () {
     await waitForHttp("http://127.0.0.1:3802/healthz")
     for (const route of routes) {
       const rows: Array<Row> = []
-      if (baseline) rows.push(await load("baseline (node:http + pg, same SQL)", `http://127.0.0.1:3801${route.path}`, () => ({}), baseline.pid!))
-      rows.push(await load("shopvo", `http://127.0.0.1:3802${route.path}`, (n) => ({ authorization: `Bearer ${keys[n % keyCount]}` }), api.pid!))
+      if (baseline)
+        rows.push(
+          await load(
+            "baseline (node:http + pg, same SQL)",
+            `http://127.0.0.1:3801${route.path}`,
+            () => ({}),
+            baseline.pid!
+          )
+        )
+      rows.push(
+        await load(
+          "shopvo",
+          `http://127.0.0.1:3802${route.path}`,
+          (n) => ({ authorization: `Bearer ${keys[n % keyCount]}` }),
+          api.pid!
+        )
+      )
       results.push({ route, rows })
     }
     await stop(api)
     if (baseline) await stop(baseline)
   })
 
-  console.log(`\n${productCount} products, ${connections} connections, ${duration} s per run, loopback; peak RSS is per process over the whole run\n`)
-  console.log("route / server                               req/s   p50 ms   p99 ms   CPU µs/req   peak RSS MB   non-2xx   vs baseline")
+  console.log(
+    `\n${productCount} products, ${connections} connections, ${duration} s per run, loopback; peak RSS is per process over the whole run\n`
+  )
+  console.log(
+    "route / server                               req/s   p50 ms   p99 ms   CPU µs/req   peak RSS MB   non-2xx   vs baseline"
+  )
   for (const { route, rows } of results) {
     console.log(route.name)
     const baselineRps = rows.length > 1 ? rows[0]!.rps : undefined
@@ -227,7 +294,9 @@ const program = Effect.gen(function* () {
       )
     }
   }
-  console.log("\nTargets (measured, not asserted): GET /site ≥ 0.5x, product list ≥ 0.7x with p99 ≤ 25 ms, RSS ≤ 250 MB, cursor page 500 no slower than page 2.\n")
+  console.log(
+    "\nTargets (measured, not asserted): GET /site ≥ 0.5x, product list ≥ 0.7x with p99 ≤ 25 ms, RSS ≤ 250 MB, cursor page 500 no slower than page 2.\n"
+  )
 })
 
 const HttpServerAddress = (context: Context.Context<HttpServer.HttpServer>) =>

@@ -21,10 +21,7 @@ const demoPath = ".data/demo.json"
 const demoOnFirstStart = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const fs = yield* FileSystem.FileSystem
-  const saved = yield* fs.readFileString(demoPath).pipe(
-    Effect.flatMap(Schema.decodeUnknown(DemoFile)),
-    Effect.option
-  )
+  const saved = yield* fs.readFileString(demoPath).pipe(Effect.flatMap(Schema.decodeUnknown(DemoFile)), Effect.option)
   if (Option.isSome(saved)) {
     const exists = yield* sql`select 1 from sites where id = ${saved.value.siteId}`
     if (exists.length > 0) return Option.some(saved.value)

@@ -2,7 +2,7 @@
  * The server's configuration, read once through Effect `Config` from the environment.
  * Bad values fail start-up with a message naming the variable (never a silent default).
  */
-import { Config, Context, Duration, Effect, Layer, LogLevel, Option, Redacted } from "effect"
+import { Config, Context, Duration, Effect, Layer, LogLevel, type Option, Redacted } from "effect"
 
 export interface ApiConfigShape {
   readonly port: number
@@ -43,5 +43,10 @@ export const config: Config.Config<ApiConfigShape> = Config.all({
 export const layer: Layer.Layer<ApiConfig, import("effect/ConfigError").ConfigError> = Layer.effect(ApiConfig, config)
 
 /** For tests: a configuration built from explicit values. */
-export const layerWith = (overrides: Partial<ApiConfigShape>): Layer.Layer<ApiConfig, import("effect/ConfigError").ConfigError> =>
-  Layer.effect(ApiConfig, Effect.map(config, (c) => ({ ...c, ...overrides })))
+export const layerWith = (
+  overrides: Partial<ApiConfigShape>
+): Layer.Layer<ApiConfig, import("effect/ConfigError").ConfigError> =>
+  Layer.effect(
+    ApiConfig,
+    Effect.map(config, (c) => ({ ...c, ...overrides }))
+  )

@@ -29,7 +29,9 @@ import * as Webhooks from "./Webhooks/Http.js"
 /** Every implemented operation, by `operationId`. */
 export const handlers = {
   ...Sites.handlers,
-  ...Products.handlers, ...Categories.handlers, ...Brands.handlers,
+  ...Products.handlers,
+  ...Categories.handlers,
+  ...Brands.handlers,
   ...Content.handlers,
   ...Metafields.handlers,
   ...Webhooks.handlers,

@@ -35,7 +35,11 @@ const migrate = Command.make("migrate", { json }, ({ json }) =>
   Effect.gen(function* () {
     const applied = yield* Migrations.run
     const names = applied.map(([id, name]) => `${String(id).padStart(4, "0")}_${name}`)
-    yield* output(json, { applied: names }, names.length === 0 ? "Schema is up to date." : `Applied: ${names.join(", ")}`)
+    yield* output(
+      json,
+      { applied: names },
+      names.length === 0 ? "Schema is up to date." : `Applied: ${names.join(", ")}`
+    )
   }).pipe(Effect.provide(Database.layerUnmigrated))
 ).pipe(Command.withDescription("Apply pending database migrations"))
 
@@ -50,11 +54,28 @@ const sitesCreate = Command.make(
   },
   ({ currency, json, locale, name, plan }) =>
     Effect.gen(function* () {
-      if (!/^[A-Z]{3}$/.test(currency)) return yield* Effect.fail(new CliError("--currency must be a three-letter ISO 4217 code such as EUR"))
+      if (!/^[A-Z]{3}$/.test(currency))
+        return yield* Effect.fail(new CliError("--currency must be a three-letter ISO 4217 code such as EUR"))
       if (name.trim() === "") return yield* Effect.fail(new CliError("--name must not be empty"))
-      const site = yield* Sites.create({ name, currency, locale, ...Option.match(plan, { onNone: () => ({}), onSome: (p) => ({ plan: p }) }) })
-      const value = { id: site.id, name: site.name, currency: site.currency, locale: site.locale, plan: site.plan, rateLimitRpm: site.rateLimitRpm }
-      yield* output(json, value, `Created site ${site.id} (${site.name}, ${site.currency}, plan ${site.plan}: ${site.rateLimitRpm} requests/min)`)
+      const site = yield* Sites.create({
+        name,
+        currency,
+        locale,
+        ...Option.match(plan, { onNone: () => ({}), onSome: (p) => ({ plan: p }) })
+      })
+      const value = {
+        id: site.id,
+        name: site.name,
+        currency: site.currency,
+        locale: site.locale,
+        plan: site.plan,
+        rateLimitRpm: site.rateLimitRpm
+      }
+      yield* output(
+        json,
+        value,
+        `Created site ${site.id} (${site.name}, ${site.currency}, plan ${site.plan}: ${site.rateLimitRpm} requests/min)`
+      )
     }).pipe(Effect.provide(Database.layer))
 ).pipe(Command.withDescription("Create a site"))
 
@@ -62,23 +83,37 @@ const keysCreate = Command.make(
   "create",
   {
     site: Options.text("site"),
-    scopes: Options.text("scopes").pipe(Options.withDescription("Comma-separated, e.g. read:catalog,write:cart or admin:*")),
+    scopes: Options.text("scopes").pipe(
+      Options.withDescription("Comma-separated, e.g. read:catalog,write:cart or admin:*")
+    ),
     mode: Options.choice("mode", ["test", "live"]).pipe(Options.withDefault("test" as const)),
     signing: Options.boolean("signing").pipe(Options.withDescription("Also create an sks_ signing secret")),
     json
   },
   ({ json, mode, scopes, signing, site }) =>
     Effect.gen(function* () {
-      const list = scopes.split(",").map((s) => s.trim()).filter((s) => s !== "")
+      const list = scopes
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "")
       const unknown = list.filter((s) => !(Keys.scopes as ReadonlyArray<string>).includes(s))
       if (list.length === 0 || unknown.length > 0) {
-        return yield* Effect.fail(new CliError(`Unknown scope(s): ${unknown.join(", ") || "(none given)"}. Known: ${Keys.scopes.join(", ")}`))
+        return yield* Effect.fail(
+          new CliError(`Unknown scope(s): ${unknown.join(", ") || "(none given)"}. Known: ${Keys.scopes.join(", ")}`)
+        )
       }
       yield* siteExists(site)
       const key = yield* Keys.create({ siteId: site, scopes: list, mode, signing })
       yield* output(
         json,
-        { id: key.id, siteId: key.siteId, mode: key.mode, key: key.key, signingSecret: key.signingSecret, scopes: key.scopes },
+        {
+          id: key.id,
+          siteId: key.siteId,
+          mode: key.mode,
+          key: key.key,
+          signingSecret: key.signingSecret,
+          scopes: key.scopes
+        },
         [
           `Created ${key.mode} key ${key.id} for ${key.siteId} with ${key.scopes.join(", ")}`,
           `  key             ${key.key}`,
@@ -93,7 +128,10 @@ const keysList = Command.make("list", { site: Options.text("site").pipe(Options.
   Effect.gen(function* () {
     const keys = yield* Keys.list(Option.getOrUndefined(site))
     const human = keys
-      .map((k) => `${k.id}  ${k.siteId}  ${k.prefix}…  ${k.mode}  ${k.revokedAt ? "revoked" : "active"}  ${k.scopes.join(",")}`)
+      .map(
+        (k) =>
+          `${k.id}  ${k.siteId}  ${k.prefix}…  ${k.mode}  ${k.revokedAt ? "revoked" : "active"}  ${k.scopes.join(",")}`
+      )
       .join("\n")
     yield* output(json, { keys }, human === "" ? "No keys." : human)
   }).pipe(Effect.provide(Database.layer))
@@ -107,12 +145,15 @@ const keysRevoke = Command.make("revoke", { id: Args.text({ name: "key-id" }), j
   }).pipe(Effect.provide(Database.layer))
 ).pipe(Command.withDescription("Revoke an API key"))
 
-const seed = Command.make("seed", { demo: Options.boolean("demo").pipe(Options.withDescription("Create a demo store")), json }, ({ demo, json }) =>
-  Effect.gen(function* () {
-    if (!demo) return yield* Effect.fail(new CliError("Say what to seed: --demo"))
-    const created = yield* Demo.seed
-    yield* output(json, created, `Demo store ${created.siteId}\n  test key ${created.key}   (admin:*)`)
-  }).pipe(Effect.provide(Database.layer))
+const seed = Command.make(
+  "seed",
+  { demo: Options.boolean("demo").pipe(Options.withDescription("Create a demo store")), json },
+  ({ demo, json }) =>
+    Effect.gen(function* () {
+      if (!demo) return yield* Effect.fail(new CliError("Say what to seed: --demo"))
+      const created = yield* Demo.seed
+      yield* output(json, created, `Demo store ${created.siteId}\n  test key ${created.key}   (admin:*)`)
+    }).pipe(Effect.provide(Database.layer))
 ).pipe(Command.withDescription("Create demo data"))
 
 const root = Command.make("shopvo").pipe(
@@ -129,13 +170,21 @@ const run = Command.run(root, { name: "shopvo", version: "1.0.0" })
 // Logs go to stderr so that stdout carries only the command's output.
 const logging = Layer.merge(
   Logger.replace(Logger.defaultLogger, Logger.withLeveledConsole(Logger.logfmtLogger).pipe(Logger.withConsoleError)),
-  Layer.unwrapEffect(Effect.map(Config.logLevel("LOG_LEVEL").pipe(Config.withDefault(LogLevel.Warning)), Logger.minimumLogLevel))
+  Layer.unwrapEffect(
+    Effect.map(Config.logLevel("LOG_LEVEL").pipe(Config.withDefault(LogLevel.Warning)), Logger.minimumLogLevel)
+  )
 )
 
 run(process.argv).pipe(
   Effect.catchIf(
     (e): e is CliError => e instanceof CliError,
-    (e) => Effect.zipRight(Console.error(`error: ${e.message}`), Effect.sync(() => void (process.exitCode = 1)))
+    (e) =>
+      Effect.zipRight(
+        Console.error(`error: ${e.message}`),
+        Effect.sync(() => {
+          process.exitCode = 1
+        })
+      )
   ),
   Effect.provide(NodeContext.layer),
   Effect.provide(logging),

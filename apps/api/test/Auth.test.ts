@@ -22,7 +22,10 @@ describe("Auth", () => {
     const key = (await api.createKey(siteId, { scopes: ["read:content"] })).key
     const res = await api.request("GET", `/api/v1/${siteId}/site`, { key })
     expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({ success: true, data: { id: siteId, name: "Site A", currency: "EUR", locale: "en" } })
+    expect(res.body).toMatchObject({
+      success: true,
+      data: { id: siteId, name: "Site A", currency: "EUR", locale: "en" }
+    })
   })
 
   it("answers 401 without a key, with a malformed key, and with an unknown key", async () => {
@@ -63,13 +66,25 @@ describe("Auth", () => {
     const created = await api.createKey(siteId)
     await api.request("GET", `/api/v1/${siteId}/site`, { key: created.key })
     const rows = await api.run(
-      Effect.flatMap(SqlClient.SqlClient, (sql) => sql<{ key_hash: string; last_used_at: Date | null }>`select key_hash, last_used_at from api_keys where id = ${created.id}`)
+      Effect.flatMap(
+        SqlClient.SqlClient,
+        (sql) =>
+          sql<{
+            key_hash: string
+            last_used_at: Date | null
+          }>`select key_hash, last_used_at from api_keys where id = ${created.id}`
+      )
     )
     expect(rows[0]!.key_hash).toMatch(/^[0-9a-f]{64}$/)
     expect(rows[0]!.key_hash).not.toContain(created.key.slice(8))
     // The touch is asynchronous: give it a moment.
     await new Promise((r) => setTimeout(r, 200))
-    const after = await api.run(Effect.flatMap(SqlClient.SqlClient, (sql) => sql<{ last_used_at: Date | null }>`select last_used_at from api_keys where id = ${created.id}`))
+    const after = await api.run(
+      Effect.flatMap(
+        SqlClient.SqlClient,
+        (sql) => sql<{ last_used_at: Date | null }>`select last_used_at from api_keys where id = ${created.id}`
+      )
+    )
     expect(after[0]!.last_used_at).toBeInstanceOf(Date)
   })
 })

@@ -39,7 +39,13 @@ describe("Categories", () => {
     const res = await store.get("/categories")
     expect(res.status).toBe(200)
     expect(res.body.success).toBe(true)
-    expect(res.body.data[0]).toEqual({ id: apparel.id, name: "Apparel", slug: "apparel", description: "Clothing for every day.", parentId: null })
+    expect(res.body.data[0]).toEqual({
+      id: apparel.id,
+      name: "Apparel",
+      slug: "apparel",
+      description: "Clothing for every day.",
+      parentId: null
+    })
   })
 
   it("lists every category flat, ordered by name, with parentId to rebuild the tree", async () => {
@@ -61,10 +67,17 @@ describe("Categories", () => {
 
   it("parentId returns the direct children only", async () => {
     const socks = await api.run(Categories.create(store.tenant, { name: "Socks", parentId: tees.id }))
-    expect((await store.get(`/categories?parentId=${apparel.id}`)).body.data.map((c: { id: string }) => c.id)).toEqual([hoodies.id, tees.id])
-    expect((await store.get(`/categories?parentId=${tees.id}`)).body.data.map((c: { id: string }) => c.id)).toEqual([socks.id])
+    expect((await store.get(`/categories?parentId=${apparel.id}`)).body.data.map((c: { id: string }) => c.id)).toEqual([
+      hoodies.id,
+      tees.id
+    ])
+    expect((await store.get(`/categories?parentId=${tees.id}`)).body.data.map((c: { id: string }) => c.id)).toEqual([
+      socks.id
+    ])
     expect((await store.get(`/categories?parentId=${home.id}`)).body.data).toEqual([])
-    expect((await store.get(`/categories?parentId=${apparel.id}&slug=hoodies`)).body.data.map((c: { id: string }) => c.id)).toEqual([hoodies.id])
+    expect(
+      (await store.get(`/categories?parentId=${apparel.id}&slug=hoodies`)).body.data.map((c: { id: string }) => c.id)
+    ).toEqual([hoodies.id])
   })
 
   it("rejects unknown parameters and empty values", async () => {
@@ -91,7 +104,9 @@ describe("Categories", () => {
     const other = await newStore()
     const taken = await api.run(Effect.either(Categories.create(store.tenant, { name: "Apparel" })))
     expect(taken._tag === "Left" && taken.left._tag).toBe("CategorySlugTaken")
-    const foreign = await api.run(Effect.either(Categories.create(other.tenant, { name: "Child", parentId: apparel.id })))
+    const foreign = await api.run(
+      Effect.either(Categories.create(other.tenant, { name: "Child", parentId: apparel.id }))
+    )
     expect(foreign._tag === "Left" && foreign.left._tag).toBe("UnknownParent")
   })
 
@@ -113,7 +128,9 @@ describe("Brands", () => {
 
   beforeAll(async () => {
     store = await newStore()
-    essentials = await api.run(Brands.create(store.tenant, { name: "Essentials", description: "Wardrobe basics made to last." }))
+    essentials = await api.run(
+      Brands.create(store.tenant, { name: "Essentials", description: "Wardrobe basics made to last." })
+    )
     alpine = await api.run(Brands.create(store.tenant, { name: "Alpine Thread" }))
   })
 

@@ -34,7 +34,15 @@ describe("CLI", () => {
     expect(site).toMatchObject({ name: "CLI Store", currency: "GBP", plan: "growth", rateLimitRpm: 300 })
     expect(site.id).toMatch(/^site_/)
 
-    const key = await shopvoJson("keys", "create", "--site", site.id, "--scopes", "read:content,webhooks:read", "--signing")
+    const key = await shopvoJson(
+      "keys",
+      "create",
+      "--site",
+      site.id,
+      "--scopes",
+      "read:content,webhooks:read",
+      "--signing"
+    )
     expect(key).toMatchObject({ scopes: ["read:content", "webhooks:read"], mode: "test" })
     expect(key.key).toMatch(/^sk_test_/)
     expect(key.signingSecret).toMatch(/^sks_/)
@@ -63,7 +71,9 @@ describe("CLI", () => {
     expect(demo.siteId).toMatch(/^site_/)
     const res = await api.request("GET", `/api/v1/${demo.siteId}/site`, { key: demo.key })
     expect(res.body.data.name).toBe("Shopvo Demo Store")
-    const products = await api.request("GET", `/api/v1/${demo.siteId}/products?limit=5&expand[]=variants`, { key: demo.key })
+    const products = await api.request("GET", `/api/v1/${demo.siteId}/products?limit=5&expand[]=variants`, {
+      key: demo.key
+    })
     expect(products.body.pagination.total).toBeGreaterThanOrEqual(200)
     expect(products.body.items[0].variants.length).toBeGreaterThan(0)
     const categories = await api.request("GET", `/api/v1/${demo.siteId}/categories`, { key: demo.key })
@@ -71,7 +81,13 @@ describe("CLI", () => {
     const pages = await api.request("GET", `/api/v1/${demo.siteId}/pages`, { key: demo.key })
     expect(pages.body.data.map((p: { slug: string }) => p.slug)).toContain("about")
     const reviewed = await api.run(
-      Effect.flatMap(SqlClient.SqlClient, (sql) => sql<{ n: number }>`select count(*)::int as n from reviews where site_id = ${demo.siteId} and status = 'PUBLISHED'`)
+      Effect.flatMap(
+        SqlClient.SqlClient,
+        (sql) =>
+          sql<{
+            n: number
+          }>`select count(*)::int as n from reviews where site_id = ${demo.siteId} and status = 'PUBLISHED'`
+      )
     )
     expect(reviewed[0]!.n).toBeGreaterThan(50)
   }, 60_000)

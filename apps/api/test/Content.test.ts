@@ -10,10 +10,15 @@ describe("Content", () => {
   let api: TestApi
 
   const query = (f: (sql: SqlClient.SqlClient) => Effect.Effect<ReadonlyArray<object>, unknown>) =>
-    api.run(Effect.flatMap(SqlClient.SqlClient, f) as Effect.Effect<ReadonlyArray<object>, unknown, SqlClient.SqlClient>)
+    api.run(
+      Effect.flatMap(SqlClient.SqlClient, f) as Effect.Effect<ReadonlyArray<object>, unknown, SqlClient.SqlClient>
+    )
 
   /** A page row written directly; `published` is SQL (`now() - interval '1 day'`, `null`…) so the database's clock decides. */
-  const insertPage = async (siteId: string, input: { slug: string; title?: string; published: string; livemode?: boolean }) => {
+  const insertPage = async (
+    siteId: string,
+    input: { slug: string; title?: string; published: string; livemode?: boolean }
+  ) => {
     const id = Ids.make("pg")
     await query(
       (sql) => sql`insert into pages (id, site_id, livemode, title, slug, content, published_at)
@@ -37,19 +42,34 @@ describe("Content", () => {
   describe("pages", () => {
     it("lists published pages as in the reference, newest first, with pagination", async () => {
       const { siteId, key } = await fresh()
-      const about = await insertPage(siteId, { slug: "about", title: "About Us", published: "now() - interval '1 day'" })
+      const about = await insertPage(siteId, {
+        slug: "about",
+        title: "About Us",
+        published: "now() - interval '1 day'"
+      })
       const faq = await insertPage(siteId, { slug: "faq", title: "FAQ", published: "now() - interval '1 hour'" })
       const res = await api.request("GET", `/api/v1/${siteId}/pages`, { key })
       expect(res.status).toBe(200)
       expect(res.body.success).toBe(true)
       expect(res.body.data.map((p: { id: string }) => p.id)).toEqual([faq, about])
-      expect(res.body.data[1]).toMatchObject({ id: about, title: "About Us", slug: "about", content: "<p>Body</p>", seoTitle: null, seoDescription: null })
+      expect(res.body.data[1]).toMatchObject({
+        id: about,
+        title: "About Us",
+        slug: "about",
+        content: "<p>Body</p>",
+        seoTitle: null,
+        seoDescription: null
+      })
       expect(res.body.pagination).toEqual({ page: 1, limit: 20, total: 2, totalPages: 1 })
     })
 
     it("returns the one page matching slug, and nothing for unknown or impossible slugs", async () => {
       const { siteId, key } = await fresh()
-      const about = await insertPage(siteId, { slug: "about", title: "About Us", published: "now() - interval '1 day'" })
+      const about = await insertPage(siteId, {
+        slug: "about",
+        title: "About Us",
+        published: "now() - interval '1 day'"
+      })
       await insertPage(siteId, { slug: "faq", published: "now() - interval '1 day'" })
       const res = await api.request("GET", `/api/v1/${siteId}/pages?slug=about`, { key })
       expect(res.body).toMatchObject({ success: true, data: [{ id: about, title: "About Us", slug: "about" }] })
@@ -75,7 +95,10 @@ describe("Content", () => {
         expect((await api.request("GET", `/api/v1/${siteId}/pages?slug=${slug}`, { key })).body.data).toEqual([])
       }
       // Once its time has come, the scheduled page appears.
-      await query((sql) => sql`update pages set published_at = now() - interval '1 second' where site_id = ${siteId} and slug = 'scheduled'`)
+      await query(
+        (sql) =>
+          sql`update pages set published_at = now() - interval '1 second' where site_id = ${siteId} and slug = 'scheduled'`
+      )
       expect((await api.request("GET", `/api/v1/${siteId}/pages?slug=scheduled`, { key })).body.data).toHaveLength(1)
     })
 
@@ -107,7 +130,11 @@ describe("Content", () => {
       const b = await fresh()
       const liveKey = (await api.createKey(a.siteId, { mode: "live" })).key
       const testPage = await insertPage(a.siteId, { slug: "about", published: "now() - interval '1 day'" })
-      const livePage = await insertPage(a.siteId, { slug: "about", published: "now() - interval '1 day'", livemode: true })
+      const livePage = await insertPage(a.siteId, {
+        slug: "about",
+        published: "now() - interval '1 day'",
+        livemode: true
+      })
       await insertPage(b.siteId, { slug: "about", published: "now() - interval '1 day'" })
       const ids = async (key: string) =>
         (await api.request("GET", `/api/v1/${a.siteId}/pages`, { key })).body.data.map((p: { id: string }) => p.id)
@@ -170,19 +197,34 @@ describe("Content", () => {
       await api.run(Repo.putMenu({ siteId: a.siteId, livemode: true }, { handle: "main", title: "A live", items: [] }))
       expect((await api.request("GET", `/api/v1/${a.siteId}/menus`, { key: a.key })).body.data).toEqual([])
       const liveKey = (await api.createKey(a.siteId, { mode: "live" })).key
-      expect((await api.request("GET", `/api/v1/${a.siteId}/menus`, { key: liveKey })).body.data).toMatchObject([{ title: "A live" }])
+      expect((await api.request("GET", `/api/v1/${a.siteId}/menus`, { key: liveKey })).body.data).toMatchObject([
+        { title: "A live" }
+      ])
     })
   })
 
   describe("site config", () => {
     it("answers as the reference shows", async () => {
-      const site = await api.createSite({ name: "My Store", currency: "EUR", locale: "en", primaryDomain: "mystore.eu", theme: { "--color-primary": "#6366f1" } })
+      const site = await api.createSite({
+        name: "My Store",
+        currency: "EUR",
+        locale: "en",
+        primaryDomain: "mystore.eu",
+        theme: { "--color-primary": "#6366f1" }
+      })
       const key = (await api.createKey(site.id, { scopes: ["read:content"] })).key
       const res = await api.request("GET", `/api/v1/${site.id}/site`, { key })
       expect(res.status).toBe(200)
       expect(res.body).toMatchObject({
         success: true,
-        data: { id: site.id, name: "My Store", locale: "en", currency: "EUR", primaryDomain: "mystore.eu", theme: { "--color-primary": "#6366f1" } }
+        data: {
+          id: site.id,
+          name: "My Store",
+          locale: "en",
+          currency: "EUR",
+          primaryDomain: "mystore.eu",
+          theme: { "--color-primary": "#6366f1" }
+        }
       })
     })
   })
@@ -196,10 +238,18 @@ describe("Content", () => {
       expect(again).toEqual(first)
 
       const pages = await api.request("GET", `/api/v1/${siteId}/pages`, { key })
-      expect(pages.body.data.map((p: { slug: string }) => p.slug).sort()).toEqual(["about", "faq", "privacy-policy", "shipping-returns", "terms"])
+      expect(pages.body.data.map((p: { slug: string }) => p.slug).sort()).toEqual([
+        "about",
+        "faq",
+        "privacy-policy",
+        "shipping-returns",
+        "terms"
+      ])
       expect(pages.body.data.map((p: { title: string }) => p.title)).toContain("Shipping & Returns")
       expect(pages.body.data.map((p: { id: string }) => p.id)).not.toContain(first.draftPageId)
-      const [draft] = (await query((sql) => sql`select published_at from pages where id = ${first.draftPageId}`)) as Array<{ published_at: Date | null }>
+      const [draft] = (await query(
+        (sql) => sql`select published_at from pages where id = ${first.draftPageId}`
+      )) as Array<{ published_at: Date | null }>
       expect(draft!.published_at).toBeNull()
 
       const menus = await api.request("GET", `/api/v1/${siteId}/menus`, { key })
@@ -208,7 +258,8 @@ describe("Content", () => {
       expect(main.items[0].children.map((c: { url: string }) => c.url)).toContain("/categories/t-shirts")
       // Every page link in the menus points at a published page.
       const published = new Set(pages.body.data.map((p: { slug: string }) => `/pages/${p.slug}`))
-      const links = (items: ReadonlyArray<Repo.MenuItem>): Array<string> => items.flatMap((i) => [i.url, ...links(i.children)])
+      const links = (items: ReadonlyArray<Repo.MenuItem>): Array<string> =>
+        items.flatMap((i) => [i.url, ...links(i.children)])
       for (const url of menus.body.data.flatMap((m: { items: ReadonlyArray<Repo.MenuItem> }) => links(m.items))) {
         if (url.startsWith("/pages/")) expect(published.has(url), url).toBe(true)
       }

@@ -13,7 +13,11 @@ describe("Idempotency-Key", () => {
   })
   afterAll(() => api.close())
 
-  const hooks = async () => (await api.request("GET", `/api/v1/${siteId}/webhooks?limit=100`, { key })).body.items as Array<{ id: string; url: string }>
+  const hooks = async () =>
+    (await api.request("GET", `/api/v1/${siteId}/webhooks?limit=100`, { key })).body.items as Array<{
+      id: string
+      url: string
+    }>
   const create = (idempotencyKey: string, url: string) =>
     api.request("POST", `/api/v1/${siteId}/webhooks`, {
       key,
@@ -47,7 +51,8 @@ describe("Idempotency-Key", () => {
     expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(1)
     const created = results.filter((r) => r.status === 201).map((r) => r.body.data.id)
     expect(new Set(created).size).toBe(1)
-    for (const conflict of results.filter((r) => r.status === 409)) expect(conflict.body.code).toBe("idempotency_request_in_progress")
+    for (const conflict of results.filter((r) => r.status === 409))
+      expect(conflict.body.code).toBe("idempotency_request_in_progress")
     expect((await hooks()).filter((h) => h.url === url)).toHaveLength(1)
     // Once settled, a retry replays.
     const retry = await create("idem-3", url)
@@ -56,9 +61,15 @@ describe("Idempotency-Key", () => {
   })
 
   it("stores client errors too, so a retry gets the same answer", async () => {
-    const first = await api.request("DELETE", `/api/v1/${siteId}/webhooks/wh_missing`, { key, headers: { "idempotency-key": "idem-4" } })
+    const first = await api.request("DELETE", `/api/v1/${siteId}/webhooks/wh_missing`, {
+      key,
+      headers: { "idempotency-key": "idem-4" }
+    })
     expect(first.status).toBe(404)
-    const again = await api.request("DELETE", `/api/v1/${siteId}/webhooks/wh_missing`, { key, headers: { "idempotency-key": "idem-4" } })
+    const again = await api.request("DELETE", `/api/v1/${siteId}/webhooks/wh_missing`, {
+      key,
+      headers: { "idempotency-key": "idem-4" }
+    })
     expect(again.status).toBe(404)
     expect(again.headers.get("idempotent-replayed")).toBe("true")
   })

@@ -26,7 +26,9 @@ describe("Inventory", () => {
         const id = `prd_${Math.random().toString(36).slice(2, 14)}`
         return sql`insert into products (id, site_id, livemode, name, slug, price, currency, sku, inventory_count, inventory_status)
                    values (${id}, ${siteId}, ${livemode}, ${fields.name}, ${id.replace("_", "-")}, 2999, 'EUR', ${fields.sku ?? null},
-                           ${fields.inventoryCount ?? 0}, ${fields.inventoryStatus ?? "OUT_OF_STOCK"})`.pipe(Effect.as(id))
+                           ${fields.inventoryCount ?? 0}, ${fields.inventoryStatus ?? "OUT_OF_STOCK"})`.pipe(
+          Effect.as(id)
+        )
       })
     )
 
@@ -44,7 +46,8 @@ describe("Inventory", () => {
     api.request("POST", adjustPath(productId, site), { key, body })
 
   const count = async (table: "variants" | "products", id: string) =>
-    (await query<{ inventory_count: number }>(`select inventory_count from ${table} where id = $1`, [id]))[0]!.inventory_count
+    (await query<{ inventory_count: number }>(`select inventory_count from ${table} where id = $1`, [id]))[0]!
+      .inventory_count
 
   const audit = (productId: string) =>
     query<{
@@ -61,9 +64,10 @@ describe("Inventory", () => {
     )
 
   const lowEvents = (itemId: string) =>
-    query<{ payload: Record<string, unknown> }>("select payload from events where type = 'inventory.low' and payload->>'id' = $1 order by created_at", [
-      itemId
-    ])
+    query<{ payload: Record<string, unknown> }>(
+      "select payload from events where type = 'inventory.low' and payload->>'id' = $1 order by created_at",
+      [itemId]
+    )
 
   beforeAll(async () => {
     api = await start()
@@ -83,7 +87,12 @@ describe("Inventory", () => {
       const key = (await api.createKey(site)).key
       const tee = await insertProduct(site, false, { name: "Classic White T-Shirt", sku: "TS-WHT" })
       const small = await addVariant(tee, { name: "Small / White", sku: "TS-WHT-S", inventoryCount: 42 }, key, site)
-      const mug = await insertProduct(site, false, { name: "Enamel Mug", sku: "MUG-ENM", inventoryCount: 2, inventoryStatus: "LOW_STOCK" })
+      const mug = await insertProduct(site, false, {
+        name: "Enamel Mug",
+        sku: "MUG-ENM",
+        inventoryCount: 2,
+        inventoryStatus: "LOW_STOCK"
+      })
       const res = await api.request("GET", `/api/v1/${site}/inventory`, { key })
       expect(res.status).toBe(200)
       expect(res.body).toEqual({
@@ -124,7 +133,12 @@ describe("Inventory", () => {
     it("adjusts a variant with the example request", async () => {
       const product = await insertProduct(siteA, false, { name: "Classic White T-Shirt" })
       const small = await addVariant(product, { name: "Small / White", sku: "EX-ADJ-S", inventoryCount: 42 })
-      const res = await adjust(product, { operation: "increment", quantity: 10, variantId: small, reason: "Restock from supplier PO-1234" })
+      const res = await adjust(product, {
+        operation: "increment",
+        quantity: 10,
+        variantId: small,
+        reason: "Restock from supplier PO-1234"
+      })
       expect(res.status).toBe(200)
       expect(res.body).toEqual({
         success: true,
@@ -158,7 +172,9 @@ describe("Inventory", () => {
       expect(await step({ operation: "set", quantity: 0 })).toEqual([0, "OUT_OF_STOCK"])
       expect(await step({ operation: "set", quantity: 3 })).toEqual([3, "LOW_STOCK"])
       expect(await step({ operation: "decrement", quantity: 3 })).toEqual([0, "OUT_OF_STOCK"])
-      expect((await audit(product)).map((a) => [a.operation, a.quantity, a.previous_count, a.new_count, a.reason])).toEqual([
+      expect(
+        (await audit(product)).map((a) => [a.operation, a.quantity, a.previous_count, a.new_count, a.reason])
+      ).toEqual([
         ["decrement", 15, 20, 5, null],
         ["increment", 1, 5, 6, null],
         ["set", 0, 6, 0, null],
@@ -171,9 +187,20 @@ describe("Inventory", () => {
     })
 
     it("adjusts the stock of a product without variants", async () => {
-      const product = await insertProduct(siteA, false, { name: "Poster", sku: "POSTER-1", inventoryCount: 7, inventoryStatus: "IN_STOCK" })
+      const product = await insertProduct(siteA, false, {
+        name: "Poster",
+        sku: "POSTER-1",
+        inventoryCount: 7,
+        inventoryStatus: "IN_STOCK"
+      })
       const res = await adjust(product, { operation: "decrement", quantity: 2 })
-      expect(res.body.data).toEqual({ id: product, productId: product, variantId: null, inventoryCount: 5, inventoryStatus: "LOW_STOCK" })
+      expect(res.body.data).toEqual({
+        id: product,
+        productId: product,
+        variantId: null,
+        inventoryCount: 5,
+        inventoryStatus: "LOW_STOCK"
+      })
       expect(await count("products", product)).toBe(5)
       expect((await audit(product))[0]).toMatchObject({ variant_id: null, previous_count: 7, new_count: 5 })
     })
@@ -230,7 +257,9 @@ describe("Inventory", () => {
       expect(wrong.status).toBe(404)
       const plain = await insertProduct(siteA, false, { name: "Plain" })
       expect((await adjust(plain, { operation: "increment", quantity: 1, variantId: otherVariant })).status).toBe(404)
-      expect((await adjust(product, { operation: "increment", quantity: 1, variantId: "var_unknown" })).status).toBe(404)
+      expect((await adjust(product, { operation: "increment", quantity: 1, variantId: "var_unknown" })).status).toBe(
+        404
+      )
     })
   })
 
@@ -265,7 +294,11 @@ describe("Inventory", () => {
     })
 
     it("is recorded for a product without variants, in its site and mode", async () => {
-      const product = await insertProduct(siteA, false, { name: "Lamp", inventoryCount: 9, inventoryStatus: "IN_STOCK" })
+      const product = await insertProduct(siteA, false, {
+        name: "Lamp",
+        inventoryCount: 9,
+        inventoryStatus: "IN_STOCK"
+      })
       await adjust(product, { operation: "set", quantity: 0 })
       const rows = await query<{ site_id: string; livemode: boolean; payload: Record<string, unknown> }>(
         "select site_id, livemode, payload from events where type = 'inventory.low' and payload->>'id' = $1",
@@ -295,7 +328,9 @@ describe("Inventory", () => {
       const product = await insertProduct(siteA, false, { name: "Rush" })
       const v = await addVariant(product, { name: "Hot item", inventoryCount: 10 })
       const results = await Promise.all(
-        Array.from({ length: 100 }, () => adjust(product, { operation: "decrement", quantity: 1, variantId: v, reason: "flash sale" }))
+        Array.from({ length: 100 }, () =>
+          adjust(product, { operation: "decrement", quantity: 1, variantId: v, reason: "flash sale" })
+        )
       )
       const statuses = results.map((r) => r.status)
       expect(statuses.filter((s) => s === 200)).toHaveLength(10)
@@ -307,15 +342,22 @@ describe("Inventory", () => {
       // Each success saw the previous one's result: the audit trail is an unbroken chain 10 → 0.
       expect(rows.map((r) => r.previous_count).sort((a, b) => b - a)).toEqual([10, 9, 8, 7, 6, 5, 4, 3, 2, 1])
       expect(rows.every((r) => r.new_count === r.previous_count - 1)).toBe(true)
-      expect(results.filter((r) => r.status === 200).map((r) => r.body.data.inventoryCount).sort((a, b) => a - b)).toEqual([
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9
-      ])
+      expect(
+        results
+          .filter((r) => r.status === 200)
+          .map((r) => r.body.data.inventoryCount)
+          .sort((a, b) => a - b)
+      ).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
       // The one crossing of the threshold (6 → 5) was recorded once.
       expect(await lowEvents(v)).toHaveLength(1)
     })
 
     it("applies concurrent mixed adjustments of a product's own stock without losing any", async () => {
-      const product = await insertProduct(siteA, false, { name: "Mixed", inventoryCount: 100, inventoryStatus: "IN_STOCK" })
+      const product = await insertProduct(siteA, false, {
+        name: "Mixed",
+        inventoryCount: 100,
+        inventoryStatus: "IN_STOCK"
+      })
       const results = await Promise.all([
         ...Array.from({ length: 20 }, () => adjust(product, { operation: "increment", quantity: 3 })),
         ...Array.from({ length: 20 }, () => adjust(product, { operation: "decrement", quantity: 2 }))
@@ -341,7 +383,11 @@ describe("Inventory", () => {
       expect(page2.body.items.map((i: { id: string }) => i.id)).toEqual([z1])
       expect(page2.body.pagination).toEqual({ page: 2, limit: 3, total: 4, totalPages: 2 })
       const past = await api.request("GET", `/api/v1/${site}/inventory?limit=3&page=5`, { key })
-      expect(past.body).toEqual({ success: true, items: [], pagination: { page: 5, limit: 3, total: 4, totalPages: 2 } })
+      expect(past.body).toEqual({
+        success: true,
+        items: [],
+        pagination: { page: 5, limit: 3, total: 4, totalPages: 2 }
+      })
       const pastSku = await api.request("GET", `/api/v1/${site}/inventory?limit=3&page=5&sku=nothing`, { key })
       expect(pastSku.body.pagination.total).toBe(0)
     })

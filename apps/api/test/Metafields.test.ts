@@ -28,7 +28,8 @@ describe("Metafields", () => {
   const query = <A extends object>(f: (sql: SqlClient.SqlClient) => Effect.Effect<ReadonlyArray<A>, unknown>) =>
     api.run(Effect.flatMap(SqlClient.SqlClient, f) as Effect.Effect<ReadonlyArray<A>, unknown, SqlClient.SqlClient>)
 
-  const base = (siteId: string, resourceType: string, resourceId: string) => `/api/v1/${siteId}/${resourceType}/${resourceId}/metafields`
+  const base = (siteId: string, resourceType: string, resourceId: string) =>
+    `/api/v1/${siteId}/${resourceType}/${resourceId}/metafields`
   const create = (key: string, path: string, body: unknown, headers?: Record<string, string>) =>
     api.request("POST", path, { key, body, ...(headers ? { headers } : {}) })
 
@@ -47,9 +48,17 @@ describe("Metafields", () => {
       const product = await insertProduct(siteA)
       const path = base(siteA, "product", product)
 
-      const made = await create(keyA, path, { namespace: "custom", key: "warranty_months", value: "24", valueType: "integer" })
+      const made = await create(keyA, path, {
+        namespace: "custom",
+        key: "warranty_months",
+        value: "24",
+        valueType: "integer"
+      })
       expect(made.status).toBe(201)
-      expect(made.body).toMatchObject({ success: true, data: { namespace: "custom", key: "warranty_months", value: "24" } })
+      expect(made.body).toMatchObject({
+        success: true,
+        data: { namespace: "custom", key: "warranty_months", value: "24" }
+      })
       expect(made.body.data).toMatchObject({ resourceType: "product", resourceId: product, valueType: "integer" })
       const id = made.body.data.id
       expect(id).toMatch(/^mf_/)
@@ -58,10 +67,19 @@ describe("Metafields", () => {
       expect(listed.status).toBe(200)
       expect(listed.body.success).toBe(true)
       expect(listed.body.data).toHaveLength(1)
-      expect(listed.body.data[0]).toMatchObject({ id, namespace: "custom", key: "warranty_months", value: "24", valueType: "integer" })
+      expect(listed.body.data[0]).toMatchObject({
+        id,
+        namespace: "custom",
+        key: "warranty_months",
+        value: "24",
+        valueType: "integer"
+      })
       expect(Date.parse(listed.body.data[0].createdAt)).not.toBeNaN()
 
-      const updated = await api.request("PATCH", `${path}/${id}`, { key: keyA, body: { value: "36", valueType: "integer" } })
+      const updated = await api.request("PATCH", `${path}/${id}`, {
+        key: keyA,
+        body: { value: "36", valueType: "integer" }
+      })
       expect(updated.status).toBe(200)
       expect(updated.body).toMatchObject({ success: true, data: { id, value: "36" } })
       expect(Date.parse(updated.body.data.updatedAt)).toBeGreaterThanOrEqual(Date.parse(made.body.data.updatedAt))
@@ -92,12 +110,46 @@ describe("Metafields", () => {
     })
 
     const valid: Record<string, ReadonlyArray<string>> = {
-      integer: ["24", "-12", "+7", "0", "-0", "007", "9223372036854775807", "-9223372036854775808", "0000000000000000000000001"],
+      integer: [
+        "24",
+        "-12",
+        "+7",
+        "0",
+        "-0",
+        "007",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "0000000000000000000000001"
+      ],
       boolean: ["true", "false"],
-      json: ['{"wash":"30C","tumbleDry":false}', "[1,2,3]", '"text"', "42", "null", "true", ' {"padded": [] } ', '"\\u0000"']
+      json: [
+        '{"wash":"30C","tumbleDry":false}',
+        "[1,2,3]",
+        '"text"',
+        "42",
+        "null",
+        "true",
+        ' {"padded": [] } ',
+        '"\\u0000"'
+      ]
     }
     const invalid: Record<string, ReadonlyArray<string>> = {
-      integer: ["", "1.5", "1.0", "1e3", " 24", "24 ", "abc", "0x1A", "1_000", "--1", "+", "9223372036854775808", "-9223372036854775809", "9".repeat(5000)],
+      integer: [
+        "",
+        "1.5",
+        "1.0",
+        "1e3",
+        " 24",
+        "24 ",
+        "abc",
+        "0x1A",
+        "1_000",
+        "--1",
+        "+",
+        "9223372036854775808",
+        "-9223372036854775809",
+        "9".repeat(5000)
+      ],
       boolean: ["", "TRUE", "True", "1", "0", "yes", " true", "false "],
       json: ["", "{a:1}", "{'a':1}", "[1,]", "undefined", "{", "NaN"]
     }
@@ -151,13 +203,18 @@ describe("Metafields", () => {
       expect(badPair.body.details).toEqual([expect.objectContaining({ path: "/value" })])
 
       // Nothing changed so far.
-      const unchanged = (await api.request("GET", path, { key: keyA })).body.data.find((m: { id: string }) => m.id === made.body.data.id)
+      const unchanged = (await api.request("GET", path, { key: keyA })).body.data.find(
+        (m: { id: string }) => m.id === made.body.data.id
+      )
       expect(unchanged).toMatchObject({ value: "24", valueType: "integer" })
 
       expect((await patch({ value: "-5" })).body.data).toMatchObject({ value: "-5", valueType: "integer" })
       expect((await patch({ valueType: "json" })).body.data).toMatchObject({ value: "-5", valueType: "json" })
       expect((await patch({ valueType: "string" })).body.data).toMatchObject({ value: "-5", valueType: "string" })
-      expect((await patch({ value: "true", valueType: "boolean" })).body.data).toMatchObject({ value: "true", valueType: "boolean" })
+      expect((await patch({ value: "true", valueType: "boolean" })).body.data).toMatchObject({
+        value: "true",
+        valueType: "boolean"
+      })
       expect((await patch({ value: "maybe" })).status).toBe(400)
     })
 
@@ -189,7 +246,9 @@ describe("Metafields", () => {
     it("creates exactly one of many concurrent duplicates; the others get 409", async () => {
       const path = base(siteA, "product", await insertProduct(siteA))
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => create(keyA, path, { namespace: "race", key: "same", value: String(i), valueType: "integer" }))
+        Array.from({ length: 20 }, (_, i) =>
+          create(keyA, path, { namespace: "race", key: "same", value: String(i), valueType: "integer" })
+        )
       )
       expect(results.filter((r) => r.status === 201)).toHaveLength(1)
       const losers = results.filter((r) => r.status !== 201)
@@ -213,8 +272,9 @@ describe("Metafields", () => {
     it("stops at 250 per resource, even under concurrent creates (422 metafield_limit_reached)", async () => {
       const product = await insertProduct(siteA)
       const path = base(siteA, "product", product)
-      await query((sql) =>
-        sql`insert into metafields (id, site_id, livemode, resource_type, resource_id, namespace, key, value)
+      await query(
+        (sql) =>
+          sql`insert into metafields (id, site_id, livemode, resource_type, resource_id, namespace, key, value)
             select 'mf_seed' || g || ${product.slice(4)}, ${siteA}, false, 'product', ${product}, 'bulk', 'k' || g, 'v'
             from generate_series(1, 244) g`
       )
@@ -228,7 +288,9 @@ describe("Metafields", () => {
       const listed = await api.request("GET", path, { key: keyA })
       expect(listed.body.data).toHaveLength(250)
       // A duplicate at the limit is still reported as the duplicate it is.
-      expect((await create(keyA, path, { namespace: "bulk", key: "k1", value: "v" })).body.code).toBe("metafield_exists")
+      expect((await create(keyA, path, { namespace: "bulk", key: "k1", value: "v" })).body.code).toBe(
+        "metafield_exists"
+      )
       // Deleting one makes room for one.
       await api.request("DELETE", `${path}/${listed.body.data[0].id}`, { key: keyA })
       expect((await create(keyA, path, { namespace: "race", key: "late", value: "v" })).status).toBe(201)
@@ -239,10 +301,17 @@ describe("Metafields", () => {
   describe("resources", () => {
     it("lists in namespace then key order, optionally one namespace", async () => {
       const path = base(siteA, "product", await insertProduct(siteA))
-      for (const [namespace, key] of [["seo", "title"], ["custom", "warranty_months"], ["custom", "care"], ["erp", "code"]]) {
+      for (const [namespace, key] of [
+        ["seo", "title"],
+        ["custom", "warranty_months"],
+        ["custom", "care"],
+        ["erp", "code"]
+      ]) {
         expect((await create(keyA, path, { namespace, key, value: "v" })).status).toBe(201)
       }
-      const all = (await api.request("GET", path, { key: keyA })).body.data.map((m: { namespace: string; key: string }) => `${m.namespace}.${m.key}`)
+      const all = (await api.request("GET", path, { key: keyA })).body.data.map(
+        (m: { namespace: string; key: string }) => `${m.namespace}.${m.key}`
+      )
       expect(all).toEqual(["custom.care", "custom.warranty_months", "erp.code", "seo.title"])
       const custom = await api.request("GET", `${path}?namespace=custom`, { key: keyA })
       expect(custom.body.data.map((m: { key: string }) => m.key)).toEqual(["care", "warranty_months"])
@@ -265,7 +334,11 @@ describe("Metafields", () => {
 
     it("hides another site's product and its metafields: 404 on every probe", async () => {
       const theirs = await insertProduct(siteB)
-      const made = await create(keyB, base(siteB, "product", theirs), { namespace: "custom", key: "secret", value: "B" })
+      const made = await create(keyB, base(siteB, "product", theirs), {
+        namespace: "custom",
+        key: "secret",
+        value: "B"
+      })
       expect(made.status).toBe(201)
       const id = made.body.data.id
       const mine = base(siteA, "product", theirs)
@@ -278,7 +351,9 @@ describe("Metafields", () => {
       expect((await api.request("PATCH", `${own}/${id}`, { key: keyA, body: { value: "A" } })).status).toBe(404)
       expect((await api.request("DELETE", `${own}/${id}`, { key: keyA })).status).toBe(404)
       // Untouched for its owner.
-      expect((await api.request("GET", base(siteB, "product", theirs), { key: keyB })).body.data).toMatchObject([{ id, value: "B" }])
+      expect((await api.request("GET", base(siteB, "product", theirs), { key: keyB })).body.data).toMatchObject([
+        { id, value: "B" }
+      ])
     })
 
     it("keeps test and live apart: a test product is 404 to a live key", async () => {
@@ -290,7 +365,15 @@ describe("Metafields", () => {
       expect((await create(liveKeyA, path, { namespace: "custom", key: "mode2", value: "live" })).status).toBe(404)
       expect((await api.request("DELETE", `${path}/${made.body.data.id}`, { key: liveKeyA })).status).toBe(404)
       const liveProduct = await insertProduct(siteA, true)
-      expect((await create(liveKeyA, base(siteA, "product", liveProduct), { namespace: "custom", key: "mode", value: "live" })).status).toBe(201)
+      expect(
+        (
+          await create(liveKeyA, base(siteA, "product", liveProduct), {
+            namespace: "custom",
+            key: "mode",
+            value: "live"
+          })
+        ).status
+      ).toBe(201)
       expect((await api.request("GET", base(siteA, "product", liveProduct), { key: keyA })).status).toBe(404)
     })
 
@@ -308,7 +391,9 @@ describe("Metafields", () => {
       const path = base(siteA, "product", product)
       for (const key of ["a", "b", "c"]) await create(keyA, path, { namespace: "custom", key, value: "v" })
       const count = () =>
-        query<{ n: number }>((sql) => sql`select count(*)::int as n from metafields where resource_id = ${product}`).then((r) => r[0]!.n)
+        query<{ n: number }>(
+          (sql) => sql`select count(*)::int as n from metafields where resource_id = ${product}`
+        ).then((r) => r[0]!.n)
       expect(await count()).toBe(3)
       await query((sql) => sql`delete from products where id = ${product}`)
       expect(await count()).toBe(0)
@@ -317,7 +402,12 @@ describe("Metafields", () => {
 
     it("attaches metafields to the site itself, under its own id only, per mode", async () => {
       const path = base(siteA, "site", siteA)
-      const made = await create(keyA, path, { namespace: "theme", key: "banner", value: '{"text":"Free shipping"}', valueType: "json" })
+      const made = await create(keyA, path, {
+        namespace: "theme",
+        key: "banner",
+        value: '{"text":"Free shipping"}',
+        valueType: "json"
+      })
       expect(made.status).toBe(201)
       expect(made.body.data).toMatchObject({ resourceType: "site", resourceId: siteA })
       expect((await api.request("GET", path, { key: keyA })).body.data).toMatchObject([{ key: "banner" }])
@@ -325,8 +415,17 @@ describe("Metafields", () => {
       expect((await api.request("GET", path, { key: liveKeyA })).body.data).toEqual([])
       // Another site's id, through my site's path: that resource is not mine.
       expect((await api.request("GET", base(siteA, "site", siteB), { key: keyA })).status).toBe(404)
-      expect((await create(keyA, base(siteA, "site", siteB), { namespace: "x", key: "y", value: "z" })).status).toBe(404)
-      expect((await api.request("PATCH", `${base(siteA, "site", siteB)}/${made.body.data.id}`, { key: keyA, body: { value: "1" } })).status).toBe(404)
+      expect((await create(keyA, base(siteA, "site", siteB), { namespace: "x", key: "y", value: "z" })).status).toBe(
+        404
+      )
+      expect(
+        (
+          await api.request("PATCH", `${base(siteA, "site", siteB)}/${made.body.data.id}`, {
+            key: keyA,
+            body: { value: "1" }
+          })
+        ).status
+      ).toBe(404)
       // Another site's key cannot reach my site at all.
       expect((await api.request("GET", path, { key: keyB })).status).toBe(401)
       const at = `${path}/${made.body.data.id}`
@@ -338,7 +437,10 @@ describe("Metafields", () => {
     })
 
     it("answers 404 for customers and orders until their tables exist", async () => {
-      for (const [type, id] of [["customer", "cust_abc"], ["order", "ord_abc"]] as const) {
+      for (const [type, id] of [
+        ["customer", "cust_abc"],
+        ["order", "ord_abc"]
+      ] as const) {
         const path = base(siteA, type, id)
         expect((await api.request("GET", path, { key: keyA })).status).toBe(404)
         const res = await create(keyA, path, { namespace: "a", key: "b", value: "c" })

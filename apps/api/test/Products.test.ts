@@ -36,7 +36,8 @@ const newStore = async (input: { currency?: string; plan?: "free" | "starter" | 
     expect(res.status, JSON.stringify(res.body)).toBe(201)
     return res.body.data as { id: string; slug: string; [k: string]: unknown }
   }
-  const brand = (name: string, description: string | null = null) => api.run(Brands.create(tenant, { name, description }))
+  const brand = (name: string, description: string | null = null) =>
+    api.run(Brands.create(tenant, { name, description }))
   const category = (name: string, parentId: string | null = null, description: string | null = null) =>
     api.run(Categories.create(tenant, { name, parentId, description }))
   return { site, key, tenant, base, get, post, patch, del, create, brand, category }
@@ -167,12 +168,23 @@ describe("Products: the reference's examples", () => {
 
   it("products.get: by slug, including all variants with the default first", async () => {
     await addVariants(store.tenant, tshirt.id, [
-      { name: "Medium / White", sku: "TS-WHT-M", count: 3, status: "LOW_STOCK", options: { Size: "Medium", Color: "White" } },
+      {
+        name: "Medium / White",
+        sku: "TS-WHT-M",
+        count: 3,
+        status: "LOW_STOCK",
+        options: { Size: "Medium", Color: "White" }
+      },
       { name: "Small / White", sku: "TS-WHT-S", count: 42, options: { Size: "Small", Color: "White" }, isDefault: true }
     ])
     const res = await store.get("/products/classic-white-t-shirt")
     expect(res.status).toBe(200)
-    expect(res.body.data).toMatchObject({ id: tshirt.id, name: "Classic White T-Shirt", slug: "classic-white-t-shirt", price: 2999 })
+    expect(res.body.data).toMatchObject({
+      id: tshirt.id,
+      name: "Classic White T-Shirt",
+      slug: "classic-white-t-shirt",
+      price: 2999
+    })
     expect(res.body.data.variants).toEqual([
       {
         id: expect.stringMatching(/^var_/),
@@ -188,7 +200,12 @@ describe("Products: the reference's examples", () => {
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         updatedAt: expect.any(String)
       },
-      expect.objectContaining({ name: "Medium / White", inventoryStatus: "LOW_STOCK", inventoryCount: 3, isDefault: false })
+      expect.objectContaining({
+        name: "Medium / White",
+        inventoryStatus: "LOW_STOCK",
+        inventoryCount: 3,
+        isDefault: false
+      })
     ])
     // By id: the same product.
     const byId = await store.get(`/products/${tshirt.id}`)
@@ -202,7 +219,9 @@ describe("Products: the reference's examples", () => {
     const res = await store.get(`/products/${tshirt.id}?expand[]=brand&expand[]=categories`)
     expect(res.status).toBe(200)
     expect(res.body.data.brand).toEqual({ id: brandId, name: "Essentials", slug: "essentials", description: null })
-    expect(res.body.data.categories).toEqual([{ id: categoryId, name: "Apparel", slug: "apparel", description: null, parentId: null }])
+    expect(res.body.data.categories).toEqual([
+      { id: categoryId, name: "Apparel", slug: "apparel", description: null, parentId: null }
+    ])
     expect(res.body.data.variants).toHaveLength(2)
   })
 
@@ -214,9 +233,18 @@ describe("Products: the reference's examples", () => {
     expect(byId.get(tshirt.id)).toMatchObject({
       brand: { id: brandId, slug: "essentials" },
       categories: [{ id: categoryId, slug: "apparel" }],
-      variants: [{ name: "Small / White", isDefault: true }, { name: "Medium / White", isDefault: false }]
+      variants: [
+        { name: "Small / White", isDefault: true },
+        { name: "Medium / White", isDefault: false }
+      ]
     })
-    expect(byId.get(plain.id)).toMatchObject({ brand: null, categories: [], variants: [], brandId: null, categoryIds: [] })
+    expect(byId.get(plain.id)).toMatchObject({
+      brand: null,
+      categories: [],
+      variants: [],
+      brandId: null,
+      categoryIds: []
+    })
   })
 
   it("products.list: without expand[] items carry brandId and categoryIds but no relations", async () => {
@@ -224,7 +252,10 @@ describe("Products: the reference's examples", () => {
     for (const item of res.body.items) {
       expect(Object.keys(item).sort()).toEqual([...productFields].sort())
     }
-    expect(res.body.items.find((item: { id: string }) => item.id === tshirt.id)).toMatchObject({ brandId, categoryIds: [categoryId] })
+    expect(res.body.items.find((item: { id: string }) => item.id === tshirt.id)).toMatchObject({
+      brandId,
+      categoryIds: [categoryId]
+    })
   })
 
   it("products.update: the spec's request example changes price, compareAtPrice and featured and keeps the rest", async () => {
@@ -266,7 +297,9 @@ describe("Products: filters", () => {
     tees = (await store.category("T-Shirts", apparel)).id
     northwind = (await store.brand("Northwind")).id
     const essentials = (await store.brand("Essentials")).id
-    made["tee"] = (await store.create({ name: "Tee", categoryIds: [tees, apparel], brandId: essentials, featured: true })).id
+    made["tee"] = (
+      await store.create({ name: "Tee", categoryIds: [tees, apparel], brandId: essentials, featured: true })
+    ).id
     made["jacket"] = (await store.create({ name: "Jacket", categoryIds: [apparel], brandId: northwind })).id
     made["mug"] = (await store.create({ name: "Mug", featured: true })).id
     made["draft"] = (await store.create({ name: "Draft Tee", status: "DRAFT", categoryIds: [tees] })).id
@@ -314,13 +347,25 @@ describe("Products: search", () => {
 
   beforeAll(async () => {
     store = await newStore()
-    made["hoodie"] = (await store.create({ name: "Organic Hoodie", description: "Brushed organic cotton, kangaroo pocket.", sku: "HD-ORG" })).id
-    made["tee"] = (await store.create({ name: "Classic White T-Shirt", description: "A heavyweight cotton tee.", sku: "TS-WHT" })).id
-    made["shirts"] = (await store.create({ name: "Oxford Button-Down", description: "Our best-selling shirts, now in linen." })).id
+    made["hoodie"] = (
+      await store.create({
+        name: "Organic Hoodie",
+        description: "Brushed organic cotton, kangaroo pocket.",
+        sku: "HD-ORG"
+      })
+    ).id
+    made["tee"] = (
+      await store.create({ name: "Classic White T-Shirt", description: "A heavyweight cotton tee.", sku: "TS-WHT" })
+    ).id
+    made["shirts"] = (
+      await store.create({ name: "Oxford Button-Down", description: "Our best-selling shirts, now in linen." })
+    ).id
     made["zip"] = (await store.create({ name: "Zip Hoodie", description: "Full zip." })).id
     made["draft"] = (await store.create({ name: "Draft Hoodie", status: "DRAFT" })).id
     // Created last, so that were ranking ignored (newest first) they would come first.
-    made["described"] = (await store.create({ name: "Everyday Tote", description: "Big enough for a hoodie and a laptop." })).id
+    made["described"] = (
+      await store.create({ name: "Everyday Tote", description: "Big enough for a hoodie and a laptop." })
+    ).id
     made["giftBox"] = (await store.create({ name: "Gift Box", description: "Holds one TS-WHT tee and a card." })).id
     await addVariants(store.tenant, made["tee"]!, [
       { name: "Small / White", sku: "TS-WHT-S", isDefault: true },
@@ -385,7 +430,9 @@ describe("Products: search", () => {
       res = await store.get(`/products?search=hoodie&limit=1&cursor=${encodeURIComponent(res.body.cursor)}`)
     }
     expect(seen).toEqual(expected)
-    expect((await store.get("/products?search=hoodie&limit=100")).body.items.length).toBe(expected.length + expected.length - 1)
+    expect((await store.get("/products?search=hoodie&limit=100")).body.items.length).toBe(
+      expected.length + expected.length - 1
+    )
   })
 
   it("refuses a list cursor for a search, and a search cursor for a plain list", async () => {
@@ -441,7 +488,9 @@ describe("Products: pagination", () => {
 
   it("offset: the unfiltered total (a trigger-kept counter) stays exact through concurrent creates, status changes and deletes", async () => {
     const shop = await newStore()
-    const made = await Promise.all(Array.from({ length: 12 }, (_, i) => shop.post("/products", { name: `Counted ${i}`, price: 1 })))
+    const made = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => shop.post("/products", { name: `Counted ${i}`, price: 1 }))
+    )
     const productIds = made.map((r) => r.body.data.id as string)
     // Opposite status changes at once (ACTIVE→DRAFT and DRAFT→ACTIVE move the same two counters).
     await Promise.all(productIds.slice(0, 6).map((id) => shop.patch(`/products/${id}`, { status: "DRAFT" })))
@@ -459,7 +508,9 @@ describe("Products: pagination", () => {
     for (const row of actual) expected[row.status] = row.n
     expect(expected).toEqual({ ACTIVE: 3, DRAFT: 6, ARCHIVED: 1 })
     for (const status of ["ACTIVE", "DRAFT", "ARCHIVED"]) {
-      expect((await shop.get(`/products?status=${status}&limit=1`)).body.pagination.total, status).toBe(expected[status])
+      expect((await shop.get(`/products?status=${status}&limit=1`)).body.pagination.total, status).toBe(
+        expected[status]
+      )
     }
     // The live mode of the same site has its own (empty) count.
     const live = (await api.createKey(shop.site.id, { mode: "live" })).key
@@ -501,7 +552,11 @@ describe("Products: pagination", () => {
   })
 
   it("cursor: a tampered cursor or a product the caller cannot see is a 400", async () => {
-    for (const cursor of ["not-a-cursor", Buffer.from('["yesterday","prd_x"]').toString("base64url"), "prd_doesNotExist"]) {
+    for (const cursor of [
+      "not-a-cursor",
+      Buffer.from('["yesterday","prd_x"]').toString("base64url"),
+      "prd_doesNotExist"
+    ]) {
       const res = await store.get(`/products?cursor=${cursor}`)
       expect(res.status, cursor).toBe(400)
       expect(res.body.code).toBe("validation_error")
@@ -589,7 +644,8 @@ describe("Products: create, update, delete", () => {
 
   const events = (type: string, productId: string) =>
     query<{ payload: any; livemode: boolean }>(
-      (sql) => sql`select payload, livemode from events where site_id = ${store.site.id} and type = ${type} and payload->>'id' = ${productId}`
+      (sql) =>
+        sql`select payload, livemode from events where site_id = ${store.site.id} and type = ${type} and payload->>'id' = ${productId}`
     )
 
   it("defaults: ACTIVE, not featured, the site's currency, no images, no brand, no categories", async () => {
@@ -616,7 +672,9 @@ describe("Products: create, update, delete", () => {
   })
 
   it("derived slugs stay unique under concurrent creates", async () => {
-    const results = await Promise.all(Array.from({ length: 8 }, () => store.post("/products", { name: "Rush Tee", price: 100 })))
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => store.post("/products", { name: "Rush Tee", price: 100 }))
+    )
     expect(results.map((r) => r.status)).toEqual(Array(8).fill(201))
     const slugs = results.map((r) => r.body.data.slug)
     expect(new Set(slugs).size).toBe(8)
@@ -654,7 +712,9 @@ describe("Products: create, update, delete", () => {
   })
 
   it("concurrent creates with one SKU: exactly one wins", async () => {
-    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => store.post("/products", { name: `Race ${i}`, sku: "RACE-1", price: 1 })))
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => store.post("/products", { name: `Race ${i}`, sku: "RACE-1", price: 1 }))
+    )
     expect(results.filter((r) => r.status === 201)).toHaveLength(1)
     expect(results.filter((r) => r.status === 409 && r.body.code === "sku_taken")).toHaveLength(5)
   })
@@ -663,7 +723,9 @@ describe("Products: create, update, delete", () => {
     const other = await newStore()
     const theirBrand = await other.brand("Theirs")
     const theirCategory = await other.category("Theirs")
-    const liveCategory = await api.run(Categories.create({ siteId: store.site.id, livemode: true }, { name: "Live only" }))
+    const liveCategory = await api.run(
+      Categories.create({ siteId: store.site.id, livemode: true }, { name: "Live only" })
+    )
 
     const badBrand = await store.post("/products", { name: "X", price: 1, brandId: theirBrand.id })
     expect(badBrand.status).toBe(422)
@@ -678,7 +740,9 @@ describe("Products: create, update, delete", () => {
     }
     const mine = await store.create({ name: "Mine" })
     expect((await store.patch(`/products/${mine.id}`, { brandId: theirBrand.id })).body.code).toBe("unknown_brand")
-    expect((await store.patch(`/products/${mine.id}`, { categoryIds: [theirCategory.id] })).body.code).toBe("unknown_category")
+    expect((await store.patch(`/products/${mine.id}`, { categoryIds: [theirCategory.id] })).body.code).toBe(
+      "unknown_category"
+    )
     // Nothing was written by the failed requests.
     expect((await store.get(`/products/${mine.id}`)).body.data).toMatchObject({ brandId: null, categoryIds: [] })
   })
@@ -704,7 +768,12 @@ describe("Products: create, update, delete", () => {
 
   it("update: categoryIds and images replace the lists, brandId null removes the brand, renaming keeps the slug", async () => {
     const second = (await store.category("Sale")).id
-    const p = await store.create({ name: "Replace Me", brandId: brand, categoryIds: [category], images: ["https://cdn.example.com/1.jpg"] })
+    const p = await store.create({
+      name: "Replace Me",
+      brandId: brand,
+      categoryIds: [category],
+      images: ["https://cdn.example.com/1.jpg"]
+    })
     const res = await store.patch(`/products/${p.id}`, {
       name: "Replaced",
       brandId: null,
@@ -744,19 +813,27 @@ describe("Products: create, update, delete", () => {
   })
 
   it("a refused write records no event", async () => {
-    const before = await query<{ n: number }>((sql) => sql`select count(*)::int as n from events where site_id = ${store.site.id}`)
+    const before = await query<{ n: number }>(
+      (sql) => sql`select count(*)::int as n from events where site_id = ${store.site.id}`
+    )
     await store.post("/products", { name: "Refused", price: 1, brandId: "br_missing" })
-    const after = await query<{ n: number }>((sql) => sql`select count(*)::int as n from events where site_id = ${store.site.id}`)
+    const after = await query<{ n: number }>(
+      (sql) => sql`select count(*)::int as n from events where site_id = ${store.site.id}`
+    )
     expect(after[0]!.n).toBe(before[0]!.n)
   })
 
   it("delete cascades to variants, category links, reviews and metafields", async () => {
     const p = await store.create({ name: "Cascade", categoryIds: [category] })
     await addVariants(store.tenant, p.id, [{ name: "Only", isDefault: true }])
-    await query((sql) => sql`insert into reviews (id, site_id, livemode, product_id, rating, reviewer_name, reviewer_email)
-                             values (${Ids.make("rev")}, ${store.site.id}, false, ${p.id}, 5, 'Jane', 'jane@example.com') returning id`)
-    await query((sql) => sql`insert into metafields (id, site_id, livemode, resource_type, resource_id, namespace, key, value)
-                             values (${Ids.make("mf")}, ${store.site.id}, false, 'product', ${p.id}, 'erp', 'code', 'X1') returning id`)
+    await query(
+      (sql) => sql`insert into reviews (id, site_id, livemode, product_id, rating, reviewer_name, reviewer_email)
+                             values (${Ids.make("rev")}, ${store.site.id}, false, ${p.id}, 5, 'Jane', 'jane@example.com') returning id`
+    )
+    await query(
+      (sql) => sql`insert into metafields (id, site_id, livemode, resource_type, resource_id, namespace, key, value)
+                             values (${Ids.make("mf")}, ${store.site.id}, false, 'product', ${p.id}, 'erp', 'code', 'X1') returning id`
+    )
     expect((await store.del(`/products/${p.id}`)).status).toBe(200)
     const [left] = await query<{ variants: number; links: number; reviews: number; metafields: number }>(
       (sql) => sql`select (select count(*)::int from variants where product_id = ${p.id}) as variants,
@@ -769,8 +846,16 @@ describe("Products: create, update, delete", () => {
 
   it("replays an Idempotency-Key create instead of creating twice", async () => {
     const headers = { "idempotency-key": "create-once-1" }
-    const first = await api.request("POST", `${store.base}/products`, { key: store.key, body: { name: "Once", price: 1 }, headers })
-    const again = await api.request("POST", `${store.base}/products`, { key: store.key, body: { name: "Once", price: 1 }, headers })
+    const first = await api.request("POST", `${store.base}/products`, {
+      key: store.key,
+      body: { name: "Once", price: 1 },
+      headers
+    })
+    const again = await api.request("POST", `${store.base}/products`, {
+      key: store.key,
+      body: { name: "Once", price: 1 },
+      headers
+    })
     expect(first.status).toBe(201)
     expect(again.body.data.id).toBe(first.body.data.id)
     expect(again.headers.get("idempotent-replayed")).toBe("true")
@@ -862,7 +947,9 @@ describe("Products: search rate limit", () => {
 describe("Products: demo catalogue seed", () => {
   const seeded = async (seed: number, products?: number) => {
     const store = await newStore()
-    const summary = await api.run(Seed.seedDemoCatalog(store.tenant, products === undefined ? { seed } : { seed, products }))
+    const summary = await api.run(
+      Seed.seedDemoCatalog(store.tenant, products === undefined ? { seed } : { seed, products })
+    )
     return { store, summary }
   }
 
@@ -874,7 +961,16 @@ describe("Products: demo catalogue seed", () => {
     const active = await store.get("/products?limit=1")
     expect(active.body.pagination.total).toBeGreaterThanOrEqual(220)
 
-    const [shape] = await query<{ min: number; max: number; defaults_ok: boolean; zero: number; low: number; sale: number; featured: number; priced: number }>(
+    const [shape] = await query<{
+      min: number
+      max: number
+      defaults_ok: boolean
+      zero: number
+      low: number
+      sale: number
+      featured: number
+      priced: number
+    }>(
       (sql) => sql`
         with per as (
           select p.id, count(v.id)::int as n, count(v.id) filter (where v.is_default)::int as d
@@ -911,7 +1007,9 @@ describe("Products: demo catalogue seed", () => {
     const one = await store.get(`/products/${teePage.body.items[0].slug}`)
     expect(one.status).toBe(200)
     // Newest first follows the seeded order: creation times are spread, not all equal.
-    const times = (await store.get("/products?limit=100&fields=createdAt")).body.items.map((i: { createdAt: string }) => i.createdAt)
+    const times = (await store.get("/products?limit=100&fields=createdAt")).body.items.map(
+      (i: { createdAt: string }) => i.createdAt
+    )
     expect(new Set(times).size).toBe(times.length)
   })
 
@@ -932,7 +1030,12 @@ describe("Products: demo catalogue seed", () => {
 
   it("refuses a second run in the same site before writing anything", async () => {
     const { store } = await seeded(5, 20)
-    const count = async () => (await query<{ n: number }>((sql) => sql`select count(*)::int as n from products where site_id = ${store.site.id}`))[0]!.n
+    const count = async () =>
+      (
+        await query<{ n: number }>(
+          (sql) => sql`select count(*)::int as n from products where site_id = ${store.site.id}`
+        )
+      )[0]!.n
     const before = await count()
     await expect(api.run(Seed.seedDemoCatalog(store.tenant, { seed: 9 }))).rejects.toThrow()
     expect(await count()).toBe(before)

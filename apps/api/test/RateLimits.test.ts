@@ -43,7 +43,9 @@ describe("Rate limits", () => {
     const key = (await api.createKey(site.id)).key
     const statuses: Array<number> = []
     for (let i = 0; i < 11; i++) {
-      const res = await fetch(`${api.baseUrl}/api/v1/${site.id}/checkout?sessionId=cs_x`, { headers: { authorization: `Bearer ${key}` } })
+      const res = await fetch(`${api.baseUrl}/api/v1/${site.id}/checkout?sessionId=cs_x`, {
+        headers: { authorization: `Bearer ${key}` }
+      })
       statuses.push(res.status)
       if (i === 0) expect(res.headers.get("x-ratelimit-limit")).toBe("10")
     }
@@ -75,4 +77,3 @@ describe("Rate limits", () => {
     }
   })
 })
-

@@ -45,7 +45,13 @@ describe("Resilience", () => {
     proxy = makeProxy({ host: url.hostname, port: Number(url.port || 5432) })
     await proxy.up()
     url.host = `127.0.0.1:${proxy.port()}`
-    api = await start({}, { shareDatabaseWith: { databaseUrl: url.toString(), databaseName: direct.databaseName }, connectTimeout: Duration.seconds(1) })
+    api = await start(
+      {},
+      {
+        shareDatabaseWith: { databaseUrl: url.toString(), databaseName: direct.databaseName },
+        connectTimeout: Duration.seconds(1)
+      }
+    )
     siteId = (await direct.createSite()).id
     key = (await direct.createKey(siteId)).key
   })
@@ -82,7 +88,9 @@ describe("Resilience", () => {
       if (recovered !== 200) await new Promise((r) => setTimeout(r, 250))
     }
     expect(recovered).toBe(200)
-    const urls = (await api.request("GET", `/api/v1/${siteId}/webhooks`, { key })).body.items.map((w: { url: string }) => w.url)
+    const urls = (await api.request("GET", `/api/v1/${siteId}/webhooks`, { key })).body.items.map(
+      (w: { url: string }) => w.url
+    )
     expect(urls).toContain("https://hooks.example.com/before-outage") // the acknowledged write survived
     expect(urls).not.toContain("https://hooks.example.com/during-outage") // the refused one left nothing
   }, 60_000)

@@ -28,7 +28,9 @@ describe("Reviews", () => {
       Effect.flatMap(SqlClient.SqlClient, (sql) => {
         const id = `prd_${Math.random().toString(36).slice(2, 14)}`
         return sql`insert into products (id, site_id, livemode, name, slug, price, currency)
-                   values (${id}, ${siteId}, ${livemode}, 'Classic White T-Shirt', ${id.replace("_", "-")}, 2999, 'EUR')`.pipe(Effect.as(id))
+                   values (${id}, ${siteId}, ${livemode}, 'Classic White T-Shirt', ${id.replace("_", "-")}, 2999, 'EUR')`.pipe(
+          Effect.as(id)
+        )
       })
     )
 
@@ -76,7 +78,9 @@ describe("Reviews", () => {
       })
       expect(res.text).not.toContain("jane@example.com")
       // Stored for moderation all the same.
-      const stored = await query<{ reviewer_email: string }>("select reviewer_email from reviews where id = $1", [res.body.data.id])
+      const stored = await query<{ reviewer_email: string }>("select reviewer_email from reviews where id = $1", [
+        res.body.data.id
+      ])
       expect(stored[0]!.reviewer_email).toBe("jane@example.com")
     })
 
@@ -119,7 +123,9 @@ describe("Reviews", () => {
       await query("update reviews set status = 'PUBLISHED' where id = $1", [published.id])
       await query("update reviews set status = 'SPAM' where id = $1", [spam.id])
       const ids = async (qs: string) =>
-        (await api.request("GET", `${reviewsPath(product)}${qs}`, { key: keyA })).body.items.map((r: { id: string }) => r.id)
+        (await api.request("GET", `${reviewsPath(product)}${qs}`, { key: keyA })).body.items.map(
+          (r: { id: string }) => r.id
+        )
       expect(await ids("")).toEqual([published.id])
       expect(await ids("?status=PENDING")).toEqual([pending.id])
       expect(await ids("?status=SPAM")).toEqual([spam.id])
@@ -141,7 +147,10 @@ describe("Reviews", () => {
 
     it("records review.created (without the email) in the same transaction", async () => {
       const product = await insertProduct(siteA, false)
-      const res = await api.request("POST", reviewsPath(product), { key: keyA, body: { ...example, reviewerEmail: "secret@example.com" } })
+      const res = await api.request("POST", reviewsPath(product), {
+        key: keyA,
+        body: { ...example, reviewerEmail: "secret@example.com" }
+      })
       const events = await query<{ payload: Record<string, unknown>; livemode: boolean; site_id: string }>(
         "select payload, livemode, site_id from events where type = 'review.created' and payload->>'id' = $1",
         [res.body.data.id]
@@ -165,7 +174,8 @@ describe("Reviews", () => {
       for (let i = 0; i < 5; i++) ids.push((await submit(product, { ...example, reviewerName: `R${i}` })).id)
       await query("update reviews set status = 'PUBLISHED' where product_id = $1", [product])
       const newestFirst = [...ids].reverse()
-      const page = async (n: number) => (await api.request("GET", `${reviewsPath(product)}?limit=2&page=${n}`, { key: keyA })).body
+      const page = async (n: number) =>
+        (await api.request("GET", `${reviewsPath(product)}?limit=2&page=${n}`, { key: keyA })).body
       const p1 = await page(1)
       expect(p1.items.map((r: { id: string }) => r.id)).toEqual(newestFirst.slice(0, 2))
       expect(p1.pagination).toEqual({ page: 1, limit: 2, total: 5, totalPages: 3 })
@@ -179,7 +189,11 @@ describe("Reviews", () => {
     it("answers an empty page for a product without reviews", async () => {
       const product = await insertProduct(siteA, false)
       const res = await api.request("GET", reviewsPath(product), { key: keyA })
-      expect(res.body).toEqual({ success: true, items: [], pagination: { page: 1, limit: 20, total: 0, totalPages: 0 } })
+      expect(res.body).toEqual({
+        success: true,
+        items: [],
+        pagination: { page: 1, limit: 20, total: 0, totalPages: 0 }
+      })
     })
   })
 
@@ -194,14 +208,29 @@ describe("Reviews", () => {
       for (const rating of [1, 5]) await submit(product, { ...example, rating })
       const { reviewerEmail: _email, ...withoutEmail } = example
       expect((await api.request("POST", reviewsPath(product), { key: keyA, body: withoutEmail })).status).toBe(400)
-      expect((await api.request("POST", reviewsPath(product), { key: keyA, body: { ...example, reviewerEmail: "not-an-email" } })).status).toBe(400)
-      expect((await api.request("POST", reviewsPath(product), { key: keyA, body: { ...example, reviewerName: "" } })).status).toBe(400)
-      expect((await api.request("POST", reviewsPath(product), { key: keyA, body: { ...example, isVerifiedPurchase: true } })).status).toBe(400)
+      expect(
+        (
+          await api.request("POST", reviewsPath(product), {
+            key: keyA,
+            body: { ...example, reviewerEmail: "not-an-email" }
+          })
+        ).status
+      ).toBe(400)
+      expect(
+        (await api.request("POST", reviewsPath(product), { key: keyA, body: { ...example, reviewerName: "" } })).status
+      ).toBe(400)
+      expect(
+        (await api.request("POST", reviewsPath(product), { key: keyA, body: { ...example, isVerifiedPurchase: true } }))
+          .status
+      ).toBe(400)
     })
 
     it("accepts a review without title and content", async () => {
       const product = await insertProduct(siteA, false)
-      const res = await api.request("POST", reviewsPath(product), { key: keyA, body: { rating: 3, reviewerName: "Terse", reviewerEmail: "t@example.com" } })
+      const res = await api.request("POST", reviewsPath(product), {
+        key: keyA,
+        body: { rating: 3, reviewerName: "Terse", reviewerEmail: "t@example.com" }
+      })
       expect(res.status).toBe(201)
       expect(res.body.data).toMatchObject({ rating: 3, title: null, content: null })
     })
@@ -223,7 +252,9 @@ describe("Reviews", () => {
         expect(res.status, `${method} ${path}`).toBe(404)
         expect(res.body.code).toBe("not_found")
       }
-      expect((await api.request("GET", `${reviewsPath(theirs, siteB)}?status=PENDING`, { key: keyB })).body.items).toHaveLength(1)
+      expect(
+        (await api.request("GET", `${reviewsPath(theirs, siteB)}?status=PENDING`, { key: keyB })).body.items
+      ).toHaveLength(1)
       expect((await api.request("POST", reviewsPath(live), { key: liveKeyA, body: example })).status).toBe(201)
       // Nothing was added to another tenant.
       expect((await query("select 1 from reviews where product_id = $1", [theirs])).length).toBe(1)

@@ -39,7 +39,11 @@ describe("Request signing", () => {
   })
 
   it("refuses a signature over another body", async () => {
-    const header = Signature.sign({ body: '{"url":"https://a.example.com","events":["order.created"]}', secret, timestamp: now() })
+    const header = Signature.sign({
+      body: '{"url":"https://a.example.com","events":["order.created"]}',
+      secret,
+      timestamp: now()
+    })
     const res = await api.request("POST", `/api/v1/${siteId}/webhooks`, {
       key,
       rawBody: '{"url":"https://b.example.com","events":["order.created"]}',
@@ -51,8 +55,13 @@ describe("Request signing", () => {
 
   it("refuses a signature made with another secret, a malformed one, and an old one", async () => {
     const wrong = Signature.sign({ body: "", secret: "sks_other", timestamp: now() })
-    expect((await api.request("GET", `/api/v1/${siteId}/site`, { key, headers: { "x-shopvo-signature": wrong } })).body.code).toBe("signature_mismatch")
-    expect((await api.request("GET", `/api/v1/${siteId}/site`, { key, headers: { "x-shopvo-signature": "sha256=abc" } })).body.code).toBe("signature_malformed")
+    expect(
+      (await api.request("GET", `/api/v1/${siteId}/site`, { key, headers: { "x-shopvo-signature": wrong } })).body.code
+    ).toBe("signature_mismatch")
+    expect(
+      (await api.request("GET", `/api/v1/${siteId}/site`, { key, headers: { "x-shopvo-signature": "sha256=abc" } }))
+        .body.code
+    ).toBe("signature_malformed")
     const old = Signature.sign({ body: "", secret, timestamp: now() - 301 })
     const res = await api.request("GET", `/api/v1/${siteId}/site`, { key, headers: { "x-shopvo-signature": old } })
     expect(res.status).toBe(401)
@@ -62,9 +71,17 @@ describe("Request signing", () => {
   it("refuses a replayed write, even on another path", async () => {
     const rawBody = JSON.stringify({ url: "https://hooks.example.com/replay", events: ["order.created"] })
     const header = Signature.sign({ body: rawBody, secret, timestamp: now() })
-    const first = await api.request("POST", `/api/v1/${siteId}/webhooks`, { key, rawBody, headers: { "x-shopvo-signature": header } })
+    const first = await api.request("POST", `/api/v1/${siteId}/webhooks`, {
+      key,
+      rawBody,
+      headers: { "x-shopvo-signature": header }
+    })
     expect(first.status).toBe(201)
-    const again = await api.request("POST", `/api/v1/${siteId}/webhooks`, { key, rawBody, headers: { "x-shopvo-signature": header } })
+    const again = await api.request("POST", `/api/v1/${siteId}/webhooks`, {
+      key,
+      rawBody,
+      headers: { "x-shopvo-signature": header }
+    })
     expect(again.status).toBe(401)
     expect(again.body.code).toBe("signature_replayed")
     const list = await api.request("GET", `/api/v1/${siteId}/webhooks?limit=100`, { key, signWith: secret })
@@ -74,7 +91,10 @@ describe("Request signing", () => {
   it("refuses a replayed read, but not different reads signed in the same second", async () => {
     const header = Signature.sign({ body: "", secret, timestamp: now() - 3 })
     const site = await api.request("GET", `/api/v1/${siteId}/site`, { key, headers: { "x-shopvo-signature": header } })
-    const hooks = await api.request("GET", `/api/v1/${siteId}/webhooks?page=1`, { key, headers: { "x-shopvo-signature": header } })
+    const hooks = await api.request("GET", `/api/v1/${siteId}/webhooks?page=1`, {
+      key,
+      headers: { "x-shopvo-signature": header }
+    })
     expect([site.status, hooks.status]).toEqual([200, 200])
     const again = await api.request("GET", `/api/v1/${siteId}/site`, { key, headers: { "x-shopvo-signature": header } })
     expect(again.status).toBe(401)
@@ -84,9 +104,23 @@ describe("Request signing", () => {
   it("recognises a replay whatever the spelling of the header", async () => {
     const rawBody = JSON.stringify({ url: "https://hooks.example.com/respelled", events: ["order.created"] })
     const header = Signature.sign({ body: rawBody, secret, timestamp: now() })
-    expect((await api.request("POST", `/api/v1/${siteId}/webhooks`, { key, rawBody, headers: { "x-shopvo-signature": header } })).status).toBe(201)
-    const respelled = header.replace(/sha256=([0-9a-f]+)/, (_, hex: string) => `sha256=${hex.toUpperCase()}`).replace(",", " , ")
-    const again = await api.request("POST", `/api/v1/${siteId}/webhooks`, { key, rawBody, headers: { "x-shopvo-signature": respelled } })
+    expect(
+      (
+        await api.request("POST", `/api/v1/${siteId}/webhooks`, {
+          key,
+          rawBody,
+          headers: { "x-shopvo-signature": header }
+        })
+      ).status
+    ).toBe(201)
+    const respelled = header
+      .replace(/sha256=([0-9a-f]+)/, (_, hex: string) => `sha256=${hex.toUpperCase()}`)
+      .replace(",", " , ")
+    const again = await api.request("POST", `/api/v1/${siteId}/webhooks`, {
+      key,
+      rawBody,
+      headers: { "x-shopvo-signature": respelled }
+    })
     expect(again.status).toBe(401)
     expect(again.body.code).toBe("signature_replayed")
   })

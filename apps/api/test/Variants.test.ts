@@ -44,7 +44,9 @@ describe("Variants", () => {
   }
 
   const defaults = async (productId: string) =>
-    (await query<{ id: string }>("select id from variants where product_id = $1 and is_default", [productId])).map((r) => r.id)
+    (await query<{ id: string }>("select id from variants where product_id = $1 and is_default", [productId])).map(
+      (r) => r.id
+    )
 
   beforeAll(async () => {
     api = await start()
@@ -61,7 +63,12 @@ describe("Variants", () => {
   describe("reference examples", () => {
     it("lists a product's variants as the example shows", async () => {
       const product = await insertProduct(siteA, false)
-      await createVariant(product, { name: "Small / White", sku: "EX-TS-WHT-S", inventoryCount: 42, options: { Size: "Small", Color: "White" } })
+      await createVariant(product, {
+        name: "Small / White",
+        sku: "EX-TS-WHT-S",
+        inventoryCount: 42,
+        options: { Size: "Small", Color: "White" }
+      })
       const res = await api.request("GET", variantsPath(product), { key: keyA })
       expect(res.status).toBe(200)
       expect(res.body.success).toBe(true)
@@ -85,7 +92,13 @@ describe("Variants", () => {
       await createVariant(product, { name: "Small / White", inventoryCount: 42 })
       const res = await api.request("POST", variantsPath(product), {
         key: keyA,
-        body: { name: "Large / Black", sku: "TS-BLK-L", inventoryCount: 10, options: { Size: "Large", Color: "Black" }, isDefault: false }
+        body: {
+          name: "Large / Black",
+          sku: "TS-BLK-L",
+          inventoryCount: 10,
+          options: { Size: "Large", Color: "Black" },
+          isDefault: false
+        }
       })
       expect(res.status).toBe(201)
       expect(res.body).toMatchObject({
@@ -107,7 +120,12 @@ describe("Variants", () => {
 
     it("updates a variant with the example request", async () => {
       const product = await insertProduct(siteA, false)
-      const small = await createVariant(product, { name: "Small / White", sku: "EX-UPD-S", inventoryCount: 42, options: { Size: "Small", Color: "White" } })
+      const small = await createVariant(product, {
+        name: "Small / White",
+        sku: "EX-UPD-S",
+        inventoryCount: 42,
+        options: { Size: "Small", Color: "White" }
+      })
       const res = await api.request("PATCH", `${variantsPath(product)}/${small.id}`, {
         key: keyA,
         body: { inventoryCount: 0, inventoryStatus: "OUT_OF_STOCK" }
@@ -175,12 +193,18 @@ describe("Variants", () => {
       const product = await insertProduct(siteA, false)
       const a = await createVariant(product, { name: "A" })
       const b = await createVariant(product, { name: "B" })
-      const res = await api.request("PATCH", `${variantsPath(product)}/${b.id}`, { key: keyA, body: { isDefault: true } })
+      const res = await api.request("PATCH", `${variantsPath(product)}/${b.id}`, {
+        key: keyA,
+        body: { isDefault: true }
+      })
       expect(res.status).toBe(200)
       expect(res.body.data.isDefault).toBe(true)
       expect(await defaults(product)).toEqual([b.id])
       // Promoting the default again changes nothing.
-      expect((await api.request("PATCH", `${variantsPath(product)}/${b.id}`, { key: keyA, body: { isDefault: true } })).status).toBe(200)
+      expect(
+        (await api.request("PATCH", `${variantsPath(product)}/${b.id}`, { key: keyA, body: { isDefault: true } }))
+          .status
+      ).toBe(200)
       expect(await defaults(product)).toEqual([b.id])
       expect(a.isDefault).toBe(true)
     })
@@ -189,14 +213,20 @@ describe("Variants", () => {
       const product = await insertProduct(siteA, false)
       const a = await createVariant(product, { name: "A" })
       const b = await createVariant(product, { name: "B" })
-      const res = await api.request("PATCH", `${variantsPath(product)}/${a.id}`, { key: keyA, body: { isDefault: false, name: "Renamed" } })
+      const res = await api.request("PATCH", `${variantsPath(product)}/${a.id}`, {
+        key: keyA,
+        body: { isDefault: false, name: "Renamed" }
+      })
       expect(res.status).toBe(422)
       expect(res.body.code).toBe("default_variant_required")
       // Nothing of the refused update was applied.
       const list = await api.request("GET", variantsPath(product), { key: keyA })
       expect(list.body.data[0]).toMatchObject({ id: a.id, name: "A", isDefault: true })
 
-      const other = await api.request("PATCH", `${variantsPath(product)}/${b.id}`, { key: keyA, body: { isDefault: false } })
+      const other = await api.request("PATCH", `${variantsPath(product)}/${b.id}`, {
+        key: keyA,
+        body: { isDefault: false }
+      })
       expect(other.status).toBe(200)
       expect(other.body.data.isDefault).toBe(false)
       expect(await defaults(product)).toEqual([a.id])
@@ -227,7 +257,10 @@ describe("Variants", () => {
       for (let i = 0; i < 5; i++) variants.push(await createVariant(product, { name: `V${i}` }))
       const results = await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
-          api.request("PATCH", `${variantsPath(product)}/${variants[i % variants.length]!.id}`, { key: keyA, body: { isDefault: true } })
+          api.request("PATCH", `${variantsPath(product)}/${variants[i % variants.length]!.id}`, {
+            key: keyA,
+            body: { isDefault: true }
+          })
         )
       )
       expect(results.map((r) => r.status)).toEqual(Array(50).fill(200))
@@ -243,9 +276,15 @@ describe("Variants", () => {
       const seed: Array<{ id: string }> = []
       for (let i = 0; i < 6; i++) seed.push(await createVariant(product, { name: `S${i}` }))
       const results = await Promise.all([
-        ...Array.from({ length: 15 }, (_, i) => api.request("POST", variantsPath(product), { key: keyA, body: { name: `N${i}`, isDefault: true } })),
+        ...Array.from({ length: 15 }, (_, i) =>
+          api.request("POST", variantsPath(product), { key: keyA, body: { name: `N${i}`, isDefault: true } })
+        ),
         ...seed.slice(0, 3).map((v) => api.request("DELETE", `${variantsPath(product)}/${v.id}`, { key: keyA })),
-        ...seed.slice(3).map((v) => api.request("PATCH", `${variantsPath(product)}/${v.id}`, { key: keyA, body: { isDefault: true } }))
+        ...seed
+          .slice(3)
+          .map((v) =>
+            api.request("PATCH", `${variantsPath(product)}/${v.id}`, { key: keyA, body: { isDefault: true } })
+          )
       ])
       expect(results.filter((r) => r.status >= 500)).toEqual([])
       expect(await defaults(product)).toHaveLength(1)
@@ -255,7 +294,8 @@ describe("Variants", () => {
   describe("inventory status", () => {
     it("derives the status from the count and the site's threshold when omitted", async () => {
       const product = await insertProduct(siteA, false)
-      const status = async (body: Record<string, unknown>) => (await createVariant(product, { name: "X", ...body })).inventoryStatus
+      const status = async (body: Record<string, unknown>) =>
+        (await createVariant(product, { name: "X", ...body })).inventoryStatus
       // The site's default threshold is 5.
       expect(await status({})).toBe("OUT_OF_STOCK")
       expect(await status({ inventoryCount: 0 })).toBe("OUT_OF_STOCK")
@@ -271,7 +311,10 @@ describe("Variants", () => {
       const key = (await api.createKey(site)).key
       await query("update sites set low_stock_threshold = 10 where id = $1", [site])
       const product = await insertProduct(site, false)
-      const res = await api.request("POST", variantsPath(product, site), { key, body: { name: "X", inventoryCount: 8 } })
+      const res = await api.request("POST", variantsPath(product, site), {
+        key,
+        body: { name: "X", inventoryCount: 8 }
+      })
       expect(res.body.data.inventoryStatus).toBe("LOW_STOCK")
     })
 
@@ -294,7 +337,13 @@ describe("Variants", () => {
       await api.request("PATCH", `${variantsPath(product)}/${v.id}`, { key: keyA, body: { inventoryCount: 4 } })
       await api.request("PATCH", `${variantsPath(product)}/${v.id}`, { key: keyA, body: { inventoryCount: 3 } })
       await api.request("PATCH", `${variantsPath(product)}/${v.id}`, { key: keyA, body: { name: "Medium" } })
-      const audit = await query<{ operation: string; previous_count: number; new_count: number; api_key_id: string; variant_id: string }>(
+      const audit = await query<{
+        operation: string
+        previous_count: number
+        new_count: number
+        api_key_id: string
+        variant_id: string
+      }>(
         "select operation, previous_count, new_count, api_key_id, variant_id from inventory_adjustments where product_id = $1 order by created_at",
         [product]
       )
@@ -324,36 +373,67 @@ describe("Variants", () => {
   describe("fields and rules", () => {
     it("stores prices in minor units and clears them with null", async () => {
       const product = await insertProduct(siteA, false)
-      const v = await createVariant(product, { name: "Pricey", price: 3499, compareAtPrice: 3999, options: { Size: "XL" } })
-      const res = await api.request("PATCH", `${variantsPath(product)}/${v.id}`, { key: keyA, body: { price: null, options: { Size: "XXL" } } })
+      const v = await createVariant(product, {
+        name: "Pricey",
+        price: 3499,
+        compareAtPrice: 3999,
+        options: { Size: "XL" }
+      })
+      const res = await api.request("PATCH", `${variantsPath(product)}/${v.id}`, {
+        key: keyA,
+        body: { price: null, options: { Size: "XXL" } }
+      })
       expect(res.body.data).toMatchObject({ price: null, compareAtPrice: 3999, options: { Size: "XXL" } })
     })
 
     it("refuses a SKU already used by a variant or a product of the site (409), not one of another site", async () => {
       const product = await insertProduct(siteA, false, { sku: "PRODUCT-SKU-1" })
       const v = await createVariant(product, { name: "A", sku: "DUP-1" })
-      const dupVariant = await api.request("POST", variantsPath(product), { key: keyA, body: { name: "B", sku: "DUP-1" } })
+      const dupVariant = await api.request("POST", variantsPath(product), {
+        key: keyA,
+        body: { name: "B", sku: "DUP-1" }
+      })
       expect(dupVariant.status).toBe(409)
       expect(dupVariant.body.code).toBe("sku_taken")
-      const dupProduct = await api.request("POST", variantsPath(product), { key: keyA, body: { name: "B", sku: "PRODUCT-SKU-1" } })
+      const dupProduct = await api.request("POST", variantsPath(product), {
+        key: keyA,
+        body: { name: "B", sku: "PRODUCT-SKU-1" }
+      })
       expect(dupProduct.status).toBe(409)
       // Keeping its own SKU is no conflict; taking another's is.
       const b = await createVariant(product, { name: "B", sku: "DUP-2" })
-      expect((await api.request("PATCH", `${variantsPath(product)}/${v.id}`, { key: keyA, body: { sku: "DUP-1", name: "A2" } })).status).toBe(200)
-      const taken = await api.request("PATCH", `${variantsPath(product)}/${b.id}`, { key: keyA, body: { sku: "DUP-1" } })
+      expect(
+        (
+          await api.request("PATCH", `${variantsPath(product)}/${v.id}`, {
+            key: keyA,
+            body: { sku: "DUP-1", name: "A2" }
+          })
+        ).status
+      ).toBe(200)
+      const taken = await api.request("PATCH", `${variantsPath(product)}/${b.id}`, {
+        key: keyA,
+        body: { sku: "DUP-1" }
+      })
       expect(taken.status).toBe(409)
       expect(taken.body.code).toBe("sku_taken")
       // Another site, and live mode, have their own SKUs.
       const theirs = await insertProduct(siteB, false)
-      expect((await api.request("POST", variantsPath(theirs, siteB), { key: keyB, body: { name: "A", sku: "DUP-1" } })).status).toBe(201)
+      expect(
+        (await api.request("POST", variantsPath(theirs, siteB), { key: keyB, body: { name: "A", sku: "DUP-1" } }))
+          .status
+      ).toBe(201)
       const live = await insertProduct(siteA, true)
-      expect((await api.request("POST", variantsPath(live), { key: liveKeyA, body: { name: "A", sku: "DUP-1" } })).status).toBe(201)
+      expect(
+        (await api.request("POST", variantsPath(live), { key: liveKeyA, body: { name: "A", sku: "DUP-1" } })).status
+      ).toBe(201)
     })
 
     it("lets exactly one of many simultaneous creates take a SKU", async () => {
       const product = await insertProduct(siteA, false)
       const results = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => api.request("POST", variantsPath(product), { key: keyA, body: { name: `R${i}`, sku: "RACE-SKU" } }))
+        Array.from({ length: 10 }, (_, i) =>
+          api.request("POST", variantsPath(product), { key: keyA, body: { name: `R${i}`, sku: "RACE-SKU" } })
+        )
       )
       expect(results.filter((r) => r.status === 201)).toHaveLength(1)
       expect(results.filter((r) => r.status === 409)).toHaveLength(9)
@@ -363,18 +443,25 @@ describe("Variants", () => {
       const product = await insertProduct(siteA, false)
       const missing = await api.request("POST", variantsPath(product), { key: keyA, body: { sku: "X" } })
       expect(missing.status).toBe(400)
-      const negative = await api.request("POST", variantsPath(product), { key: keyA, body: { name: "X", inventoryCount: -1 } })
+      const negative = await api.request("POST", variantsPath(product), {
+        key: keyA,
+        body: { name: "X", inventoryCount: -1 }
+      })
       expect(negative.status).toBe(400)
       const v = await createVariant(product, { name: "X" })
       const empty = await api.request("PATCH", `${variantsPath(product)}/${v.id}`, { key: keyA, body: {} })
       expect(empty.status).toBe(400)
-      const unknown = await api.request("PATCH", `${variantsPath(product)}/${v.id}`, { key: keyA, body: { colour: "red" } })
+      const unknown = await api.request("PATCH", `${variantsPath(product)}/${v.id}`, {
+        key: keyA,
+        body: { colour: "red" }
+      })
       expect(unknown.status).toBe(400)
     })
 
     it("records product.updated with the product after the change, and moves its updatedAt", async () => {
       const product = await insertProduct(siteA, false, { name: "Evented", sku: "EVT-SKU" })
-      const before = (await query<{ updated_at: Date }>("select updated_at from products where id = $1", [product]))[0]!.updated_at
+      const before = (await query<{ updated_at: Date }>("select updated_at from products where id = $1", [product]))[0]!
+        .updated_at
       const v = await createVariant(product, { name: "A", inventoryCount: 3 })
       await api.request("PATCH", `${variantsPath(product)}/${v.id}`, { key: keyA, body: { name: "A2" } })
       await api.request("DELETE", `${variantsPath(product)}/${v.id}`, { key: keyA })
@@ -389,18 +476,26 @@ describe("Variants", () => {
       }
       expect(new Date(events[0]!.payload.updatedAt).getTime()).toBeGreaterThan(before.getTime())
       // A refused change records nothing.
-      const count = (await query("select 1 from events where type = 'product.updated' and payload->>'id' = $1", [product])).length
-      expect((await api.request("POST", variantsPath(product), { key: keyA, body: { name: "X", sku: "EVT-SKU" } })).status).toBe(409)
-      expect((await query("select 1 from events where type = 'product.updated' and payload->>'id' = $1", [product])).length).toBe(count)
+      const count = (
+        await query("select 1 from events where type = 'product.updated' and payload->>'id' = $1", [product])
+      ).length
+      expect(
+        (await api.request("POST", variantsPath(product), { key: keyA, body: { name: "X", sku: "EVT-SKU" } })).status
+      ).toBe(409)
+      expect(
+        (await query("select 1 from events where type = 'product.updated' and payload->>'id' = $1", [product])).length
+      ).toBe(count)
     })
   })
 
   describe("tenancy and scopes", () => {
     it("answers 404 for a product of another site or mode, and for a variant of another product", async () => {
       const theirs = await insertProduct(siteB, false)
-      const theirVariant = (await api.request("POST", variantsPath(theirs, siteB), { key: keyB, body: { name: "B" } })).body.data.id
+      const theirVariant = (await api.request("POST", variantsPath(theirs, siteB), { key: keyB, body: { name: "B" } }))
+        .body.data.id
       const live = await insertProduct(siteA, true)
-      const liveVariant = (await api.request("POST", variantsPath(live), { key: liveKeyA, body: { name: "L" } })).body.data.id
+      const liveVariant = (await api.request("POST", variantsPath(live), { key: liveKeyA, body: { name: "L" } })).body
+        .data.id
       const mine = await insertProduct(siteA, false)
       const myVariant = await createVariant(mine, { name: "M" })
       const other = await insertProduct(siteA, false)
@@ -447,13 +542,19 @@ describe("Variants", () => {
         expect(res.status, `${method} ${path}`).toBe(403)
         expect(res.body.error).toContain("write:catalog")
       }
-      expect((await api.request("PATCH", `${variantsPath(product)}/${v.id}`, { key: writer, body: { name: "B" } })).status).toBe(200)
+      expect(
+        (await api.request("PATCH", `${variantsPath(product)}/${v.id}`, { key: writer, body: { name: "B" } })).status
+      ).toBe(200)
     })
 
     it("replays a create with the same Idempotency-Key instead of adding a second variant", async () => {
       const product = await insertProduct(siteA, false)
       const send = () =>
-        api.request("POST", variantsPath(product), { key: keyA, body: { name: "Once" }, headers: { "idempotency-key": `variant-${product}` } })
+        api.request("POST", variantsPath(product), {
+          key: keyA,
+          body: { name: "Once" },
+          headers: { "idempotency-key": `variant-${product}` }
+        })
       const first = await send()
       const second = await send()
       expect(second.status).toBe(201)

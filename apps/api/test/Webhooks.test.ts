@@ -22,10 +22,18 @@ describe("Webhook subscriptions", () => {
   it("creates, reads, lists and deletes a subscription; the secret is shown once", async () => {
     const created = await api.request("POST", `/api/v1/${siteA}/webhooks`, {
       key: keyA,
-      body: { url: "https://hooks.example.com/erp", events: ["order.created", "payment.confirmed"], description: "ERP sync" }
+      body: {
+        url: "https://hooks.example.com/erp",
+        events: ["order.created", "payment.confirmed"],
+        description: "ERP sync"
+      }
     })
     expect(created.status).toBe(201)
-    expect(created.body.data).toMatchObject({ url: "https://hooks.example.com/erp", livemode: false, description: "ERP sync" })
+    expect(created.body.data).toMatchObject({
+      url: "https://hooks.example.com/erp",
+      livemode: false,
+      description: "ERP sync"
+    })
     expect(created.body.data.secret).toMatch(/^whsec_/)
     const id = created.body.data.id
 
@@ -36,7 +44,10 @@ describe("Webhook subscriptions", () => {
     const list = await api.request("GET", `/api/v1/${siteA}/webhooks`, { key: keyA })
     expect(list.body.items.map((w: { id: string }) => w.id)).toContain(id)
 
-    expect((await api.request("DELETE", `/api/v1/${siteA}/webhooks/${id}`, { key: keyA })).body).toEqual({ success: true, deleted: true })
+    expect((await api.request("DELETE", `/api/v1/${siteA}/webhooks/${id}`, { key: keyA })).body).toEqual({
+      success: true,
+      deleted: true
+    })
     expect((await api.request("GET", `/api/v1/${siteA}/webhooks/${id}`, { key: keyA })).status).toBe(404)
   })
 
@@ -53,7 +64,9 @@ describe("Webhook subscriptions", () => {
       const res = await api.request(method, path, { key: keyA })
       expect(res.status, `${method} ${path}`).toBe(404)
     }
-    expect((await api.request("GET", `/api/v1/${siteA}/webhooks`, { key: keyA })).body.items.map((w: { id: string }) => w.id)).not.toContain(id)
+    expect(
+      (await api.request("GET", `/api/v1/${siteA}/webhooks`, { key: keyA })).body.items.map((w: { id: string }) => w.id)
+    ).not.toContain(id)
     // Still there for its owner.
     expect((await api.request("GET", `/api/v1/${siteB}/webhooks/${id}`, { key: keyB })).status).toBe(200)
   })
@@ -84,7 +97,10 @@ describe("Webhook subscriptions", () => {
     const key = (await api.createKey(site)).key
     const results = await Promise.all(
       Array.from({ length: 25 }, (_, i) =>
-        api.request("POST", `/api/v1/${site}/webhooks`, { key, body: { url: `https://hooks.example.com/${i}`, events: ["order.created"] } })
+        api.request("POST", `/api/v1/${site}/webhooks`, {
+          key,
+          body: { url: `https://hooks.example.com/${i}`, events: ["order.created"] }
+        })
       )
     )
     expect(results.filter((r) => r.status === 201)).toHaveLength(20)

@@ -27,9 +27,7 @@ export class InsufficientBalance extends Data.TaggedError("InsufficientBalance")
   readonly requested: Money.Money
 }> {
   override get message(): string {
-    return `Insufficient balance: requested ${formatMoney(this.requested)}, available ${
-      formatMoney(this.available)
-    }`
+    return `Insufficient balance: requested ${formatMoney(this.requested)}, available ${formatMoney(this.available)}`
   }
 }
 
@@ -42,9 +40,7 @@ export class InsufficientBalance extends Data.TaggedError("InsufficientBalance")
 export const positive = (amount: Money.Money, what: string): Either.Either<Money.Money, Money.InvalidAmount> =>
   amount.amount > 0
     ? Either.right(amount)
-    : Either.left(
-      new Money.InvalidAmount({ input: formatMoney(amount), reason: `${what} must be a positive amount` })
-    )
+    : Either.left(new Money.InvalidAmount({ input: formatMoney(amount), reason: `${what} must be a positive amount` }))
 
 /**
  * `available - requested`, refusing to go below zero.
@@ -55,7 +51,7 @@ export const debit = (
   available: Money.Money,
   requested: Money.Money
 ): Either.Either<Money.Money, InsufficientBalance | Money.CurrencyMismatch | Money.InvalidAmount> =>
-  Either.gen(function*() {
+  Either.gen(function* () {
     yield* Money.assertCurrency(requested, available.currency, "debit a balance")
     yield* positive(requested, "a debit")
     if (requested.amount > available.amount) {
@@ -75,7 +71,7 @@ export const credit = (
   balance: Money.Money,
   amount: Money.Money
 ): Either.Either<Money.Money, Money.CurrencyMismatch | Money.InvalidAmount | Money.AmountOutOfRange> =>
-  Either.gen(function*() {
+  Either.gen(function* () {
     yield* Money.assertCurrency(amount, balance.currency, "credit a balance")
     yield* positive(amount, "a credit")
     return yield* Money.add(balance, amount)

@@ -119,23 +119,25 @@ const Fields = Schema.Struct({
  * @since 0.1.0
  */
 export class GiftCard extends Schema.Class<GiftCard>("GiftCard")(
-  Fields.pipe(Schema.filter((card) => {
-    if (card.remainingBalance.currency !== card.initialBalance.currency) {
-      return "remainingBalance and initialBalance must be in the same currency"
-    }
-    if (card.initialBalance.amount <= 0) return "initialBalance must be positive"
-    if (card.remainingBalance.amount < 0) return "remainingBalance must not be negative"
-    if (card.remainingBalance.amount > card.initialBalance.amount) {
-      return "remainingBalance must not exceed initialBalance"
-    }
-    if (card.status === "ACTIVE" && card.remainingBalance.amount === 0) {
-      return "an ACTIVE card must have a remaining balance (use REDEEMED)"
-    }
-    if (card.status === "REDEEMED" && card.remainingBalance.amount !== 0) {
-      return "a REDEEMED card must have no remaining balance"
-    }
-    return true
-  }))
+  Fields.pipe(
+    Schema.filter((card) => {
+      if (card.remainingBalance.currency !== card.initialBalance.currency) {
+        return "remainingBalance and initialBalance must be in the same currency"
+      }
+      if (card.initialBalance.amount <= 0) return "initialBalance must be positive"
+      if (card.remainingBalance.amount < 0) return "remainingBalance must not be negative"
+      if (card.remainingBalance.amount > card.initialBalance.amount) {
+        return "remainingBalance must not exceed initialBalance"
+      }
+      if (card.status === "ACTIVE" && card.remainingBalance.amount === 0) {
+        return "an ACTIVE card must have a remaining balance (use REDEEMED)"
+      }
+      if (card.status === "REDEEMED" && card.remainingBalance.amount !== 0) {
+        return "a REDEEMED card must have no remaining balance"
+      }
+      return true
+    })
+  )
 ) {}
 
 // ---------------------------------------------------------------------------
@@ -181,9 +183,9 @@ export class InvalidExpiry extends Data.TaggedError("InvalidExpiry")<{
   readonly expiresAt: DateTime.Utc
 }> {
   override get message(): string {
-    return `A gift card issued at ${DateTime.formatIso(this.issuedAt)} cannot expire at ${
-      DateTime.formatIso(this.expiresAt)
-    }`
+    return `A gift card issued at ${DateTime.formatIso(this.issuedAt)} cannot expire at ${DateTime.formatIso(
+      this.expiresAt
+    )}`
   }
 }
 
@@ -251,7 +253,7 @@ export const issueWithCode = (
   code: GiftCardCode.GiftCardCode,
   params: Omit<IssueParams, "code">
 ): Either.Either<GiftCard, Money.InvalidAmount | InvalidExpiry> =>
-  Either.gen(function*() {
+  Either.gen(function* () {
     yield* Balance.positive(params.initialBalance, "a gift card's initial balance")
     const expiresAt = Option.fromNullable(params.expiresAt)
     if (Option.isSome(expiresAt) && DateTime.lessThanOrEqualTo(expiresAt.value, params.issuedAt)) {
@@ -296,12 +298,8 @@ export const issue = (
  *
  * @since 0.1.0
  */
-export const redeem = (
-  card: GiftCard,
-  amount: Money.Money,
-  now: DateTime.Utc
-): Either.Either<GiftCard, RedeemError> =>
-  Either.gen(function*() {
+export const redeem = (card: GiftCard, amount: Money.Money, now: DateTime.Utc): Either.Either<GiftCard, RedeemError> =>
+  Either.gen(function* () {
     yield* usable(card, now)
     const remainingBalance = yield* Balance.debit(card.remainingBalance, amount)
     return new GiftCard({
@@ -325,7 +323,7 @@ export const redeemUpTo = (
   amount: Money.Money,
   now: DateTime.Utc
 ): Either.Either<{ readonly card: GiftCard; readonly redeemed: Money.Money }, RedeemError> =>
-  Either.gen(function*() {
+  Either.gen(function* () {
     yield* usable(card, now)
     yield* Money.assertCurrency(amount, card.remainingBalance.currency, "redeem a gift card")
     yield* Balance.positive(amount, "a redemption")

@@ -50,7 +50,7 @@ export const make = (randomBytes: RandomBytes): GiftCardCodeGenerator["Type"] =>
       Effect.sync(() => GiftCardCode.fromRandomBytes(randomBytes(GiftCardCode.recommendedByteCount))),
       Either.match({
         onRight: Effect.succeed,
-        onLeft: (error) => remaining > 1 ? attempt(remaining - 1) : Effect.die(error)
+        onLeft: (error) => (remaining > 1 ? attempt(remaining - 1) : Effect.die(error))
       })
     )
   return { next: Effect.suspend(() => attempt(maxAttempts)) }

@@ -75,7 +75,7 @@ const replay = (
   openingBalance: Money.Money,
   transactions: Iterable<Transaction>
 ): Either.Either<Money.Money, ApplyError | Money.NegativeAmount> =>
-  Either.gen(function*() {
+  Either.gen(function* () {
     let balance = yield* Money.nonNegative(openingBalance, "store credit opening balance")
     for (const tx of transactions) balance = yield* step(balance, tx)
     return balance
@@ -96,17 +96,19 @@ const Fields = Schema.Struct({
  * @since 0.1.0
  */
 export class StoreCreditLedger extends Schema.Class<StoreCreditLedger>("StoreCreditLedger")(
-  Fields.pipe(Schema.filter((ledger) => {
-    if (ledger.openingBalance.currency !== ledger.currency || ledger.balance.currency !== ledger.currency) {
-      return `balances must be in the ledger currency ${ledger.currency}`
-    }
-    return Either.match(replay(ledger.openingBalance, ledger.transactions), {
-      onLeft: (error) => error.message,
-      onRight: (balance) =>
-        balance.amount === ledger.balance.amount ||
-        `balance ${ledger.balance.amount} does not match the transactions (${balance.amount})`
+  Fields.pipe(
+    Schema.filter((ledger) => {
+      if (ledger.openingBalance.currency !== ledger.currency || ledger.balance.currency !== ledger.currency) {
+        return `balances must be in the ledger currency ${ledger.currency}`
+      }
+      return Either.match(replay(ledger.openingBalance, ledger.transactions), {
+        onLeft: (error) => error.message,
+        onRight: (balance) =>
+          balance.amount === ledger.balance.amount ||
+          `balance ${ledger.balance.amount} does not match the transactions (${balance.amount})`
+      })
     })
-  }))
+  )
 ) {}
 
 // `apply` keeps every invariant by construction, so the constructor's O(n)
@@ -128,9 +130,8 @@ export const empty = (currency: Currency.Code): StoreCreditLedger =>
  * @since 0.1.0
  */
 export const open = (balance: Money.Money): Either.Either<StoreCreditLedger, Money.NegativeAmount> =>
-  Either.map(
-    Money.nonNegative(balance, "store credit balance"),
-    () => unchecked({ currency: balance.currency, openingBalance: balance, balance, transactions: [] })
+  Either.map(Money.nonNegative(balance, "store credit balance"), () =>
+    unchecked({ currency: balance.currency, openingBalance: balance, balance, transactions: [] })
   )
 
 /**
@@ -174,7 +175,8 @@ export const apply = (ledger: StoreCreditLedger, tx: Transaction): Either.Either
       openingBalance: ledger.openingBalance,
       balance,
       transactions: [...ledger.transactions, { type: tx.type, amount: tx.amount }]
-    }))
+    })
+  )
 
 /**
  * Issues `amount` of store credit.

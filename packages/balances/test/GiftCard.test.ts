@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { DateTime, Effect, Either, FastCheck, Option, Schema } from "effect"
 import { Balance, GiftCard, GiftCardCode, GiftCardCodeGenerator } from "@shopvo/balances"
-import { Money } from "@shopvo/pricing"
+import type { Money } from "@shopvo/pricing"
 
 const eur = (amount: number): Money.Money => ({ amount, currency: "EUR" })
 const code = Schema.decodeSync(GiftCardCode.GiftCardCode)("GIFT-7KQM-X4TZ")
@@ -23,21 +23,21 @@ const satisfiesInvariants = (c: GiftCard.GiftCard): boolean =>
 describe("GiftCard", () => {
   describe("issue", () => {
     it.effect("takes its code from the generator service", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const issued = yield* GiftCard.issue({ id, initialBalance: eur(5000), issuedAt })
         expect(issued.code).toBe("GIFT-ABCD-EFGH")
         expect(issued.remainingBalance).toStrictEqual(eur(5000))
         expect(issued.status).toBe("ACTIVE")
         expect(issued.expiresAt).toStrictEqual(Option.none())
-      }).pipe(
-        Effect.provide(GiftCardCodeGenerator.layer((size) => Uint8Array.from({ length: size }, (_, i) => i)))
-      ))
+      }).pipe(Effect.provide(GiftCardCodeGenerator.layer((size) => Uint8Array.from({ length: size }, (_, i) => i))))
+    )
 
     it.effect("uses a provided code without asking the generator", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const issued = yield* GiftCard.issue({ id, initialBalance: eur(5000), issuedAt, code })
         expect(issued.code).toBe(code)
-      }).pipe(Effect.provide(GiftCardCodeGenerator.fromCodes([]))))
+      }).pipe(Effect.provide(GiftCardCodeGenerator.fromCodes([])))
+    )
 
     it("refuses a zero or negative initial balance", () => {
       for (const amount of [0, -1]) {
@@ -67,17 +67,15 @@ describe("GiftCard", () => {
       const valid = Schema.encodeSync(GiftCard.GiftCard)(card())
       const decode = Schema.decodeUnknownEither(GiftCard.GiftCard)
       expect(Either.isRight(decode(valid))).toBe(true)
-      for (
-        const broken of [
-          { ...valid, remainingBalance: { amount: 5001, currency: "EUR" } },
-          { ...valid, remainingBalance: { amount: -1, currency: "EUR" } },
-          { ...valid, remainingBalance: { amount: 100, currency: "USD" } },
-          { ...valid, status: "EXPIRED" },
-          { ...valid, status: "REDEEMED" },
-          { ...valid, remainingBalance: { amount: 0, currency: "EUR" } },
-          { ...valid, code: "GIFT-0000-0000" }
-        ]
-      ) {
+      for (const broken of [
+        { ...valid, remainingBalance: { amount: 5001, currency: "EUR" } },
+        { ...valid, remainingBalance: { amount: -1, currency: "EUR" } },
+        { ...valid, remainingBalance: { amount: 100, currency: "USD" } },
+        { ...valid, status: "EXPIRED" },
+        { ...valid, status: "REDEEMED" },
+        { ...valid, remainingBalance: { amount: 0, currency: "EUR" } },
+        { ...valid, code: "GIFT-0000-0000" }
+      ]) {
         expect(Either.isLeft(decode(broken))).toBe(true)
       }
     })
@@ -165,9 +163,7 @@ describe("GiftCard", () => {
 
     it("a void card cannot be re-dated (no reactivation)", () => {
       const result = GiftCard.updateExpiry(GiftCard.voidCard(card()), Option.none())
-      expect(result).toStrictEqual(
-        Either.left(new GiftCard.GiftCardVoid({ code, operation: "change the expiry of" }))
-      )
+      expect(result).toStrictEqual(Either.left(new GiftCard.GiftCardVoid({ code, operation: "change the expiry of" })))
     })
 
     it("moving the expiry reactivates an expired card, or expires an active one", () => {
@@ -269,9 +265,10 @@ describe("GiftCard", () => {
         switch (op._tag) {
           case "Redeem":
           case "RedeemNearBalance": {
-            const amount: Money.Money = op._tag === "Redeem"
-              ? { amount: op.amount, currency: op.currency }
-              : eur(current.remainingBalance.amount + op.delta)
+            const amount: Money.Money =
+              op._tag === "Redeem"
+                ? { amount: op.amount, currency: op.currency }
+                : eur(current.remainingBalance.amount + op.delta)
             const result = GiftCard.redeem(current, amount, now)
             if (Either.isRight(result)) {
               redeemed += amount.amount
@@ -300,9 +297,8 @@ describe("GiftCard", () => {
             next = GiftCard.voidCard(current)
             break
           case "SetExpiry": {
-            const expiry = op.inSeconds === null
-              ? Option.none()
-              : Option.some(DateTime.add(now, { seconds: op.inSeconds }))
+            const expiry =
+              op.inSeconds === null ? Option.none() : Option.some(DateTime.add(now, { seconds: op.inSeconds }))
             const result = GiftCard.updateExpiry(current, expiry)
             if (Either.isRight(result)) next = result.right
             else expect(statusBefore).toBe("VOID")

@@ -92,7 +92,7 @@ describe("GiftCardCode", () => {
 
 describe("GiftCardCodeGenerator", () => {
   it.effect("layer: draws codes from the injected byte source", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const sizes: Array<number> = []
       let counter = 0
       const source = (size: number) => {
@@ -105,10 +105,11 @@ describe("GiftCardCodeGenerator", () => {
       expect(yield* generator.next).toBe("GIFT-ABCD-EFGH")
       expect(yield* generator.next).toBe("GIFT-TUVW-XYZ2")
       expect(sizes).toStrictEqual([16, 16])
-    }))
+    })
+  )
 
   it.effect("layer: retries a short draw and dies on a source that never yields a code", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       let calls = 0
       const flaky = (size: number) => {
         calls++
@@ -126,10 +127,11 @@ describe("GiftCardCodeGenerator", () => {
         Effect.exit
       )
       expect(exit._tag).toBe("Failure")
-    }))
+    })
+  )
 
   it.effect("fromCodes: hands out fixed codes in order", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const g = yield* GiftCardCodeGenerator.GiftCardCodeGenerator
       expect(yield* g.next).toBe("GIFT-AAAA-BBBB")
       expect(yield* g.next).toBe("GIFT-CCCC-DDDD")
@@ -140,5 +142,6 @@ describe("GiftCardCodeGenerator", () => {
           ["GIFT-AAAA-BBBB", "GIFT-CCCC-DDDD"].map((c) => Schema.decodeSync(GiftCardCode.GiftCardCode)(c))
         )
       )
-    ))
+    )
+  )
 })

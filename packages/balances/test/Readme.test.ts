@@ -12,14 +12,15 @@ describe("README", () => {
   })
 
   it.effect("the gift card example gives the results its comments state", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const result = yield* giftCard
       expect(result.code).toMatch(/^GIFT-[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}$/)
       expect(result.remaining).toStrictEqual({ amount: 2500, currency: "EUR" })
       expect(result.status).toBe("ACTIVE")
       expect(result.refused).toBe("InsufficientBalance")
       expect(result.afterVoid).toStrictEqual(Either.right("GiftCardVoid"))
-    }))
+    })
+  )
 
   it("the store credit example gives the results its comments state", () => {
     const result = Either.getOrThrow(storeCredit)

@@ -6,7 +6,7 @@ const eur = (amount: number) => ({ amount, currency: "EUR" as const })
 
 // Gift cards: the code comes from the generator service, fed by a secure
 // random source that the application provides.
-export const giftCard = Effect.gen(function*() {
+export const giftCard = Effect.gen(function* () {
   const card = yield* GiftCard.issue({
     id: GiftCard.GiftCardId.make("gc_abc"),
     initialBalance: eur(5000), // €50.00
@@ -27,12 +27,15 @@ export const giftCard = Effect.gen(function*() {
     remaining: partly.remainingBalance,
     status: GiftCard.status(partly, now),
     refused: Either.isLeft(tooMuch) ? tooMuch.left._tag : "accepted",
-    afterVoid: GiftCard.redeem(voided, eur(100), now).pipe(Either.flip, Either.map((e) => e._tag))
+    afterVoid: GiftCard.redeem(voided, eur(100), now).pipe(
+      Either.flip,
+      Either.map((e) => e._tag)
+    )
   }
 }).pipe(Effect.provide(GiftCardCodeGenerator.layer(randomBytes)))
 
 // Store credit: a ledger of CREDIT/DEBIT transactions that never goes negative.
-export const storeCredit = Either.gen(function*() {
+export const storeCredit = Either.gen(function* () {
   const ledger = yield* StoreCredit.fromTransactions("EUR", [
     { type: "CREDIT", amount: eur(5000) }, // welcome bonus
     { type: "DEBIT", amount: eur(1500) } // spent on an order

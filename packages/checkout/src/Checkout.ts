@@ -211,15 +211,18 @@ export class CheckoutFieldLocked extends Schema.TaggedError<CheckoutFieldLocked>
 
 /** A new session at `init` for a cart whose total is `total` (not negative). */
 export const start = (total: Money.Money): Either.Either<Checkout, Money.NegativeAmount> =>
-  Either.map(Money.nonNegative(total, "checkout total"), (total) =>
-    new Checkout({
-      state: machine.initial,
-      total,
-      email: Option.none(),
-      shippingAddress: Option.none(),
-      shippingOptionId: Option.none(),
-      payment: Option.none()
-    }))
+  Either.map(
+    Money.nonNegative(total, "checkout total"),
+    (total) =>
+      new Checkout({
+        state: machine.initial,
+        total,
+        email: Option.none(),
+        shippingAddress: Option.none(),
+        shippingOptionId: Option.none(),
+        payment: Option.none()
+      })
+  )
 
 const covers = (authorisation: PaymentAuthorisation, total: Money.Money): boolean =>
   authorisation.amount.currency === total.currency && authorisation.amount.amount >= total.amount
@@ -270,7 +273,7 @@ export const transition = (
   checkout: Checkout,
   to: CheckoutState
 ): Either.Either<Checkout, StateMachine.IllegalTransition | MissingCheckoutData | PaymentDoesNotCoverTotal> =>
-  Either.gen(function*() {
+  Either.gen(function* () {
     yield* StateMachine.transition(machine, checkout.state, to)
     yield* checkRequirements(checkout, to)
     return new Checkout({ ...checkout, state: to })
@@ -280,7 +283,10 @@ export const transition = (
 export const advance = (
   checkout: Checkout
 ): Either.Either<Checkout, StateMachine.IllegalTransition | MissingCheckoutData | PaymentDoesNotCoverTotal> =>
-  transition(checkout, Option.getOrElse(nextStep(checkout.state), () => checkout.state))
+  transition(
+    checkout,
+    Option.getOrElse(nextStep(checkout.state), () => checkout.state)
+  )
 
 /** Changes to a session's data; `null` clears a field, an absent key leaves it alone. */
 export const CheckoutPatch = Schema.Struct({
@@ -301,7 +307,7 @@ export const edit = (
   checkout: Checkout,
   patch: CheckoutPatch
 ): Either.Either<Checkout, CheckoutFieldLocked | Money.NegativeAmount> =>
-  Either.gen(function*() {
+  Either.gen(function* () {
     const at = stepIndex(checkout.state)
     for (const field of Field.literals) {
       if (patch[field] === undefined) continue

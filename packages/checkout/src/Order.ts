@@ -75,5 +75,4 @@ export const transition = (
 ): Either.Either<OrderTransition, StateMachine.IllegalTransition> => StateMachine.transition(machine, from, to)
 
 /** Whether an order in `status` may still be cancelled (before it ships). */
-export const isCancellable = (status: OrderStatus): boolean =>
-  StateMachine.canTransition(machine, status, "CANCELLED")
+export const isCancellable = (status: OrderStatus): boolean => StateMachine.canTransition(machine, status, "CANCELLED")

@@ -73,11 +73,15 @@ const consistency = (p: {
     case "PAID":
       return refunded.amount === 0 || "a PAID payment has refunded nothing"
     case "PARTIALLY_REFUNDED":
-      return (0 < refunded.amount && refunded.amount < captured.amount) ||
+      return (
+        (0 < refunded.amount && refunded.amount < captured.amount) ||
         "a PARTIALLY_REFUNDED payment has refunded part, not all, of what was captured"
+      )
     case "REFUNDED":
-      return (refunded.amount === captured.amount && captured.amount > 0) ||
+      return (
+        (refunded.amount === captured.amount && captured.amount > 0) ||
         "a REFUNDED payment has refunded everything it captured"
+      )
   }
 }
 
@@ -145,13 +149,16 @@ const move = (
 
 /** A new PENDING payment of `amount` (which must not be negative). */
 export const create = (amount: Money.Money): Either.Either<Payment, Money.NegativeAmount> =>
-  Either.map(Money.nonNegative(amount, "payment amount"), (due) =>
-    new Payment({
-      status: machine.initial,
-      amount: due,
-      capturedAmount: Money.zero(due.currency),
-      refundedAmount: Money.zero(due.currency)
-    }))
+  Either.map(
+    Money.nonNegative(amount, "payment amount"),
+    (due) =>
+      new Payment({
+        status: machine.initial,
+        amount: due,
+        capturedAmount: Money.zero(due.currency),
+        refundedAmount: Money.zero(due.currency)
+      })
+  )
 
 /**
  * PENDING → PAID: the payment was captured, by default in full. Emits
@@ -164,7 +171,7 @@ export const confirm = (
   PaymentChange,
   StateMachine.IllegalTransition | Money.CurrencyMismatch | Money.NegativeAmount | CaptureExceedsAmount
 > =>
-  Either.gen(function*() {
+  Either.gen(function* () {
     const transition = yield* StateMachine.transition(machine, payment.status, "PAID")
     yield* Money.assertCurrency(captured, payment.amount.currency, "capture")
     yield* Money.nonNegative(captured, "captured amount")
@@ -196,7 +203,7 @@ export const refund = (
   PaymentChange & { readonly refunded: Money.Money },
   StateMachine.IllegalTransition | Money.CurrencyMismatch | InvalidRefundAmount | RefundExceedsCaptured
 > =>
-  Either.gen(function*() {
+  Either.gen(function* () {
     const refundable = payment.refundable
     const requested = amount ?? refundable
     const to: PaymentStatus = requested.amount === refundable.amount ? "REFUNDED" : "PARTIALLY_REFUNDED"
@@ -204,9 +211,7 @@ export const refund = (
     yield* Money.assertCurrency(requested, payment.amount.currency, "refund")
     if (requested.amount <= 0) return yield* Either.left(new InvalidRefundAmount({ requested }))
     if (requested.amount > refundable.amount) {
-      return yield* Either.left(
-        new RefundExceedsCaptured({ requested, refundable, captured: payment.capturedAmount })
-      )
+      return yield* Either.left(new RefundExceedsCaptured({ requested, refundable, captured: payment.capturedAmount }))
     }
     const refundedAmount = { amount: payment.refundedAmount.amount + requested.amount, currency: refundable.currency }
     return { payment: new Payment({ ...payment, status: to, refundedAmount }), transition, refunded: requested }

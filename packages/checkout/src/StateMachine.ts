@@ -52,9 +52,10 @@ export class IllegalTransition extends Schema.TaggedError<IllegalTransition>()("
   allowed: Schema.Array(Schema.String)
 }) {
   override get message(): string {
-    const allowed = this.allowed.length === 0
-      ? `"${this.from}" is final`
-      : `allowed from "${this.from}": ${this.allowed.map((s) => `"${s}"`).join(", ")}`
+    const allowed =
+      this.allowed.length === 0
+        ? `"${this.from}" is final`
+        : `allowed from "${this.from}": ${this.allowed.map((s) => `"${s}"`).join(", ")}`
     return `Illegal ${this.machine} transition from "${this.from}" to "${this.to}" (${allowed})`
   }
 }
@@ -74,10 +75,7 @@ const row = <S extends string, E extends string>(machine: StateMachine<S, E>, fr
   Object.hasOwn(machine.transitions, from) ? machine.transitions[from] : undefined
 
 /** The states `from` may move to, in the table's order. */
-export const targets = <S extends string, E extends string>(
-  machine: StateMachine<S, E>,
-  from: S
-): ReadonlyArray<S> => {
+export const targets = <S extends string, E extends string>(machine: StateMachine<S, E>, from: S): ReadonlyArray<S> => {
   const entries = row(machine, from)
   return entries === undefined ? [] : (Object.keys(entries) as Array<S>)
 }
@@ -107,9 +105,7 @@ export const transition = <S extends string, E extends string>(
 ): Either.Either<Transition<S, E>, IllegalTransition> => {
   const events = eventsOf(machine, from, to)
   return events === undefined
-    ? Either.left(
-      new IllegalTransition({ machine: machine.name, from, to, allowed: targets(machine, from) }, true)
-    )
+    ? Either.left(new IllegalTransition({ machine: machine.name, from, to, allowed: targets(machine, from) }, true))
     : Either.right({ machine: machine.name, from, to, events })
 }
 

@@ -5,7 +5,13 @@ import { Checkout, StateMachine } from "../src/index.js"
 
 const eur = (amount: number): Money.Money => ({ amount, currency: "EUR" })
 const email = Checkout.Email.make("jane@example.com")
-const address: Checkout.Address = { firstName: "Jane", lastName: "Smith", line1: "Ermou 25", city: "Athens", country: "GR" }
+const address: Checkout.Address = {
+  firstName: "Jane",
+  lastName: "Smith",
+  line1: "Ermou 25",
+  city: "Athens",
+  country: "GR"
+}
 const option = Checkout.ShippingOptionId.make("ship_standard")
 const authorised = (amount: Money.Money) => new Checkout.PaymentAuthorisation({ reference: "pi_123", amount })
 
@@ -42,7 +48,9 @@ describe("Checkout", () => {
       checkout = Either.getOrThrow(
         Checkout.update(checkout, { patch: { shippingAddress: address, shippingOptionId: option }, to: "payment" })
       )
-      checkout = Either.getOrThrow(Checkout.update(checkout, { patch: { payment: authorised(eur(7137)) }, to: "review" }))
+      checkout = Either.getOrThrow(
+        Checkout.update(checkout, { patch: { payment: authorised(eur(7137)) }, to: "review" })
+      )
       checkout = Either.getOrThrow(Checkout.transition(checkout, "complete"))
       expect(checkout.state).toBe("complete")
       expect(Option.getOrThrow(checkout.email)).toBe("jane@example.com")
@@ -203,7 +211,7 @@ describe("Checkout", () => {
   })
 
   it.effect("composes in Effect.gen, failing with typed errors", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const contact = yield* Checkout.advance(start())
       const error = yield* Effect.flip(Checkout.advance(contact))
       expect(error._tag).toBe("MissingCheckoutData")
@@ -211,7 +219,8 @@ describe("Checkout", () => {
         Effect.catchTag("IllegalTransition", (e) => Effect.succeed(`${e.from}->${e.to}`))
       )
       expect(recovered).toBe("contact->review")
-    }))
+    })
+  )
 
   describe("properties", () => {
     const arbState = fc.constantFrom(...Checkout.steps)
@@ -256,7 +265,10 @@ describe("Checkout", () => {
     const apply = (
       checkout: Checkout.Checkout,
       op: Op
-    ): { readonly to: Checkout.CheckoutState | undefined; readonly result: Either.Either<Checkout.Checkout, { readonly _tag: string }> } => {
+    ): {
+      readonly to: Checkout.CheckoutState | undefined
+      readonly result: Either.Either<Checkout.Checkout, { readonly _tag: string }>
+    } => {
       if (op === "advance") {
         const to = Option.getOrElse(Checkout.nextStep(checkout.state), () => checkout.state)
         return { to, result: Checkout.advance(checkout) }
@@ -309,14 +321,10 @@ describe("Checkout", () => {
       expect(reached.filter(Boolean).length).toBeGreaterThan(reached.length / 10)
     })
 
-    it.prop(
-      "no step can be skipped forward, whatever the data",
-      [arbState, arbState],
-      ([from, to]) => {
-        fc.pre(Checkout.stepIndex(to) > Checkout.stepIndex(from) + 1)
-        expect(tagOf(Checkout.transition(at(from), to))).toBe("IllegalTransition")
-      }
-    )
+    it.prop("no step can be skipped forward, whatever the data", [arbState, arbState], ([from, to]) => {
+      fc.pre(Checkout.stepIndex(to) > Checkout.stepIndex(from) + 1)
+      expect(tagOf(Checkout.transition(at(from), to))).toBe("IllegalTransition")
+    })
 
     it.prop(
       "every state is reachable from init with the data it needs",
@@ -330,8 +338,8 @@ describe("Checkout", () => {
       const complete = at("complete")
       for (const op of ops) {
         const { result } = apply(complete, op)
-        const changesSomething = typeof op === "string" || "move" in op ||
-          Object.values(op.patch).some((v) => v !== undefined)
+        const changesSomething =
+          typeof op === "string" || "move" in op || Object.values(op.patch).some((v) => v !== undefined)
         if (changesSomething) expect(Either.isLeft(result)).toBe(true)
         else expect(Either.getOrThrow(result)).toEqual(complete)
       }

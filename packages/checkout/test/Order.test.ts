@@ -10,7 +10,14 @@ describe("Order", () => {
   })
 
   it("follows the happy path, each move emitting order.updated", () => {
-    const path: ReadonlyArray<Order.OrderStatus> = ["PENDING", "CONFIRMED", "PROCESSING", "SHIPPED", "DELIVERED", "REFUNDED"]
+    const path: ReadonlyArray<Order.OrderStatus> = [
+      "PENDING",
+      "CONFIRMED",
+      "PROCESSING",
+      "SHIPPED",
+      "DELIVERED",
+      "REFUNDED"
+    ]
     for (let i = 1; i < path.length; i++) {
       const transition = Either.getOrThrow(move(path[i - 1]!, path[i]!))
       expect(transition).toEqual({ machine: "order", from: path[i - 1], to: path[i], events: ["order.updated"] })

@@ -41,7 +41,12 @@ describe("Payment", () => {
       const result = Either.getOrThrow(Payment.refund(paid()))
       expect(result.refunded).toEqual(eur(7137))
       expect(result.payment).toMatchObject({ status: "REFUNDED", refundedAmount: eur(7137) })
-      expect(result.transition).toEqual({ machine: "payment", from: "PAID", to: "REFUNDED", events: ["order.refunded"] })
+      expect(result.transition).toEqual({
+        machine: "payment",
+        from: "PAID",
+        to: "REFUNDED",
+        events: ["order.refunded"]
+      })
     })
 
     it("partial refunds end in PARTIALLY_REFUNDED until the rest is refunded", () => {
@@ -96,7 +101,9 @@ describe("Payment", () => {
       expect(Either.isLeft(decode({ ...base, status: "REFUNDED", refundedAmount: eur(50) }))).toBe(true)
       expect(Either.isLeft(decode({ ...base, status: "PARTIALLY_REFUNDED" }))).toBe(true)
       expect(Either.isLeft(decode({ ...base, status: "PENDING" }))).toBe(true)
-      expect(Either.isLeft(decode({ ...base, status: "PAID", capturedAmount: { amount: 100, currency: "USD" } }))).toBe(true)
+      expect(Either.isLeft(decode({ ...base, status: "PAID", capturedAmount: { amount: 100, currency: "USD" } }))).toBe(
+        true
+      )
     })
   })
 
@@ -133,13 +140,14 @@ describe("Payment", () => {
           const result: Either.Either<
             Payment.PaymentChange & { readonly refunded?: Money.Money },
             { readonly _tag: string }
-          > = op.op === "confirm"
-            ? Payment.confirm(payment, op.captured)
-            : op.op === "fail"
-            ? Payment.fail(payment)
-            : op.op === "retry"
-            ? Payment.retry(payment)
-            : Payment.refund(payment, op.amount)
+          > =
+            op.op === "confirm"
+              ? Payment.confirm(payment, op.captured)
+              : op.op === "fail"
+                ? Payment.fail(payment)
+                : op.op === "retry"
+                  ? Payment.retry(payment)
+                  : Payment.refund(payment, op.amount)
           if (Either.isRight(result)) {
             const { transition } = result.right
             expect(StateMachine.canTransition(Payment.machine, payment.status, transition.to)).toBe(true)
@@ -181,7 +189,9 @@ describe("Payment", () => {
         const result = Payment.refund(paid(captured), eur(requested))
         if (requested > captured) expect(tagOf(result)).toBe("RefundExceedsCaptured")
         else {
-          expect(Either.getOrThrow(result).payment.status).toBe(requested === captured ? "REFUNDED" : "PARTIALLY_REFUNDED")
+          expect(Either.getOrThrow(result).payment.status).toBe(
+            requested === captured ? "REFUNDED" : "PARTIALLY_REFUNDED"
+          )
         }
       }
     )

@@ -87,7 +87,9 @@ describe("StateMachine", () => {
       const m = machine as StateMachine.StateMachine<string, string>
       const all = [
         ...m.initialEvents,
-        ...m.states.flatMap((from) => StateMachine.targets(m, from).flatMap((to) => StateMachine.eventsOf(m, from, to) ?? []))
+        ...m.states.flatMap((from) =>
+          StateMachine.targets(m, from).flatMap((to) => StateMachine.eventsOf(m, from, to) ?? [])
+        )
       ]
       for (const event of all) expect(Schema.is(WebhookEvent.WebhookEvent)(event)).toBe(true)
     })

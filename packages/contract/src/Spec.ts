@@ -92,7 +92,8 @@ const indexOperations = (): ReadonlyArray<Operation> => {
       if (!op) continue
       // Operation-level parameters override path-level ones with the same name and location.
       const byKey = new Map<string, Parameter>()
-      for (const p of [...shared, ...(op.parameters ?? [])].map((p) => deref<Parameter>(p))) byKey.set(`${p.in}:${p.name}`, p)
+      for (const p of [...shared, ...(op.parameters ?? [])].map((p) => deref<Parameter>(p)))
+        byKey.set(`${p.in}:${p.name}`, p)
       const json = op.requestBody?.content?.["application/json"]
       result.push({
         id: op.operationId,

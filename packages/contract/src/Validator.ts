@@ -20,7 +20,9 @@ export interface Issue {
   readonly message: string
 }
 
-export type Result<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly issues: ReadonlyArray<Issue> }
+export type Result<A> =
+  | { readonly ok: true; readonly value: A }
+  | { readonly ok: false; readonly issues: ReadonlyArray<Issue> }
 
 /** The raw parts of an incoming request. */
 export interface RawRequest {
@@ -39,9 +41,8 @@ export interface ValidRequest {
 
 const DOCUMENT_ID = "https://shopvo.dev/openapi.json"
 // ajv-formats ships CommonJS; under NodeNext its default export is the module object.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
-  ajv: Ajv2020
-) => Ajv2020
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020
 
 const makeAjv = (options: { coerceTypes: boolean | "array"; useDefaults: boolean }): Ajv2020 => {
   const ajv = new Ajv2020({
@@ -63,13 +64,15 @@ const anchor = (schema: unknown): unknown => {
   if (schema === null || typeof schema !== "object") return schema
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(schema)) {
-    out[key] = key === "$ref" && typeof value === "string" && value.startsWith("#/") ? `${DOCUMENT_ID}${value}` : anchor(value)
+    out[key] =
+      key === "$ref" && typeof value === "string" && value.startsWith("#/") ? `${DOCUMENT_ID}${value}` : anchor(value)
   }
   return out
 }
 
 const describe = (error: ErrorObject, prefix: string): Issue => {
-  const at = (suffix: string) => (prefix === "" ? suffix || "/" : `${prefix}${suffix.replace(/^\//, ".").replace(/\//g, ".")}`)
+  const at = (suffix: string) =>
+    prefix === "" ? suffix || "/" : `${prefix}${suffix.replace(/^\//, ".").replace(/\//g, ".")}`
   switch (error.keyword) {
     case "required":
       return { path: at(`${error.instancePath}/${String(error.params["missingProperty"])}`), message: "is required" }
@@ -104,7 +107,8 @@ const issuesOf = (errors: ReadonlyArray<ErrorObject> | null | undefined, prefix:
 }
 
 const isArraySchema = (schema: JsonSchema | undefined): boolean =>
-  schema !== undefined && (schema["type"] === "array" || (Array.isArray(schema["type"]) && schema["type"].includes("array")))
+  schema !== undefined &&
+  (schema["type"] === "array" || (Array.isArray(schema["type"]) && schema["type"].includes("array")))
 
 const parameterGroup = (parameters: ReadonlyArray<Parameter>, location: "query" | "path"): JsonSchema => ({
   type: "object",
@@ -181,13 +185,16 @@ export class Validator {
     let validate = this.responses.get(key)
     if (validate === undefined) {
       const declared = op.responses[String(status)] ?? op.responses[`${String(status)[0]}XX`] ?? op.responses["default"]
-      if (!declared) return { ok: false, issues: [{ path: "/", message: `status ${status} is not declared for ${op.id}` }] }
+      if (!declared)
+        return { ok: false, issues: [{ path: "/", message: `status ${status} is not declared for ${op.id}` }] }
       const schema = declared.content?.["application/json"]?.schema
       validate = schema ? this.responseAjv.compile(anchor(schema) as object) : null
       this.responses.set(key, validate)
     }
     if (validate === null) {
-      return body === undefined || body === "" ? { ok: true, value: body } : { ok: false, issues: [{ path: "/", message: `status ${status} of ${op.id} declares no body` }] }
+      return body === undefined || body === ""
+        ? { ok: true, value: body }
+        : { ok: false, issues: [{ path: "/", message: `status ${status} of ${op.id} declares no body` }] }
     }
     return validate(body) ? { ok: true, value: body } : { ok: false, issues: issuesOf(validate.errors, "") }
   }

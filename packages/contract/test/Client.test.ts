@@ -53,6 +53,10 @@ describe("generated client", () => {
     const request = seen.at(-1)!
     expect(request.method).toBe("POST")
     expect(request.headers["content-type"]).toContain("application/json")
-    expect(JSON.parse(request.body)).toEqual({ name: "Large / Black", inventoryCount: 10, options: { Size: "Large", Color: "Black" } })
+    expect(JSON.parse(request.body)).toEqual({
+      name: "Large / Black",
+      inventoryCount: 10,
+      options: { Size: "Large", Color: "Black" }
+    })
   })
 })

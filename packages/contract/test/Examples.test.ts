@@ -28,8 +28,12 @@ const collect = (): ReadonlyArray<Found> => {
       fromMedia(`${where} ${status}`, resolved.content?.["application/json"])
     }
     for (const p of op.parameters ?? []) {
-      const param = "$ref" in p ? Spec.resolveRef<Spec.Parameter & { example?: unknown }>(p.$ref) : (p as Spec.Parameter & { example?: unknown })
-      if (param.schema && param.example !== undefined) found.push({ where: `${where} parameter ${param.name}`, schema: param.schema, value: param.example })
+      const param =
+        "$ref" in p
+          ? Spec.resolveRef<Spec.Parameter & { example?: unknown }>(p.$ref)
+          : (p as Spec.Parameter & { example?: unknown })
+      if (param.schema && param.example !== undefined)
+        found.push({ where: `${where} parameter ${param.name}`, schema: param.schema, value: param.example })
     }
   }
   for (const [path, item] of Object.entries(Spec.document.paths)) {
@@ -45,12 +49,15 @@ const collect = (): ReadonlyArray<Found> => {
   for (const [kind, entries] of Object.entries(Spec.document.components)) {
     if (kind !== "parameters") continue
     for (const [name, p] of Object.entries(entries as Record<string, Spec.Parameter & { example?: unknown }>)) {
-      if (p.schema && p.example !== undefined) found.push({ where: `parameter ${name}`, schema: p.schema, value: p.example })
+      if (p.schema && p.example !== undefined)
+        found.push({ where: `parameter ${name}`, schema: p.schema, value: p.example })
     }
   }
   for (const [name, schema] of Object.entries(Spec.document.components["schemas"] as Record<string, Spec.JsonSchema>)) {
     const examples = schema["examples"]
-    if (Array.isArray(examples)) for (const value of examples) found.push({ where: `schema ${name}`, schema: { $ref: `#/components/schemas/${name}` }, value })
+    if (Array.isArray(examples))
+      for (const value of examples)
+        found.push({ where: `schema ${name}`, schema: { $ref: `#/components/schemas/${name}` }, value })
   }
   return found
 }

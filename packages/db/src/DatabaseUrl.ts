@@ -46,31 +46,30 @@ export const describe: (url: Redacted.Redacted<string>) => string = Url.describe
  * embedded data directory is already served by another live Shopvo process
  * (e.g. the webhook worker beside the API), that server is shared instead.
  */
-export const layer: Layer.Layer<
-  DatabaseUrl,
-  ConfigError.ConfigError | EmbeddedPostgres.EmbeddedPostgresError
-> = Layer.scoped(
-  DatabaseUrl,
-  Effect.gen(function*() {
-    const fromEnv = yield* config
-    if (Option.isSome(fromEnv)) {
-      yield* Effect.logInfo(`Using PostgreSQL at ${Url.describe(fromEnv.value)} (DATABASE_URL)`)
-      return fromEnv.value
-    }
-    const options = yield* EmbeddedPostgres.config
-    return yield* EmbeddedPostgres.start(options).pipe(
-      Effect.tap((server) =>
-        Effect.logInfo(
-          `Using embedded PostgreSQL on 127.0.0.1:${server.port}, data in ${server.dataDir}${
-            server.initialised ? " (initialised now)" : ""
-          }`
+export const layer: Layer.Layer<DatabaseUrl, ConfigError.ConfigError | EmbeddedPostgres.EmbeddedPostgresError> =
+  Layer.scoped(
+    DatabaseUrl,
+    Effect.gen(function* () {
+      const fromEnv = yield* config
+      if (Option.isSome(fromEnv)) {
+        yield* Effect.logInfo(`Using PostgreSQL at ${Url.describe(fromEnv.value)} (DATABASE_URL)`)
+        return fromEnv.value
+      }
+      const options = yield* EmbeddedPostgres.config
+      return yield* EmbeddedPostgres.start(options).pipe(
+        Effect.tap((server) =>
+          Effect.logInfo(
+            `Using embedded PostgreSQL on 127.0.0.1:${server.port}, data in ${server.dataDir}${
+              server.initialised ? " (initialised now)" : ""
+            }`
+          )
+        ),
+        Effect.map((server) => server.url),
+        Effect.catchTag("EmbeddedPostgresInUse", (inUse) =>
+          Effect.logInfo(`Sharing the embedded PostgreSQL of process ${inUse.ownerPid} on port ${inUse.port}`).pipe(
+            Effect.as(Url.withDatabase(inUse.url, options.database))
+          )
         )
-      ),
-      Effect.map((server) => server.url),
-      Effect.catchTag("EmbeddedPostgresInUse", (inUse) =>
-        Effect.logInfo(`Sharing the embedded PostgreSQL of process ${inUse.ownerPid} on port ${inUse.port}`).pipe(
-          Effect.as(Url.withDatabase(inUse.url, options.database))
-        ))
-    )
-  })
-)
+      )
+    })
+  )

@@ -27,7 +27,7 @@ import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqlClient from "@effect/sql/SqlClient"
-import { Clock, Config, Data, Duration, Effect, Option, Redacted, Runtime } from "effect"
+import { Clock, Config, Data, Duration, Effect, Option, type Redacted, Runtime } from "effect"
 import type { Scope } from "effect"
 import { load, stopOnExit } from "./internal/embeddedPostgresModule.js"
 import { commandLine, isAlive, parentPid } from "./internal/processes.js"
@@ -211,16 +211,17 @@ const ensurePostgresUser = (dataDir: string): Effect.Effect<UserIds, EmbeddedPos
  * "Permission denied", so name the folder instead.
  */
 const checkTraversable = (dataDir: string, ids: UserIds): Effect.Effect<void, EmbeddedPostgresError> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     let dir = path.dirname(dataDir)
     for (;;) {
       const stat = yield* Effect.promise(() => fs.stat(dir).catch(() => undefined))
       if (stat !== undefined) {
-        const searchable = stat.uid === ids.uid
-          ? (stat.mode & 0o100) !== 0
-          : stat.gid === ids.gid
-          ? (stat.mode & 0o010) !== 0
-          : (stat.mode & 0o001) !== 0
+        const searchable =
+          stat.uid === ids.uid
+            ? (stat.mode & 0o100) !== 0
+            : stat.gid === ids.gid
+              ? (stat.mode & 0o010) !== 0
+              : (stat.mode & 0o001) !== 0
         if (!searchable) {
           return yield* fail(
             "DataDirectory",
@@ -249,7 +250,8 @@ const ensureOwnership = (dataDir: string, ids: UserIds): Effect.Effect<void, Emb
       }
       await walk(dataDir)
     },
-    catch: (cause) => fail("DataDirectory", dataDir, `could not give it to the postgres user: ${describeCause(cause)}`, cause)
+    catch: (cause) =>
+      fail("DataDirectory", dataDir, `could not give it to the postgres user: ${describeCause(cause)}`, cause)
   })
 
 const readCredentials = (dataDir: string): Effect.Effect<Credentials, EmbeddedPostgresError> =>
@@ -265,7 +267,9 @@ const readCredentials = (dataDir: string): Effect.Effect<Credentials, EmbeddedPo
   }).pipe(
     Effect.filterOrFail(
       (value): value is Credentials =>
-        typeof value === "object" && value !== null && typeof (value as Credentials).user === "string" &&
+        typeof value === "object" &&
+        value !== null &&
+        typeof (value as Credentials).user === "string" &&
         typeof (value as Credentials).password === "string",
       () => fail("DataDirectory", dataDir, `${credentialsFile} is malformed`)
     )
@@ -293,7 +297,7 @@ const initialise = (
   hooks: Hooks,
   tail: ReturnType<typeof makeLogTail>
 ): Effect.Effect<Credentials, EmbeddedPostgresError> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const entries = yield* Effect.promise(() => fs.readdir(dataDir).catch(() => undefined))
     if (entries !== undefined && entries.length > 0) {
       return yield* fail(
@@ -331,7 +335,9 @@ const initialise = (
       },
       catch: (cause) => fail("InitFailed", dataDir, `${describeCause(cause)}\n${tail.text()}`, cause)
     }).pipe(
-      Effect.tapError(() => Effect.promise(() => fs.rm(staging, { recursive: true, force: true }).catch(() => undefined)))
+      Effect.tapError(() =>
+        Effect.promise(() => fs.rm(staging, { recursive: true, force: true }).catch(() => undefined))
+      )
     )
     return credentials
   })
@@ -343,7 +349,7 @@ const postmasterOf = (dataDir: string, args: ReadonlyArray<string>): boolean => 
 }
 
 const waitForExit = (pid: number, within: Duration.DurationInput) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const deadline = Date.now() + Duration.toMillis(within)
     while (isAlive(pid)) {
       if (Date.now() >= deadline) return false
@@ -362,7 +368,7 @@ const clearStalePostmaster = (
   credentials: Credentials,
   stopTimeout: Duration.DurationInput
 ): Effect.Effect<void, EmbeddedPostgresError | EmbeddedPostgresInUse> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const pidFile = path.join(dataDir, "postmaster.pid")
     const content = yield* Effect.promise(() => fs.readFile(pidFile, "utf8").catch(() => undefined))
     if (content === undefined) return
@@ -373,7 +379,10 @@ const clearStalePostmaster = (
       // An empty or torn lock file is either a postmaster that crashed while
       // starting or one starting right now; only the first is ours to clear.
       const age = yield* Effect.promise(() =>
-        fs.stat(pidFile).then((stat) => Date.now() - stat.mtimeMs, () => 0)
+        fs.stat(pidFile).then(
+          (stat) => Date.now() - stat.mtimeMs,
+          () => 0
+        )
       )
       if (age < 10_000) return
       yield* Effect.logWarning(`Removing a malformed postmaster.pid in ${dataDir}`)
@@ -390,7 +399,10 @@ const clearStalePostmaster = (
       return yield* removePidFile
     }
     const owner = yield* Effect.promise(() =>
-      fs.readFile(path.join(dataDir, ownerFile), "utf8").then((raw) => Number.parseInt(raw, 10), () => Number.NaN)
+      fs.readFile(path.join(dataDir, ownerFile), "utf8").then(
+        (raw) => Number.parseInt(raw, 10),
+        () => Number.NaN
+      )
     )
     const parent = yield* parentPid(pid)
     if (Option.isSome(parent) && parent.value === owner) {
@@ -422,13 +434,16 @@ const ensureDatabase = (
   database: string,
   dataDir: string
 ): Effect.Effect<void, EmbeddedPostgresError> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const found = yield* sql`select 1 from pg_database where datname = ${database}`
     if (found.length > 0) return
     yield* sql`create database ${sql(database)}`.pipe(
       // 42P04 duplicate_database: created meanwhile by another process.
-      Effect.catchIf((error) => (error.cause as { code?: string } | undefined)?.code === "42P04", () => Effect.void)
+      Effect.catchIf(
+        (error) => (error.cause as { code?: string } | undefined)?.code === "42P04",
+        () => Effect.void
+      )
     )
   }).pipe(
     Effect.provide(PgClient.layer({ url: adminUrl, maxConnections: 1, applicationName: "shopvo-embedded-setup" })),
@@ -442,7 +457,7 @@ const ensureDatabase = (
 export const start = (
   options: Options
 ): Effect.Effect<EmbeddedPostgres, EmbeddedPostgresError | EmbeddedPostgresInUse, Scope.Scope> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const dataDir = path.resolve(options.dataDir)
     if (!databaseName.test(options.database)) {
       return yield* fail("InvalidOptions", dataDir, `database name "${options.database}" must match ${databaseName}`)
@@ -472,11 +487,11 @@ export const start = (
     const initialised = !(yield* exists(path.join(dataDir, "PG_VERSION")))
     const credentials = initialised
       ? yield* initialise(dataDir, asRoot, hooks, tail).pipe(
-        Effect.timeoutFail({
-          duration: options.startTimeout ?? "60 seconds",
-          onTimeout: () => fail("StartTimedOut", dataDir, `initdb did not finish\n${tail.text()}`)
-        })
-      )
+          Effect.timeoutFail({
+            duration: options.startTimeout ?? "60 seconds",
+            onTimeout: () => fail("StartTimedOut", dataDir, `initdb did not finish\n${tail.text()}`)
+          })
+        )
       : yield* readCredentials(dataDir)
     if (Option.isSome(ids)) yield* ensureOwnership(dataDir, ids.value)
     yield* clearStalePostmaster(dataDir, credentials, stopTimeout)
@@ -532,11 +547,14 @@ export const start = (
           return stopped.pipe(
             Effect.timeout(stopTimeout),
             Effect.catchTag("TimeoutException", () =>
-              Effect.logWarning(`Embedded PostgreSQL did not stop within ${Duration.format(stopTimeout)}; quitting it`).pipe(
+              Effect.logWarning(
+                `Embedded PostgreSQL did not stop within ${Duration.format(stopTimeout)}; quitting it`
+              ).pipe(
                 Effect.zipRight(Effect.sync(() => child.kill("SIGQUIT"))),
                 Effect.zipRight(stopped.pipe(Effect.timeout("5 seconds"))),
                 Effect.catchTag("TimeoutException", () => Effect.sync(() => child.kill("SIGKILL")))
-              )),
+              )
+            ),
             Effect.withClock(liveClock)
           )
         })
@@ -545,9 +563,9 @@ export const start = (
     child.once("exit", (code, signal) => {
       if (!stopping) {
         log(
-          Effect.logError(`Embedded PostgreSQL exited unexpectedly (code ${code}, signal ${signal})\n${tail.text()}`).pipe(
-            Effect.annotateLogs("embedded-postgres", dataDir)
-          )
+          Effect.logError(
+            `Embedded PostgreSQL exited unexpectedly (code ${code}, signal ${signal})\n${tail.text()}`
+          ).pipe(Effect.annotateLogs("embedded-postgres", dataDir))
         )
       }
     })

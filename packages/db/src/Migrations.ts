@@ -41,11 +41,11 @@ const lockKey = "7305845937029154"
  * hand the `.ts` file to bare Node and fail.
  */
 export const fromDirectory = (dir: string): PgMigrator.Loader<FileSystem> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const fs = yield* FileSystem
-    const files = yield* fs.readDirectory(dir).pipe(
-      Effect.mapError((error) => new PgMigrator.MigrationError({ reason: "failed", message: error.message }))
-    )
+    const files = yield* fs
+      .readDirectory(dir)
+      .pipe(Effect.mapError((error) => new PgMigrator.MigrationError({ reason: "failed", message: error.message })))
     return files
       .flatMap((file): Array<PgMigrator.ResolvedMigration> => {
         const match = fileName.exec(file)
@@ -60,15 +60,17 @@ export const fromDirectory = (dir: string): PgMigrator.Loader<FileSystem> =>
  * Applies every pending migration found in `dir` and returns the ones applied
  * (`[id, name]`), empty when the schema was already current.
  */
-export const runFrom = (dir: string): Effect.Effect<
+export const runFrom = (
+  dir: string
+): Effect.Effect<
   ReadonlyArray<readonly [id: number, name: string]>,
   PgMigrator.MigrationError | SqlError,
   SqlClient.SqlClient | PgClient.PgClient
 > =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     return yield* sql.withTransaction(
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         yield* sql`select pg_advisory_xact_lock(${sql.literal(lockKey)})`
         // Created here, under the lock, because the Migrator creates it outside
         // its transaction, where two first runs would race.

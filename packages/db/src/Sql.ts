@@ -45,7 +45,7 @@ export const poolConfig: Config.Config<PoolOptions> = Config.all({
   ),
   connectTimeout: Config.duration("DATABASE_CONNECT_TIMEOUT").pipe(
     Config.validate({
-      message: "must be a positive duration, e.g. \"5 seconds\"",
+      message: 'must be a positive duration, e.g. "5 seconds"',
       validation: (d) => Duration.greaterThan(d, Duration.zero)
     }),
     Config.withDefault(Duration.seconds(5))
@@ -75,7 +75,7 @@ export const layerWith = (
   overrides: Partial<PoolOptions> = {}
 ): Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, SqlError | ConfigError.ConfigError, DatabaseUrl> =>
   Layer.unwrapEffect(
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const url = yield* DatabaseUrl
       const options = yield* poolConfig
       return layerFrom(url, { ...options, ...overrides })
@@ -83,5 +83,8 @@ export const layerWith = (
   )
 
 /** The pool on the `DatabaseUrl`, configured by `poolConfig`. */
-export const layer: Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, SqlError | ConfigError.ConfigError, DatabaseUrl> =
-  layerWith()
+export const layer: Layer.Layer<
+  PgClient.PgClient | SqlClient.SqlClient,
+  SqlError | ConfigError.ConfigError,
+  DatabaseUrl
+> = layerWith()

@@ -60,7 +60,7 @@ export const startEphemeralServer: Effect.Effect<
   EmbeddedPostgres.EmbeddedPostgres,
   EmbeddedPostgres.EmbeddedPostgresError,
   Scope.Scope
-> = Effect.gen(function*() {
+> = Effect.gen(function* () {
   const dir = yield* Effect.acquireRelease(
     Effect.promise(async () => {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), "shopvo-pg-"))
@@ -96,7 +96,7 @@ const adminUrl: Effect.Effect<
   Redacted.Redacted<string>,
   ConfigError.ConfigError | EmbeddedPostgres.EmbeddedPostgresError,
   Scope.Scope
-> = Effect.gen(function*() {
+> = Effect.gen(function* () {
   const fromEnv = yield* DatabaseUrl.config
   if (Option.isSome(fromEnv)) return fromEnv.value
   const published = yield* Config.option(Config.redacted(adminUrlVariable))
@@ -115,7 +115,7 @@ const withAdmin = <A>(
 
 const createDatabase = (admin: Redacted.Redacted<string>): Effect.Effect<string, SqlError, Scope.Scope> =>
   Effect.acquireRelease(
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const name = `shopvo_test_${randomBytes(8).toString("hex")}`
       yield* withAdmin(admin, (sql) => sql`create database ${sql(name)}`)
       return name
@@ -132,7 +132,7 @@ const makeLayer = <E>(
   ) => Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, E>
 ) =>
   Layer.unwrapScoped(
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const admin = yield* adminUrl
       const name = yield* createDatabase(admin)
       const url = DatabaseUrl.withDatabase(admin, name)

@@ -6,42 +6,52 @@ const withEnv = (env: Record<string, string>) => Effect.withConfigProvider(Confi
 
 describe("DatabaseUrl", () => {
   it.effect("config: unset means the embedded default", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const url = yield* DatabaseUrl.config.pipe(withEnv({}))
       expect(Option.isNone(url)).toBe(true)
-    }))
+    })
+  )
 
   it.effect("config: an empty or blank value counts as unset", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       expect(Option.isNone(yield* DatabaseUrl.config.pipe(withEnv({ DATABASE_URL: "" })))).toBe(true)
       expect(Option.isNone(yield* DatabaseUrl.config.pipe(withEnv({ DATABASE_URL: "  " })))).toBe(true)
-    }))
+    })
+  )
 
   it.effect("config: postgres:// and postgresql:// URLs are accepted as given", () =>
-    Effect.gen(function*() {
-      for (const value of ["postgres://app:s3cret@db.internal:5432/shopvo", "postgresql://localhost/shopvo?sslmode=require"]) {
+    Effect.gen(function* () {
+      for (const value of [
+        "postgres://app:s3cret@db.internal:5432/shopvo",
+        "postgresql://localhost/shopvo?sslmode=require"
+      ]) {
         const url = yield* DatabaseUrl.config.pipe(withEnv({ DATABASE_URL: value }))
         expect(Option.map(url, Redacted.value)).toEqual(Option.some(value))
       }
-    }))
+    })
+  )
 
   it.effect("config: another scheme fails naming the variable, without echoing the value", () =>
-    Effect.gen(function*() {
-      const error = yield* Effect.flip(DatabaseUrl.config.pipe(withEnv({ DATABASE_URL: "mysql://root:hunter2@db/shop" })))
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(
+        DatabaseUrl.config.pipe(withEnv({ DATABASE_URL: "mysql://root:hunter2@db/shop" }))
+      )
       const message = String(error)
       expect(message).toContain("DATABASE_URL")
       expect(message).toContain("postgres://")
       expect(message).toContain(`"mysql:"`)
       expect(message).not.toContain("hunter2")
-    }))
+    })
+  )
 
   it.effect("config: a value that is not a URL fails clearly", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const error = yield* Effect.flip(DatabaseUrl.config.pipe(withEnv({ DATABASE_URL: "localhost:5432" })))
       expect(String(error)).toContain("DATABASE_URL")
       const notUrl = yield* Effect.flip(DatabaseUrl.config.pipe(withEnv({ DATABASE_URL: "just words" })))
       expect(String(notUrl)).toContain("not a URL")
-    }))
+    })
+  )
 
   it("validate: the same rule for URLs from other sources", () => {
     expect(Either.isRight(DatabaseUrl.validate("postgres://a@b/c"))).toBe(true)

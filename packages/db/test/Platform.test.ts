@@ -24,7 +24,7 @@ const refusal = <A, R>(statement: Effect.Effect<A, SqlError, R>) =>
 const check = (constraint: string) => ({ code: "23514", constraint })
 
 const insertSite = (overrides: Record<string, unknown> = {}) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const row = { id: nextId("site"), name: "My Store", currency: "EUR", ...overrides }
     yield* sql`insert into sites ${sql.insert(row)}`
@@ -32,7 +32,7 @@ const insertSite = (overrides: Record<string, unknown> = {}) =>
   })
 
 const insertKey = (siteId: string, overrides: Record<string, unknown> = {}) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const row = {
       id: nextId("key"),
@@ -50,7 +50,7 @@ const insertKey = (siteId: string, overrides: Record<string, unknown> = {}) =>
 describe("Platform schema (0001_platform)", () => {
   it.layer(TestDatabase.layer)((it) => {
     it.effect("sites: a valid site gets the documented defaults", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
         const id = yield* insertSite({
           domains: ["mystore.eu", "www.mystore.eu"],
@@ -68,27 +68,32 @@ describe("Platform schema (0001_platform)", () => {
           theme: { "--color-primary": "#6366f1" }
         })
         expect(site!["created_at"]).toBeInstanceOf(Date)
-      }))
+      })
+    )
 
     it.effect("sites: updated_at moves on every update", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
         const id = yield* insertSite()
         yield* sql`update sites set name = 'Renamed' where id = ${id}`
-        const [row] = yield* sql<{ moved: boolean }>`select updated_at > created_at as moved from sites where id = ${id}`
+        const [row] = yield* sql<{
+          moved: boolean
+        }>`select updated_at > created_at as moved from sites where id = ${id}`
         expect(row!.moved).toBe(true)
-      }))
+      })
+    )
 
     it.effect("sites: rate_limit_rpm accepts 30 and 1000 and refuses 29 and 1001", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         yield* insertSite({ rate_limit_rpm: 30 })
         yield* insertSite({ rate_limit_rpm: 1000 })
         expect(yield* refusal(insertSite({ rate_limit_rpm: 29 }))).toEqual(check("sites_rate_limit_range"))
         expect(yield* refusal(insertSite({ rate_limit_rpm: 1001 }))).toEqual(check("sites_rate_limit_range"))
-      }))
+      })
+    )
 
     it.effect("sites: malformed values are refused", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const cases: ReadonlyArray<readonly [Record<string, unknown>, string]> = [
           [{ id: "shop_1" }, "sites_id_format"],
           [{ id: "site_" }, "sites_id_format"],
@@ -106,12 +111,18 @@ describe("Platform schema (0001_platform)", () => {
         for (const [overrides, constraint] of cases) {
           expect(yield* refusal(insertSite(overrides)), JSON.stringify(overrides)).toEqual(check(constraint))
         }
-      }))
+      })
+    )
 
     it.effect("api_keys: a valid key, then malformed keys refused", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const siteId = yield* insertSite()
-        yield* insertKey(siteId, { livemode: true, key_prefix: "sk_live_9xYz", scopes: ["admin:*"], signing_secret: "sks_abc123" })
+        yield* insertKey(siteId, {
+          livemode: true,
+          key_prefix: "sk_live_9xYz",
+          scopes: ["admin:*"],
+          signing_secret: "sks_abc123"
+        })
         const cases: ReadonlyArray<readonly [Record<string, unknown>, string]> = [
           [{ id: "apikey_1" }, "api_keys_id_format"],
           // The key itself where its hash belongs.
@@ -127,23 +138,47 @@ describe("Platform schema (0001_platform)", () => {
         for (const [overrides, constraint] of cases) {
           expect(yield* refusal(insertKey(siteId, overrides)), JSON.stringify(overrides)).toEqual(check(constraint))
         }
-      }))
+      })
+    )
 
     it.effect("api_keys: every scope of the reference is accepted", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const siteId = yield* insertSite()
         const scopes = [
-          "read:catalog", "write:catalog", "read:content", "read:orders", "read:customers", "write:customers",
-          "read:cart", "write:cart", "read:checkout", "write:checkout", "read:inventory", "write:inventory",
-          "read:promotions", "write:promotions", "read:gift-cards", "write:gift-cards", "read:store-credit",
-          "write:store-credit", "read:loyalty", "write:loyalty", "read:b2b", "write:b2b", "webhooks:read",
-          "webhooks:write", "metafields:read", "metafields:write", "admin:*"
+          "read:catalog",
+          "write:catalog",
+          "read:content",
+          "read:orders",
+          "read:customers",
+          "write:customers",
+          "read:cart",
+          "write:cart",
+          "read:checkout",
+          "write:checkout",
+          "read:inventory",
+          "write:inventory",
+          "read:promotions",
+          "write:promotions",
+          "read:gift-cards",
+          "write:gift-cards",
+          "read:store-credit",
+          "write:store-credit",
+          "read:loyalty",
+          "write:loyalty",
+          "read:b2b",
+          "write:b2b",
+          "webhooks:read",
+          "webhooks:write",
+          "metafields:read",
+          "metafields:write",
+          "admin:*"
         ]
         yield* insertKey(siteId, { scopes })
-      }))
+      })
+    )
 
     it.effect("api_keys: a key hash is unique across all sites; the site must exist", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const a = yield* insertSite()
         const b = yield* insertSite()
         yield* insertKey(a, { key_hash: hash(999_999) })
@@ -152,10 +187,11 @@ describe("Platform schema (0001_platform)", () => {
           constraint: "api_keys_key_hash_unique"
         })
         expect((yield* refusal(insertKey("site_missing"))).code).toBe("23503")
-      }))
+      })
+    )
 
     it.effect("idempotency_keys: tied to its API key's site and mode; response present exactly when completed", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
         const siteId = yield* insertSite()
         const otherSite = yield* insertSite()
@@ -190,23 +226,27 @@ describe("Platform schema (0001_platform)", () => {
         yield* sql`update idempotency_keys set status = 'completed', response_status = 201,
           response_headers = ${JSON.stringify({ "content-type": "application/json" })}, response_body = ${body}
           where api_key_id = ${keyId} and key = 'k-ok'`
-        const [row] = yield* sql<{ response_body: Buffer }>`select response_body from idempotency_keys where key = 'k-ok'`
+        const [row] = yield* sql<{
+          response_body: Buffer
+        }>`select response_body from idempotency_keys where key = 'k-ok'`
         expect(Buffer.compare(row!.response_body, body)).toBe(0)
 
         expect((yield* refusal(insert({ ...base, key: "k-ok" }))).code).toBe("23505")
-      }))
+      })
+    )
 
     it.effect("signature_replays: a signature is recorded once", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
         const row = { signature_hash: hash(4242), expires_at: new Date(Date.now() + 300_000) }
         const first = yield* sql`insert into signature_replays ${sql.insert(row)} on conflict do nothing returning 1`
         const replay = yield* sql`insert into signature_replays ${sql.insert(row)} on conflict do nothing returning 1`
         expect([first.length, replay.length]).toEqual([1, 0])
-      }))
+      })
+    )
 
     it.effect("events: typed, tenant-scoped outbox rows", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
         const siteId = yield* insertSite()
         const event = (overrides: Record<string, unknown>) => ({
@@ -224,10 +264,11 @@ describe("Platform schema (0001_platform)", () => {
         expect(yield* refusal(sql`insert into events ${sql.insert(event({ payload: "[1]" }))}`)).toEqual(
           check("events_payload_object")
         )
-      }))
+      })
+    )
 
     it.effect("every tenant table carries site_id and livemode (this and every later migration)", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
         const rows = yield* sql<{ table_name: string; columns: number }>`
           select table_name, count(*)::int as columns from information_schema.columns
@@ -237,6 +278,7 @@ describe("Platform schema (0001_platform)", () => {
         for (const table of ["api_keys", "events", "idempotency_keys"]) expect(tenantTables).toContain(table)
         // A table with one of the two columns but not the other is a tenancy bug.
         expect(rows.filter((row) => row.columns !== 2)).toEqual([])
-      }))
+      })
+    )
   })
 })

@@ -4,7 +4,7 @@ import { ConfigProvider, Context, Effect, Exit, Layer, Redacted, Scope } from "e
 import { TestDatabase } from "../src/testing.js"
 
 const currentDatabase = (context: Context.Context<SqlClient.SqlClient>) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const [row] = yield* sql<{ name: string }>`select current_database() as name`
     return row!.name
@@ -16,7 +16,7 @@ describe("TestDatabase", () => {
   // Real clock: the layers under test start processes and wait on them.
   layer(TestDatabase.layer, { excludeTestServices: true })((it) => {
     it.scoped("two layers get two different databases, isolated from each other", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const a = yield* Layer.build(TestDatabase.layer)
         const b = yield* Layer.build(TestDatabase.layer)
         const infoA = Context.get(a, TestDatabase.TestDatabase)
@@ -27,7 +27,10 @@ describe("TestDatabase", () => {
         expect(yield* currentDatabase(b)).toBe(infoB.name)
 
         yield* Effect.provide(
-          Effect.flatMap(SqlClient.SqlClient, (sql) => sql`insert into sites (id, name, currency) values ('site_a', 'A', 'EUR')`),
+          Effect.flatMap(
+            SqlClient.SqlClient,
+            (sql) => sql`insert into sites (id, name, currency) values ('site_a', 'A', 'EUR')`
+          ),
           a
         )
         const inB = yield* Effect.provide(
@@ -35,10 +38,11 @@ describe("TestDatabase", () => {
           b
         )
         expect(inB).toEqual([])
-      }))
+      })
+    )
 
     it.effect("releasing a layer drops its database", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
         const scope = yield* Scope.make()
         const context = yield* Layer.buildWithScope(TestDatabase.layer, scope)
@@ -47,10 +51,11 @@ describe("TestDatabase", () => {
         expect((yield* exists)[0]!.n).toBe(1)
         yield* Scope.close(scope, Exit.void)
         expect((yield* exists)[0]!.n).toBe(0)
-      }))
+      })
+    )
 
     it.scoped("with no DATABASE_URL and no shared server, layers of one process share one embedded server", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const standalone = TestDatabase.layer.pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromJson({}))))
         const a = Context.get(yield* Layer.build(standalone), TestDatabase.TestDatabase)
         const b = Context.get(yield* Layer.build(standalone), TestDatabase.TestDatabase)
@@ -59,6 +64,7 @@ describe("TestDatabase", () => {
         expect(portOf(a.url)).toBe(portOf(b.url))
         // It is not the server the rest of the run uses.
         expect(portOf(a.url)).not.toBe(portOf(outer.url))
-      }))
+      })
+    )
   })
 })

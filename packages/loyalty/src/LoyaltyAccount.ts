@@ -30,9 +30,7 @@ export class LoyaltyAccount extends Schema.Class<LoyaltyAccount>("LoyaltyAccount
     points: Points.Points,
     lifetimePoints: Points.Points,
     tier: LoyaltyProgram.TierName
-  }).pipe(Schema.filter((account) =>
-    account.points <= account.lifetimePoints || "points cannot exceed lifetimePoints"
-  ))
+  }).pipe(Schema.filter((account) => account.points <= account.lifetimePoints || "points cannot exceed lifetimePoints"))
 ) {}
 
 /**
@@ -78,7 +76,7 @@ const increase = (
   n: number,
   operation: string
 ): Either.Either<LoyaltyAccount, Points.PointsOverflow> =>
-  Either.gen(function*() {
+  Either.gen(function* () {
     const points = yield* Points.fromBigInt(BigInt(account.points) + BigInt(n), operation)
     const lifetimePoints = yield* Points.fromBigInt(BigInt(account.lifetimePoints) + BigInt(n), operation)
     return new LoyaltyAccount({ points, lifetimePoints, tier: LoyaltyProgram.tierFor(program, lifetimePoints).name })
@@ -92,14 +90,14 @@ const decrease = (
   n > account.points
     ? Either.left(new Points.InsufficientPoints({ held: account.points, requested: n }))
     : Either.right(
-      new LoyaltyAccount({
-        points: account.points - n,
-        lifetimePoints: account.lifetimePoints,
-        // Unchanged lifetime points give the same tier, unless the program's
-        // tiers changed since the account was last written.
-        tier: LoyaltyProgram.tierFor(program, account.lifetimePoints).name
-      })
-    )
+        new LoyaltyAccount({
+          points: account.points - n,
+          lifetimePoints: account.lifetimePoints,
+          // Unchanged lifetime points give the same tier, unless the program's
+          // tiers changed since the account was last written.
+          tier: LoyaltyProgram.tierFor(program, account.lifetimePoints).name
+        })
+      )
 
 /**
  * Applies transactions in order, stopping at the first refusal.
@@ -162,7 +160,7 @@ export const redeem = (
   account: LoyaltyAccount,
   points: number
 ): Either.Either<Redemption, RedeemError> =>
-  Either.gen(function*() {
+  Either.gen(function* () {
     const n = yield* Points.positive(points)
     // Checked before valuing the points so that an overdraft is reported as
     // such even when the points would also be too few or too many to value.

@@ -23,7 +23,7 @@
  *
  * @since 0.1.0
  */
-import * as BigDecimal from "effect/BigDecimal"
+import type * as BigDecimal from "effect/BigDecimal"
 import * as Data from "effect/Data"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
@@ -69,23 +69,25 @@ const Fields = Schema.Struct({
  * @since 0.1.0
  */
 export class LoyaltyProgram extends Schema.Class<LoyaltyProgram>("LoyaltyProgram")(
-  Fields.pipe(Schema.filter((program) => {
-    if (program.redemptionUnitValue.currency !== program.currency) {
-      return `redemptionUnitValue must be in the program currency ${program.currency}`
-    }
-    if (program.redemptionUnitValue.amount <= 0) return "redemptionUnitValue must be positive"
-    if (program.tiers[0].threshold !== 0) return "the first tier must start at 0 lifetime points"
-    const names = new Set<string>()
-    for (let i = 0; i < program.tiers.length; i++) {
-      const tier = program.tiers[i]!
-      if (names.has(tier.name)) return `tier name ${tier.name} is used twice`
-      names.add(tier.name)
-      if (i > 0 && tier.threshold <= program.tiers[i - 1]!.threshold) {
-        return "tier thresholds must be strictly increasing"
+  Fields.pipe(
+    Schema.filter((program) => {
+      if (program.redemptionUnitValue.currency !== program.currency) {
+        return `redemptionUnitValue must be in the program currency ${program.currency}`
       }
-    }
-    return true
-  }))
+      if (program.redemptionUnitValue.amount <= 0) return "redemptionUnitValue must be positive"
+      if (program.tiers[0].threshold !== 0) return "the first tier must start at 0 lifetime points"
+      const names = new Set<string>()
+      for (let i = 0; i < program.tiers.length; i++) {
+        const tier = program.tiers[i]!
+        if (names.has(tier.name)) return `tier name ${tier.name} is used twice`
+        names.add(tier.name)
+        if (i > 0 && tier.threshold <= program.tiers[i - 1]!.threshold) {
+          return "tier thresholds must be strictly increasing"
+        }
+      }
+      return true
+    })
+  )
 ) {}
 
 /**
@@ -163,7 +165,7 @@ export const pointsEarned = (
   orderAmount: Money.Money,
   tier: Tier
 ): Either.Either<number, EarnError> =>
-  Either.gen(function*() {
+  Either.gen(function* () {
     yield* Money.assertCurrency(orderAmount, program.currency, "earn loyalty points")
     yield* Money.nonNegative(orderAmount, "loyalty-eligible order amount")
     const rate = yield* decimal(program.pointsPerUnit)
@@ -197,10 +199,10 @@ export const redemptionValue = (
 ): Either.Either<Money.Money, Points.InvalidPoints | Money.AmountOutOfRange> =>
   Number.isSafeInteger(points) && points >= 0
     ? Money.fromMinorBigInt(
-      BigInt(points) * BigInt(program.redemptionUnitValue.amount) / BigInt(program.pointsPerRedemptionUnit),
-      program.currency,
-      "redeem loyalty points"
-    )
+        (BigInt(points) * BigInt(program.redemptionUnitValue.amount)) / BigInt(program.pointsPerRedemptionUnit),
+        program.currency,
+        "redeem loyalty points"
+      )
     : Either.left(new Points.InvalidPoints({ points }))
 
 const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b))
@@ -240,10 +242,10 @@ export const pointsWorth = (
   program: LoyaltyProgram,
   amount: Money.Money
 ): Either.Either<number, Money.CurrencyMismatch | Money.NegativeAmount | Points.PointsOverflow> =>
-  Either.gen(function*() {
+  Either.gen(function* () {
     yield* Money.assertCurrency(amount, program.currency, "convert an amount to loyalty points")
     yield* Money.nonNegative(amount, "amount to cover with loyalty points")
-    const points = BigInt(amount.amount) * BigInt(program.pointsPerRedemptionUnit) /
-      BigInt(program.redemptionUnitValue.amount)
+    const points =
+      (BigInt(amount.amount) * BigInt(program.pointsPerRedemptionUnit)) / BigInt(program.redemptionUnitValue.amount)
     return yield* Points.fromBigInt(points, "points worth an amount")
   })

@@ -30,22 +30,20 @@ describe("LoyaltyProgram", () => {
 
     it("rejects programs whose tiers or rates are ambiguous", () => {
       const tiers = encoded.tiers
-      for (
-        const broken of [
-          { ...encoded, tiers: [] },
-          { ...encoded, tiers: [{ ...tiers[0], threshold: 10 }] },
-          { ...encoded, tiers: [tiers[0], tiers[2], tiers[1]] },
-          { ...encoded, tiers: [tiers[0], { ...tiers[1], threshold: 0 }] },
-          { ...encoded, tiers: [tiers[0], { ...tiers[1], name: "BRONZE" }] },
-          { ...encoded, redemptionUnitValue: { amount: 100, currency: "USD" } },
-          { ...encoded, redemptionUnitValue: { amount: 0, currency: "EUR" } },
-          { ...encoded, pointsPerRedemptionUnit: 0 },
-          { ...encoded, pointsPerUnit: "-1" },
-          { ...encoded, pointsPerUnit: "1e2" },
-          { ...encoded, pointsPerUnit: 1 },
-          { ...encoded, tiers: [{ ...tiers[0], earnMultiplier: "1,5" }] }
-        ]
-      ) {
+      for (const broken of [
+        { ...encoded, tiers: [] },
+        { ...encoded, tiers: [{ ...tiers[0], threshold: 10 }] },
+        { ...encoded, tiers: [tiers[0], tiers[2], tiers[1]] },
+        { ...encoded, tiers: [tiers[0], { ...tiers[1], threshold: 0 }] },
+        { ...encoded, tiers: [tiers[0], { ...tiers[1], name: "BRONZE" }] },
+        { ...encoded, redemptionUnitValue: { amount: 100, currency: "USD" } },
+        { ...encoded, redemptionUnitValue: { amount: 0, currency: "EUR" } },
+        { ...encoded, pointsPerRedemptionUnit: 0 },
+        { ...encoded, pointsPerUnit: "-1" },
+        { ...encoded, pointsPerUnit: "1e2" },
+        { ...encoded, pointsPerUnit: 1 },
+        { ...encoded, tiers: [{ ...tiers[0], earnMultiplier: "1,5" }] }
+      ]) {
         expect(decode(broken)).toSatisfy(Either.isLeft)
       }
     })

@@ -7,10 +7,9 @@ export const decimalString = (maxWhole: number): FastCheck.Arbitrary<string> =>
     FastCheck.integer({ min: 0, max: maxWhole }),
     FastCheck.integer({ min: 0, max: 999 }),
     FastCheck.integer({ min: 0, max: 3 })
+  ).map(([whole, fraction, digits]) =>
+    digits === 0 ? `${whole}` : `${whole}.${fraction.toString().padStart(3, "0").slice(0, digits)}`
   )
-    .map(([whole, fraction, digits]) =>
-      digits === 0 ? `${whole}` : `${whole}.${fraction.toString().padStart(3, "0").slice(0, digits)}`
-    )
 
 // Any valid program in EUR: 1–6 tiers with strictly increasing thresholds from 0.
 export const program: FastCheck.Arbitrary<LoyaltyProgram.LoyaltyProgram> = FastCheck.record({

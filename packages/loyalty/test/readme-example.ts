@@ -14,7 +14,7 @@ const program = Schema.decodeUnknownSync(LoyaltyProgram.LoyaltyProgram)({
   ]
 })
 
-export const checkout = Either.gen(function*() {
+export const checkout = Either.gen(function* () {
   let account = LoyaltyAccount.open(program) // 0 points, BRONZE
 
   // An order of €1,299.99 earns ⌊1299.99 × 1⌋ = 1299 points and reaches GOLD.

@@ -1,6 +1,6 @@
 import { bench, describe } from "vitest"
 import { Either } from "effect"
-import { Cart, Ids, Totals } from "../src/index.js"
+import { type Cart, Ids, Totals } from "../src/index.js"
 
 // A 100-line cart with mixed tax rates, half the lines on variant prices,
 // one cart-wide discount, shipping and a gift card: the shape of a large

@@ -127,7 +127,8 @@ export const allocate = (
   }
   return Either.map(validateWeights(weights), (ws) =>
     // Shares are bounded by |amount| in absolute value, so they are safe integers.
-    allocateBigInt(BigInt(amount.amount), ws).map((share) => ({ amount: Number(share), currency: amount.currency })))
+    allocateBigInt(BigInt(amount.amount), ws).map((share) => ({ amount: Number(share), currency: amount.currency }))
+  )
 }
 
 /**
@@ -148,5 +149,8 @@ export const allocateByAmounts = (
       )
     }
   }
-  return allocate(amount, weights.map((w) => w.amount))
+  return allocate(
+    amount,
+    weights.map((w) => w.amount)
+  )
 }

@@ -16,7 +16,7 @@
  *
  * @since 0.1.0
  */
-import * as BigDecimal from "effect/BigDecimal"
+import type * as BigDecimal from "effect/BigDecimal"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as Currency from "./Currency.js"
@@ -45,16 +45,19 @@ export interface ExchangeRate extends Schema.Schema.Type<typeof ExchangeRate> {}
  *
  * @since 0.1.0
  */
-export const parseRate = (rate: string | BigDecimal.BigDecimal): Either.Either<BigDecimal.BigDecimal, Money.InvalidRate> =>
+export const parseRate = (
+  rate: string | BigDecimal.BigDecimal
+): Either.Either<BigDecimal.BigDecimal, Money.InvalidRate> =>
   Either.flatMap(Money.parseDecimal(rate), (value) =>
     value.value > 0n
       ? Either.right(value)
       : Either.left(
-        new Money.InvalidRate({
-          input: typeof rate === "string" ? rate : formatPlain(rate.value, rate.scale),
-          reason: "an exchange rate must be greater than zero"
-        })
-      ))
+          new Money.InvalidRate({
+            input: typeof rate === "string" ? rate : formatPlain(rate.value, rate.scale),
+            reason: "an exchange rate must be greater than zero"
+          })
+        )
+  )
 
 /**
  * Converts `money` into `to` at `rate` (units of `to` per unit of the
@@ -96,9 +99,7 @@ export const convertWith = (
 ): Either.Either<Money.Money, Money.CurrencyMismatch | Money.InvalidRate | Money.AmountOutOfRange> =>
   money.currency === quote.from
     ? convert(money, quote.to, quote.rate, rounding)
-    : Either.left(
-      new Money.CurrencyMismatch({ expected: quote.from, actual: money.currency, operation: "convert" })
-    )
+    : Either.left(new Money.CurrencyMismatch({ expected: quote.from, actual: money.currency, operation: "convert" }))
 
 /**
  * The reverse quote (`to` → `from`), rounded to `scale` decimal places with
@@ -115,12 +116,16 @@ export const invert = (
     // 1 / (v × 10^−s) = 10^s / v, rounded at `scale` decimals: 10^(s+scale) / v.
     const scale = options.scale
     if (!Number.isSafeInteger(scale) || scale < 0 || scale > 30) {
-      return Either.left(new Money.InvalidRate({ input: quote.rate, reason: "inverse scale must be an integer in 0..30" }))
+      return Either.left(
+        new Money.InvalidRate({ input: quote.rate, reason: "inverse scale must be an integer in 0..30" })
+      )
     }
     const numerator = 10n ** BigInt(r.scale + scale)
     const inverted = divideRounded(numerator, r.value, options.rounding ?? Money.defaultRounding)
     if (inverted === 0n) {
-      return Either.left(new Money.InvalidRate({ input: quote.rate, reason: `inverse rounds to zero at scale ${scale}` }))
+      return Either.left(
+        new Money.InvalidRate({ input: quote.rate, reason: `inverse rounds to zero at scale ${scale}` })
+      )
     }
     return Either.right({
       from: quote.to,

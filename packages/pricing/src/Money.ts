@@ -250,11 +250,7 @@ export const fromMinorBigInt = (
 // Arithmetic
 // ---------------------------------------------------------------------------
 
-const sameCurrency = (
-  self: Money,
-  that: Money,
-  operation: string
-): Either.Either<Currency.Code, CurrencyMismatch> =>
+const sameCurrency = (self: Money, that: Money, operation: string): Either.Either<Currency.Code, CurrencyMismatch> =>
   self.currency === that.currency
     ? Either.right(self.currency)
     : Either.left(new CurrencyMismatch({ expected: self.currency, actual: that.currency, operation }))
@@ -267,9 +263,13 @@ const sameCurrency = (
 export const add: {
   (that: Money): (self: Money) => Either.Either<Money, CurrencyMismatch | AmountOutOfRange>
   (self: Money, that: Money): Either.Either<Money, CurrencyMismatch | AmountOutOfRange>
-} = dual(2, (self: Money, that: Money): Either.Either<Money, CurrencyMismatch | AmountOutOfRange> =>
-  Either.flatMap(sameCurrency(self, that, "add"), (currency) =>
-    fromMinorBigInt(BigInt(self.amount) + BigInt(that.amount), currency, "add")))
+} = dual(
+  2,
+  (self: Money, that: Money): Either.Either<Money, CurrencyMismatch | AmountOutOfRange> =>
+    Either.flatMap(sameCurrency(self, that, "add"), (currency) =>
+      fromMinorBigInt(BigInt(self.amount) + BigInt(that.amount), currency, "add")
+    )
+)
 
 /**
  * `self - that`; fails when the currencies differ. The result may be negative.
@@ -279,9 +279,13 @@ export const add: {
 export const subtract: {
   (that: Money): (self: Money) => Either.Either<Money, CurrencyMismatch | AmountOutOfRange>
   (self: Money, that: Money): Either.Either<Money, CurrencyMismatch | AmountOutOfRange>
-} = dual(2, (self: Money, that: Money): Either.Either<Money, CurrencyMismatch | AmountOutOfRange> =>
-  Either.flatMap(sameCurrency(self, that, "subtract"), (currency) =>
-    fromMinorBigInt(BigInt(self.amount) - BigInt(that.amount), currency, "subtract")))
+} = dual(
+  2,
+  (self: Money, that: Money): Either.Either<Money, CurrencyMismatch | AmountOutOfRange> =>
+    Either.flatMap(sameCurrency(self, that, "subtract"), (currency) =>
+      fromMinorBigInt(BigInt(self.amount) - BigInt(that.amount), currency, "subtract")
+    )
+)
 
 /**
  * The sum of many amounts of `currency` (zero for none); fails on the first
@@ -313,10 +317,13 @@ export const sum = (
 export const multiply: {
   (quantity: number): (self: Money) => Either.Either<Money, InvalidAmount | AmountOutOfRange>
   (self: Money, quantity: number): Either.Either<Money, InvalidAmount | AmountOutOfRange>
-} = dual(2, (self: Money, quantity: number): Either.Either<Money, InvalidAmount | AmountOutOfRange> =>
-  Number.isSafeInteger(quantity)
-    ? fromMinorBigInt(BigInt(self.amount) * BigInt(quantity), self.currency, "multiply")
-    : Either.left(new InvalidAmount({ input: String(quantity), reason: "quantity must be a safe integer" })))
+} = dual(
+  2,
+  (self: Money, quantity: number): Either.Either<Money, InvalidAmount | AmountOutOfRange> =>
+    Number.isSafeInteger(quantity)
+      ? fromMinorBigInt(BigInt(self.amount) * BigInt(quantity), self.currency, "multiply")
+      : Either.left(new InvalidAmount({ input: String(quantity), reason: "quantity must be a safe integer" }))
+)
 
 /**
  * A rate given without floats: a `BigDecimal`, a decimal string ("12.5"), or
@@ -338,15 +345,15 @@ export const parseDecimal = (input: DecimalInput): Either.Either<BigDecimal.BigD
     return Number.isSafeInteger(input)
       ? Either.right(BigDecimal.make(BigInt(input), 0))
       : Either.left(
-        new InvalidRate({ input: String(input), reason: "non-integer rates must be given as decimal strings" })
-      )
+          new InvalidRate({ input: String(input), reason: "non-integer rates must be given as decimal strings" })
+        )
   }
   // Plain decimal notation: no exponent, no separators, no surrounding spaces.
   return /^-?\d+(\.\d+)?$/.test(input)
     ? Option.match(BigDecimal.fromString(input), {
-      onNone: () => Either.left(new InvalidRate({ input, reason: "not a decimal number" })),
-      onSome: (value) => Either.right(value)
-    })
+        onNone: () => Either.left(new InvalidRate({ input, reason: "not a decimal number" })),
+        onSome: (value) => Either.right(value)
+      })
     : Either.left(new InvalidRate({ input, reason: "expected a decimal number such as 12.5" }))
 }
 
@@ -362,9 +369,10 @@ export const multiplyByDecimal = (
   rounding: BigDecimal.RoundingMode = defaultRounding
 ): Either.Either<Money, AmountOutOfRange> => {
   const product = BigInt(self.amount) * value.value
-  const minor = value.scale >= 0
-    ? divideRounded(product, 10n ** BigInt(value.scale), rounding)
-    : product * 10n ** BigInt(-value.scale)
+  const minor =
+    value.scale >= 0
+      ? divideRounded(product, 10n ** BigInt(value.scale), rounding)
+      : product * 10n ** BigInt(-value.scale)
   return fromMinorBigInt(minor, self.currency, "multiply by rate")
 }
 
@@ -394,7 +402,8 @@ export const percentage: {
   ): Either.Either<Money, InvalidRate | AmountOutOfRange> =>
     Either.flatMap(parseDecimal(percent), (p) =>
       // p% = p / 100: shift the decimal two places instead of dividing.
-      multiplyByDecimal(self, BigDecimal.make(p.value, p.scale + 2), rounding))
+      multiplyByDecimal(self, BigDecimal.make(p.value, p.scale + 2), rounding)
+    )
 )
 
 /**
@@ -402,7 +411,10 @@ export const percentage: {
  *
  * @since 0.1.0
  */
-export const negate = (self: Money): Money => ({ amount: self.amount === 0 ? 0 : -self.amount, currency: self.currency })
+export const negate = (self: Money): Money => ({
+  amount: self.amount === 0 ? 0 : -self.amount,
+  currency: self.currency
+})
 
 // ---------------------------------------------------------------------------
 // Comparison
@@ -417,11 +429,13 @@ export const negate = (self: Money): Money => ({ amount: self.amount === 0 ? 0 :
 export const compare: {
   (that: Money): (self: Money) => Either.Either<-1 | 0 | 1, CurrencyMismatch>
   (self: Money, that: Money): Either.Either<-1 | 0 | 1, CurrencyMismatch>
-} = dual(2, (self: Money, that: Money): Either.Either<-1 | 0 | 1, CurrencyMismatch> =>
-  Either.map(
-    sameCurrency(self, that, "compare"),
-    () => (self.amount < that.amount ? -1 : self.amount > that.amount ? 1 : 0)
-  ))
+} = dual(
+  2,
+  (self: Money, that: Money): Either.Either<-1 | 0 | 1, CurrencyMismatch> =>
+    Either.map(sameCurrency(self, that, "compare"), () =>
+      self.amount < that.amount ? -1 : self.amount > that.amount ? 1 : 0
+    )
+)
 
 /**
  * The smaller of two amounts of the same currency.
@@ -431,8 +445,11 @@ export const compare: {
 export const min: {
   (that: Money): (self: Money) => Either.Either<Money, CurrencyMismatch>
   (self: Money, that: Money): Either.Either<Money, CurrencyMismatch>
-} = dual(2, (self: Money, that: Money): Either.Either<Money, CurrencyMismatch> =>
-  Either.map(sameCurrency(self, that, "min"), () => (that.amount < self.amount ? that : self)))
+} = dual(
+  2,
+  (self: Money, that: Money): Either.Either<Money, CurrencyMismatch> =>
+    Either.map(sameCurrency(self, that, "min"), () => (that.amount < self.amount ? that : self))
+)
 
 /**
  * The larger of two amounts of the same currency.
@@ -442,8 +459,11 @@ export const min: {
 export const max: {
   (that: Money): (self: Money) => Either.Either<Money, CurrencyMismatch>
   (self: Money, that: Money): Either.Either<Money, CurrencyMismatch>
-} = dual(2, (self: Money, that: Money): Either.Either<Money, CurrencyMismatch> =>
-  Either.map(sameCurrency(self, that, "max"), () => (that.amount > self.amount ? that : self)))
+} = dual(
+  2,
+  (self: Money, that: Money): Either.Either<Money, CurrencyMismatch> =>
+    Either.map(sameCurrency(self, that, "max"), () => (that.amount > self.amount ? that : self))
+)
 
 /**
  * Same currency and same amount.
@@ -496,5 +516,9 @@ export const assertCurrency = (
  * @since 0.1.0
  */
 export const isMoney = (u: unknown): u is Money =>
-  typeof u === "object" && u !== null && "amount" in u && "currency" in u &&
-  Number.isSafeInteger((u as { amount: unknown }).amount) && Currency.isCode((u as { currency: unknown }).currency)
+  typeof u === "object" &&
+  u !== null &&
+  "amount" in u &&
+  "currency" in u &&
+  Number.isSafeInteger((u as { amount: unknown }).amount) &&
+  Currency.isCode((u as { currency: unknown }).currency)

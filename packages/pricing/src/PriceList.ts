@@ -161,7 +161,10 @@ export const apply = (
     const one = 10n ** BigInt(fraction.scale)
     if (fraction.value > one) {
       return Either.left(
-        new Money.InvalidRate({ input: Rate.toPercentString(entry.percentOff), reason: "a percentage off cannot exceed 100%" })
+        new Money.InvalidRate({
+          input: Rate.toPercentString(entry.percentOff),
+          reason: "a percentage off cannot exceed 100%"
+        })
       )
     }
     // price × (1 − f), rounded once, so the rounding decision is on the price

@@ -92,7 +92,9 @@ export const toFraction = (rate: Rate): Either.Either<BigDecimal.BigDecimal, Mon
   }
   return /^\d+(\.\d+)?$/.test(rate.percent)
     ? Either.map(Money.parseDecimal(rate.percent), (p) => BigDecimal.normalize(BigDecimal.make(p.value, p.scale + 2)))
-    : Either.left(new Money.InvalidRate({ input: `${rate.percent}%`, reason: "percent must be a non-negative decimal string" }))
+    : Either.left(
+        new Money.InvalidRate({ input: `${rate.percent}%`, reason: "percent must be a non-negative decimal string" })
+      )
 }
 
 /**
@@ -101,6 +103,4 @@ export const toFraction = (rate: Rate): Either.Either<BigDecimal.BigDecimal, Mon
  * @since 0.1.0
  */
 export const toPercentString = (rate: Rate): string =>
-  "basisPoints" in rate
-    ? `${formatPlain(BigInt(rate.basisPoints), 2)}%`
-    : `${rate.percent}%`
+  "basisPoints" in rate ? `${formatPlain(BigInt(rate.basisPoints), 2)}%` : `${rate.percent}%`

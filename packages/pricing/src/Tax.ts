@@ -64,7 +64,12 @@ export const computeWithFraction = (
   if (mode === "EXCLUSIVE") {
     const tax = divideRounded(a * v, d, rounding)
     return Either.flatMap(Money.fromMinorBigInt(tax, currency, "tax"), (taxMoney) =>
-      Either.map(Money.fromMinorBigInt(a + tax, currency, "add tax"), (gross) => ({ net: amount, tax: taxMoney, gross })))
+      Either.map(Money.fromMinorBigInt(a + tax, currency, "add tax"), (gross) => ({
+        net: amount,
+        tax: taxMoney,
+        gross
+      }))
+    )
   }
   // gross × (v/d) / (1 + v/d) = gross × v / (d + v): exact before the one rounding.
   const tax = divideRounded(a * v, d + v, rounding)

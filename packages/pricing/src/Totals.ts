@@ -179,15 +179,12 @@ const min = (a: bigint, b: bigint): bigint => (a < b ? a : b)
  * @since 0.1.0
  */
 export const compute = (cart: Cart.Cart): Either.Either<Totals, TotalsError> =>
-  Either.gen(function*() {
+  Either.gen(function* () {
     const currency = cart.currency
     const rounding: BigDecimal.RoundingMode = cart.rounding ?? Money.defaultRounding
     const toMoney = (minor: bigint, operation: string) => Money.fromMinorBigInt(minor, currency, operation)
     const inCurrency = (money: Money.Money, field: string) =>
-      Either.flatMap(
-        Money.assertCurrency(money, currency, field),
-        (m) => Money.nonNegative(m, field)
-      )
+      Either.flatMap(Money.assertCurrency(money, currency, field), (m) => Money.nonNegative(m, field))
     const priceIndex = cart.priceList === undefined ? undefined : PriceList.index(cart.priceList)
 
     // 1. Unit prices and subtotals.
@@ -200,7 +197,10 @@ export const compute = (cart: Cart.Cart): Either.Either<Totals, TotalsError> =>
       positions.set(line.id, i)
       if (!Number.isSafeInteger(line.quantity) || line.quantity < 1) {
         return yield* Either.left(
-          new Money.InvalidAmount({ input: String(line.quantity), reason: `quantity of line ${line.id} must be a positive integer` })
+          new Money.InvalidAmount({
+            input: String(line.quantity),
+            reason: `quantity of line ${line.id} must be a positive integer`
+          })
         )
       }
       yield* inCurrency(line.productPrice, `product price of line ${line.id}`)
@@ -307,9 +307,8 @@ export const compute = (cart: Cart.Cart): Either.Either<Totals, TotalsError> =>
     let shipping: ShippingTotal = { price: zero, discount: zero, net: zero, tax: zero, total: zero }
     if (cart.shipping !== undefined) {
       const price = yield* inCurrency(cart.shipping.price, "shipping price")
-      const requested = cart.shipping.discount === undefined
-        ? zero
-        : yield* inCurrency(cart.shipping.discount, "shipping discount")
+      const requested =
+        cart.shipping.discount === undefined ? zero : yield* inCurrency(cart.shipping.discount, "shipping discount")
       const discount = requested.amount > price.amount ? price : requested
       const fraction = yield* fractionOf(cart.shipping.taxRate)
       const taxed = yield* Tax.computeWithFraction(

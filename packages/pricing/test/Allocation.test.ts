@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { FastCheck as fc } from "effect"
-import { Allocation, Currency, Money } from "../src/index.js"
+import { Allocation, Currency, type Money } from "../src/index.js"
 import { left, right } from "./helpers.js"
 
 const eur = (amount: number): Money.Money => ({ amount, currency: "EUR" })
@@ -61,41 +61,51 @@ describe("Allocation", () => {
   const amount = fc.integer({ min: -10_000_000_000, max: 10_000_000_000 })
   const currency = fc.constantFrom(...Currency.codes)
 
-  it.prop("allocations sum exactly, keep the sign and stay within one unit of the exact share", {
-    amount,
-    weights,
-    currency
-  }, ({ amount, currency, weights }) => {
-    const parts = right(Allocation.allocate({ amount, currency }, weights))
-    expect(parts).toHaveLength(weights.length)
-    expect(parts.every((p) => p.currency === currency)).toBe(true)
-    expect(parts.reduce((s, p) => s + BigInt(p.amount), 0n)).toBe(BigInt(amount))
-    const total = weights.reduce((s, w) => s + BigInt(w), 0n)
-    const effective = total === 0n ? weights.map(() => 1n) : weights.map(BigInt)
-    const divisor = total === 0n ? BigInt(weights.length) : total
-    parts.forEach((p, i) => {
-      if (amount >= 0) expect(p.amount).toBeGreaterThanOrEqual(0)
-      else expect(p.amount).toBeLessThanOrEqual(0)
-      // |p − amount·w/W| < 1  ⇔  |p·W − amount·w| < W
-      const diff = BigInt(p.amount) * divisor - BigInt(amount) * effective[i]!
-      expect(diff < divisor && diff > -divisor).toBe(true)
-      if (total > 0n && weights[i] === 0) expect(p.amount).toBe(0)
-    })
-  })
+  it.prop(
+    "allocations sum exactly, keep the sign and stay within one unit of the exact share",
+    {
+      amount,
+      weights,
+      currency
+    },
+    ({ amount, currency, weights }) => {
+      const parts = right(Allocation.allocate({ amount, currency }, weights))
+      expect(parts).toHaveLength(weights.length)
+      expect(parts.every((p) => p.currency === currency)).toBe(true)
+      expect(parts.reduce((s, p) => s + BigInt(p.amount), 0n)).toBe(BigInt(amount))
+      const total = weights.reduce((s, w) => s + BigInt(w), 0n)
+      const effective = total === 0n ? weights.map(() => 1n) : weights.map(BigInt)
+      const divisor = total === 0n ? BigInt(weights.length) : total
+      parts.forEach((p, i) => {
+        if (amount >= 0) expect(p.amount).toBeGreaterThanOrEqual(0)
+        else expect(p.amount).toBeLessThanOrEqual(0)
+        // |p − amount·w/W| < 1  ⇔  |p·W − amount·w| < W
+        const diff = BigInt(p.amount) * divisor - BigInt(amount) * effective[i]!
+        expect(diff < divisor && diff > -divisor).toBe(true)
+        if (total > 0n && weights[i] === 0) expect(p.amount).toBe(0)
+      })
+    }
+  )
 
-  it.prop("no part exceeds its weight when the amount does not exceed the total weight", {
-    weights,
-    numerator: fc.integer({ min: 0, max: 1000 })
-  }, ({ numerator, weights }) => {
-    const total = weights.reduce((s, w) => s + w, 0)
-    const amount = Math.floor((total * numerator) / 1000)
-    const parts = right(Allocation.allocate(eur(amount), weights))
-    parts.forEach((p, i) => expect(p.amount).toBeLessThanOrEqual(weights[i]!))
-  })
+  it.prop(
+    "no part exceeds its weight when the amount does not exceed the total weight",
+    {
+      weights,
+      numerator: fc.integer({ min: 0, max: 1000 })
+    },
+    ({ numerator, weights }) => {
+      const total = weights.reduce((s, w) => s + w, 0)
+      const amount = Math.floor((total * numerator) / 1000)
+      const parts = right(Allocation.allocate(eur(amount), weights))
+      for (const [i, p] of parts.entries()) expect(p.amount).toBeLessThanOrEqual(weights[i]!)
+    }
+  )
 
   it.prop("is deterministic and symmetric in sign", { amount, weights }, ({ amount, weights }) => {
     const a = right(Allocation.allocate(eur(amount), weights))
     expect(right(Allocation.allocate(eur(amount), weights))).toEqual(a)
-    expect(amounts(right(Allocation.allocate(eur(-amount), weights)))).toEqual(a.map((p) => (p.amount === 0 ? 0 : -p.amount)))
+    expect(amounts(right(Allocation.allocate(eur(-amount), weights)))).toEqual(
+      a.map((p) => (p.amount === 0 ? 0 : -p.amount))
+    )
   })
 })

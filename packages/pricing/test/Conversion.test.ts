@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { BigDecimal, FastCheck as fc } from "effect"
-import { Conversion, Currency, Money } from "../src/index.js"
+import { Conversion, Currency, type Money } from "../src/index.js"
 import { left, right } from "./helpers.js"
 
 describe("Conversion", () => {
@@ -76,61 +76,70 @@ describe("Conversion", () => {
     })
   })
 
-  it.prop("result is within half a target unit of the exact product", {
-    amount: fc.integer({ min: -1_000_000_000, max: 1_000_000_000 }),
-    from: fc.constantFrom(...Currency.codes),
-    to: fc.constantFrom(...Currency.codes),
-    rateValue: fc.bigInt({ min: 1n, max: 10n ** 9n }),
-    rateScale: fc.integer({ min: 0, max: 8 })
-  }, ({ amount, from, rateScale, rateValue, to }) => {
-    const rate = BigDecimal.make(rateValue, rateScale)
-    const result = Conversion.convert({ amount, currency: from }, to, rate)
-    // exact = amount × rate × 10^(e_to − e_from); |out − exact| ≤ 1/2
-    const exact = BigDecimal.multiply(
-      BigDecimal.make(BigInt(amount) * rateValue, rateScale),
-      BigDecimal.make(1n, Currency.exponent(from) - Currency.exponent(to))
-    )
-    if (result._tag === "Left") {
-      // Only a result that truly leaves the safe range may fail.
-      expect(result.left._tag).toBe("AmountOutOfRange")
-      const limit = BigDecimal.make(BigInt(Number.MAX_SAFE_INTEGER), 0)
-      expect(BigDecimal.greaterThan(BigDecimal.abs(exact), limit)).toBe(true)
-      return
+  it.prop(
+    "result is within half a target unit of the exact product",
+    {
+      amount: fc.integer({ min: -1_000_000_000, max: 1_000_000_000 }),
+      from: fc.constantFrom(...Currency.codes),
+      to: fc.constantFrom(...Currency.codes),
+      rateValue: fc.bigInt({ min: 1n, max: 10n ** 9n }),
+      rateScale: fc.integer({ min: 0, max: 8 })
+    },
+    ({ amount, from, rateScale, rateValue, to }) => {
+      const rate = BigDecimal.make(rateValue, rateScale)
+      const result = Conversion.convert({ amount, currency: from }, to, rate)
+      // exact = amount × rate × 10^(e_to − e_from); |out − exact| ≤ 1/2
+      const exact = BigDecimal.multiply(
+        BigDecimal.make(BigInt(amount) * rateValue, rateScale),
+        BigDecimal.make(1n, Currency.exponent(from) - Currency.exponent(to))
+      )
+      if (result._tag === "Left") {
+        // Only a result that truly leaves the safe range may fail.
+        expect(result.left._tag).toBe("AmountOutOfRange")
+        const limit = BigDecimal.make(BigInt(Number.MAX_SAFE_INTEGER), 0)
+        expect(BigDecimal.greaterThan(BigDecimal.abs(exact), limit)).toBe(true)
+        return
+      }
+      const out = result.right
+      const diff = BigDecimal.abs(BigDecimal.subtract(BigDecimal.make(BigInt(out.amount), 0), exact))
+      expect(BigDecimal.lessThanOrEqualTo(diff, BigDecimal.unsafeFromString("0.5"))).toBe(true)
     }
-    const out = result.right
-    const diff = BigDecimal.abs(BigDecimal.subtract(BigDecimal.make(BigInt(out.amount), 0), exact))
-    expect(BigDecimal.lessThanOrEqualTo(diff, BigDecimal.unsafeFromString("0.5"))).toBe(true)
-  })
+  )
 
   // Rates of the form 2^i·5^j·10^k have finite decimal inverses, so the
   // round trip isolates the two roundings of `convert`.
-  const exactInvertible = fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: -3, max: 3 }))
+  const exactInvertible = fc
+    .tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: -3, max: 3 }))
     .map(([i, j, k]) => BigDecimal.normalize(BigDecimal.make(2n ** BigInt(i) * 5n ** BigInt(j), k)))
 
-  it.prop("round trip a → b → a is within the rounding bound", {
-    amount: fc.integer({ min: 0, max: 1_000_000_000 }),
-    pair: fc.constantFrom(
-      ["EUR", "USD"] as const,
-      ["EUR", "GBP"] as const,
-      ["USD", "GBP"] as const,
-      ["EUR", "JPY"] as const,
-      ["EUR", "BHD"] as const,
-      ["JPY", "KWD"] as const
-    ),
-    rate: exactInvertible
-  }, ({ amount, pair: [a, b], rate }) => {
-    const inverse = right(Conversion.invert({ from: a, to: b, rate: BigDecimal.format(rate) }, { scale: 30 }))
-    const there = Conversion.convert({ amount, currency: a }, b, rate)
-    if (there._tag === "Left") {
-      expect(there.left._tag).toBe("AmountOutOfRange")
-      return
+  it.prop(
+    "round trip a → b → a is within the rounding bound",
+    {
+      amount: fc.integer({ min: 0, max: 1_000_000_000 }),
+      pair: fc.constantFrom(
+        ["EUR", "USD"] as const,
+        ["EUR", "GBP"] as const,
+        ["USD", "GBP"] as const,
+        ["EUR", "JPY"] as const,
+        ["EUR", "BHD"] as const,
+        ["JPY", "KWD"] as const
+      ),
+      rate: exactInvertible
+    },
+    ({ amount, pair: [a, b], rate }) => {
+      const inverse = right(Conversion.invert({ from: a, to: b, rate: BigDecimal.format(rate) }, { scale: 30 }))
+      const there = Conversion.convert({ amount, currency: a }, b, rate)
+      if (there._tag === "Left") {
+        expect(there.left._tag).toBe("AmountOutOfRange")
+        return
+      }
+      const back = right(Conversion.convert(there.right, a, inverse.rate))
+      expect(back.currency).toBe(a)
+      // k = minor units of b per minor unit of a; |back − amount| ≤ 1/2 + 1/(2k)
+      // ⇔ 2·|back − amount|·k ≤ k + 1
+      const k = BigDecimal.multiply(rate, BigDecimal.make(1n, Currency.exponent(a) - Currency.exponent(b)))
+      const lhs = BigDecimal.multiply(BigDecimal.make(2n * BigInt(Math.abs(back.amount - amount)), 0), k)
+      expect(BigDecimal.lessThanOrEqualTo(lhs, BigDecimal.sum(k, BigDecimal.make(1n, 0)))).toBe(true)
     }
-    const back = right(Conversion.convert(there.right, a, inverse.rate))
-    expect(back.currency).toBe(a)
-    // k = minor units of b per minor unit of a; |back − amount| ≤ 1/2 + 1/(2k)
-    // ⇔ 2·|back − amount|·k ≤ k + 1
-    const k = BigDecimal.multiply(rate, BigDecimal.make(1n, Currency.exponent(a) - Currency.exponent(b)))
-    const lhs = BigDecimal.multiply(BigDecimal.make(2n * BigInt(Math.abs(back.amount - amount)), 0), k)
-    expect(BigDecimal.lessThanOrEqualTo(lhs, BigDecimal.sum(k, BigDecimal.make(1n, 0)))).toBe(true)
-  })
+  )
 })

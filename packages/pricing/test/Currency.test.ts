@@ -5,8 +5,26 @@ import { Currency } from "../src/index.js"
 describe("Currency", () => {
   it("exponents follow ISO 4217", () => {
     const expected: Record<string, number> = {
-      EUR: 2, USD: 2, GBP: 2, CHF: 2, SEK: 2, DKK: 2, NOK: 2, PLN: 2, CZK: 2, HUF: 2, CAD: 2, AUD: 2,
-      JPY: 0, ISK: 0, KRW: 0, BHD: 3, KWD: 3, JOD: 3, OMR: 3, TND: 3
+      EUR: 2,
+      USD: 2,
+      GBP: 2,
+      CHF: 2,
+      SEK: 2,
+      DKK: 2,
+      NOK: 2,
+      PLN: 2,
+      CZK: 2,
+      HUF: 2,
+      CAD: 2,
+      AUD: 2,
+      JPY: 0,
+      ISK: 0,
+      KRW: 0,
+      BHD: 3,
+      KWD: 3,
+      JOD: 3,
+      OMR: 3,
+      TND: 3
     }
     for (const [code, exponent] of Object.entries(expected)) {
       expect(Currency.isCode(code)).toBe(true)

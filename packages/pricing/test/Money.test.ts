@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { BigDecimal, Either, FastCheck as fc, pipe } from "effect"
+import { BigDecimal, type Either, FastCheck as fc, pipe } from "effect"
 import { Currency, Money } from "../src/index.js"
 import { divideRounded, roundingModes } from "../src/internal/rounding.js"
 import { left, right } from "./helpers.js"
@@ -77,32 +77,42 @@ describe("Money", () => {
     it("refuses fractional quantities and results beyond the safe range", () => {
       expect(left(Money.multiply(eur(100), 1.5))._tag).toBe("InvalidAmount")
       expect(left(Money.multiply(eur(Number.MAX_SAFE_INTEGER), 2))._tag).toBe("AmountOutOfRange")
-      expect(left(Money.add(eur(Number.MAX_SAFE_INTEGER), eur(1))))
-        .toMatchObject({ _tag: "AmountOutOfRange", minorUnits: "9007199254740992" })
+      expect(left(Money.add(eur(Number.MAX_SAFE_INTEGER), eur(1)))).toMatchObject({
+        _tag: "AmountOutOfRange",
+        minorUnits: "9007199254740992"
+      })
     })
 
-    it.prop("any binary operation on different currencies fails with CurrencyMismatch", {
-      a: money,
-      b: money
-    }, ({ a, b }) => {
-      fc.pre(a.currency !== b.currency)
-      const results: ReadonlyArray<Either.Either<unknown, { readonly _tag: string }>> = [
-        Money.add(a, b),
-        Money.subtract(a, b),
-        Money.compare(a, b),
-        Money.min(a, b),
-        Money.max(a, b)
-      ]
-      for (const result of results) expect(left(result)._tag).toBe("CurrencyMismatch")
-    })
+    it.prop(
+      "any binary operation on different currencies fails with CurrencyMismatch",
+      {
+        a: money,
+        b: money
+      },
+      ({ a, b }) => {
+        fc.pre(a.currency !== b.currency)
+        const results: ReadonlyArray<Either.Either<unknown, { readonly _tag: string }>> = [
+          Money.add(a, b),
+          Money.subtract(a, b),
+          Money.compare(a, b),
+          Money.min(a, b),
+          Money.max(a, b)
+        ]
+        for (const result of results) expect(left(result)._tag).toBe("CurrencyMismatch")
+      }
+    )
 
-    it.prop("add then subtract is the identity; add commutes", { a: amount, b: amount, currency }, ({ a, b, currency }) => {
-      const x = { amount: a, currency }
-      const y = { amount: b, currency }
-      const s = right(Money.add(x, y))
-      expect(right(Money.add(y, x))).toEqual(s)
-      expect(right(Money.subtract(s, y))).toEqual(x)
-    })
+    it.prop(
+      "add then subtract is the identity; add commutes",
+      { a: amount, b: amount, currency },
+      ({ a, b, currency }) => {
+        const x = { amount: a, currency }
+        const y = { amount: b, currency }
+        const s = right(Money.add(x, y))
+        expect(right(Money.add(y, x))).toEqual(s)
+        expect(right(Money.subtract(s, y))).toEqual(x)
+      }
+    )
   })
 
   describe("percentage", () => {
@@ -139,15 +149,19 @@ describe("Money", () => {
       expect(right(Money.percentage({ amount: 999, currency: "JPY" }, 8))).toEqual({ amount: 80, currency: "JPY" })
     })
 
-    it.prop("is within half a minor unit of the exact value", {
-      a: amount,
-      basisPoints: fc.integer({ min: 0, max: 100_000 })
-    }, ({ a, basisPoints }) => {
-      const result = right(Money.percentage(eur(a), BigDecimal.make(BigInt(basisPoints), 2)))
-      // |result − a·bp/10000| ≤ 1/2  ⇔  |result·20000 − a·bp·2| ≤ 10000
-      const diff = BigInt(result.amount) * 20000n - BigInt(a) * BigInt(basisPoints) * 2n
-      expect(diff <= 10000n && diff >= -10000n).toBe(true)
-    })
+    it.prop(
+      "is within half a minor unit of the exact value",
+      {
+        a: amount,
+        basisPoints: fc.integer({ min: 0, max: 100_000 })
+      },
+      ({ a, basisPoints }) => {
+        const result = right(Money.percentage(eur(a), BigDecimal.make(BigInt(basisPoints), 2)))
+        // |result − a·bp/10000| ≤ 1/2  ⇔  |result·20000 − a·bp·2| ≤ 10000
+        const diff = BigInt(result.amount) * 20000n - BigInt(a) * BigInt(basisPoints) * 2n
+        expect(diff <= 10000n && diff >= -10000n).toBe(true)
+      }
+    )
   })
 
   describe("comparison", () => {
@@ -179,13 +193,17 @@ describe("Money", () => {
       expect(at(7n)).toEqual([4n, 3n, 3n, 4n, 4n, 3n, 3n, 4n, 4n, 3n])
     })
 
-    it.prop("agrees with BigDecimal.round for every mode", {
-      n: fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }),
-      exponent: fc.integer({ min: 0, max: 6 }),
-      mode: fc.constantFrom(...roundingModes)
-    }, ({ exponent, mode, n }) => {
-      const expected = BigDecimal.round(BigDecimal.make(n, exponent), { scale: 0, mode })
-      expect(divideRounded(n, 10n ** BigInt(exponent), mode)).toBe(BigDecimal.scale(expected, 0).value)
-    })
+    it.prop(
+      "agrees with BigDecimal.round for every mode",
+      {
+        n: fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }),
+        exponent: fc.integer({ min: 0, max: 6 }),
+        mode: fc.constantFrom(...roundingModes)
+      },
+      ({ exponent, mode, n }) => {
+        const expected = BigDecimal.round(BigDecimal.make(n, exponent), { scale: 0, mode })
+        expect(divideRounded(n, 10n ** BigInt(exponent), mode)).toBe(BigDecimal.scale(expected, 0).value)
+      }
+    )
   })
 })

@@ -1,11 +1,11 @@
 // The README's usage example, verbatim, so that it is type-checked and run.
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { Allocation, Cart, Conversion, Ids, Money, Totals } from "@shopvo/pricing"
+import { Allocation, type Cart, Conversion, Ids, Money, Totals } from "@shopvo/pricing"
 
 describe("README", () => {
   it.effect("usage example", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       // --- README example start
       const price: Money.Money = { amount: 2999, currency: "EUR" } // 29.99 EUR
 
@@ -16,15 +16,17 @@ describe("README", () => {
       const cart: Cart.Cart = {
         currency: "EUR",
         taxMode: "INCLUSIVE",
-        lines: [{
-          id: Ids.LineId.make("lin_1"),
-          productId: Ids.ProductId.make("prd_abc"),
-          variantId: Ids.VariantId.make("var_s"),
-          quantity: 2,
-          productPrice: price,
-          variantPrice: null, // falls back to the product price
-          taxRate: { percent: "21" }
-        }],
+        lines: [
+          {
+            id: Ids.LineId.make("lin_1"),
+            productId: Ids.ProductId.make("prd_abc"),
+            variantId: Ids.VariantId.make("var_s"),
+            quantity: 2,
+            productPrice: price,
+            variantPrice: null, // falls back to the product price
+            taxRate: { percent: "21" }
+          }
+        ],
         discounts: [{ label: "WELCOME10", amount: { amount: 598, currency: "EUR" }, lineIds: null }],
         shipping: { price: { amount: 495, currency: "EUR" }, taxRate: { percent: "21" } },
         reductions: { giftCards: [{ code: "GIFT-ABCD-EFGH", amount: { amount: 2000, currency: "EUR" } }] }
@@ -42,5 +44,6 @@ describe("README", () => {
       expect(totals.total.amount).toBe(5895)
       expect(totals.amountDue.amount).toBe(3895)
       expect(mixed._tag === "Left" && mixed.left._tag).toBe("CurrencyMismatch")
-    }))
+    })
+  )
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck as fc, Schema } from "effect"
-import { Money, Rate, Tax } from "../src/index.js"
+import { type Money, Rate, Tax } from "../src/index.js"
 import { left, right } from "./helpers.js"
 
 const eur = (amount: number): Money.Money => ({ amount, currency: "EUR" })
@@ -77,20 +77,28 @@ describe("Tax", () => {
   })
 
   it("a zero rate is untaxed", () => {
-    expect(right(Tax.compute(eur(999), Rate.zero, "INCLUSIVE"))).toEqual({ net: eur(999), tax: eur(0), gross: eur(999) })
+    expect(right(Tax.compute(eur(999), Rate.zero, "INCLUSIVE"))).toEqual({
+      net: eur(999),
+      tax: eur(0),
+      gross: eur(999)
+    })
   })
 
-  it.prop("net + tax = gross, all non-negative, inclusive tax never above the gross", {
-    amount: fc.integer({ min: 0, max: 10_000_000_000 }),
-    basisPoints: fc.integer({ min: 0, max: 50_000 }),
-    mode: fc.constantFrom("EXCLUSIVE" as const, "INCLUSIVE" as const),
-    rounding: fc.constantFrom("half-even" as const, "ceil" as const, "floor" as const, "half-from-zero" as const)
-  }, ({ amount, basisPoints, mode, rounding }) => {
-    const b = right(Tax.compute(eur(amount), { basisPoints }, mode, rounding))
-    expect(b.net.amount + b.tax.amount).toBe(b.gross.amount)
-    expect(b.net.amount).toBeGreaterThanOrEqual(0)
-    expect(b.tax.amount).toBeGreaterThanOrEqual(0)
-    expect(b.tax.amount).toBeLessThanOrEqual(mode === "INCLUSIVE" ? b.gross.amount : Number.MAX_SAFE_INTEGER)
-    expect(mode === "INCLUSIVE" ? b.gross.amount : b.net.amount).toBe(amount)
-  })
+  it.prop(
+    "net + tax = gross, all non-negative, inclusive tax never above the gross",
+    {
+      amount: fc.integer({ min: 0, max: 10_000_000_000 }),
+      basisPoints: fc.integer({ min: 0, max: 50_000 }),
+      mode: fc.constantFrom("EXCLUSIVE" as const, "INCLUSIVE" as const),
+      rounding: fc.constantFrom("half-even" as const, "ceil" as const, "floor" as const, "half-from-zero" as const)
+    },
+    ({ amount, basisPoints, mode, rounding }) => {
+      const b = right(Tax.compute(eur(amount), { basisPoints }, mode, rounding))
+      expect(b.net.amount + b.tax.amount).toBe(b.gross.amount)
+      expect(b.net.amount).toBeGreaterThanOrEqual(0)
+      expect(b.tax.amount).toBeGreaterThanOrEqual(0)
+      expect(b.tax.amount).toBeLessThanOrEqual(mode === "INCLUSIVE" ? b.gross.amount : Number.MAX_SAFE_INTEGER)
+      expect(mode === "INCLUSIVE" ? b.gross.amount : b.net.amount).toBe(amount)
+    }
+  )
 })

@@ -16,7 +16,7 @@
  *
  * @since 0.1.0
  */
-import { Allocation, Cart, Ids, Money } from "@shopvo/pricing"
+import { Allocation, type Cart, Ids, Money } from "@shopvo/pricing"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Either from "effect/Either"
 import * as Match from "effect/Match"
@@ -84,28 +84,35 @@ interface Context {
  * How each promotion type prices a cart, as an exhaustive match: a new
  * `PromotionType` does not compile until it is handled here.
  */
-const pricerFor: (type: Promotion.PromotionType) => (context: Context) => Amounts = Match.type<
-  Promotion.PromotionType
->().pipe(
-  Match.when("PERCENTAGE", () => ({ eligible, promotion, rounding }: Context): Amounts => {
-    // value is a whole percent ≤ 100 by construction; clamping keeps a
-    // hand-built promotion from discounting more than the eligible lines.
-    const percent = min(wholeValue(promotion.value), 100n)
-    const off = Money.multiplyByDecimal(eligible, BigDecimal.make(percent, 2), rounding)
-    // With percent ≤ 100 the product is ≤ the eligible subtotal, so it cannot
-    // leave the safe range; falling back to the cap keeps the type total.
-    return { amount: Either.isRight(off) ? BigInt(off.right.amount) : BigInt(eligible.amount), freeShipping: 0n }
-  }),
-  Match.when("FIXED_AMOUNT", () => ({ eligible, promotion }: Context): Amounts => ({
-    amount: min(wholeValue(promotion.value), BigInt(eligible.amount)),
-    freeShipping: 0n
-  })),
-  Match.when("FREE_SHIPPING", () => ({ shipping }: Context): Amounts => ({
-    amount: 0n,
-    freeShipping: BigInt(shipping.amount)
-  })),
-  Match.exhaustive
-)
+const pricerFor: (type: Promotion.PromotionType) => (context: Context) => Amounts =
+  Match.type<Promotion.PromotionType>().pipe(
+    Match.when("PERCENTAGE", () => ({ eligible, promotion, rounding }: Context): Amounts => {
+      // value is a whole percent ≤ 100 by construction; clamping keeps a
+      // hand-built promotion from discounting more than the eligible lines.
+      const percent = min(wholeValue(promotion.value), 100n)
+      const off = Money.multiplyByDecimal(eligible, BigDecimal.make(percent, 2), rounding)
+      // With percent ≤ 100 the product is ≤ the eligible subtotal, so it cannot
+      // leave the safe range; falling back to the cap keeps the type total.
+      return { amount: Either.isRight(off) ? BigInt(off.right.amount) : BigInt(eligible.amount), freeShipping: 0n }
+    }),
+    Match.when(
+      "FIXED_AMOUNT",
+      () =>
+        ({ eligible, promotion }: Context): Amounts => ({
+          amount: min(wholeValue(promotion.value), BigInt(eligible.amount)),
+          freeShipping: 0n
+        })
+    ),
+    Match.when(
+      "FREE_SHIPPING",
+      () =>
+        ({ shipping }: Context): Amounts => ({
+          amount: 0n,
+          freeShipping: BigInt(shipping.amount)
+        })
+    ),
+    Match.exhaustive
+  )
 
 /**
  * The discount of an applicable promotion over its eligible lines (already
@@ -133,9 +140,13 @@ export const compute = (options: {
   })
   // amount ≤ Σ line subtotals, so largest remainder gives no line more than
   // its own subtotal.
-  const shares = eligibleLines.length === 0
-    ? []
-    : Allocation.allocateBigInt(amount, eligibleLines.map((l) => BigInt(l.subtotal.amount)))
+  const shares =
+    eligibleLines.length === 0
+      ? []
+      : Allocation.allocateBigInt(
+          amount,
+          eligibleLines.map((l) => BigInt(l.subtotal.amount))
+        )
   // amount ≤ eligible subtotal and freeShipping = shipping are safe
   // integers; only their sum needs checking.
   return Either.map(Money.fromMinorBigInt(amount + freeShipping, currency, "promotion discount"), (total) => ({
@@ -145,7 +156,10 @@ export const compute = (options: {
     value: promotion.value,
     eligibleSubtotal,
     amount: { amount: Number(amount), currency },
-    allocation: eligibleLines.map((line, i) => ({ lineId: line.lineId, amount: { amount: Number(shares[i]!), currency } })),
+    allocation: eligibleLines.map((line, i) => ({
+      lineId: line.lineId,
+      amount: { amount: Number(shares[i]!), currency }
+    })),
     freeShipping: { amount: Number(freeShipping), currency },
     total
   }))

@@ -233,7 +233,10 @@ export interface Input extends Schema.Schema.Type<typeof Input> {}
  */
 export const validate = (
   input: Input
-): Either.Either<Discount.Discount, Rejection | Money.CurrencyMismatch | Money.NegativeAmount | Money.AmountOutOfRange> => {
+): Either.Either<
+  Discount.Discount,
+  Rejection | Money.CurrencyMismatch | Money.NegativeAmount | Money.AmountOutOfRange
+> => {
   const { cart, promotion } = input
   const currency = cart.subtotal.currency
 
@@ -325,6 +328,4 @@ const checkCart = (cart: CartSummary): Either.Either<void, Money.CurrencyMismatc
  * @since 0.1.0
  */
 export const isRejection = (u: unknown): u is Rejection =>
-  typeof u === "object" && u !== null && "reason" in u &&
-  Schema.is(Reason)((u as { reason: unknown }).reason)
-
+  typeof u === "object" && u !== null && "reason" in u && Schema.is(Reason)((u as { reason: unknown }).reason)

@@ -37,19 +37,26 @@ describe("Promotion", () => {
       expect(Promotion.status({ ...all, maxUses: null }, now)).toBe("SCHEDULED")
     })
 
-    it.prop("matches its documented definition at every instant", {
-      offsets: fc.tuple(fc.option(fc.integer({ min: -100, max: 100 })), fc.option(fc.integer({ min: -100, max: 100 }))),
-      maxUses: fc.option(fc.integer({ min: 0, max: 5 })),
-      usedCount: fc.integer({ min: 0, max: 6 })
-    }, ({ maxUses, offsets: [start, end], usedCount }) => {
-      const shift = (minutes: number | null) => (minutes === null ? null : DateTime.add(now, { minutes }))
-      const p = promotion({ startsAt: shift(start), expiresAt: shift(end), maxUses, usedCount })
-      const expired = end !== null && end <= 0
-      const exhausted = maxUses !== null && usedCount >= maxUses
-      const scheduled = start !== null && start > 0
-      const expected = expired ? "EXPIRED" : exhausted ? "EXHAUSTED" : scheduled ? "SCHEDULED" : "ACTIVE"
-      expect(Promotion.status(p, now)).toBe(expected)
-    })
+    it.prop(
+      "matches its documented definition at every instant",
+      {
+        offsets: fc.tuple(
+          fc.option(fc.integer({ min: -100, max: 100 })),
+          fc.option(fc.integer({ min: -100, max: 100 }))
+        ),
+        maxUses: fc.option(fc.integer({ min: 0, max: 5 })),
+        usedCount: fc.integer({ min: 0, max: 6 })
+      },
+      ({ maxUses, offsets: [start, end], usedCount }) => {
+        const shift = (minutes: number | null) => (minutes === null ? null : DateTime.add(now, { minutes }))
+        const p = promotion({ startsAt: shift(start), expiresAt: shift(end), maxUses, usedCount })
+        const expired = end !== null && end <= 0
+        const exhausted = maxUses !== null && usedCount >= maxUses
+        const scheduled = start !== null && start > 0
+        const expected = expired ? "EXPIRED" : exhausted ? "EXHAUSTED" : scheduled ? "SCHEDULED" : "ACTIVE"
+        expect(Promotion.status(p, now)).toBe(expected)
+      }
+    )
   })
 
   describe("codes", () => {
@@ -82,17 +89,24 @@ describe("Promotion", () => {
     })
 
     it("PERCENTAGE takes a whole 1..100", () => {
-      for (const value of [1, 50, 100]) expect(Either.isRight(Promotion.create(id, { code: "PCT", type: "PERCENTAGE", value }))).toBe(true)
+      for (const value of [1, 50, 100])
+        expect(Either.isRight(Promotion.create(id, { code: "PCT", type: "PERCENTAGE", value }))).toBe(true)
       for (const value of [0, 101, 12.5, -5, undefined]) {
-        const error = left(Promotion.create(id, { code: "PCT", type: "PERCENTAGE", ...(value === undefined ? {} : { value }) }))
+        const error = left(
+          Promotion.create(id, { code: "PCT", type: "PERCENTAGE", ...(value === undefined ? {} : { value }) })
+        )
         expect(error.issues.map((i) => i.field)).toEqual(["value"])
       }
     })
 
     it("FIXED_AMOUNT takes whole minor units above 0; FREE_SHIPPING ignores its value", () => {
       expect(right(Promotion.create(id, { code: "TENOFF", type: "FIXED_AMOUNT", value: 1000 })).value).toBe(1000)
-      expect(left(Promotion.create(id, { code: "TENOFF", type: "FIXED_AMOUNT", value: 0 })).issues[0]!.field).toBe("value")
-      expect(left(Promotion.create(id, { code: "TENOFF", type: "FIXED_AMOUNT", value: 9.99 })).issues[0]!.field).toBe("value")
+      expect(left(Promotion.create(id, { code: "TENOFF", type: "FIXED_AMOUNT", value: 0 })).issues[0]!.field).toBe(
+        "value"
+      )
+      expect(left(Promotion.create(id, { code: "TENOFF", type: "FIXED_AMOUNT", value: 9.99 })).issues[0]!.field).toBe(
+        "value"
+      )
       expect(right(Promotion.create(id, { code: "SHIPFREE", type: "FREE_SHIPPING", value: 42 })).value).toBe(0)
       expect(right(Promotion.create(id, { code: "SHIPFREE", type: "FREE_SHIPPING" })).value).toBe(0)
     })
@@ -106,29 +120,33 @@ describe("Promotion", () => {
     })
 
     it("expiresAt must be after startsAt; limits must be whole and positive", () => {
-      const issues = left(Promotion.create(id, {
-        code: "BAD",
-        type: "PERCENTAGE",
-        value: 10,
-        startsAt: at("2026-07-01T00:00:00Z"),
-        expiresAt: at("2026-07-01T00:00:00Z"),
-        maxUses: 0,
-        perCustomerLimit: 1.5,
-        minOrderAmount: -1
-      })).issues
+      const issues = left(
+        Promotion.create(id, {
+          code: "BAD",
+          type: "PERCENTAGE",
+          value: 10,
+          startsAt: at("2026-07-01T00:00:00Z"),
+          expiresAt: at("2026-07-01T00:00:00Z"),
+          maxUses: 0,
+          perCustomerLimit: 1.5,
+          minOrderAmount: -1
+        })
+      ).issues
       expect(issues.map((i) => i.field).sort()).toEqual(["expiresAt", "maxUses", "minOrderAmount", "perCustomerLimit"])
-      const ok = right(Promotion.create(id, {
-        code: "GOOD",
-        type: "FIXED_AMOUNT",
-        value: 500,
-        currency: "EUR",
-        startsAt: at("2026-07-01T00:00:00Z"),
-        expiresAt: at("2026-07-31T00:00:00Z"),
-        maxUses: 100,
-        perCustomerLimit: 1,
-        minOrderAmount: 0,
-        appliesToProducts: ["prd_a", "prd_a", "prd_b"].map((p) => Ids.ProductId.make(p))
-      }))
+      const ok = right(
+        Promotion.create(id, {
+          code: "GOOD",
+          type: "FIXED_AMOUNT",
+          value: 500,
+          currency: "EUR",
+          startsAt: at("2026-07-01T00:00:00Z"),
+          expiresAt: at("2026-07-31T00:00:00Z"),
+          maxUses: 100,
+          perCustomerLimit: 1,
+          minOrderAmount: 0,
+          appliesToProducts: ["prd_a", "prd_a", "prd_b"].map((p) => Ids.ProductId.make(p))
+        })
+      )
       expect(ok.appliesToProducts).toEqual(["prd_a", "prd_b"])
       expect(ok.currency).toBe("EUR")
     })

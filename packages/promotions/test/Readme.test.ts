@@ -6,7 +6,7 @@ import { Promotion, Validation } from "@shopvo/promotions"
 
 describe("README", () => {
   it.effect("usage example", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       // --- README example start
       const now = DateTime.unsafeMake("2026-06-15T12:00:00Z") // time is an input, never read
 
@@ -28,8 +28,16 @@ describe("README", () => {
         cart: {
           subtotal: { amount: 5000, currency: "EUR" },
           lines: [
-            { lineId: Ids.LineId.make("l1"), productId: Ids.ProductId.make("prd_a"), subtotal: { amount: 3000, currency: "EUR" } },
-            { lineId: Ids.LineId.make("l2"), productId: Ids.ProductId.make("prd_b"), subtotal: { amount: 2000, currency: "EUR" } }
+            {
+              lineId: Ids.LineId.make("l1"),
+              productId: Ids.ProductId.make("prd_a"),
+              subtotal: { amount: 3000, currency: "EUR" }
+            },
+            {
+              lineId: Ids.LineId.make("l2"),
+              productId: Ids.ProductId.make("prd_b"),
+              subtotal: { amount: 2000, currency: "EUR" }
+            }
           ],
           shipping: { amount: 495, currency: "EUR" }
         },
@@ -48,5 +56,6 @@ describe("README", () => {
       expect(promotion.code).toBe("WELCOME20")
       expect(shown).toBe("-1000")
       expect(Either.getOrThrow(result).allocation.map((a) => a.amount.amount)).toEqual([600, 400])
-    }))
+    })
+  )
 })

@@ -1,6 +1,6 @@
-import { Ids, Money } from "@shopvo/pricing"
+import { Ids, type Money } from "@shopvo/pricing"
 import { DateTime } from "effect"
-import { Discount, Promotion, Validation } from "../src/index.js"
+import { type Discount, Promotion, type Validation } from "../src/index.js"
 
 export const eur = (amount: number): Money.Money => ({ amount, currency: "EUR" })
 export const at = (iso: string): DateTime.Utc => DateTime.unsafeMake(iso)

@@ -9,7 +9,7 @@ const secret = "sks_" + "A".repeat(48)
 const timestamp = 1767225600
 const header = Signature.sign({ body, secret, timestamp })
 const rotated = Signature.sign({ body, secret: ["sks_old", secret], timestamp })
-const tampered = body.slice(0, -2) + "y\"}"
+const tampered = body.slice(0, -2) + 'y"}'
 
 describe("Signature over a 1 KiB body", () => {
   bench("verify (one secret, one entry)", () => {

@@ -100,9 +100,7 @@ export const sign = (options: {
   readonly timestamp: Instant
 }): string => {
   const t = String(toUnixSeconds(options.timestamp))
-  const secrets: ReadonlyArray<Secret> = Array.isArray(options.secret)
-    ? options.secret
-    : [options.secret as Secret]
+  const secrets: ReadonlyArray<Secret> = Array.isArray(options.secret) ? options.secret : [options.secret as Secret]
   let header = `t=${t}`
   for (const secret of secrets) {
     header += `,sha256=${toHex(hmacSha256(reveal(secret), t, options.body))}`
@@ -188,9 +186,7 @@ export const verify = (options: VerifyOptions): Either.Either<VerifiedSignature,
     )
   }
 
-  const secrets: ReadonlyArray<Secret> = Array.isArray(options.secrets)
-    ? options.secrets
-    : [options.secrets as Secret]
+  const secrets: ReadonlyArray<Secret> = Array.isArray(options.secrets) ? options.secrets : [options.secrets as Secret]
   const received = signatures.map(fromHex)
   const t = String(timestamp)
   let match: VerifiedSignature | undefined

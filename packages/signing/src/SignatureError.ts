@@ -81,9 +81,11 @@ export type SignatureError =
   | SignatureMismatch
 
 /** Schema of the union, for encoding failures into logs or across process boundaries. */
-export const SignatureError: Schema.Union<[
-  typeof SignatureMissing,
-  typeof SignatureMalformed,
-  typeof SignatureTimestampOutOfTolerance,
-  typeof SignatureMismatch
-]> = Schema.Union(SignatureMissing, SignatureMalformed, SignatureTimestampOutOfTolerance, SignatureMismatch)
+export const SignatureError: Schema.Union<
+  [
+    typeof SignatureMissing,
+    typeof SignatureMalformed,
+    typeof SignatureTimestampOutOfTolerance,
+    typeof SignatureMismatch
+  ]
+> = Schema.Union(SignatureMissing, SignatureMalformed, SignatureTimestampOutOfTolerance, SignatureMismatch)

@@ -20,10 +20,9 @@ export const SigningSecret = Schema.String.pipe(Schema.pattern(tokenPattern([pre
 export type SigningSecret = typeof SigningSecret.Type
 
 /** A presented value is not a well-formed `sks_` secret. */
-export class SigningSecretMalformed extends Schema.TaggedError<SigningSecretMalformed>()(
-  "SigningSecretMalformed",
-  { reason: MalformedReason }
-) {
+export class SigningSecretMalformed extends Schema.TaggedError<SigningSecretMalformed>()("SigningSecretMalformed", {
+  reason: MalformedReason
+}) {
   override get message(): string {
     return `The signing secret is malformed: ${malformedText[this.reason]}`
   }
@@ -34,9 +33,8 @@ export const fromEntropy = (bytes: Uint8Array): Either.Either<SigningSecret, Inv
   Either.map(encodeBody(bytes), (body) => SigningSecret.make(prefix + body, true))
 
 /** Generates a fresh secret from the `RandomBytes` service. */
-export const generate: Effect.Effect<SigningSecret, never, RandomBytes> = Effect.map(
-  generateBody,
-  (body) => SigningSecret.make(prefix + body, true)
+export const generate: Effect.Effect<SigningSecret, never, RandomBytes> = Effect.map(generateBody, (body) =>
+  SigningSecret.make(prefix + body, true)
 )
 
 /** Validates a presented secret, taken as is. */

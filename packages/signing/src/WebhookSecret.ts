@@ -20,10 +20,9 @@ export const WebhookSecret = Schema.String.pipe(Schema.pattern(tokenPattern([pre
 export type WebhookSecret = typeof WebhookSecret.Type
 
 /** A presented value is not a well-formed `whsec_` secret. */
-export class WebhookSecretMalformed extends Schema.TaggedError<WebhookSecretMalformed>()(
-  "WebhookSecretMalformed",
-  { reason: MalformedReason }
-) {
+export class WebhookSecretMalformed extends Schema.TaggedError<WebhookSecretMalformed>()("WebhookSecretMalformed", {
+  reason: MalformedReason
+}) {
   override get message(): string {
     return `The webhook secret is malformed: ${malformedText[this.reason]}`
   }
@@ -34,9 +33,8 @@ export const fromEntropy = (bytes: Uint8Array): Either.Either<WebhookSecret, Inv
   Either.map(encodeBody(bytes), (body) => WebhookSecret.make(prefix + body, true))
 
 /** Generates a fresh secret from the `RandomBytes` service. */
-export const generate: Effect.Effect<WebhookSecret, never, RandomBytes> = Effect.map(
-  generateBody,
-  (body) => WebhookSecret.make(prefix + body, true)
+export const generate: Effect.Effect<WebhookSecret, never, RandomBytes> = Effect.map(generateBody, (body) =>
+  WebhookSecret.make(prefix + body, true)
 )
 
 /** Validates a presented secret, taken as is. */

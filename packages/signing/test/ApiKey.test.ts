@@ -23,7 +23,11 @@ describe("ApiKey", () => {
     it("refuses anything but exactly 48 bytes", () => {
       for (const size of [0, 32, 47, 49]) {
         const result = ApiKey.fromEntropy("live", new Uint8Array(size))
-        expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "InvalidEntropy", required: 48, received: size })
+        expect(Either.isLeft(result) && result.left).toMatchObject({
+          _tag: "InvalidEntropy",
+          required: 48,
+          received: size
+        })
       }
     })
 
@@ -36,21 +40,25 @@ describe("ApiKey", () => {
 
     it.prop("different entropy gives different keys", [arbEntropy, arbEntropy], ([a, b]) => {
       fc.pre(Buffer.compare(a, b) !== 0)
-      expect(Either.getOrThrow(ApiKey.fromEntropy("live", a))).not.toBe(Either.getOrThrow(ApiKey.fromEntropy("live", b)))
+      expect(Either.getOrThrow(ApiKey.fromEntropy("live", a))).not.toBe(
+        Either.getOrThrow(ApiKey.fromEntropy("live", b))
+      )
     })
 
     it.effect("generate draws its bytes from the RandomBytes service", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const key = yield* ApiKey.generate("live")
         expect(key).toBe(Either.getOrThrow(ApiKey.fromEntropy("live", ones)))
-      }).pipe(Effect.provide(fixedBytes(ones))))
+      }).pipe(Effect.provide(fixedBytes(ones)))
+    )
 
     it.effect("a RandomBytes source that returns too few bytes is a defect, not a weak key", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const exit = yield* Effect.exit(ApiKey.generate("test"))
         expect(Exit.isFailure(exit) && !Exit.isInterrupted(exit)).toBe(true)
         expect(Exit.isFailure(exit) && exit.cause._tag).toBe("Die")
-      }).pipe(Effect.provide(fixedBytes(new Uint8Array(16)))))
+      }).pipe(Effect.provide(fixedBytes(new Uint8Array(16))))
+    )
   })
 
   describe("parse", () => {

@@ -28,12 +28,13 @@ describe("SigningSecret", () => {
   })
 
   it.effect("generate draws from RandomBytes and signs like any secret", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const secret = yield* SigningSecret.generate
       expect(secret).toBe(Either.getOrThrow(SigningSecret.fromEntropy(ones)))
       const header = Signature.sign({ body: "{}", secret: Redacted.make(secret), timestamp: 1 })
       expect(Either.isRight(Signature.verify({ body: "{}", header, secrets: secret, now: 1 }))).toBe(true)
-    }).pipe(Effect.provide(RandomBytes.layer(() => ones))))
+    }).pipe(Effect.provide(RandomBytes.layer(() => ones)))
+  )
 })
 
 describe("WebhookSecret", () => {
@@ -56,7 +57,8 @@ describe("WebhookSecret", () => {
   })
 
   it.effect("generate draws from RandomBytes", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       expect(yield* WebhookSecret.generate).toBe("whsec_" + "0".repeat(48))
-    }).pipe(Effect.provide(RandomBytes.layer((size) => new Uint8Array(size)))))
+    }).pipe(Effect.provide(RandomBytes.layer((size) => new Uint8Array(size))))
+  )
 })

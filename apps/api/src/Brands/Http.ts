@@ -8,7 +8,13 @@ import type { Handler } from "../Platform/Pipeline.js"
 import * as Repo from "./Repo.js"
 
 const list: Handler<SqlClient.SqlClient> = (request) =>
-  Effect.map(Repo.list({ siteId: request.siteId, livemode: request.livemode }, { slug: request.query["slug"] as string | undefined }), ok)
+  Effect.map(
+    Repo.list(
+      { siteId: request.siteId, livemode: request.livemode },
+      { slug: request.query["slug"] as string | undefined }
+    ),
+    ok
+  )
 
 export const handlers = {
   "brands.list": list

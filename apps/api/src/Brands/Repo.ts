@@ -21,8 +21,10 @@ export class SlugTaken extends Data.TaggedError("BrandSlugTaken")<{ readonly slu
 
 /** Every brand, or the one with `slug`, ordered by name (id breaks ties). */
 export const list = (tenant: Tenant, filters: { readonly slug?: string | undefined }) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql<Brand>`select id, name, slug, description from brands
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) =>
+      sql<Brand>`select id, name, slug, description from brands
                where site_id = ${tenant.siteId} and livemode = ${tenant.livemode}
                ${filters.slug === undefined ? sql`` : sql`and slug = ${filters.slug}`}
                order by name, id`

@@ -21,7 +21,7 @@ export interface Category {
 export class SlugTaken extends Data.TaggedError("CategorySlugTaken")<{ readonly slug: string }> {}
 export class UnknownParent extends Data.TaggedError("UnknownParent")<{ readonly parentId: string }> {}
 
-const columns = "id, name, slug, description, parent_id as \"parentId\""
+const columns = 'id, name, slug, description, parent_id as "parentId"'
 
 export interface Filters {
   readonly slug?: string | undefined
@@ -51,7 +51,8 @@ export const create = (tenant: Tenant, input: NewCategory) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     if (input.parentId) {
-      const parent = yield* sql`select id from categories where id = ${input.parentId} and site_id = ${tenant.siteId} and livemode = ${tenant.livemode}`
+      const parent =
+        yield* sql`select id from categories where id = ${input.parentId} and site_id = ${tenant.siteId} and livemode = ${tenant.livemode}`
       if (parent.length === 0) return yield* new UnknownParent({ parentId: input.parentId })
     }
     const slug = input.slug ?? Slug.fromName(input.name, "category")

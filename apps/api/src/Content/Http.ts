@@ -25,7 +25,11 @@ const serializePage = (p: Repo.Page) => ({
 const listPages: Handler<R> = (request) =>
   Effect.gen(function* () {
     const page = Pagination.offset(request.query)
-    const { items, total } = yield* Repo.listPublished(request.tenant, { slug: request.query["slug"] as string | undefined }, page)
+    const { items, total } = yield* Repo.listPublished(
+      request.tenant,
+      { slug: request.query["slug"] as string | undefined },
+      page
+    )
     return custom(200, {
       data: items.map(serializePage),
       pagination: { page: page.page, limit: page.limit, total, totalPages: Math.ceil(total / page.limit) }
@@ -33,7 +37,9 @@ const listPages: Handler<R> = (request) =>
   })
 
 const listMenus: Handler<R> = (request) =>
-  Effect.map(Repo.listMenus(request.tenant, { handle: request.query["handle"] as string | undefined }), (menus) => ok(menus))
+  Effect.map(Repo.listMenus(request.tenant, { handle: request.query["handle"] as string | undefined }), (menus) =>
+    ok(menus)
+  )
 
 export const handlers = {
   "pages.list": listPages,

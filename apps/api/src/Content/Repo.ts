@@ -62,7 +62,8 @@ export const listPublished = (
     const sql = yield* SqlClient.SqlClient
     // No page can have a slug of another shape, and such a string may hold bytes PostgreSQL's
     // text refuses: answer the empty list without asking.
-    if (filter.slug !== undefined && !handlePattern.test(filter.slug)) return { items: [] as ReadonlyArray<Page>, total: 0 }
+    if (filter.slug !== undefined && !handlePattern.test(filter.slug))
+      return { items: [] as ReadonlyArray<Page>, total: 0 }
     const where = sql`site_id = ${tenant.siteId} and livemode = ${tenant.livemode}
       and published_at is not null and published_at <= now()
       ${filter.slug === undefined ? sql`` : sql`and slug = ${filter.slug}`}`
@@ -71,7 +72,9 @@ export const listPublished = (
       from pages where ${where}
       order by published_at desc, id desc
       limit ${page.limit} offset ${page.offset}`
-    const total = rows[0]?.total ?? (yield* sql<{ readonly total: number }>`select count(*)::int as total from pages where ${where}`)[0]!.total
+    const total =
+      rows[0]?.total ??
+      (yield* sql<{ readonly total: number }>`select count(*)::int as total from pages where ${where}`)[0]!.total
     return { items: rows.map(toPage), total }
   })
 
@@ -103,7 +106,12 @@ export const listMenus = (tenant: Tenant, filter: { readonly handle: string | un
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     if (filter.handle !== undefined && !handlePattern.test(filter.handle)) return [] as ReadonlyArray<Menu>
-    const rows = yield* sql<{ readonly id: string; readonly handle: string; readonly title: string; readonly items: unknown }>`
+    const rows = yield* sql<{
+      readonly id: string
+      readonly handle: string
+      readonly title: string
+      readonly items: unknown
+    }>`
       select id, handle, title, items from menus
       where site_id = ${tenant.siteId} and livemode = ${tenant.livemode}
         ${filter.handle === undefined ? sql`` : sql`and handle = ${filter.handle}`}
@@ -141,7 +149,10 @@ export const putPage = (tenant: Tenant, page: NewPage) =>
   })
 
 /** Creates a menu, or leaves the existing one with this handle untouched; returns the menu's id. */
-export const putMenu = (tenant: Tenant, menu: { readonly handle: string; readonly title: string; readonly items: ReadonlyArray<MenuItem> }) =>
+export const putMenu = (
+  tenant: Tenant,
+  menu: { readonly handle: string; readonly title: string; readonly items: ReadonlyArray<MenuItem> }
+) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const rows = yield* sql<{ readonly id: string }>`

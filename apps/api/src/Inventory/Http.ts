@@ -8,7 +8,7 @@ import { Effect } from "effect"
 import * as ApiError from "../Platform/ApiError.js"
 import { ok } from "../Platform/Envelope.js"
 import * as Pagination from "../Platform/Pagination.js"
-import type { Handler, Request } from "../Platform/Pipeline.js"
+import type { Handler } from "../Platform/Pipeline.js"
 import type * as Adjustments from "./Adjustments.js"
 import * as Repo from "./Repo.js"
 import * as Status from "./Status.js"
@@ -22,7 +22,10 @@ const toApiError = (error: Repo.AdjustError): ApiError.ApiError => {
     case "VariantNotFound":
       return ApiError.notFound("Variant")
     case "VariantRequired":
-      return ApiError.unprocessable("This product has variants: give the variantId whose stock to adjust", "variant_required")
+      return ApiError.unprocessable(
+        "This product has variants: give the variantId whose stock to adjust",
+        "variant_required"
+      )
     case "InsufficientStock":
       return ApiError.conflict(
         `Insufficient stock: ${error.available} available, cannot decrement by ${error.requested}`,
@@ -61,7 +64,11 @@ const adjust: Handler<R> = (request) =>
       variantId: body.variantId,
       reason: body.reason ?? null,
       apiKeyId: request.principal?.keyId ?? null
-    }).pipe(Effect.mapError((error): ApiError.ApiError | SqlError.SqlError => (error._tag === "SqlError" ? error : toApiError(error))))
+    }).pipe(
+      Effect.mapError((error): ApiError.ApiError | SqlError.SqlError =>
+        error._tag === "SqlError" ? error : toApiError(error)
+      )
+    )
     return ok({
       id: level.id,
       productId: level.productId,

@@ -32,9 +32,15 @@ export class ProductNotFound extends Data.TaggedError("ProductNotFound")<{ reado
 export class VariantNotFound extends Data.TaggedError("VariantNotFound")<{ readonly variantId: string }> {}
 /** The product has variants: its stock is theirs, so the adjustment must name one. */
 export class VariantRequired extends Data.TaggedError("VariantRequired")<{ readonly productId: string }> {}
-export class InsufficientStock extends Data.TaggedError("InsufficientStock")<{ readonly available: number; readonly requested: number }> {}
+export class InsufficientStock extends Data.TaggedError("InsufficientStock")<{
+  readonly available: number
+  readonly requested: number
+}> {}
 /** The result would not fit the count column. */
-export class CountTooLarge extends Data.TaggedError("CountTooLarge")<{ readonly current: number; readonly requested: number }> {}
+export class CountTooLarge extends Data.TaggedError("CountTooLarge")<{
+  readonly current: number
+  readonly requested: number
+}> {}
 
 export type AdjustError = ProductNotFound | VariantNotFound | VariantRequired | InsufficientStock | CountTooLarge
 
@@ -55,7 +61,11 @@ interface LevelRow {
  * A page of stock levels ordered by product name, then each product's variants (default first,
  * then oldest), and the total; `sku` narrows to the items with that exact SKU. One round trip.
  */
-export const list = (tenant: Tenant, sku: string | undefined, page: { readonly limit: number; readonly offset: number }) =>
+export const list = (
+  tenant: Tenant,
+  sku: string | undefined,
+  page: { readonly limit: number; readonly offset: number }
+) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const variantSku = sku === undefined ? sql.literal("") : sql`and v.sku = ${sku}`
@@ -150,7 +160,8 @@ export const adjust = (tenant: Tenant, productId: string, input: AdjustInput) =>
           where p.id = ${productId} and p.site_id = ${tenant.siteId} and p.livemode = ${tenant.livemode}`
         const target = targets[0]
         if (!target) return yield* new ProductNotFound({ productId })
-        if (input.variantId !== undefined && target.variant_id === null) return yield* new VariantNotFound({ variantId: input.variantId })
+        if (input.variantId !== undefined && target.variant_id === null)
+          return yield* new VariantNotFound({ variantId: input.variantId })
         if (input.variantId === undefined && target.has_variants) return yield* new VariantRequired({ productId })
 
         const variantId = target.variant_id
@@ -190,7 +201,8 @@ export const adjust = (tenant: Tenant, productId: string, input: AdjustInput) =>
           from calc left join upd on true`
         const row = rows[0]
         // The item vanished between the look-up and the update (deleted concurrently).
-        if (!row) return yield* variantId === null ? new ProductNotFound({ productId }) : new VariantNotFound({ variantId })
+        if (!row)
+          return yield* variantId === null ? new ProductNotFound({ productId }) : new VariantNotFound({ variantId })
         if (row.inventory_count === null || row.inventory_status === null) {
           return yield* BigInt(row.wanted) < 0n
             ? new InsufficientStock({ available: row.previous, requested: input.quantity })

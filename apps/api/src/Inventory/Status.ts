@@ -13,7 +13,8 @@ export const derive = (count: number, threshold: number): InventoryStatus =>
   count === 0 ? "OUT_OF_STOCK" : count <= threshold ? "LOW_STOCK" : "IN_STOCK"
 
 /** True when this change takes the count from above the threshold to at or below it. */
-export const crossedLow = (previous: number, next: number, threshold: number): boolean => previous > threshold && next <= threshold
+export const crossedLow = (previous: number, next: number, threshold: number): boolean =>
+  previous > threshold && next <= threshold
 
 /** Largest count a stock column (PostgreSQL `integer`) holds. */
 export const maxCount = 2147483647

@@ -10,11 +10,33 @@ import * as Ids from "../Ids.js"
 
 /** Every scope of the reference's table. */
 export const scopes = [
-  "read:catalog", "write:catalog", "read:content", "read:orders", "read:customers", "write:customers",
-  "read:cart", "write:cart", "read:checkout", "write:checkout", "read:inventory", "write:inventory",
-  "read:promotions", "write:promotions", "read:gift-cards", "write:gift-cards", "read:store-credit",
-  "write:store-credit", "read:loyalty", "write:loyalty", "read:b2b", "write:b2b", "webhooks:read",
-  "webhooks:write", "metafields:read", "metafields:write", "admin:*"
+  "read:catalog",
+  "write:catalog",
+  "read:content",
+  "read:orders",
+  "read:customers",
+  "write:customers",
+  "read:cart",
+  "write:cart",
+  "read:checkout",
+  "write:checkout",
+  "read:inventory",
+  "write:inventory",
+  "read:promotions",
+  "write:promotions",
+  "read:gift-cards",
+  "write:gift-cards",
+  "read:store-credit",
+  "write:store-credit",
+  "read:loyalty",
+  "write:loyalty",
+  "read:b2b",
+  "write:b2b",
+  "webhooks:read",
+  "webhooks:write",
+  "metafields:read",
+  "metafields:write",
+  "admin:*"
 ] as const
 
 export interface KeySummary {
@@ -69,30 +91,42 @@ export const create = (input: {
   }).pipe(Effect.provide(entropy))
 
 export const list = (siteId?: string) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql<{
-      id: string; site_id: string; livemode: boolean; key_prefix: string; scopes: Array<string>
-      signing_secret: string | null; revoked_at: Date | null; last_used_at: Date | null; created_at: Date
-    }>`select id, site_id, livemode, key_prefix, scopes, signing_secret, revoked_at, last_used_at, created_at
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) =>
+      sql<{
+        id: string
+        site_id: string
+        livemode: boolean
+        key_prefix: string
+        scopes: Array<string>
+        signing_secret: string | null
+        revoked_at: Date | null
+        last_used_at: Date | null
+        created_at: Date
+      }>`select id, site_id, livemode, key_prefix, scopes, signing_secret, revoked_at, last_used_at, created_at
        from api_keys ${siteId ? sql`where site_id = ${siteId}` : sql``} order by created_at`
   ).pipe(
     Effect.map((rows) =>
-      rows.map((r): KeySummary => ({
-        id: r.id,
-        siteId: r.site_id,
-        mode: r.livemode ? "live" : "test",
-        prefix: r.key_prefix,
-        scopes: r.scopes,
-        signing: r.signing_secret !== null,
-        revokedAt: r.revoked_at,
-        lastUsedAt: r.last_used_at,
-        createdAt: r.created_at
-      }))
+      rows.map(
+        (r): KeySummary => ({
+          id: r.id,
+          siteId: r.site_id,
+          mode: r.livemode ? "live" : "test",
+          prefix: r.key_prefix,
+          scopes: r.scopes,
+          signing: r.signing_secret !== null,
+          revokedAt: r.revoked_at,
+          lastUsedAt: r.last_used_at,
+          createdAt: r.created_at
+        })
+      )
     )
   )
 
 /** Revokes a key; true when it existed and was active. */
 export const revoke = (id: string) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql`update api_keys set revoked_at = now() where id = ${id} and revoked_at is null returning id`
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) => sql`update api_keys set revoked_at = now() where id = ${id} and revoked_at is null returning id`
   ).pipe(Effect.map((rows) => rows.length > 0))

@@ -103,7 +103,9 @@ const update: Handler<R> = (request) =>
     const body = request.body as { value?: string; valueType?: ValueType }
     const updated =
       body.value !== undefined && body.valueType !== undefined
-        ? yield* Effect.flatMap(checkPair(body.valueType, body.value), (pair) => Repo.replace(t, id, pair.value, pair.valueType))
+        ? yield* Effect.flatMap(checkPair(body.valueType, body.value), (pair) =>
+            Repo.replace(t, id, pair.value, pair.valueType)
+          )
         : yield* Repo.modify(t, id, (current) =>
             body.value !== undefined
               ? checkPair(current.valueType, body.value)

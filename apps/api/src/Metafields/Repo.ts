@@ -9,7 +9,7 @@
  * The lock level does not block foreign-key checks or readers of the row.
  */
 import { SqlClient, type SqlError } from "@effect/sql"
-import { Effect, Either, Option } from "effect"
+import { Effect, type Either, Option } from "effect"
 import * as Ids from "../Ids.js"
 import * as Resources from "./Resources.js"
 import type { ValueType } from "./ValueType.js"
@@ -107,7 +107,9 @@ export const create = (target: Resources.Target, input: NewMetafield) =>
         const locked = yield* sql`${resource.value} for no key update`
         if (locked.length === 0) return { _tag: "ResourceNotFound" } as CreateOutcome
         // A statement after the lock: its snapshot sees every create that committed before us.
-        const rows = yield* sql<{ readonly total: number; readonly same: number } & { readonly [K in keyof Row]: Row[K] | null }>`
+        const rows = yield* sql<
+          { readonly total: number; readonly same: number } & { readonly [K in keyof Row]: Row[K] | null }
+        >`
           with existing as (
             select count(*)::int as total,
                    count(*) filter (where namespace = ${input.namespace} and key = ${input.key})::int as same
@@ -131,8 +133,10 @@ export const create = (target: Resources.Target, input: NewMetafield) =>
 
 /** Sets both halves of the pair (already checked together); `None` when there is no such metafield. */
 export const replace = (target: Resources.Target, id: string, value: string, valueType: ValueType) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql<Row>`update metafields set value = ${value}, value_type = ${valueType}
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) =>
+      sql<Row>`update metafields set value = ${value}, value_type = ${valueType}
              where id = ${id} and ${ofTarget(sql, target)}
              returning ${sql.literal(columns)}`
   ).pipe(Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toMetafield)))
@@ -163,6 +167,7 @@ export const modify = <E>(
 
 /** Deletes a metafield; false when the resource has none with this id. */
 export const remove = (target: Resources.Target, id: string) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) => sql`delete from metafields where id = ${id} and ${ofTarget(sql, target)} returning id`).pipe(
-    Effect.map((rows) => rows.length > 0)
-  )
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) => sql`delete from metafields where id = ${id} and ${ofTarget(sql, target)} returning id`
+  ).pipe(Effect.map((rows) => rows.length > 0))

@@ -33,10 +33,13 @@ const productId = /^prd_[A-Za-z0-9]{1,60}$/
 const rows: Record<ResourceType, RowQuery> = {
   product: (sql, t) =>
     productId.test(t.resourceId)
-      ? Option.some(sql`select id from products where id = ${t.resourceId} and site_id = ${t.siteId} and livemode = ${t.livemode}`)
+      ? Option.some(
+          sql`select id from products where id = ${t.resourceId} and site_id = ${t.siteId} and livemode = ${t.livemode}`
+        )
       : Option.none(),
   // The site itself: it exists in both modes, and only under its own id.
-  site: (sql, t) => (t.resourceId === t.siteId ? Option.some(sql`select id from sites where id = ${t.siteId}`) : Option.none()),
+  site: (sql, t) =>
+    t.resourceId === t.siteId ? Option.some(sql`select id from sites where id = ${t.siteId}`) : Option.none(),
   // Customers and orders have no tables yet (their issues add them). Until then no customer or
   // order exists, so their metafields answer 404 like those of any missing resource.
   customer: () => Option.none(),

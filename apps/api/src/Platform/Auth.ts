@@ -37,7 +37,12 @@ export const hasScope = (principal: Principal, scope: string): boolean =>
 
 export class Keys extends Context.Tag("@shopvo/api/Keys")<
   Keys,
-  { readonly authenticate: (authorization: string | undefined, siteId: string) => Effect.Effect<Principal, ApiError.ApiError | SqlError.SqlError> }
+  {
+    readonly authenticate: (
+      authorization: string | undefined,
+      siteId: string
+    ) => Effect.Effect<Principal, ApiError.ApiError | SqlError.SqlError>
+  }
 >() {}
 
 const toKey = (row: KeyRow): { readonly principal: Principal; readonly revoked: boolean } => ({
@@ -82,7 +87,10 @@ export const layer = Layer.scoped(
     const authenticate = (authorization: string | undefined, siteId: string) =>
       Effect.gen(function* () {
         if (authorization === undefined || authorization === "") {
-          return yield* ApiError.unauthorized("Missing API key: send Authorization: Bearer sk_live_… or sk_test_…", "missing_api_key")
+          return yield* ApiError.unauthorized(
+            "Missing API key: send Authorization: Bearer sk_live_… or sk_test_…",
+            "missing_api_key"
+          )
         }
         const token = bearer.exec(authorization)?.[1]
         const parsed = token === undefined ? undefined : ApiKey.parse(token)

@@ -14,4 +14,7 @@ export const created = (data: unknown): Reply => ({ status: 201, body: { success
 export const deleted = (): Reply => ({ status: 200, body: { success: true, deleted: true } })
 
 /** Any other success body (`{ success: true, … }` with extra top-level fields). */
-export const custom = (status: number, body: Readonly<Record<string, unknown>>): Reply => ({ status, body: { success: true, ...body } })
+export const custom = (status: number, body: Readonly<Record<string, unknown>>): Reply => ({
+  status,
+  body: { success: true, ...body }
+})

@@ -14,5 +14,7 @@ export const emit = (tenant: Tenant, type: string, data: Readonly<Record<string,
   Effect.flatMap(SqlClient.SqlClient, (sql) => {
     const id = Ids.make("evt")
     return sql`insert into events (id, site_id, livemode, type, payload)
-               values (${id}, ${tenant.siteId}, ${tenant.livemode}, ${type}, ${JSON.stringify(data)}::jsonb)`.pipe(Effect.as(id))
+               values (${id}, ${tenant.siteId}, ${tenant.livemode}, ${type}, ${JSON.stringify(data)}::jsonb)`.pipe(
+      Effect.as(id)
+    )
   })

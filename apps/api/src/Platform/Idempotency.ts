@@ -22,9 +22,7 @@ export interface StoredResponse {
   readonly body: string
 }
 
-export type Claim =
-  | { readonly _tag: "Claimed" }
-  | { readonly _tag: "Replay"; readonly response: StoredResponse }
+export type Claim = { readonly _tag: "Claimed" } | { readonly _tag: "Replay"; readonly response: StoredResponse }
 
 /** Seconds after which an in-progress claim whose request never finished may be taken over. */
 const leaseSeconds = 60
@@ -42,7 +40,11 @@ export interface Scope {
 
 export const validateKey = (key: string) =>
   key.length === 0 || key.length > 255
-    ? Effect.fail(ApiError.badRequest("Idempotency-Key must be 1 to 255 characters", [{ path: "header.Idempotency-Key", message: "must be 1 to 255 characters" }]))
+    ? Effect.fail(
+        ApiError.badRequest("Idempotency-Key must be 1 to 255 characters", [
+          { path: "header.Idempotency-Key", message: "must be 1 to 255 characters" }
+        ])
+      )
     : Effect.void
 
 /** Claims the key, or says what to answer instead (replay, 409, 422). */
@@ -78,7 +80,10 @@ export const claim = (scope: Scope): Effect.Effect<Claim, ApiError.ApiError | Sq
       )
     }
     if (row.status === "in_progress") {
-      return yield* ApiError.conflict("A request with this Idempotency-Key is still being processed", "idempotency_request_in_progress")
+      return yield* ApiError.conflict(
+        "A request with this Idempotency-Key is still being processed",
+        "idempotency_request_in_progress"
+      )
     }
     return {
       _tag: "Replay",
@@ -106,5 +111,6 @@ export const complete = (scope: Scope, response: StoredResponse) =>
 export const release = (scope: Scope) =>
   Effect.flatMap(
     SqlClient.SqlClient,
-    (sql) => sql`delete from idempotency_keys where api_key_id = ${scope.apiKeyId} and key = ${scope.key} and status = 'in_progress'`
+    (sql) =>
+      sql`delete from idempotency_keys where api_key_id = ${scope.apiKeyId} and key = ${scope.key} and status = 'in_progress'`
   ).pipe(Effect.ignoreLogged)

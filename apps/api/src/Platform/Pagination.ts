@@ -50,11 +50,17 @@ export const encodeCursor = (position: Position): string =>
 const createdAtPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/
 
 /** Decodes a cursor; a tampered or foreign one is a 400, never a SQL error. */
-export const decodeCursor = (cursor: string, sortKeyPattern: RegExp = createdAtPattern): Either.Either<Position, ApiError.ApiError> => {
-  const invalid = Either.left(ApiError.badRequest("Invalid cursor", [{ path: "query.cursor", message: "is not a cursor this API issued" }]))
+export const decodeCursor = (
+  cursor: string,
+  sortKeyPattern: RegExp = createdAtPattern
+): Either.Either<Position, ApiError.ApiError> => {
+  const invalid = Either.left(
+    ApiError.badRequest("Invalid cursor", [{ path: "query.cursor", message: "is not a cursor this API issued" }])
+  )
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"))
-    if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== "string" || typeof value[1] !== "string") return invalid
+    if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== "string" || typeof value[1] !== "string")
+      return invalid
     if (!sortKeyPattern.test(value[0]) || value[1].length > 100) return invalid
     return Either.right({ sortKey: value[0], id: value[1] })
   } catch {

@@ -9,7 +9,7 @@
  */
 import type { Spec } from "@shopvo/contract"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { SqlClient, SqlError } from "@effect/sql"
+import { SqlClient, type SqlError } from "@effect/sql"
 import { randomUUID } from "node:crypto"
 import { Cause, Context, Effect, Either, Layer, Option } from "effect"
 import { ApiConfig } from "../Config.js"
@@ -71,7 +71,9 @@ const renderError = (error: ApiError.ApiError): Rendered => ({
 const unavailableCodes = /^(08|57P0|53300)|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|timeout|terminat|Connection/i
 export const isUnavailable = (error: SqlError.SqlError): boolean => {
   const cause = error.cause as { code?: unknown; message?: unknown } | undefined
-  return unavailableCodes.test(String(cause?.code ?? "")) || unavailableCodes.test(String(cause?.message ?? error.message))
+  return (
+    unavailableCodes.test(String(cause?.code ?? "")) || unavailableCodes.test(String(cause?.message ?? error.message))
+  )
 }
 
 /** Reads, once, the raw body the signature covers; handlers get it parsed. */
@@ -110,7 +112,11 @@ const parseJson = (raw: string): Either.Either<unknown, ApiError.ApiError> => {
   // Only a body spelling \u0000 can hold a NUL (JSON forbids the raw control character).
   const nul = raw.includes("\\u0000") ? findNul(value) : undefined
   if (nul !== undefined) {
-    return Either.left(ApiError.badRequest("Strings must not contain NUL characters", [{ path: nul, message: "must not contain NUL characters" }]))
+    return Either.left(
+      ApiError.badRequest("Strings must not contain NUL characters", [
+        { path: nul, message: "must not contain NUL characters" }
+      ])
+    )
   }
   return Either.right(value)
 }
@@ -132,7 +138,11 @@ export class Pipeline extends Context.Tag("@shopvo/api/Pipeline")<
     readonly serve: <R>(
       operation: Spec.Operation,
       handler: Handler<R>
-    ) => Effect.Effect<HttpServerResponse.HttpServerResponse, never, R | HttpServerRequest.HttpServerRequest | HttpRouter.RouteContext>
+    ) => Effect.Effect<
+      HttpServerResponse.HttpServerResponse,
+      never,
+      R | HttpServerRequest.HttpServerRequest | HttpRouter.RouteContext
+    >
   }
 >() {}
 
@@ -154,7 +164,9 @@ export const layer = Layer.effect(
         const started = performance.now()
         const requestId = requestIdOf(request)
         const siteId = route.params["siteId"] ?? ""
-        const search = new URLSearchParams(request.url.includes("?") ? request.url.slice(request.url.indexOf("?") + 1) : "")
+        const search = new URLSearchParams(
+          request.url.includes("?") ? request.url.slice(request.url.indexOf("?") + 1) : ""
+        )
         let quota: RateLimits.Quota | undefined
         let principal: Principal | undefined
 
@@ -166,9 +178,16 @@ export const layer = Layer.effect(
             principal
               ? [
                   { key: `key:${principal.keyId}`, limit: principal.rateLimitRpm },
-                  ...Option.toArray(Option.map(routeBucket, (r) => ({ key: `key:${principal!.keyId}:${r.name}`, limit: r.limit })))
+                  ...Option.toArray(
+                    Option.map(routeBucket, (r) => ({ key: `key:${principal!.keyId}:${r.name}`, limit: r.limit }))
+                  )
                 ]
-              : [{ key: `ip:${request.remoteAddress.pipe(Option.getOrElse(() => "unknown"))}:${siteId}`, limit: RateLimits.publicLimitRpm }]
+              : [
+                  {
+                    key: `ip:${request.remoteAddress.pipe(Option.getOrElse(() => "unknown"))}:${siteId}`,
+                    limit: RateLimits.publicLimitRpm
+                  }
+                ]
           )
 
           const raw = yield* readBody(request)
@@ -189,9 +208,14 @@ export const layer = Layer.effect(
             if (missing !== undefined) return yield* ApiError.forbidden(missing)
           }
 
-          if (nulInUrl.test(request.url)) return yield* ApiError.badRequest("URLs must not contain NUL characters (%00)")
+          if (nulInUrl.test(request.url))
+            return yield* ApiError.badRequest("URLs must not contain NUL characters (%00)")
           const body = yield* parseJson(raw)
-          const valid = validator.request(operation, { query: search, params: route.params as Record<string, string>, body })
+          const valid = validator.request(operation, {
+            query: search,
+            params: route.params as Record<string, string>,
+            body
+          })
           if (!valid.ok) return yield* ApiError.badRequest("Request validation failed", valid.issues)
 
           const input: Request = {
@@ -227,8 +251,12 @@ export const layer = Layer.effect(
             .withTransaction(
               Effect.gen(function* () {
                 const outcome = yield* Effect.either(sql.withTransaction(handler(input)))
-                if (Either.isLeft(outcome) && (outcome.left._tag === "SqlError" || outcome.left.status >= 500)) return yield* outcome.left
-                const rendered = Either.match(outcome, { onLeft: (e) => renderError(e as ApiError.ApiError), onRight: render })
+                if (Either.isLeft(outcome) && (outcome.left._tag === "SqlError" || outcome.left.status >= 500))
+                  return yield* outcome.left
+                const rendered = Either.match(outcome, {
+                  onLeft: (e) => renderError(e as ApiError.ApiError),
+                  onRight: render
+                })
                 yield* withSql(Idempotency.complete(scope, rendered))
                 return rendered
               })
@@ -244,7 +272,9 @@ export const layer = Layer.effect(
                 ? Effect.succeed(renderError(ApiError.unavailable(5)))
                 : Effect.as(Effect.logError("database error", error), renderError(ApiError.internal()))
           }),
-          Effect.catchAllCause((cause) => Effect.as(Effect.logError("unhandled failure", Cause.pretty(cause)), renderError(ApiError.internal())))
+          Effect.catchAllCause((cause) =>
+            Effect.as(Effect.logError("unhandled failure", Cause.pretty(cause)), renderError(ApiError.internal()))
+          )
         )
 
         const headers: Record<string, string> = {
@@ -262,7 +292,11 @@ export const layer = Layer.effect(
             ...(principal ? { siteId: principal.siteId, keyId: principal.keyId } : {})
           })
         )
-        return HttpServerResponse.text(rendered.body, { status: rendered.status, contentType: rendered.contentType, headers })
+        return HttpServerResponse.text(rendered.body, {
+          status: rendered.status,
+          contentType: rendered.contentType,
+          headers
+        })
       })
 
     return { serve }

@@ -28,7 +28,10 @@ interface Bucket {
 const window = Duration.minutes(1)
 
 /** Route limits from the reference, applied on top of the plan limit. */
-export const routeLimit = (operationId: string, query: URLSearchParams): Option.Option<{ readonly name: string; readonly limit: number }> => {
+export const routeLimit = (
+  operationId: string,
+  query: URLSearchParams
+): Option.Option<{ readonly name: string; readonly limit: number }> => {
   if (operationId.startsWith("checkout.")) return Option.some({ name: "checkout", limit: 10 })
   if (operationId.startsWith("orders.")) return Option.some({ name: "orders", limit: 30 })
   if (operationId === "products.list" && query.has("search")) return Option.some({ name: "products-search", limit: 60 })
@@ -53,31 +56,37 @@ const make = Effect.gen(function* () {
   const limiter = yield* RateLimiter.RateLimiter
 
   const consumeOne = (bucket: Bucket, nowSeconds: number) =>
-    limiter.consume({ algorithm: "fixed-window", onExceeded: "fail", window, limit: bucket.limit, key: bucket.key }).pipe(
-      Effect.map(
-        (r): Quota => ({ limit: r.limit, remaining: r.remaining, reset: nowSeconds + Math.ceil(Duration.toSeconds(r.resetAfter)) })
-      ),
-      Effect.catchTags({
-        RateLimiterError: (error) => {
-          if (error.reason === "Exceeded") {
-            const retryAfter = Math.max(1, Math.ceil(Duration.toSeconds(error.retryAfter)))
-            const quota: Quota = { limit: error.limit, remaining: 0, reset: nowSeconds + retryAfter }
-            return Effect.fail(
-              new ApiError.ApiError({
-                status: 429,
-                code: "rate_limited",
-                message: `Rate limit of ${error.limit} requests per minute exceeded, retry in ${retryAfter} seconds`,
-                headers: { ...headers(quota), "retry-after": String(retryAfter) }
-              })
+    limiter
+      .consume({ algorithm: "fixed-window", onExceeded: "fail", window, limit: bucket.limit, key: bucket.key })
+      .pipe(
+        Effect.map(
+          (r): Quota => ({
+            limit: r.limit,
+            remaining: r.remaining,
+            reset: nowSeconds + Math.ceil(Duration.toSeconds(r.resetAfter))
+          })
+        ),
+        Effect.catchTags({
+          RateLimiterError: (error) => {
+            if (error.reason === "Exceeded") {
+              const retryAfter = Math.max(1, Math.ceil(Duration.toSeconds(error.retryAfter)))
+              const quota: Quota = { limit: error.limit, remaining: 0, reset: nowSeconds + retryAfter }
+              return Effect.fail(
+                new ApiError.ApiError({
+                  status: 429,
+                  code: "rate_limited",
+                  message: `Rate limit of ${error.limit} requests per minute exceeded, retry in ${retryAfter} seconds`,
+                  headers: { ...headers(quota), "retry-after": String(retryAfter) }
+                })
+              )
+            }
+            // The limiter's store is down: serve the request rather than fail every client.
+            return Effect.logWarning("rate limiter store unavailable; request not limited", error.message).pipe(
+              Effect.as<Quota>({ limit: bucket.limit, remaining: bucket.limit, reset: nowSeconds + 60 })
             )
           }
-          // The limiter's store is down: serve the request rather than fail every client.
-          return Effect.logWarning("rate limiter store unavailable; request not limited", error.message).pipe(
-            Effect.as<Quota>({ limit: bucket.limit, remaining: bucket.limit, reset: nowSeconds + 60 })
-          )
-        }
-      })
-    )
+        })
+      )
 
   const consume = (buckets: ReadonlyArray<Bucket>) =>
     Effect.gen(function* () {

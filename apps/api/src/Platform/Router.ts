@@ -18,11 +18,18 @@ const toRouterPath = (template: string) => template.replace(/\{([^}]+)\}/g, ":$1
 
 const notImplemented: Handler = (request) =>
   Effect.fail(
-    new ApiError.ApiError({ status: 501, code: "not_implemented", message: `${request.operation.id} is not implemented yet` })
+    new ApiError.ApiError({
+      status: 501,
+      code: "not_implemented",
+      message: `${request.operation.id} is not implemented yet`
+    })
   )
 
 const errorResponse = (error: ApiError.ApiError, requestId: string) =>
-  HttpServerResponse.unsafeJson(ApiError.body(error), { status: error.status, headers: { ...error.headers, "x-request-id": requestId } })
+  HttpServerResponse.unsafeJson(ApiError.body(error), {
+    status: error.status,
+    headers: { ...error.headers, "x-request-id": requestId }
+  })
 
 /** 404 or 405 for a request no route took. */
 const unmatched = Effect.gen(function* () {
@@ -68,12 +75,16 @@ export const make = <R>(handlers: Handlers<R>) =>
   Effect.gen(function* () {
     const pipeline = yield* Pipeline
     const unknown = Object.keys(handlers).filter((id) => Spec.operation(id) === undefined)
-    if (unknown.length > 0) return yield* Effect.dieMessage(`Handlers for operations the spec does not have: ${unknown.join(", ")}`)
+    if (unknown.length > 0)
+      return yield* Effect.dieMessage(`Handlers for operations the spec does not have: ${unknown.join(", ")}`)
 
     let router: HttpRouter.HttpRouter<never, R | SqlClient.SqlClient> = health
     for (const operation of Spec.operations) {
       const handler = (handlers[operation.id] ?? notImplemented) as Handler<R>
-      router = HttpRouter.route(operation.method.toUpperCase() as HttpMethod)(toRouterPath(operation.path), pipeline.serve(operation, handler))(router)
+      router = HttpRouter.route(operation.method.toUpperCase() as HttpMethod)(
+        toRouterPath(operation.path),
+        pipeline.serve(operation, handler)
+      )(router)
     }
     return router.pipe(Effect.catchTag("RouteNotFound", () => unmatched))
   })

@@ -12,12 +12,18 @@ import * as ApiError from "./ApiError.js"
 const reason = Match.type<SignatureError.SignatureError>().pipe(
   Match.tagsExhaustive({
     SignatureMissing: () => ({ code: "signature_missing", message: "This key requires an X-Shopvo-Signature header" }),
-    SignatureMalformed: (e) => ({ code: "signature_malformed", message: `X-Shopvo-Signature is malformed: ${e.message}` }),
+    SignatureMalformed: (e) => ({
+      code: "signature_malformed",
+      message: `X-Shopvo-Signature is malformed: ${e.message}`
+    }),
     SignatureTimestampOutOfTolerance: (e) => ({
       code: "signature_expired",
       message: `X-Shopvo-Signature timestamp is outside the ${e.toleranceSeconds}s tolerance`
     }),
-    SignatureMismatch: () => ({ code: "signature_mismatch", message: "X-Shopvo-Signature does not match the request body" })
+    SignatureMismatch: () => ({
+      code: "signature_mismatch",
+      message: "X-Shopvo-Signature does not match the request body"
+    })
   })
 )
 
@@ -40,7 +46,13 @@ export const verify = (options: {
   Effect.gen(function* () {
     const now = (yield* Clock.currentTimeMillis) / 1000
     const toleranceSeconds = Duration.toSeconds(options.tolerance)
-    const verified = Signature.verify({ body: options.body, header: options.header, secrets: options.secret, now, toleranceSeconds })
+    const verified = Signature.verify({
+      body: options.body,
+      header: options.header,
+      secrets: options.secret,
+      now,
+      toleranceSeconds
+    })
     if (Either.isLeft(verified)) {
       const { code, message } = reason(verified.left)
       return yield* ApiError.unauthorized(message, code)

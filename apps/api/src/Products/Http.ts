@@ -22,16 +22,23 @@ const relations = (request: Request): Repo.Relations => {
 }
 
 /** `fields=` as field names, or undefined for every field; an unknown name is a 400 naming it. */
-const parseFields = (fields: string | undefined): Either.Either<ReadonlyArray<keyof Model.ProductFields> | undefined, ApiError.ApiError> => {
+const parseFields = (
+  fields: string | undefined
+): Either.Either<ReadonlyArray<keyof Model.ProductFields> | undefined, ApiError.ApiError> => {
   if (fields === undefined) return Either.right(undefined)
   const names = [...new Set(fields.split(","))]
   const unknown = names.filter((name) => !Model.isField(name))
   if (unknown.length > 0) {
-    const hint = unknown.some((name) => name === "variants" || name === "brand" || name === "categories") ? " (embed relations with expand[])" : ""
+    const hint = unknown.some((name) => name === "variants" || name === "brand" || name === "categories")
+      ? " (embed relations with expand[])"
+      : ""
     return Either.left(
       ApiError.badRequest(
         `Unknown field${unknown.length > 1 ? "s" : ""} in fields: ${unknown.join(", ")}${hint}`,
-        unknown.map((name) => ({ path: "query.fields", message: `"${name}" is not a product field; known fields: ${Model.fieldNames.join(", ")}` }))
+        unknown.map((name) => ({
+          path: "query.fields",
+          message: `"${name}" is not a product field; known fields: ${Model.fieldNames.join(", ")}`
+        }))
       )
     )
   }
@@ -48,7 +55,10 @@ const resolveCursor = (request: Request, cursor: string, search: string | undefi
   if (productIdPattern.test(cursor)) {
     return Effect.flatMap(Repo.positionOf(request.tenant, cursor, search), (position) =>
       Option.match(position, {
-        onNone: () => Effect.fail(ApiError.badRequest("Invalid cursor", [{ path: "query.cursor", message: "names no product of this site" }])),
+        onNone: () =>
+          Effect.fail(
+            ApiError.badRequest("Invalid cursor", [{ path: "query.cursor", message: "names no product of this site" }])
+          ),
         onSome: Effect.succeed
       })
     )
@@ -86,7 +96,12 @@ const list: Handler<R> = (request) =>
       return Pagination.cursorPage(rows, limit, (row) => ({ sortKey: row.sort_key, id: row.id }), toItem)
     }
     const page = Pagination.offset(query)
-    const { rows, total } = yield* Repo.list(request.tenant, filters, { _tag: "Offset", limit: page.limit, offset: page.offset }, expand)
+    const { rows, total } = yield* Repo.list(
+      request.tenant,
+      filters,
+      { _tag: "Offset", limit: page.limit, offset: page.offset },
+      expand
+    )
     return Pagination.offsetPage(rows.map(toItem), page, total)
   })
 
@@ -110,12 +125,17 @@ const httpError = (error: RepoError): ApiError.ApiError => {
       return ApiError.unprocessable(`No brand "${error.brandId}" exists on this site`, "unknown_brand")
     case "UnknownCategories": {
       const ids = error.categoryIds.map((id) => `"${id}"`).join(", ")
-      return ApiError.unprocessable(`No categor${error.categoryIds.length > 1 ? "ies" : "y"} ${ids} on this site`, "unknown_category")
+      return ApiError.unprocessable(
+        `No categor${error.categoryIds.length > 1 ? "ies" : "y"} ${ids} on this site`,
+        "unknown_category"
+      )
     }
   }
 }
 
-const toApiError = <A, E, R>(effect: Effect.Effect<A, E | RepoError, R>): Effect.Effect<A, Exclude<E, RepoError> | ApiError.ApiError, R> =>
+const toApiError = <A, E, R>(
+  effect: Effect.Effect<A, E | RepoError, R>
+): Effect.Effect<A, Exclude<E, RepoError> | ApiError.ApiError, R> =>
   Effect.mapError(effect, (error) => (isRepoError(error) ? httpError(error) : (error as Exclude<E, RepoError>)))
 
 const get: Handler<R> = (request) =>
@@ -127,7 +147,10 @@ const create: Handler<R> = (request) =>
   Effect.map(toApiError(Repo.create(request.tenant, request.body as Repo.NewProduct)), created)
 
 const update: Handler<R> = (request) =>
-  Effect.map(toApiError(Repo.update(request.tenant, request.params["productId"], request.body as Repo.ProductPatch)), ok)
+  Effect.map(
+    toApiError(Repo.update(request.tenant, request.params["productId"], request.body as Repo.ProductPatch)),
+    ok
+  )
 
 const remove: Handler<R> = (request) =>
   Effect.as(toApiError(Repo.remove(request.tenant, request.params["productId"])), deleted())

@@ -119,7 +119,8 @@ export const toFields = (row: Row): ProductFields => ({
 
 /** Adds the relations the row carries (only those that were selected). */
 const withRelations = <A extends object>(item: A, row: Row): A & Expanded => {
-  const out: A & { variants?: ReadonlyArray<Variant>; brand?: Brand | null; categories?: ReadonlyArray<Category> } = item
+  const out: A & { variants?: ReadonlyArray<Variant>; brand?: Brand | null; categories?: ReadonlyArray<Category> } =
+    item
   if (row.variants !== undefined) out.variants = row.variants
   if (row.brand !== undefined) out.brand = row.brand
   if (row.categories !== undefined) out.categories = row.categories
@@ -134,7 +135,10 @@ export const toProduct = (row: Row): Product =>
  * A list item: every scalar field, or only `fields` (plus `id`) when a sparse fieldset was asked
  * for, then the expanded relations.
  */
-export const toListItem = (row: Row, fields: ReadonlyArray<keyof ProductFields> | undefined): Partial<ProductFields> & Expanded => {
+export const toListItem = (
+  row: Row,
+  fields: ReadonlyArray<keyof ProductFields> | undefined
+): Partial<ProductFields> & Expanded => {
   const all = toFields(row)
   if (fields === undefined) return withRelations(all, row)
   const picked: Record<string, unknown> = { id: all.id }

@@ -25,7 +25,9 @@ export class ProductNotFound extends Data.TaggedError("ProductNotFound")<{ reado
 export class SlugTaken extends Data.TaggedError("SlugTaken")<{ readonly slug: string }> {}
 export class SkuTaken extends Data.TaggedError("SkuTaken")<{ readonly sku: string }> {}
 export class UnknownBrand extends Data.TaggedError("UnknownBrand")<{ readonly brandId: string }> {}
-export class UnknownCategories extends Data.TaggedError("UnknownCategories")<{ readonly categoryIds: ReadonlyArray<string> }> {}
+export class UnknownCategories extends Data.TaggedError("UnknownCategories")<{
+  readonly categoryIds: ReadonlyArray<string>
+}> {}
 /** A cursor naming a product the caller cannot see (deleted, or of another site). */
 export class UnknownCursor extends Data.TaggedError("UnknownCursor")<{ readonly cursor: string }> {}
 
@@ -115,7 +117,8 @@ export interface Listed {
  */
 export const searchSortKeyPattern = /^\d+(\.\d+)?(e[-+]?\d+)?\|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/
 
-const createdAtKey = (alias: string) => `to_char(${alias}.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+const createdAtKey = (alias: string) =>
+  `to_char(${alias}.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 
 type Sql = SqlClient.SqlClient
 
@@ -128,7 +131,9 @@ const filterClause = (sql: Sql, tenant: Tenant, filters: Filters): Statement.Fra
   if (filters.brandId !== undefined) clauses.push(sql`p.brand_id = ${filters.brandId}`)
   if (filters.featured !== undefined) clauses.push(sql`p.featured = ${filters.featured}`)
   if (filters.categoryId !== undefined) {
-    clauses.push(sql`exists (select 1 from product_categories pc where pc.product_id = p.id and pc.category_id = ${filters.categoryId})`)
+    clauses.push(
+      sql`exists (select 1 from product_categories pc where pc.product_id = p.id and pc.category_id = ${filters.categoryId})`
+    )
   }
   return sql.and(clauses)
 }
@@ -170,7 +175,9 @@ export const positionOf = (tenant: Tenant, productId: string, search: string | u
     const where = sql`p.id = ${productId} and p.site_id = ${tenant.siteId} and p.livemode = ${tenant.livemode}`
     let rows: ReadonlyArray<{ sort_key: string }>
     if (search === undefined) {
-      rows = yield* sql<{ sort_key: string }>`select ${sql.literal(createdAtKey("p"))} as sort_key from products p where ${where}`
+      rows = yield* sql<{
+        sort_key: string
+      }>`select ${sql.literal(createdAtKey("p"))} as sort_key from products p where ${where}`
     } else {
       const parts = searchParts(sql, tenant, search)
       rows = yield* sql<{ sort_key: string }>`
@@ -200,7 +207,8 @@ export const list = (tenant: Tenant, filters: Filters, page: Page, relations: Re
     let rows: ReadonlyArray<ListRow & { total: number }>
     if (filters.search === undefined) {
       // Unfiltered (status only): the trigger-kept counter; otherwise count the matches.
-      const unfiltered = filters.categoryId === undefined && filters.brandId === undefined && filters.featured === undefined
+      const unfiltered =
+        filters.categoryId === undefined && filters.brandId === undefined && filters.featured === undefined
       const total = unfiltered
         ? sql`select coalesce((select count from product_counts
                                where site_id = ${tenant.siteId} and livemode = ${tenant.livemode} and status = ${filters.status}), 0) as total`
@@ -274,7 +282,11 @@ export type ProductPatch = Partial<Omit<NewProduct, "slug" | "name" | "price">> 
 type WriteError = SlugTaken | SkuTaken | UnknownBrand | UnknownCategories
 
 /** Brand and categories must exist in the caller's site and mode. */
-const checkReferences = (tenant: Tenant, brandId: string | null | undefined, categoryIds: ReadonlyArray<string> | undefined) =>
+const checkReferences = (
+  tenant: Tenant,
+  brandId: string | null | undefined,
+  categoryIds: ReadonlyArray<string> | undefined
+) =>
   Effect.gen(function* () {
     if ((brandId === null || brandId === undefined) && (categoryIds === undefined || categoryIds.length === 0)) return
     const sql = yield* SqlClient.SqlClient
@@ -291,7 +303,9 @@ const checkReferences = (tenant: Tenant, brandId: string | null | undefined, cat
 const checkSku = (tenant: Tenant, sku: string | null | undefined, productId?: string) =>
   sku === null || sku === undefined
     ? Effect.void
-    : Effect.flatMap(Sku.isTaken(tenant, sku, productId ? { productId } : {}), (taken) => (taken ? new SkuTaken({ sku }) : Effect.void))
+    : Effect.flatMap(Sku.isTaken(tenant, sku, productId ? { productId } : {}), (taken) =>
+        taken ? new SkuTaken({ sku }) : Effect.void
+      )
 
 const setCategories = (tenant: Tenant, productId: string, categoryIds: ReadonlyArray<string>, replace: boolean) =>
   Effect.gen(function* () {
@@ -312,7 +326,9 @@ const isSlugConflict = (error: SqlError.SqlError) => {
 
 /** Loads a product inside a write transaction (it exists: the transaction just wrote it). */
 const load = (tenant: Tenant, id: string) =>
-  Effect.map(find(tenant, id), (product) => Option.getOrThrowWith(product, () => new Error(`product ${id} vanished in its own transaction`)))
+  Effect.map(find(tenant, id), (product) =>
+    Option.getOrThrowWith(product, () => new Error(`product ${id} vanished in its own transaction`))
+  )
 
 const eventData = (product: Model.Product) => product as unknown as Readonly<Record<string, unknown>>
 
@@ -346,7 +362,10 @@ const insertWithSlug = (tenant: Tenant, id: string, input: NewProduct) =>
         select slug from products
         where site_id = ${tenant.siteId} and livemode = ${tenant.livemode}
           and (slug = ${base} or slug ~ ${`^${base}-[0-9]{1,9}$`})`
-      candidate = Slug.nextCandidate(base, taken.map((row) => row.slug))
+      candidate = Slug.nextCandidate(
+        base,
+        taken.map((row) => row.slug)
+      )
     }
     return yield* new SlugTaken({ slug: candidate })
   })

@@ -191,7 +191,6 @@ export interface CatalogSummary {
   readonly variants: number
 }
 
-
 /** Stock with realistic gaps: about 12% sold out, 15% low, the rest between 6 and 140. */
 const stockCount = (random: Random, threshold: number) => {
   const roll = random.next()
@@ -201,9 +200,11 @@ const stockCount = (random: Random, threshold: number) => {
 }
 
 /** A price in minor units ending in 99 (most) or 00. */
-const price = (random: Random, [min, max]: readonly [number, number]) => random.int(min, max) * 100 + (random.chance(0.8) ? -1 : 0)
+const price = (random: Random, [min, max]: readonly [number, number]) =>
+  random.int(min, max) * 100 + (random.chance(0.8) ? -1 : 0)
 
-const statusOf = (count: number, threshold: number) => (count === 0 ? "OUT_OF_STOCK" : count <= threshold ? "LOW_STOCK" : "IN_STOCK")
+const statusOf = (count: number, threshold: number) =>
+  count === 0 ? "OUT_OF_STOCK" : count <= threshold ? "LOW_STOCK" : "IN_STOCK"
 
 /**
  * Product names: every (adjective, type) of every family, shuffled per family and interleaved
@@ -215,7 +216,11 @@ const productPlan = (random: Random, count: number) => {
   for (let edition = 1; plan.length < count; edition++) {
     const suffix = edition === 1 ? "" : ` (Edition ${edition})`
     const queues = families.map((family) =>
-      random.shuffle(family.adjectives.flatMap((adjective) => family.types.map((type) => ({ family, name: `${adjective} ${type}${suffix}` }))))
+      random.shuffle(
+        family.adjectives.flatMap((adjective) =>
+          family.types.map((type) => ({ family, name: `${adjective} ${type}${suffix}` }))
+        )
+      )
     )
     for (let i = 0; plan.length < count && queues.some((queue) => queue.length > 0); i++) {
       const next = queues[i % queues.length]!.shift()
@@ -226,7 +231,11 @@ const productPlan = (random: Random, count: number) => {
 }
 
 /** A short code for a colour, unique within every family's palette (`Chalk` CHAL, `Charcoal` CHAR). */
-const colourCode = (colour: string) => colour.replace(/[^A-Za-z]/g, "").slice(0, 4).toUpperCase()
+const colourCode = (colour: string) =>
+  colour
+    .replace(/[^A-Za-z]/g, "")
+    .slice(0, 4)
+    .toUpperCase()
 
 /** A product of the plan: the repository's input, with brand and categories by key. */
 export interface PlannedProduct {
@@ -266,7 +275,10 @@ export const plan = (options: CatalogOptions = {}, threshold = 5): ReadonlyArray
       featured: random.chance(0.1),
       price: base,
       compareAtPrice: onSale ? base + random.int(1, 4) * 500 : null,
-      images: Array.from({ length: random.int(1, 3) }, (_, i) => `https://cdn.shopvo.eu/demo/${sku.toLowerCase()}/${i + 1}.jpg`)
+      images: Array.from(
+        { length: random.int(1, 3) },
+        (_, i) => `https://cdn.shopvo.eu/demo/${sku.toLowerCase()}/${i + 1}.jpg`
+      )
     }
     // 1–4 variants: sizes × colours where the family has sizes, colours otherwise.
     const variantCount = random.int(1, 4)
@@ -305,7 +317,11 @@ const chunkSize = 250
 /** The gap between two seeded products' creation times, so "newest first" follows the plan. */
 const spacing = "9 hours 17 minutes"
 
-const insertVariants = (tenant: Repo.Tenant, rows: ReadonlyArray<PlannedVariant & { productId: string; position: number }>, threshold: number) =>
+const insertVariants = (
+  tenant: Repo.Tenant,
+  rows: ReadonlyArray<PlannedVariant & { productId: string; position: number }>,
+  threshold: number
+) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     for (let start = 0; start < rows.length; start += 500) {
@@ -333,7 +349,9 @@ const insertVariants = (tenant: Repo.Tenant, rows: ReadonlyArray<PlannedVariant 
 export const seedDemoCatalog = (tenant: Repo.Tenant, options: CatalogOptions = {}) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    const [site] = yield* sql<{ threshold: number }>`select low_stock_threshold as threshold from sites where id = ${tenant.siteId}`
+    const [site] = yield* sql<{
+      threshold: number
+    }>`select low_stock_threshold as threshold from sites where id = ${tenant.siteId}`
     const threshold = site?.threshold ?? 5
     const products = plan(options, threshold)
 
@@ -370,10 +388,16 @@ export const seedDemoCatalog = (tenant: Repo.Tenant, options: CatalogOptions = {
               categoryIds: planned.categories.map((key) => categoryIds.get(key)!)
             }).pipe(
               // The plan's slugs, SKUs and references are valid by construction.
-              Effect.catchTags({ SlugTaken: Effect.die, SkuTaken: Effect.die, UnknownBrand: Effect.die, UnknownCategories: Effect.die })
+              Effect.catchTags({
+                SlugTaken: Effect.die,
+                SkuTaken: Effect.die,
+                UnknownBrand: Effect.die,
+                UnknownCategories: Effect.die
+              })
             )
             ids.push(product.id)
-            planned.variants.forEach((variant, position) => rows.push({ ...variant, productId: product.id, position }))
+            for (const [position, variant] of planned.variants.entries())
+              rows.push({ ...variant, productId: product.id, position })
           }
           yield* insertVariants(tenant, rows, threshold)
           variants += rows.length
@@ -387,5 +411,10 @@ export const seedDemoCatalog = (tenant: Repo.Tenant, options: CatalogOptions = {
         })
       )
     }
-    return { categories: categories.length, brands: brands.length, products: products.length, variants } satisfies CatalogSummary
+    return {
+      categories: categories.length,
+      brands: brands.length,
+      products: products.length,
+      variants
+    } satisfies CatalogSummary
   })

@@ -44,7 +44,8 @@ interface Row {
 }
 
 // Never `reviewer_email`: what is not selected cannot be returned by mistake.
-const columns = "id, product_id, rating, title, content, reviewer_name, status, is_verified_purchase, created_at, updated_at"
+const columns =
+  "id, product_id, rating, title, content, reviewer_name, status, is_verified_purchase, created_at, updated_at"
 
 const toReview = (row: Row): Review => ({
   id: row.id,
@@ -77,7 +78,12 @@ export const serialize = (review: Review) => ({
  * A page of the product's reviews in one status, newest first, and their total; None when the
  * caller has no such product. One round trip; both parts use `reviews_product_idx`.
  */
-export const list = (tenant: Tenant, productId: string, status: ReviewStatus, page: { readonly limit: number; readonly offset: number }) =>
+export const list = (
+  tenant: Tenant,
+  productId: string,
+  status: ReviewStatus,
+  page: { readonly limit: number; readonly offset: number }
+) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const rows = yield* sql<{ total: number; items: ReadonlyArray<Row> }>`

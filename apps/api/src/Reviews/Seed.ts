@@ -7,7 +7,16 @@ import { Effect } from "effect"
 import { prng } from "../Products/Seed.js"
 import * as Repo from "./Repo.js"
 
-const reviewers = ["Jane Smith", "Omar Haddad", "Lena Müller", "Kenji Sato", "Priya Nair", "Lucas Martin", "Sofia Rossi", "Ada Okafor"]
+const reviewers = [
+  "Jane Smith",
+  "Omar Haddad",
+  "Lena Müller",
+  "Kenji Sato",
+  "Priya Nair",
+  "Lucas Martin",
+  "Sofia Rossi",
+  "Ada Okafor"
+]
 const praise = [
   ["Great quality!", "Wore this for a week and it still looks brand new."],
   ["Fits perfectly", "True to size and the fabric feels lovely."],
@@ -18,7 +27,10 @@ const praise = [
 ] as const
 
 /** Publishes 0–4 reviews on each of the site's first `products` products (by creation order). */
-export const seedDemoReviews = (tenant: Repo.Tenant, options: { readonly seed?: number; readonly products?: number } = {}) =>
+export const seedDemoReviews = (
+  tenant: Repo.Tenant,
+  options: { readonly seed?: number; readonly products?: number } = {}
+) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const random = prng(options.seed ?? 11)

@@ -9,21 +9,23 @@ import * as Repo from "./Repo.js"
 
 const get: Handler<import("@effect/sql").SqlClient.SqlClient> = (request) =>
   Repo.find(request.siteId).pipe(
-    Effect.flatMap(Option.match({
-      onNone: () => Effect.fail(ApiError.notFound("Site")),
-      onSome: (site) =>
-        Effect.succeed(
-          ok({
-            id: site.id,
-            name: site.name,
-            locale: site.locale,
-            currency: site.currency,
-            primaryDomain: site.primaryDomain,
-            domains: site.domains,
-            theme: site.theme
-          })
-        )
-    }))
+    Effect.flatMap(
+      Option.match({
+        onNone: () => Effect.fail(ApiError.notFound("Site")),
+        onSome: (site) =>
+          Effect.succeed(
+            ok({
+              id: site.id,
+              name: site.name,
+              locale: site.locale,
+              currency: site.currency,
+              primaryDomain: site.primaryDomain,
+              domains: site.domains,
+              theme: site.theme
+            })
+          )
+      })
+    )
   )
 
 export const handlers = { "site.get": get }

@@ -49,8 +49,10 @@ export const plans = { free: 30, starter: 120, growth: 300, enterprise: 1000 } a
 export type Plan = keyof typeof plans
 
 export const find = (id: string) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql<SiteRow>`select id, name, locale, currency, primary_domain, domains, theme, plan, rate_limit_rpm, created_at
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) =>
+      sql<SiteRow>`select id, name, locale, currency, primary_domain, domains, theme, plan, rate_limit_rpm, created_at
                  from sites where id = ${id}`
   ).pipe(Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toSite)))
 

@@ -59,27 +59,37 @@ interface CreateBody {
 const create: Handler<R> = (request) => {
   // `inventoryCount` and `isDefault` arrive with the spec's defaults (0, false) filled in.
   const body = request.body as CreateBody
-  return mapErrors(Repo.create(request.tenant, request.params["productId"], {
-    name: body.name,
-    sku: body.sku ?? null,
-    price: body.price ?? null,
-    compareAtPrice: body.compareAtPrice ?? null,
-    inventoryCount: body.inventoryCount,
-    inventoryStatus: body.inventoryStatus,
-    options: body.options ?? {},
-    isDefault: body.isDefault
-  })).pipe(Effect.map((variant) => created(serialize(variant))))
+  return mapErrors(
+    Repo.create(request.tenant, request.params["productId"], {
+      name: body.name,
+      sku: body.sku ?? null,
+      price: body.price ?? null,
+      compareAtPrice: body.compareAtPrice ?? null,
+      inventoryCount: body.inventoryCount,
+      inventoryStatus: body.inventoryStatus,
+      options: body.options ?? {},
+      isDefault: body.isDefault
+    })
+  ).pipe(Effect.map((variant) => created(serialize(variant))))
 }
 
 const update: Handler<R> = (request) =>
   mapErrors(
-    Repo.update(request.tenant, request.params["productId"], request.params["variantId"], request.body as Repo.VariantPatch, {
-      apiKeyId: request.principal?.keyId ?? null
-    })
+    Repo.update(
+      request.tenant,
+      request.params["productId"],
+      request.params["variantId"],
+      request.body as Repo.VariantPatch,
+      {
+        apiKeyId: request.principal?.keyId ?? null
+      }
+    )
   ).pipe(Effect.map((variant) => ok(serialize(variant))))
 
 const remove: Handler<R> = (request) =>
-  mapErrors(Repo.remove(request.tenant, request.params["productId"], request.params["variantId"])).pipe(Effect.as(deleted()))
+  mapErrors(Repo.remove(request.tenant, request.params["productId"], request.params["variantId"])).pipe(
+    Effect.as(deleted())
+  )
 
 export const handlers = {
   "products.listVariants": list,

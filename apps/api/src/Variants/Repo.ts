@@ -50,7 +50,9 @@ const withDefaultConflict = <A, E extends { readonly _tag: string }, R>(
   effect: Effect.Effect<A, E, R>
 ): Effect.Effect<A, E | DefaultConflict, R> =>
   Effect.mapError(effect, (error) =>
-    error._tag === "SqlError" && isDefaultIndexViolation(error as unknown as SqlError.SqlError) ? new DefaultConflict({ productId }) : error
+    error._tag === "SqlError" && isDefaultIndexViolation(error as unknown as SqlError.SqlError)
+      ? new DefaultConflict({ productId })
+      : error
   )
 
 /** The product's variants, the default first; None when the caller has no such product. */
@@ -120,8 +122,10 @@ export const create = (tenant: Tenant, productId: string, input: NewVariant) =>
       sql.withTransaction(
         Effect.gen(function* () {
           const product = yield* lockProduct(tenant, productId)
-          if (input.sku !== null && (yield* skuTaken(tenant, input.sku, null))) return yield* new SkuTaken({ sku: input.sku })
-          if (input.isDefault) yield* sql`update variants set is_default = false where product_id = ${productId} and is_default`
+          if (input.sku !== null && (yield* skuTaken(tenant, input.sku, null)))
+            return yield* new SkuTaken({ sku: input.sku })
+          if (input.isDefault)
+            yield* sql`update variants set is_default = false where product_id = ${productId} and is_default`
           const status = input.inventoryStatus ?? Status.derive(input.inventoryCount, product.threshold)
           const rows = yield* sql<VariantRow>`
             insert into variants (id, site_id, livemode, product_id, name, sku, price, compare_at_price,
@@ -181,7 +185,8 @@ export const update = (tenant: Tenant, productId: string, variantId: string, pat
 
           const count = patch.inventoryCount ?? current.inventory_count
           const status =
-            patch.inventoryStatus ?? (patch.inventoryCount !== undefined ? Status.derive(count, product.threshold) : current.inventory_status)
+            patch.inventoryStatus ??
+            (patch.inventoryCount !== undefined ? Status.derive(count, product.threshold) : current.inventory_status)
           const rows = yield* sql<VariantRow>`
             update variants set
               name = ${patch.name ?? current.name},

@@ -28,7 +28,9 @@ const checkUrl = (url: string, livemode: boolean) => {
   if (!livemode) return Effect.void
   const parsed = new URL(url)
   if (parsed.protocol !== "https:" || privateHost.test(parsed.hostname) || parsed.hostname.endsWith(".localhost")) {
-    return Effect.fail(ApiError.unprocessable("Live-mode webhook URLs must be https and on a public host", "invalid_webhook_url"))
+    return Effect.fail(
+      ApiError.unprocessable("Live-mode webhook URLs must be https and on a public host", "invalid_webhook_url")
+    )
   }
   return Effect.void
 }
@@ -55,10 +57,20 @@ const create: Handler<R> = (request) =>
   Effect.gen(function* () {
     const body = request.body as { url: string; events: ReadonlyArray<string>; description?: string }
     yield* checkUrl(body.url, request.livemode)
-    const secret = yield* WebhookSecret.generate.pipe(Effect.provide(RandomBytes.layer((n) => new Uint8Array(randomBytes(n)))))
-    const made = yield* Repo.create(request.tenant, { url: body.url, events: body.events, description: body.description ?? null, secret })
+    const secret = yield* WebhookSecret.generate.pipe(
+      Effect.provide(RandomBytes.layer((n) => new Uint8Array(randomBytes(n))))
+    )
+    const made = yield* Repo.create(request.tenant, {
+      url: body.url,
+      events: body.events,
+      description: body.description ?? null,
+      secret
+    })
     if (Option.isNone(made)) {
-      return yield* ApiError.unprocessable(`A site may have at most ${Repo.maxPerSite} webhook subscriptions per mode`, "webhook_limit_reached")
+      return yield* ApiError.unprocessable(
+        `A site may have at most ${Repo.maxPerSite} webhook subscriptions per mode`,
+        "webhook_limit_reached"
+      )
     }
     return created({ ...serialize(made.value), secret: made.value.secret })
   })

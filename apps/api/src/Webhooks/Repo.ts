@@ -60,15 +60,25 @@ export const list = (tenant: Tenant, page: { readonly limit: number; readonly of
   })
 
 export const find = (tenant: Tenant, id: string) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql<Row>`select * from webhook_subscriptions where id = ${id} and site_id = ${tenant.siteId} and livemode = ${tenant.livemode}`
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) =>
+      sql<Row>`select * from webhook_subscriptions where id = ${id} and site_id = ${tenant.siteId} and livemode = ${tenant.livemode}`
   ).pipe(Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toSubscription)))
 
 /**
  * Creates a subscription unless the site already has `maxPerSite` (None then). The count and
  * the insert run under a per-site advisory lock so two concurrent creates cannot both pass.
  */
-export const create = (tenant: Tenant, input: { readonly url: string; readonly events: ReadonlyArray<string>; readonly description: string | null; readonly secret: string }) =>
+export const create = (
+  tenant: Tenant,
+  input: {
+    readonly url: string
+    readonly events: ReadonlyArray<string>
+    readonly description: string | null
+    readonly secret: string
+  }
+) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     return yield* sql.withTransaction(
@@ -89,6 +99,8 @@ export const create = (tenant: Tenant, input: { readonly url: string; readonly e
 
 /** Deletes a subscription; false when the caller has none with this id. */
 export const remove = (tenant: Tenant, id: string) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql`delete from webhook_subscriptions where id = ${id} and site_id = ${tenant.siteId} and livemode = ${tenant.livemode} returning id`
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) =>
+      sql`delete from webhook_subscriptions where id = ${id} and site_id = ${tenant.siteId} and livemode = ${tenant.livemode} returning id`
   ).pipe(Effect.map((rows) => rows.length > 0))

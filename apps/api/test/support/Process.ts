@@ -30,7 +30,9 @@ export const waitFor = async (url: string) => {
 }
 
 /** Starts `src/main.ts` on `databaseUrl` and waits until it answers; `baseUrl` is where. */
-export const startApiProcess = async (databaseUrl: string): Promise<{ readonly child: ChildProcess; readonly baseUrl: string }> => {
+export const startApiProcess = async (
+  databaseUrl: string
+): Promise<{ readonly child: ChildProcess; readonly baseUrl: string }> => {
   const port = await freePort()
   const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", mainModule], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "OFF" },

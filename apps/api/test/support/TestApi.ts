@@ -7,9 +7,9 @@ import { Spec, Validator } from "@shopvo/contract"
 import { Sql } from "@shopvo/db"
 import { TestDatabase } from "@shopvo/db/testing"
 import { HttpServer } from "@effect/platform"
-import { SqlClient } from "@effect/sql"
+import type { SqlClient } from "@effect/sql"
 import { Signature } from "@shopvo/signing"
-import { Duration, Effect, Layer, Logger, LogLevel, ManagedRuntime, Redacted } from "effect"
+import { Duration, type Effect, Layer, Logger, LogLevel, ManagedRuntime, Redacted } from "effect"
 import * as Config from "../../src/Config.js"
 import * as Http from "../../src/Http.js"
 import * as Keys from "../../src/Keys/Repo.js"
@@ -40,11 +40,14 @@ export const checkContract = (method: string, path: string, status: number, body
   if (found && "operation" in found) {
     const result = validator.response(found.operation, status, body)
     if (!result.ok) {
-      throw new Error(`Contract violation: ${found.operation.id} answered ${status} ${JSON.stringify(body)}: ${JSON.stringify(result.issues)}`)
+      throw new Error(
+        `Contract violation: ${found.operation.id} answered ${status} ${JSON.stringify(body)}: ${JSON.stringify(result.issues)}`
+      )
     }
   } else if (status >= 400) {
     const result = validator.validate({ $ref: "#/components/schemas/Error" }, body)
-    if (!result.ok) throw new Error(`Contract violation: ${method} ${path} answered ${status} without the error envelope`)
+    if (!result.ok)
+      throw new Error(`Contract violation: ${method} ${path} answered ${status} without the error envelope`)
   }
 }
 
@@ -87,10 +90,18 @@ export const start = async (overrides: Partial<Config.ApiConfigShape> = {}, opti
     const headers: Record<string, string> = { ...(text !== undefined ? { "content-type": "application/json" } : {}) }
     if (options.key) headers["authorization"] = `Bearer ${options.key}`
     if (options.signWith) {
-      headers["x-shopvo-signature"] = Signature.sign({ body: text ?? "", secret: options.signWith, timestamp: Math.floor(Date.now() / 1000) })
+      headers["x-shopvo-signature"] = Signature.sign({
+        body: text ?? "",
+        secret: options.signWith,
+        timestamp: Math.floor(Date.now() / 1000)
+      })
     }
     Object.assign(headers, options.headers)
-    const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(text !== undefined ? { body: text } : {}) })
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      ...(text !== undefined ? { body: text } : {})
+    })
     const raw = await response.text()
     const body = raw === "" ? undefined : JSON.parse(raw)
     checkContract(method, path, response.status, body)
@@ -103,9 +114,20 @@ export const start = async (overrides: Partial<Config.ApiConfigShape> = {}, opti
     databaseName: database.name,
     run,
     request,
-    createSite: (input: Partial<Sites.NewSite> = {}) => run(Sites.create({ name: "Test Store", currency: "EUR", ...input })),
-    createKey: (siteId: string, input: { scopes?: ReadonlyArray<string>; mode?: "live" | "test"; signing?: boolean } = {}) =>
-      run(Keys.create({ siteId, scopes: input.scopes ?? ["admin:*"], mode: input.mode ?? "test", signing: input.signing ?? false })),
+    createSite: (input: Partial<Sites.NewSite> = {}) =>
+      run(Sites.create({ name: "Test Store", currency: "EUR", ...input })),
+    createKey: (
+      siteId: string,
+      input: { scopes?: ReadonlyArray<string>; mode?: "live" | "test"; signing?: boolean } = {}
+    ) =>
+      run(
+        Keys.create({
+          siteId,
+          scopes: input.scopes ?? ["admin:*"],
+          mode: input.mode ?? "test",
+          signing: input.signing ?? false
+        })
+      ),
     close: () => runtime.dispose()
   }
 }

@@ -36,15 +36,24 @@ const readProc = (pid: number, file: string): Effect.Effect<Option.Option<string
 /** The process's argv: split exactly on Linux, one space-joined string elsewhere. */
 export const commandLine = (pid: number): Effect.Effect<Option.Option<ReadonlyArray<string>>> =>
   process.platform === "linux"
-    ? Effect.map(readProc(pid, "cmdline"), Option.map((raw) => raw.split("\0").filter((arg) => arg !== "")))
-    : Effect.map(ps(pid, "command"), Option.map((line) => [line]))
+    ? Effect.map(
+        readProc(pid, "cmdline"),
+        Option.map((raw) => raw.split("\0").filter((arg) => arg !== ""))
+      )
+    : Effect.map(
+        ps(pid, "command"),
+        Option.map((line) => [line])
+      )
 
 /** The pid of the process's parent (after an orphan is re-parented: the reaper's). */
 export const parentPid = (pid: number): Effect.Effect<Option.Option<number>> =>
   Effect.map(
     process.platform === "linux"
       ? // Field 4 of /proc/<pid>/stat; the command name (field 2) may contain spaces, so start after its ")".
-        Effect.map(readProc(pid, "stat"), Option.flatMap((stat) => Option.fromNullable(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1])))
+        Effect.map(
+          readProc(pid, "stat"),
+          Option.flatMap((stat) => Option.fromNullable(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]))
+        )
       : ps(pid, "ppid"),
     Option.flatMap((raw) => {
       const parsed = Number.parseInt(raw, 10)

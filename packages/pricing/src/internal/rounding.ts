@@ -14,11 +14,7 @@ const abs = (n: bigint): bigint => (n < 0n ? -n : n)
  * guarantees `denominator !== 0n` (every call site divides by a positive
  * power of ten, a positive weight total, or a validated positive rate).
  */
-export const divideRounded = (
-  numerator: bigint,
-  denominator: bigint,
-  mode: BigDecimal.RoundingMode
-): bigint => {
+export const divideRounded = (numerator: bigint, denominator: bigint, mode: BigDecimal.RoundingMode): bigint => {
   // Normalise to a positive denominator so the sign lives in the numerator only.
   const n = denominator < 0n ? -numerator : numerator
   const d = denominator < 0n ? -denominator : denominator

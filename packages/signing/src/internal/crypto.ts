@@ -26,7 +26,8 @@ export const hmacSha256 = (secret: string, timestamp: string, body: string | Uin
 }
 
 /** Lowercase hex of a digest. */
-export const toHex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")
+export const toHex = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")
 
 /** Bytes of a hex string whose shape the caller has already validated. */
 export const fromHex = (hex: string): Uint8Array => Buffer.from(hex, "hex")
@@ -41,5 +42,4 @@ export const sha256Hex = (input: string): string => createHash("sha256").update(
  * caller into a plain `false` rather than an exception, and costs no secret
  * information because lengths are public.
  */
-export const digestsEqual = (a: Uint8Array, b: Uint8Array): boolean =>
-  a.length === b.length && timingSafeEqual(a, b)
+export const digestsEqual = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && timingSafeEqual(a, b)

@@ -33,9 +33,8 @@ export const encodeBody = (bytes: Uint8Array): Either.Either<string, InvalidEntr
 }
 
 /** Draws `entropyBytes` from the service and encodes them; a short source is a defect. */
-export const generateBody: Effect.Effect<string, never, RandomBytes> = Effect.flatMap(
-  RandomBytes,
-  (random) => random.next(entropyBytes)
+export const generateBody: Effect.Effect<string, never, RandomBytes> = Effect.flatMap(RandomBytes, (random) =>
+  random.next(entropyBytes)
 ).pipe(Effect.flatMap(encodeBody), Effect.orDie)
 
 /** Why a presented key or secret was refused. */
