@@ -5,6 +5,7 @@
  * (`src/generated/openapi.gen.json`, copied by `pnpm gen`), so validation and types never disagree.
  */
 import bundled from "./generated/openapi.gen.json" with { type: "json" }
+import { type OperationId, operationIds } from "./generated/operations.gen.js"
 
 export type JsonSchema = { readonly [keyword: string]: unknown }
 
@@ -54,8 +55,8 @@ export const methods = ["get", "put", "post", "patch", "delete", "head", "option
 export type Method = (typeof methods)[number]
 
 /** One operation of the spec with its references resolved. */
-export interface Operation {
-  readonly id: string
+export interface Operation<Id extends OperationId = OperationId> {
+  readonly id: Id
   readonly method: Method
   /** Path template, e.g. `/api/v1/{siteId}/products/{productId}`. */
   readonly path: string
@@ -83,6 +84,9 @@ export const resolveRef = <A>(ref: string): A => {
 const deref = <A extends object>(node: A | { readonly $ref: string }): A =>
   "$ref" in node && typeof node.$ref === "string" ? deref(resolveRef<A>(node.$ref)) : (node as A)
 
+const known: ReadonlySet<string> = new Set(operationIds)
+const isOperationId = (id: string): id is OperationId => known.has(id)
+
 const indexOperations = (): ReadonlyArray<Operation> => {
   const result: Array<Operation> = []
   for (const [path, item] of Object.entries(document.paths)) {
@@ -95,8 +99,10 @@ const indexOperations = (): ReadonlyArray<Operation> => {
       for (const p of [...shared, ...(op.parameters ?? [])].map((p) => deref<Parameter>(p)))
         byKey.set(`${p.in}:${p.name}`, p)
       const json = op.requestBody?.content?.["application/json"]
+      const id = op.operationId
+      if (!isOperationId(id)) throw new Error(`${id} is missing from operations.gen.ts: run pnpm gen`)
       result.push({
-        id: op.operationId,
+        id,
         method,
         path,
         scopes: op["x-scopes"] ?? [],
@@ -113,7 +119,7 @@ const indexOperations = (): ReadonlyArray<Operation> => {
 /** Every operation of the spec, in document order. */
 export const operations: ReadonlyArray<Operation> = indexOperations()
 
-const byId = new Map(operations.map((op) => [op.id, op]))
+const byId: ReadonlyMap<string, Operation> = new Map(operations.map((op) => [op.id, op]))
 
 /** The operation with this `operationId`, or undefined. */
 export const operation = (id: string): Operation | undefined => byId.get(id)

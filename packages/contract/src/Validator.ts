@@ -12,6 +12,7 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js"
 import addFormatsModule from "ajv-formats"
+import type { Body, Input, OperationId, Path, Query } from "./Operation.js"
 import { document, operation as findOperation, type JsonSchema, type Operation, type Parameter } from "./Spec.js"
 
 /** One problem with a request or response, addressed by JSON pointer (body) or `query.name`/`path.name`. */
@@ -27,15 +28,8 @@ export type Result<A> =
 /** The raw parts of an incoming request. */
 export interface RawRequest {
   readonly query: URLSearchParams
-  readonly params: Readonly<Record<string, string>>
+  readonly params: Readonly<Record<string, string | undefined>>
   /** Parsed JSON body, or `undefined` when the request had none. */
-  readonly body: unknown
-}
-
-/** The same request with parameters coerced to their schema types and defaults applied. */
-export interface ValidRequest {
-  readonly query: Readonly<Record<string, unknown>>
-  readonly params: Readonly<Record<string, unknown>>
   readonly body: unknown
 }
 
@@ -117,10 +111,20 @@ const parameterGroup = (parameters: ReadonlyArray<Parameter>, location: "query" 
   additionalProperties: false
 })
 
-interface CompiledRequest {
-  readonly query: ValidateFunction
-  readonly params: ValidateFunction
-  readonly body: ValidateFunction | undefined
+type Checked<A> = { readonly ok: true; readonly value: A } | { readonly ok: false }
+
+/** Runs a compiled validator (a type guard), collecting its issues under `prefix`. */
+const check = <A>(validate: ValidateFunction<A>, value: unknown, prefix: string, issues: Array<Issue>): Checked<A> => {
+  if (validate(value)) return { ok: true, value }
+  issues.push(...issuesOf(validate.errors, prefix))
+  return { ok: false }
+}
+
+/** An operation's request schemas, kept so Ajv's own cache (keyed by schema object) finds them again. */
+interface RequestSchemas {
+  readonly query: object
+  readonly params: object
+  readonly body: object | undefined
   readonly arrayParams: ReadonlySet<string>
   readonly queryNames: ReadonlySet<string>
 }
@@ -133,47 +137,67 @@ export class Validator {
   private readonly parameterAjv = makeAjv({ coerceTypes: "array", useDefaults: true })
   private readonly bodyAjv = makeAjv({ coerceTypes: false, useDefaults: true })
   private readonly responseAjv = makeAjv({ coerceTypes: false, useDefaults: false })
-  private readonly requests = new Map<string, CompiledRequest>()
+  private readonly requests = new Map<OperationId, RequestSchemas>()
   private readonly responses = new Map<string, ValidateFunction | null>()
   private readonly adHoc = new WeakMap<JsonSchema, ValidateFunction>()
 
   /** Compiles every operation's request validators (call once at start-up). */
   compileAll(operations: ReadonlyArray<Operation>): void {
-    for (const op of operations) this.compiledRequest(op)
+    for (const op of operations) {
+      const schemas = this.requestSchemas(op)
+      this.parameterAjv.compile(schemas.query)
+      this.parameterAjv.compile(schemas.params)
+      if (schemas.body) this.bodyAjv.compile(schemas.body)
+    }
   }
 
-  /** Validates and coerces a request for `operation`. */
-  request(op: Operation, raw: RawRequest): Result<ValidRequest> {
-    const compiled = this.compiledRequest(op)
+  /**
+   * Validates and coerces a request for `operation`. On success the input has the operation's
+   * generated types: Ajv's compiled validators are type guards for them.
+   */
+  request<Id extends OperationId>(op: Operation<Id>, raw: RawRequest): Result<Input<Id>> {
+    const schemas = this.requestSchemas(op)
+    const validQuery = this.parameterAjv.compile<Query<Id>>(schemas.query)
+    const validPath = this.parameterAjv.compile<Path<Id>>(schemas.params)
     const issues: Array<Issue> = []
 
     const query: Record<string, unknown> = {}
     for (const name of new Set(raw.query.keys())) {
-      if (!compiled.queryNames.has(name)) {
+      if (!schemas.queryNames.has(name)) {
         issues.push({ path: `query.${name}`, message: "is not a known parameter" })
         continue
       }
       const values = raw.query.getAll(name)
-      query[name] = compiled.arrayParams.has(name) ? values : values[values.length - 1]
+      query[name] = schemas.arrayParams.has(name) ? values : values[values.length - 1]
     }
-    if (!compiled.query(query)) issues.push(...issuesOf(compiled.query.errors, "query"))
+    const validated = {
+      query: check(validQuery, query, "query", issues),
+      path: check(validPath, { ...raw.params }, "path", issues),
+      body: this.body(op, schemas, raw.body, issues)
+    }
+    if (!validated.query.ok || !validated.path.ok || !validated.body.ok || issues.length > 0)
+      return { ok: false, issues }
+    return { ok: true, value: { path: validated.path.value, query: validated.query.value, body: validated.body.value } }
+  }
 
-    const params: Record<string, unknown> = { ...raw.params }
-    if (!compiled.params(params)) issues.push(...issuesOf(compiled.params.errors, "path"))
-
-    let body = raw.body
-    if (op.requestBody) {
-      if (body === undefined) {
-        if (op.requestBody.required) issues.push({ path: "/", message: "a JSON request body is required" })
-      } else {
-        body = structuredClone(body) // defaults are written into the value; keep the caller's intact
-        if (!compiled.body!(body)) issues.push(...issuesOf(compiled.body!.errors, ""))
-      }
-    } else if (body !== undefined) {
+  private body<Id extends OperationId>(
+    op: Operation<Id>,
+    schemas: RequestSchemas,
+    raw: unknown,
+    issues: Array<Issue>
+  ): Checked<Body<Id>> {
+    const isNone = (value: unknown): value is Body<Id> & undefined => value === undefined
+    if (schemas.body === undefined || !op.requestBody) {
+      if (isNone(raw)) return { ok: true, value: raw }
       issues.push({ path: "/", message: "this operation takes no request body" })
+      return { ok: false }
     }
-
-    return issues.length > 0 ? { ok: false, issues } : { ok: true, value: { query, params, body } }
+    if (raw === undefined) {
+      issues.push({ path: "/", message: "a JSON request body is required" })
+      return { ok: false }
+    }
+    // Defaults are written into the value: validate a copy and keep the caller's intact.
+    return check(this.bodyAjv.compile<Body<Id>>(schemas.body), structuredClone(raw), "", issues)
   }
 
   /**
@@ -209,18 +233,18 @@ export class Validator {
     return validate(value) ? { ok: true, value } : { ok: false, issues: issuesOf(validate.errors, "") }
   }
 
-  private compiledRequest(op: Operation): CompiledRequest {
+  private requestSchemas(op: Operation): RequestSchemas {
     const cached = this.requests.get(op.id)
     if (cached) return cached
-    const compiled: CompiledRequest = {
-      query: this.parameterAjv.compile(anchor(parameterGroup(op.parameters, "query")) as object),
-      params: this.parameterAjv.compile(anchor(parameterGroup(op.parameters, "path")) as object),
-      body: op.requestBody ? this.bodyAjv.compile(anchor(op.requestBody.schema) as object) : undefined,
+    const schemas: RequestSchemas = {
+      query: anchor(parameterGroup(op.parameters, "query")) as object,
+      params: anchor(parameterGroup(op.parameters, "path")) as object,
+      body: op.requestBody ? (anchor(op.requestBody.schema) as object) : undefined,
       arrayParams: new Set(op.parameters.filter((p) => p.in === "query" && isArraySchema(p.schema)).map((p) => p.name)),
       queryNames: new Set(op.parameters.filter((p) => p.in === "query").map((p) => p.name))
     }
-    this.requests.set(op.id, compiled)
-    return compiled
+    this.requests.set(op.id, schemas)
+    return schemas
   }
 }
 

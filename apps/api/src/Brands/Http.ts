@@ -7,14 +7,8 @@ import { ok } from "../Platform/Envelope.js"
 import type { Handler } from "../Platform/Pipeline.js"
 import * as Repo from "./Repo.js"
 
-const list: Handler<SqlClient.SqlClient> = (request) =>
-  Effect.map(
-    Repo.list(
-      { siteId: request.siteId, livemode: request.livemode },
-      { slug: request.query["slug"] as string | undefined }
-    ),
-    ok
-  )
+const list: Handler<"brands.list", SqlClient.SqlClient> = (request) =>
+  Effect.map(Repo.list({ siteId: request.siteId, livemode: request.livemode }, { slug: request.query.slug }), ok)
 
 export const handlers = {
   "brands.list": list

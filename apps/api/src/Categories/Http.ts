@@ -7,11 +7,11 @@ import { ok } from "../Platform/Envelope.js"
 import type { Handler } from "../Platform/Pipeline.js"
 import * as Repo from "./Repo.js"
 
-const list: Handler<SqlClient.SqlClient> = (request) =>
+const list: Handler<"categories.list", SqlClient.SqlClient> = (request) =>
   Effect.map(
     Repo.list(
       { siteId: request.siteId, livemode: request.livemode },
-      { slug: request.query["slug"] as string | undefined, parentId: request.query["parentId"] as string | undefined }
+      { slug: request.query.slug, parentId: request.query.parentId }
     ),
     ok
   )

@@ -3,7 +3,7 @@
  */
 import type { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
-import { custom, ok } from "../Platform/Envelope.js"
+import { ok } from "../Platform/Envelope.js"
 import * as Pagination from "../Platform/Pagination.js"
 import type { Handler } from "../Platform/Pipeline.js"
 import * as Repo from "./Repo.js"
@@ -22,24 +22,18 @@ const serializePage = (p: Repo.Page) => ({
 })
 
 // The reference lists pages under `data` (not `items`); `pagination` is added so every page is reachable.
-const listPages: Handler<R> = (request) =>
+const listPages: Handler<"pages.list", R> = (request) =>
   Effect.gen(function* () {
     const page = Pagination.offset(request.query)
-    const { items, total } = yield* Repo.listPublished(
-      request.tenant,
-      { slug: request.query["slug"] as string | undefined },
-      page
-    )
-    return custom(200, {
-      data: items.map(serializePage),
-      pagination: { page: page.page, limit: page.limit, total, totalPages: Math.ceil(total / page.limit) }
-    })
+    const { items, total } = yield* Repo.listPublished(request.tenant, { slug: request.query.slug }, page)
+    return {
+      status: 200 as const,
+      body: { success: true as const, data: items.map(serializePage), pagination: Pagination.info(page, total) }
+    }
   })
 
-const listMenus: Handler<R> = (request) =>
-  Effect.map(Repo.listMenus(request.tenant, { handle: request.query["handle"] as string | undefined }), (menus) =>
-    ok(menus)
-  )
+const listMenus: Handler<"menus.list", R> = (request) =>
+  Effect.map(Repo.listMenus(request.tenant, { handle: request.query.handle }), ok)
 
 export const handlers = {
   "pages.list": listPages,

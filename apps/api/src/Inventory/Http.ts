@@ -9,7 +9,6 @@ import * as ApiError from "../Platform/ApiError.js"
 import { ok } from "../Platform/Envelope.js"
 import * as Pagination from "../Platform/Pagination.js"
 import type { Handler } from "../Platform/Pipeline.js"
-import type * as Adjustments from "./Adjustments.js"
 import * as Repo from "./Repo.js"
 import * as Status from "./Status.js"
 
@@ -36,29 +35,22 @@ const toApiError = (error: Repo.AdjustError): ApiError.ApiError => {
   }
 }
 
-const list: Handler<R> = (request) =>
+const list: Handler<"inventory.list", R> = (request) =>
   Effect.gen(function* () {
     const page = Pagination.offset(request.query)
-    const { items, total } = yield* Repo.list(request.tenant, request.query["sku"], page)
+    const { items, total } = yield* Repo.list(request.tenant, request.query.sku, page)
     return Pagination.offsetPage(items, page, total)
   })
 
-interface AdjustBody {
-  readonly operation: Adjustments.Operation
-  readonly quantity: number
-  readonly variantId?: string
-  readonly reason?: string
-}
-
-const adjust: Handler<R> = (request) =>
+const adjust: Handler<"inventory.adjust", R> = (request) =>
   Effect.gen(function* () {
-    const body = request.body as AdjustBody
+    const body = request.body
     if (body.operation !== "set" && body.quantity < 1) {
       return yield* ApiError.badRequest("Request validation failed", [
         { path: "/quantity", message: `must be >= 1 for ${body.operation}` }
       ])
     }
-    const level = yield* Repo.adjust(request.tenant, request.params["productId"], {
+    const level = yield* Repo.adjust(request.tenant, request.params.productId, {
       operation: body.operation,
       quantity: body.quantity,
       variantId: body.variantId,

@@ -10,18 +10,23 @@ import { SqlClient } from "@effect/sql"
 import { Effect, Either, Option } from "effect"
 import * as ApiError from "../Platform/ApiError.js"
 import { created, deleted, ok } from "../Platform/Envelope.js"
-import type { Handler, Request } from "../Platform/Pipeline.js"
+import type { Handler } from "../Platform/Pipeline.js"
+import type { Tenant } from "../Platform/Tenant.js"
 import * as Repo from "./Repo.js"
 import * as Resources from "./Resources.js"
 import { problem, type ValueType } from "./ValueType.js"
 
 type R = SqlClient.SqlClient
 
-const target = (request: Request): Resources.Target => ({
-  siteId: request.siteId,
-  livemode: request.livemode,
-  resourceType: request.params["resourceType"] as Resources.ResourceType,
-  resourceId: request.params["resourceId"] as string
+/** The resource a metafield path names, in the caller's site and mode. */
+const target = (
+  tenant: Tenant,
+  path: { readonly resourceType: Resources.ResourceType; readonly resourceId: string }
+): Resources.Target => ({
+  siteId: tenant.siteId,
+  livemode: tenant.livemode,
+  resourceType: path.resourceType,
+  resourceId: path.resourceId
 })
 
 const serialize = (m: Repo.Metafield) => ({
@@ -56,25 +61,23 @@ const metafieldNotFound = () => ApiError.notFound("Metafield")
  * Whether the path can name a metafield at all: a well-formed id on a resource that can exist.
  * Anything else is 404 without a query (and no unstorable byte reaches PostgreSQL).
  */
-const addressable = (request: Request, t: Resources.Target) =>
+const addressable = (id: string, t: Resources.Target) =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    metafieldId.test(request.params["metafieldId"] as string) && Option.isSome(Resources.row(sql, t))
-      ? Effect.void
-      : Effect.fail(metafieldNotFound())
+    metafieldId.test(id) && Option.isSome(Resources.row(sql, t)) ? Effect.void : Effect.fail(metafieldNotFound())
   )
 
-const list: Handler<R> = (request) =>
+const list: Handler<"metafields.list", R> = (request) =>
   Effect.gen(function* () {
-    const t = target(request)
-    const found = yield* Repo.list(t, request.query["namespace"] as string | undefined)
+    const t = target(request.tenant, request.params)
+    const found = yield* Repo.list(t, request.query.namespace)
     if (Option.isNone(found)) return yield* ApiError.notFound(Resources.label[t.resourceType])
     return ok(found.value.map(serialize))
   })
 
-const create: Handler<R> = (request) =>
+const create: Handler<"metafields.create", R> = (request) =>
   Effect.gen(function* () {
-    const t = target(request)
-    const body = request.body as { namespace: string; key: string; value: string; valueType?: ValueType }
+    const t = target(request.tenant, request.params)
+    const body = request.body
     const pair = yield* checkPair(body.valueType ?? "string", body.value)
     const outcome = yield* Repo.create(t, { namespace: body.namespace, key: body.key, ...pair })
     switch (outcome._tag) {
@@ -95,12 +98,12 @@ const create: Handler<R> = (request) =>
     }
   })
 
-const update: Handler<R> = (request) =>
+const update: Handler<"metafields.update", R> = (request) =>
   Effect.gen(function* () {
-    const t = target(request)
-    const id = request.params["metafieldId"] as string
-    yield* addressable(request, t)
-    const body = request.body as { value?: string; valueType?: ValueType }
+    const t = target(request.tenant, request.params)
+    const id = request.params.metafieldId
+    yield* addressable(id, t)
+    const body = request.body
     const updated =
       body.value !== undefined && body.valueType !== undefined
         ? yield* Effect.flatMap(checkPair(body.valueType, body.value), (pair) =>
@@ -115,11 +118,11 @@ const update: Handler<R> = (request) =>
     return ok(serialize(updated.value))
   })
 
-const remove: Handler<R> = (request) =>
+const remove: Handler<"metafields.delete", R> = (request) =>
   Effect.gen(function* () {
-    const t = target(request)
-    yield* addressable(request, t)
-    const found = yield* Repo.remove(t, request.params["metafieldId"] as string)
+    const t = target(request.tenant, request.params)
+    yield* addressable(request.params.metafieldId, t)
+    const found = yield* Repo.remove(t, request.params.metafieldId)
     if (!found) return yield* metafieldNotFound()
     return deleted()
   })

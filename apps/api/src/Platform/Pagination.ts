@@ -22,13 +22,17 @@ export const offset = (query: { readonly page?: number; readonly limit?: number 
   return { page, limit, offset: (page - 1) * limit }
 }
 
-export const offsetPage = <A>(items: ReadonlyArray<A>, page: Offset, total: number) => ({
-  status: 200,
-  body: {
-    success: true,
-    items,
-    pagination: { page: page.page, limit: page.limit, total, totalPages: Math.ceil(total / page.limit) }
-  }
+/** The `pagination` object of an offset page. */
+export const info = (page: Offset, total: number) => ({
+  page: page.page,
+  limit: page.limit,
+  total,
+  totalPages: Math.ceil(total / page.limit)
+})
+
+export const offsetPage = <A>(items: Array<A>, page: Offset, total: number) => ({
+  status: 200 as const,
+  body: { success: true as const, items, pagination: info(page, total) }
 })
 
 /**
@@ -82,9 +86,9 @@ export const cursorPage = <A, B>(
   const page = hasNextPage ? rows.slice(0, limit) : rows
   const last = page[page.length - 1]
   return {
-    status: 200,
+    status: 200 as const,
     body: {
-      success: true,
+      success: true as const,
       items: page.map(toItem),
       cursor: hasNextPage && last ? encodeCursor(position(last)) : null,
       hasNextPage,

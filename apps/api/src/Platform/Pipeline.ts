@@ -7,7 +7,7 @@
  * else that makes a response (error envelope, rate-limit headers, request id, log line) is here,
  * once. No per-request tracing span: the server disables it unless tracing is configured.
  */
-import type { Spec } from "@shopvo/contract"
+import type { Operation, OperationId, Spec } from "@shopvo/contract"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { SqlClient, type SqlError } from "@effect/sql"
 import { randomUUID } from "node:crypto"
@@ -22,9 +22,9 @@ import * as Signatures from "./Signatures.js"
 import type { Tenant } from "./Tenant.js"
 import { ContractValidator } from "./Validation.js"
 
-/** What a handler gets: the validated request and who made it. */
-export interface Request {
-  readonly operation: Spec.Operation
+/** What a handler of operation `Id` gets: the request, validated and typed by the spec, and who made it. */
+export interface Request<Id extends OperationId = OperationId> {
+  readonly operation: Spec.Operation<Id>
   /** The caller's key; `undefined` only on public operations (`promotions.validate`). */
   readonly principal: Principal | undefined
   readonly siteId: string
@@ -32,14 +32,20 @@ export interface Request {
   readonly livemode: boolean
   /** `siteId` and `livemode` together: what every repository query is scoped by. */
   readonly tenant: Tenant
-  readonly params: Readonly<Record<string, any>>
-  readonly query: Readonly<Record<string, any>>
-  readonly body: any
+  readonly params: Operation.Path<Id>
+  readonly query: Operation.Query<Id>
+  readonly body: Operation.Body<Id>
   readonly requestId: string
 }
 
-/** A handler may fail with a client error, or with a database error the pipeline maps to 503/500. */
-export type Handler<R = never> = (request: Request) => Effect.Effect<Reply, ApiError.ApiError | SqlError.SqlError, R>
+/**
+ * The handler of operation `Id`: it answers with one of the statuses and bodies the spec declares for
+ * it (anything else does not compile), or fails with a client error, or with a database error the
+ * pipeline maps to 503/500.
+ */
+export type Handler<Id extends OperationId, R = never> = (
+  request: Request<Id>
+) => Effect.Effect<Operation.Reply<Id>, ApiError.ApiError | SqlError.SqlError, R>
 
 /** The bytes of a response, ready to send (and to store for idempotent replay). */
 interface Rendered {
@@ -135,9 +141,9 @@ export class Pipeline extends Context.Tag("@shopvo/api/Pipeline")<
   Pipeline,
   {
     /** Serves one operation of the spec with its handler. */
-    readonly serve: <R>(
-      operation: Spec.Operation,
-      handler: Handler<R>
+    readonly serve: <Id extends OperationId, R>(
+      operation: Spec.Operation<Id>,
+      handler: Handler<Id, R>
     ) => Effect.Effect<
       HttpServerResponse.HttpServerResponse,
       never,
@@ -157,7 +163,7 @@ export const layer = Layer.effect(
     // The platform's own queries (replay check, idempotency) use the pipeline's client.
     const withSql = Effect.provideService(SqlClient.SqlClient, sql)
 
-    const serve = <R>(operation: Spec.Operation, handler: Handler<R>) =>
+    const serve = <Id extends OperationId, R>(operation: Spec.Operation<Id>, handler: Handler<Id, R>) =>
       Effect.gen(function* () {
         const request = yield* HttpServerRequest.HttpServerRequest
         const route = yield* HttpRouter.RouteContext
@@ -213,18 +219,18 @@ export const layer = Layer.effect(
           const body = yield* parseJson(raw)
           const valid = validator.request(operation, {
             query: search,
-            params: route.params as Record<string, string>,
+            params: route.params,
             body
           })
           if (!valid.ok) return yield* ApiError.badRequest("Request validation failed", valid.issues)
 
-          const input: Request = {
+          const input: Request<Id> = {
             operation,
             principal,
             siteId,
             livemode: principal?.livemode ?? true,
             tenant: { siteId, livemode: principal?.livemode ?? true },
-            params: valid.value.params,
+            params: valid.value.path,
             query: valid.value.query,
             body: valid.value.body,
             requestId

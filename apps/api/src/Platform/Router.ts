@@ -4,7 +4,7 @@
  * the spec and nowhere else. An operation without a handler answers 501; a path the spec does not
  * have answers 404, and a known path with another method 405, both with the error envelope.
  */
-import { Spec } from "@shopvo/contract"
+import { type OperationId, Spec } from "@shopvo/contract"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import { SqlClient } from "@effect/sql"
@@ -12,18 +12,21 @@ import { Duration, Effect } from "effect"
 import * as ApiError from "./ApiError.js"
 import { type Handler, Pipeline, requestIdOf } from "./Pipeline.js"
 
-export type Handlers<R> = Readonly<Record<string, Handler<R>>>
+/** Handlers by operationId; each is typed by its own operation. */
+export type Handlers<R> = { readonly [Id in OperationId]?: Handler<Id, R> }
 
 const toRouterPath = (template: string) => template.replace(/\{([^}]+)\}/g, ":$1") as HttpRouter.PathInput
 
-const notImplemented: Handler = (request) =>
-  Effect.fail(
-    new ApiError.ApiError({
-      status: 501,
-      code: "not_implemented",
-      message: `${request.operation.id} is not implemented yet`
-    })
-  )
+const notImplemented =
+  <Id extends OperationId>(): Handler<Id> =>
+  (request) =>
+    Effect.fail(
+      new ApiError.ApiError({
+        status: 501,
+        code: "not_implemented",
+        message: `${request.operation.id} is not implemented yet`
+      })
+    )
 
 const errorResponse = (error: ApiError.ApiError, requestId: string) =>
   HttpServerResponse.unsafeJson(ApiError.body(error), {
@@ -74,16 +77,15 @@ const health = HttpRouter.empty.pipe(
 export const make = <R>(handlers: Handlers<R>) =>
   Effect.gen(function* () {
     const pipeline = yield* Pipeline
-    const unknown = Object.keys(handlers).filter((id) => Spec.operation(id) === undefined)
-    if (unknown.length > 0)
-      return yield* Effect.dieMessage(`Handlers for operations the spec does not have: ${unknown.join(", ")}`)
+    // Generic over one operation, so its handler is looked up with that operation's own type.
+    const serve = <Id extends OperationId>(operation: Spec.Operation<Id>) =>
+      pipeline.serve(operation, handlers[operation.id] ?? notImplemented<Id>())
 
     let router: HttpRouter.HttpRouter<never, R | SqlClient.SqlClient> = health
     for (const operation of Spec.operations) {
-      const handler = (handlers[operation.id] ?? notImplemented) as Handler<R>
       router = HttpRouter.route(operation.method.toUpperCase() as HttpMethod)(
         toRouterPath(operation.path),
-        pipeline.serve(operation, handler)
+        serve(operation)
       )(router)
     }
     return router.pipe(Effect.catchTag("RouteNotFound", () => unmatched))

@@ -8,18 +8,15 @@ import { Effect, Either, Option } from "effect"
 import * as ApiError from "../Platform/ApiError.js"
 import { created, deleted, ok } from "../Platform/Envelope.js"
 import * as Pagination from "../Platform/Pagination.js"
-import type { Handler, Request } from "../Platform/Pipeline.js"
+import type { Tenant } from "../Platform/Tenant.js"
+import type { Handler } from "../Platform/Pipeline.js"
 import * as Model from "./Model.js"
 import * as Repo from "./Repo.js"
 
 type R = SqlClient.SqlClient
 
-/** `expand[]` values (the spec allows only relations; one value may arrive as a string). */
-const relations = (request: Request): Repo.Relations => {
-  const raw: unknown = request.query["expand[]"]
-  const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]
-  return new Set(values as ReadonlyArray<Model.Relation>)
-}
+/** `expand[]` values (the validator always gives an array, even for one value). */
+const relations = (expand: ReadonlyArray<Model.Relation> | undefined): Repo.Relations => new Set(expand)
 
 /** `fields=` as field names, or undefined for every field; an unknown name is a 400 naming it. */
 const parseFields = (
@@ -51,9 +48,9 @@ const productIdPattern = /^prd_[A-Za-z0-9]{1,60}$/
  * The position a cursor stands for: an opaque cursor this API issued, or, as the reference
  * shows (`cursor=prd_abc123`), the id of the last product the client has seen.
  */
-const resolveCursor = (request: Request, cursor: string, search: string | undefined) => {
+const resolveCursor = (tenant: Tenant, cursor: string, search: string | undefined) => {
   if (productIdPattern.test(cursor)) {
-    return Effect.flatMap(Repo.positionOf(request.tenant, cursor, search), (position) =>
+    return Effect.flatMap(Repo.positionOf(tenant, cursor, search), (position) =>
       Option.match(position, {
         onNone: () =>
           Effect.fail(
@@ -66,21 +63,11 @@ const resolveCursor = (request: Request, cursor: string, search: string | undefi
   return Pagination.decodeCursor(cursor, search === undefined ? undefined : Repo.searchSortKeyPattern)
 }
 
-const list: Handler<R> = (request) =>
+const list: Handler<"products.list", R> = (request) =>
   Effect.gen(function* () {
-    const query = request.query as {
-      page?: number
-      limit?: number
-      cursor?: string
-      fields?: string
-      search?: string
-      categoryId?: string
-      brandId?: string
-      status: Model.ProductStatus
-      featured?: boolean
-    }
+    const query = request.query
     const fields = yield* parseFields(query.fields)
-    const expand = relations(request)
+    const expand = relations(query["expand[]"])
     const filters: Repo.Filters = {
       status: query.status,
       categoryId: query.categoryId,
@@ -90,8 +77,8 @@ const list: Handler<R> = (request) =>
     }
     const toItem = (row: Repo.ListRow) => Model.toListItem(row, fields)
     if (query.cursor !== undefined) {
-      const limit = query.limit ?? 20
-      const after = yield* resolveCursor(request, query.cursor, query.search)
+      const limit = query.limit
+      const after = yield* resolveCursor(request.tenant, query.cursor, query.search)
       const { rows } = yield* Repo.list(request.tenant, filters, { _tag: "Cursor", limit, after }, expand)
       return Pagination.cursorPage(rows, limit, (row) => ({ sortKey: row.sort_key, id: row.id }), toItem)
     }
@@ -138,22 +125,19 @@ const toApiError = <A, E, R>(
 ): Effect.Effect<A, Exclude<E, RepoError> | ApiError.ApiError, R> =>
   Effect.mapError(effect, (error) => (isRepoError(error) ? httpError(error) : (error as Exclude<E, RepoError>)))
 
-const get: Handler<R> = (request) =>
-  Effect.flatMap(Repo.find(request.tenant, request.params["productId"], relations(request)), (product) =>
+const get: Handler<"products.get", R> = (request) =>
+  Effect.flatMap(Repo.find(request.tenant, request.params.productId, relations(request.query["expand[]"])), (product) =>
     Option.match(product, { onNone: () => Effect.fail(notFound()), onSome: (p) => Effect.succeed(ok(p)) })
   )
 
-const create: Handler<R> = (request) =>
-  Effect.map(toApiError(Repo.create(request.tenant, request.body as Repo.NewProduct)), created)
+const create: Handler<"products.create", R> = (request) =>
+  Effect.map(toApiError(Repo.create(request.tenant, request.body)), created)
 
-const update: Handler<R> = (request) =>
-  Effect.map(
-    toApiError(Repo.update(request.tenant, request.params["productId"], request.body as Repo.ProductPatch)),
-    ok
-  )
+const update: Handler<"products.update", R> = (request) =>
+  Effect.map(toApiError(Repo.update(request.tenant, request.params.productId, request.body)), ok)
 
-const remove: Handler<R> = (request) =>
-  Effect.as(toApiError(Repo.remove(request.tenant, request.params["productId"])), deleted())
+const remove: Handler<"products.delete", R> = (request) =>
+  Effect.as(toApiError(Repo.remove(request.tenant, request.params.productId)), deleted())
 
 export const handlers = {
   "products.list": list,

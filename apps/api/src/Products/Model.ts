@@ -138,10 +138,13 @@ export const toProduct = (row: Row): Product =>
 export const toListItem = (
   row: Row,
   fields: ReadonlyArray<keyof ProductFields> | undefined
-): Partial<ProductFields> & Expanded => {
+): Pick<ProductFields, "id"> & Partial<ProductFields> & Expanded => {
   const all = toFields(row)
   if (fields === undefined) return withRelations(all, row)
-  const picked: Record<string, unknown> = { id: all.id }
-  for (const field of fields) picked[field] = all[field]
-  return withRelations(picked as Partial<ProductFields>, row)
+  const picked: { -readonly [K in keyof ProductFields]?: ProductFields[K] } = {}
+  const copy = <K extends keyof ProductFields>(field: K) => {
+    picked[field] = all[field]
+  }
+  for (const field of fields) copy(field)
+  return withRelations({ id: all.id, ...picked }, row)
 }

@@ -12,27 +12,19 @@ import * as Repo from "./Repo.js"
 
 type R = SqlClient.SqlClient
 
-const list: Handler<R> = (request) =>
+const list: Handler<"products.listReviews", R> = (request) =>
   Effect.gen(function* () {
     const page = Pagination.offset(request.query)
     // `status` arrives with the spec's default (PUBLISHED) filled in.
-    const found = yield* Repo.list(request.tenant, request.params["productId"], request.query["status"], page)
+    const found = yield* Repo.list(request.tenant, request.params.productId, request.query.status, page)
     if (Option.isNone(found)) return yield* ApiError.notFound("Product")
     return Pagination.offsetPage(found.value.items.map(Repo.serialize), page, found.value.total)
   })
 
-interface CreateBody {
-  readonly rating: number
-  readonly title?: string
-  readonly content?: string
-  readonly reviewerName: string
-  readonly reviewerEmail: string
-}
-
-const create: Handler<R> = (request) =>
+const create: Handler<"products.createReview", R> = (request) =>
   Effect.gen(function* () {
-    const body = request.body as CreateBody
-    const review = yield* Repo.create(request.tenant, request.params["productId"], {
+    const body = request.body
+    const review = yield* Repo.create(request.tenant, request.params.productId, {
       rating: body.rating,
       title: body.title ?? null,
       content: body.content ?? null,

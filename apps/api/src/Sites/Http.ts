@@ -7,7 +7,7 @@ import { ok } from "../Platform/Envelope.js"
 import type { Handler } from "../Platform/Pipeline.js"
 import * as Repo from "./Repo.js"
 
-const get: Handler<import("@effect/sql").SqlClient.SqlClient> = (request) =>
+const get: Handler<"site.get", import("@effect/sql").SqlClient.SqlClient> = (request) =>
   Repo.find(request.siteId).pipe(
     Effect.flatMap(
       Option.match({

@@ -36,31 +36,20 @@ const mapErrors = <A, Rq>(
 ): Effect.Effect<A, ApiError.ApiError | SqlError.SqlError, Rq> =>
   Effect.mapError(effect, (error) => (error._tag === "SqlError" ? error : toApiError(error)))
 
-const list: Handler<R> = (request) =>
+const list: Handler<"products.listVariants", R> = (request) =>
   Effect.flatMap(
-    Repo.list(request.tenant, request.params["productId"]),
+    Repo.list(request.tenant, request.params.productId),
     Option.match({
       onNone: () => Effect.fail(ApiError.notFound("Product")),
       onSome: (variants) => Effect.succeed(ok(variants.map(serialize)))
     })
   )
 
-interface CreateBody {
-  readonly name: string
-  readonly sku?: string | null
-  readonly price?: number | null
-  readonly compareAtPrice?: number | null
-  readonly inventoryCount: number
-  readonly inventoryStatus?: Repo.NewVariant["inventoryStatus"]
-  readonly options?: Readonly<Record<string, string>>
-  readonly isDefault: boolean
-}
-
-const create: Handler<R> = (request) => {
+const create: Handler<"products.createVariant", R> = (request) => {
   // `inventoryCount` and `isDefault` arrive with the spec's defaults (0, false) filled in.
-  const body = request.body as CreateBody
+  const body = request.body
   return mapErrors(
-    Repo.create(request.tenant, request.params["productId"], {
+    Repo.create(request.tenant, request.params.productId, {
       name: body.name,
       sku: body.sku ?? null,
       price: body.price ?? null,
@@ -73,23 +62,15 @@ const create: Handler<R> = (request) => {
   ).pipe(Effect.map((variant) => created(serialize(variant))))
 }
 
-const update: Handler<R> = (request) =>
+const update: Handler<"products.updateVariant", R> = (request) =>
   mapErrors(
-    Repo.update(
-      request.tenant,
-      request.params["productId"],
-      request.params["variantId"],
-      request.body as Repo.VariantPatch,
-      {
-        apiKeyId: request.principal?.keyId ?? null
-      }
-    )
+    Repo.update(request.tenant, request.params.productId, request.params.variantId, request.body, {
+      apiKeyId: request.principal?.keyId ?? null
+    })
   ).pipe(Effect.map((variant) => ok(serialize(variant))))
 
-const remove: Handler<R> = (request) =>
-  mapErrors(Repo.remove(request.tenant, request.params["productId"], request.params["variantId"])).pipe(
-    Effect.as(deleted())
-  )
+const remove: Handler<"products.deleteVariant", R> = (request) =>
+  mapErrors(Repo.remove(request.tenant, request.params.productId, request.params.variantId)).pipe(Effect.as(deleted()))
 
 export const handlers = {
   "products.listVariants": list,

@@ -37,25 +37,25 @@ const checkUrl = (url: string, livemode: boolean) => {
 
 type R = SqlClient.SqlClient
 
-const list: Handler<R> = (request) =>
+const list: Handler<"webhooks.list", R> = (request) =>
   Effect.gen(function* () {
     const page = Pagination.offset(request.query)
     const { items, total } = yield* Repo.list(request.tenant, page)
     return Pagination.offsetPage(items.map(serialize), page, total)
   })
 
-const get: Handler<R> = (request) =>
+const get: Handler<"webhooks.get", R> = (request) =>
   Effect.flatMap(
-    Repo.find(request.tenant, request.params["webhookId"]),
+    Repo.find(request.tenant, request.params.webhookId),
     Option.match({
       onNone: () => Effect.fail(ApiError.notFound("Webhook subscription")),
       onSome: (s) => Effect.succeed(ok(serialize(s)))
     })
   )
 
-const create: Handler<R> = (request) =>
+const create: Handler<"webhooks.create", R> = (request) =>
   Effect.gen(function* () {
-    const body = request.body as { url: string; events: ReadonlyArray<string>; description?: string }
+    const body = request.body
     yield* checkUrl(body.url, request.livemode)
     const secret = yield* WebhookSecret.generate.pipe(
       Effect.provide(RandomBytes.layer((n) => new Uint8Array(randomBytes(n))))
@@ -75,8 +75,8 @@ const create: Handler<R> = (request) =>
     return created({ ...serialize(made.value), secret: made.value.secret })
   })
 
-const remove: Handler<R> = (request) =>
-  Effect.flatMap(Repo.remove(request.tenant, request.params["webhookId"]), (found) =>
+const remove: Handler<"webhooks.delete", R> = (request) =>
+  Effect.flatMap(Repo.remove(request.tenant, request.params.webhookId), (found) =>
     found ? Effect.succeed(deleted()) : Effect.fail(ApiError.notFound("Webhook subscription"))
   )
 

@@ -2,15 +2,16 @@
  * SQL for webhook subscriptions. Every query is scoped by site and mode: a subscription of
  * another site or mode does not exist for the caller.
  */
+import { type EventType, eventTypes } from "@shopvo/contract"
 import { SqlClient } from "@effect/sql"
-import { Effect, Option } from "effect"
+import { Effect, Option, Schema } from "effect"
 import * as Ids from "../Ids.js"
 import type { Tenant } from "../Platform/Tenant.js"
 
 export interface Subscription {
   readonly id: string
   readonly url: string
-  readonly events: ReadonlyArray<string>
+  readonly events: ReadonlyArray<EventType>
   readonly description: string | null
   readonly livemode: boolean
   readonly createdAt: Date
@@ -33,10 +34,13 @@ interface Row {
   readonly updated_at: Date
 }
 
+// Only the API writes this column, from validated input: a name outside the catalogue is a bug (a defect).
+const decodeEvents = Schema.decodeUnknownSync(Schema.Array(Schema.Literal(...eventTypes)))
+
 const toSubscription = (row: Row): Subscription => ({
   id: row.id,
   url: row.url,
-  events: row.events,
+  events: decodeEvents(row.events),
   description: row.description,
   livemode: row.livemode,
   createdAt: row.created_at,
@@ -74,7 +78,7 @@ export const create = (
   tenant: Tenant,
   input: {
     readonly url: string
-    readonly events: ReadonlyArray<string>
+    readonly events: ReadonlyArray<EventType>
     readonly description: string | null
     readonly secret: string
   }
