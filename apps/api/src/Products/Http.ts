@@ -63,7 +63,7 @@ const resolveCursor = (request: Request, cursor: string, search: string | undefi
       })
     )
   }
-  return Pagination.decodeCursor(cursor, search === undefined ? undefined : Repo.searchSortKeyPattern)
+  return Pagination.decodeCursor(cursor, search === undefined ? undefined : Repo.isSearchSortKey)
 }
 
 const list: Handler<R> = (request) =>
