@@ -16,6 +16,10 @@ export interface Offset {
   readonly offset: number
 }
 
+/**
+ * The rows to skip for a page. The spec bounds `page` (at most 10,000,000) and `limit` (at most
+ * 100), so the offset stays below 2^31 and is always a number PostgreSQL accepts.
+ */
 export const offset = (query: { readonly page?: number; readonly limit?: number }): Offset => {
   const page = query.page ?? 1
   const limit = query.limit ?? 20
@@ -53,10 +57,27 @@ export const encodeCursor = (position: Position): string =>
 
 const createdAtPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/
 
-/** Decodes a cursor; a tampered or foreign one is a 400, never a SQL error. */
+/**
+ * Whether `text` is a `createdAtSortKey` naming a real instant. The shape alone is not enough:
+ * PostgreSQL refuses month 13, February 31 or year 0000 with an error, so the date must survive
+ * a round trip through `Date` (which parses milliseconds; the microseconds are digits already).
+ */
+export const isCreatedAt = (text: string): boolean => {
+  if (!createdAtPattern.test(text) || text.startsWith("0000")) return false
+  const date = new Date(`${text.slice(0, 23)}Z`)
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === text.slice(0, 19)
+}
+
+/** Resource ids (`prd_…`): a lowercase prefix and base62, as `Ids.make` makes them and the tables check. */
+const idPattern = /^[a-z]+_[A-Za-z0-9]{1,60}$/
+
+/**
+ * Decodes a cursor; a tampered or foreign one is a 400, never a SQL error: the sort key must
+ * satisfy `isSortKey` (by default a real creation time) and the id must be an id.
+ */
 export const decodeCursor = (
   cursor: string,
-  sortKeyPattern: RegExp = createdAtPattern
+  isSortKey: (sortKey: string) => boolean = isCreatedAt
 ): Either.Either<Position, ApiError.ApiError> => {
   const invalid = Either.left(
     ApiError.badRequest("Invalid cursor", [{ path: "query.cursor", message: "is not a cursor this API issued" }])
@@ -65,7 +86,7 @@ export const decodeCursor = (
     const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"))
     if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== "string" || typeof value[1] !== "string")
       return invalid
-    if (!sortKeyPattern.test(value[0]) || value[1].length > 100) return invalid
+    if (!isSortKey(value[0]) || !idPattern.test(value[1])) return invalid
     return Either.right({ sortKey: value[0], id: value[1] })
   } catch {
     return invalid

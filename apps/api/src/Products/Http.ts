@@ -60,7 +60,7 @@ const resolveCursor = (tenant: Tenant, cursor: string, search: string | undefine
       })
     )
   }
-  return Pagination.decodeCursor(cursor, search === undefined ? undefined : Repo.searchSortKeyPattern)
+  return Pagination.decodeCursor(cursor, search === undefined ? undefined : Repo.isSearchSortKey)
 }
 
 const list: Handler<"products.list", R> = (request) =>

@@ -12,7 +12,7 @@ import { SqlClient, type SqlError, type Statement } from "@effect/sql"
 import { Data, Effect, Option } from "effect"
 import * as Ids from "../Ids.js"
 import * as Events from "../Platform/Events.js"
-import type { Position } from "../Platform/Pagination.js"
+import * as Pagination from "../Platform/Pagination.js"
 import * as Model from "./Model.js"
 import * as Search from "./Search.js"
 import * as Sku from "./Sku.js"
@@ -97,7 +97,7 @@ export interface Filters {
 export type Page =
   | { readonly _tag: "Offset"; readonly limit: number; readonly offset: number }
   /** `limit + 1` rows after `after` (from the start without one): the extra row says a next page exists. */
-  | { readonly _tag: "Cursor"; readonly limit: number; readonly after: Position | undefined }
+  | { readonly _tag: "Cursor"; readonly limit: number; readonly after: Pagination.Position | undefined }
 
 export interface ListRow extends Model.Row {
   /** Where this row sits in the list's order, for the next cursor. */
@@ -110,12 +110,27 @@ export interface Listed {
   readonly total: number
 }
 
+const scorePattern = /^\d+(\.\d+)?(e[-+]?\d+)?$/
+
 /**
- * The sort key of a search result: its score, then its creation time (`<score>|<created_at>`).
- * Results are ordered by score, newest first among equal scores, id last; the cursor carries
- * the score so the next page continues below it however many products were added meanwhile.
+ * A score as PostgreSQL prints a `float8`, and reads it back: not one that overflows (`1e999`)
+ * or underflows to zero (`1e-400`), which its `float8` input refuses with an error.
  */
-export const searchSortKeyPattern = /^\d+(\.\d+)?(e[-+]?\d+)?\|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/
+const isScore = (text: string): boolean => {
+  const score = Number(text)
+  return scorePattern.test(text) && Number.isFinite(score) && (score !== 0 || !/[1-9]/.test(text.split("e")[0]!))
+}
+
+/**
+ * Whether `sortKey` is the sort key of a search result: its score, then its creation time
+ * (`<score>|<created_at>`). Results are ordered by score, newest first among equal scores, id
+ * last; the cursor carries the score so the next page continues below it however many products
+ * were added meanwhile.
+ */
+export const isSearchSortKey = (sortKey: string): boolean => {
+  const parts = sortKey.split("|")
+  return parts.length === 2 && isScore(parts[0]!) && Pagination.isCreatedAt(parts[1]!)
+}
 
 const createdAtKey = (alias: string) =>
   `to_char(${alias}.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
@@ -184,14 +199,17 @@ export const positionOf = (tenant: Tenant, productId: string, search: string | u
         with ${parts.skuHits}
         select ${parts.score}::text || '|' || ${sql.literal(createdAtKey("p"))} as sort_key from products p where ${where}`
     }
-    return Option.map(Option.fromNullable(rows[0]), (row): Position => ({ sortKey: row.sort_key, id: productId }))
+    return Option.map(
+      Option.fromNullable(rows[0]),
+      (row): Pagination.Position => ({ sortKey: row.sort_key, id: productId })
+    )
   })
 
 /**
  * A page of products matching `filters`, with the requested relations, in one statement.
  *
  * Without `search`: newest first, keyset `(created_at, id)` (the `products_list_idx` range).
- * With `search`: best score first (see `searchSortKeyPattern`), keyset `(score, created_at, id)`.
+ * With `search`: best score first (see `isSearchSortKey`), keyset `(score, created_at, id)`.
  */
 export const list = (tenant: Tenant, filters: Filters, page: Page, relations: Relations) =>
   Effect.gen(function* () {

@@ -66,9 +66,17 @@ export type Deleted = {
 };
 
 /**
- * An amount in the currency's minor units (cents for EUR).
+ * An amount in the currency's minor units (cents for EUR), at most 9007199254740991 (2^53 - 1):
+ * the largest integer every JSON parser reads exactly, so a larger amount is refused rather than
+ * stored rounded.
+ *
  */
 export type Money = number;
+
+/**
+ * An absolute `http` or `https` URL of at most 2,048 characters.
+ */
+export type HttpUrl = string;
 
 /**
  * ISO 4217 currency code.
@@ -426,7 +434,7 @@ export type ProductListItem = {
 };
 
 export type ProductCreate = {
-    name: string;
+    name: CatalogName;
     /**
      * URL handle, unique within the site; derived from `name` when omitted.
      */
@@ -441,13 +449,13 @@ export type ProductCreate = {
      * Defaults to the site's currency.
      */
     currency?: Currency;
-    images?: Array<string>;
+    images?: Array<HttpUrl>;
     brandId?: string | null;
     categoryIds?: Array<string>;
 };
 
 export type ProductUpdate = {
-    name?: string;
+    name?: CatalogName;
     slug?: string;
     description?: string | null;
     sku?: string | null;
@@ -459,7 +467,7 @@ export type ProductUpdate = {
     /**
      * Replaces the whole list.
      */
-    images?: Array<string>;
+    images?: Array<HttpUrl>;
     brandId?: string | null;
     /**
      * Replaces the whole list.
@@ -468,11 +476,23 @@ export type ProductUpdate = {
 };
 
 /**
- * Option name to value, e.g. `{ "Size": "Small", "Color": "White" }`.
+ * Option name to value, e.g. `{ "Size": "Small", "Color": "White" }`. Names and values are text:
+ * an unpaired UTF-16 surrogate (`�` alone), which is not a character, is refused.
+ *
  */
 export type VariantOptions = {
     [key: string]: string;
 };
+
+/**
+ * A product or variant name; at most 200 characters, at least one of them not white space.
+ */
+export type CatalogName = string;
+
+/**
+ * Units in stock; at most 2147483647, what the stock columns (PostgreSQL `integer`) hold.
+ */
+export type StockCount = number;
 
 /**
  * A purchasable version of a product (a size, a colour…) with its own SKU and stock.
@@ -491,10 +511,7 @@ export type Variant = {
      */
     compareAtPrice: Money | null;
     inventoryStatus: InventoryStatus;
-    /**
-     * Units in stock.
-     */
-    inventoryCount: number;
+    inventoryCount: StockCount;
     options: VariantOptions;
     /**
      * Exactly one variant of a product is the default.
@@ -505,14 +522,14 @@ export type Variant = {
 };
 
 export type VariantCreate = {
-    name: string;
+    name: CatalogName;
     sku?: string | null;
     /**
      * Omit or null to use the product's price.
      */
     price?: Money | null;
     compareAtPrice?: Money | null;
-    inventoryCount?: number;
+    inventoryCount?: StockCount;
     /**
      * Derived from `inventoryCount` when omitted.
      */
@@ -525,11 +542,11 @@ export type VariantCreate = {
 };
 
 export type VariantUpdate = {
-    name?: string;
+    name?: CatalogName;
     sku?: string | null;
     price?: Money | null;
     compareAtPrice?: Money | null;
-    inventoryCount?: number;
+    inventoryCount?: StockCount;
     inventoryStatus?: InventoryStatus;
     options?: VariantOptions;
     isDefault?: boolean;
@@ -1007,7 +1024,7 @@ export type InventoryLevel = {
      */
     name: string;
     sku: string | null;
-    inventoryCount: number;
+    inventoryCount: StockCount;
     inventoryStatus: InventoryStatus;
     /**
      * A count above 0 and at or below this is `LOW_STOCK`; falling to it from above emits
@@ -1048,7 +1065,7 @@ export type InventoryAdjustmentResult = {
     id: string;
     productId: string;
     variantId: string | null;
-    inventoryCount: number;
+    inventoryCount: StockCount;
     inventoryStatus: InventoryStatus;
 };
 
@@ -1688,7 +1705,9 @@ export type WebhookDelivery = {
 export type SiteId = string;
 
 /**
- * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+ * Page number for offset pagination (default 1, at most 10,000,000, so that the rows skipped,
+ * `(page - 1) × limit`, stay countable). Ignored when `cursor` is given.
+ *
  */
 export type Page = number;
 
@@ -1842,7 +1861,9 @@ export type B2bListAccountsData = {
     };
     query?: {
         /**
-         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         * Page number for offset pagination (default 1, at most 10,000,000, so that the rows skipped,
+         * `(page - 1) × limit`, stay countable). Ignored when `cursor` is given.
+         *
          */
         page?: number;
         /**
@@ -2408,7 +2429,9 @@ export type ProductsListData = {
     };
     query?: {
         /**
-         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         * Page number for offset pagination (default 1, at most 10,000,000, so that the rows skipped,
+         * `(page - 1) × limit`, stay countable). Ignored when `cursor` is given.
+         *
          */
         page?: number;
         /**
@@ -3151,7 +3174,9 @@ export type ProductsListReviewsData = {
     };
     query?: {
         /**
-         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         * Page number for offset pagination (default 1, at most 10,000,000, so that the rows skipped,
+         * `(page - 1) × limit`, stay countable). Ignored when `cursor` is given.
+         *
          */
         page?: number;
         /**
@@ -3691,7 +3716,9 @@ export type PagesListData = {
          */
         slug?: string;
         /**
-         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         * Page number for offset pagination (default 1, at most 10,000,000, so that the rows skipped,
+         * `(page - 1) × limit`, stay countable). Ignored when `cursor` is given.
+         *
          */
         page?: number;
         /**
@@ -3826,7 +3853,9 @@ export type CustomersListData = {
     };
     query?: {
         /**
-         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         * Page number for offset pagination (default 1, at most 10,000,000, so that the rows skipped,
+         * `(page - 1) × limit`, stay countable). Ignored when `cursor` is given.
+         *
          */
         page?: number;
         /**
@@ -4064,7 +4093,9 @@ export type GiftCardsListData = {
     };
     query?: {
         /**
-         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         * Page number for offset pagination (default 1, at most 10,000,000, so that the rows skipped,
+         * `(page - 1) × limit`, stay countable). Ignored when `cursor` is given.
+         *
          */
         page?: number;
         /**
@@ -4401,7 +4432,9 @@ export type InventoryListData = {
     };
     query?: {
         /**
-         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         * Page number for offset pagination (default 1, at most 10,000,000, so that the rows skipped,
+         * `(page - 1) × limit`, stay countable). Ignored when `cursor` is given.
+         *
          */
         page?: number;
         /**
@@ -5150,7 +5183,9 @@ export type OrdersListData = {
     };
     query?: {
         /**
-         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         * Page number for offset pagination (default 1, at most 10,000,000, so that the rows skipped,
+         * `(page - 1) × limit`, stay countable). Ignored when `cursor` is given.
+         *
          */
         page?: number;
         /**
@@ -5399,7 +5434,9 @@ export type PromotionsListData = {
     };
     query?: {
         /**
-         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         * Page number for offset pagination (default 1, at most 10,000,000, so that the rows skipped,
+         * `(page - 1) × limit`, stay countable). Ignored when `cursor` is given.
+         *
          */
         page?: number;
         /**
@@ -5896,7 +5933,9 @@ export type WebhooksListData = {
     };
     query?: {
         /**
-         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         * Page number for offset pagination (default 1, at most 10,000,000, so that the rows skipped,
+         * `(page - 1) × limit`, stay countable). Ignored when `cursor` is given.
+         *
          */
         page?: number;
         /**
@@ -6189,7 +6228,9 @@ export type WebhooksListDeliveriesData = {
     };
     query?: {
         /**
-         * Page number for offset pagination (default 1). Ignored when `cursor` is given.
+         * Page number for offset pagination (default 1, at most 10,000,000, so that the rows skipped,
+         * `(page - 1) × limit`, stay countable). Ignored when `cursor` is given.
+         *
          */
         page?: number;
         /**
