@@ -9,6 +9,7 @@ import * as ApiError from "../Platform/ApiError.js"
 import { created, deleted, ok } from "../Platform/Envelope.js"
 import * as Pagination from "../Platform/Pagination.js"
 import type { Handler } from "../Platform/Pipeline.js"
+import * as Destination from "./Destination.js"
 import * as Repo from "./Repo.js"
 
 const serialize = (s: Repo.Subscription) => ({
@@ -21,18 +22,17 @@ const serialize = (s: Repo.Subscription) => ({
   updatedAt: s.updatedAt.toISOString()
 })
 
-const privateHost = /^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|0\.0\.0\.0|\[::1\]|\[f[cd])/i
-
-/** Live deliveries go only to public https endpoints; test mode may use http and local hosts. */
-const checkUrl = (url: string, livemode: boolean) => {
-  if (!livemode) return Effect.void
-  const parsed = new URL(url)
-  if (parsed.protocol !== "https:" || privateHost.test(parsed.hostname) || parsed.hostname.endsWith(".localhost")) {
-    return Effect.fail(
-      ApiError.unprocessable("Live-mode webhook URLs must be https and on a public host", "invalid_webhook_url")
-    )
-  }
-  return Effect.void
+/**
+ * Refuses a destination webhooks may not reach (422 `invalid_webhook_url`, naming why). Test mode
+ * may target any host, so only the URL's shape is checked. A live name is resolved now, so a name
+ * pointing inside is refused at once; one that does not resolve yet is accepted, because the webhook
+ * worker runs `Destination.resolve` again before every delivery attempt.
+ */
+const checkDestination = (url: string, livemode: boolean) => {
+  const guard: Effect.Effect<unknown, Destination.DestinationRefused> = livemode
+    ? Destination.resolve(url, true).pipe(Effect.catchTag("ResolutionFailed", () => Effect.void))
+    : Destination.check(url, false)
+  return Effect.mapError(guard, (refused) => ApiError.unprocessable(refused.message, "invalid_webhook_url"))
 }
 
 type R = SqlClient.SqlClient
@@ -56,7 +56,7 @@ const get: Handler<"webhooks.get", R> = (request) =>
 const create: Handler<"webhooks.create", R> = (request) =>
   Effect.gen(function* () {
     const body = request.body
-    yield* checkUrl(body.url, request.livemode)
+    yield* checkDestination(body.url, request.livemode)
     const secret = yield* WebhookSecret.generate.pipe(
       Effect.provide(RandomBytes.layer((n) => new Uint8Array(randomBytes(n))))
     )

@@ -1078,9 +1078,15 @@ export class Webhooks extends HeyApiClient {
      *
      * Subscribes `url` to the listed events of the key's site and mode. The response carries the
      * subscription's signing `secret` (`whsec_…`); it is shown this once only, so store it
-     * to verify `X-Shopvo-Signature` on deliveries. Live-mode URLs must use `https` and a public
-     * host; test mode also accepts `http` (e.g. a local tunnel). A site has at most 20 subscriptions
-     * per mode.
+     * to verify `X-Shopvo-Signature` on deliveries. A site has at most 20 subscriptions per mode.
+     *
+     * Live-mode URLs must use `https` and a public host: an IP address in a special-purpose range
+     * (loopback, private, carrier-grade NAT, link-local, unique-local, multicast, documentation,
+     * reserved…, including IPv6 forms that embed such an IPv4 address), a name reserved for local
+     * networks (`localhost`, `*.local`, `*.internal`…) or a single-label name is refused with 422
+     * `invalid_webhook_url`, and so is a name that resolves to such an address. The check runs again,
+     * after DNS resolution, before every delivery attempt. Test mode also accepts `http` and any
+     * host (e.g. a receiver on your own machine).
      *
      */
     public create<ThrowOnError extends boolean = false>(options: Options<WebhooksCreateData, ThrowOnError>) {

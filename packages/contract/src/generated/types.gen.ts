@@ -1652,7 +1652,7 @@ export type WebhookSubscriptionWithSecret = WebhookSubscription & {
 
 export type WebhookSubscriptionCreate = {
     /**
-     * Absolute `https` URL (`http` accepted in test mode only).
+     * Absolute `https` URL with a host (`http` accepted in test mode only); live mode also requires a public host.
      */
     url: string;
     events: Array<WebhookEventType>;
