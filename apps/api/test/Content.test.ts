@@ -3,7 +3,7 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Repo from "../src/Content/Repo.js"
 import { seedDemoContent } from "../src/Content/Seed.js"
-import * as Ids from "../src/Ids.js"
+import { Ids } from "@shopvo/kernel"
 import { start, type TestApi } from "./support/TestApi.js"
 
 describe("Content", () => {

@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import * as Ids from "../src/Ids.js"
+import { Ids } from "@shopvo/kernel"
 import { start, type TestApi } from "./support/TestApi.js"
 
 describe("Metafields", () => {

@@ -4,11 +4,11 @@
  */
 import { SqlClient } from "@effect/sql"
 import { Data, Effect } from "effect"
-import * as Ids from "../Ids.js"
+import { Ids } from "@shopvo/kernel"
 import * as Slug from "../Products/Slug.js"
-import type { Tenant } from "../Platform/Tenant.js"
+import type { Tenant } from "@shopvo/kernel"
 
-export type { Tenant } from "../Platform/Tenant.js"
+export type { Tenant } from "@shopvo/kernel"
 
 export interface Category {
   readonly id: string

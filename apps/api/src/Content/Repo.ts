@@ -7,10 +7,10 @@
  */
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
-import * as Ids from "../Ids.js"
-import type { Tenant } from "../Platform/Tenant.js"
+import { Ids } from "@shopvo/kernel"
+import type { Tenant } from "@shopvo/kernel"
 
-export type { Tenant } from "../Platform/Tenant.js"
+export type { Tenant } from "@shopvo/kernel"
 
 export interface Page {
   readonly id: string

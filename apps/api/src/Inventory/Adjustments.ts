@@ -4,8 +4,8 @@
  */
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
-import * as Ids from "../Ids.js"
-import type { Tenant } from "../Platform/Events.js"
+import { Ids } from "@shopvo/kernel"
+import type { Tenant } from "@shopvo/kernel"
 
 export type Operation = "set" | "increment" | "decrement"
 

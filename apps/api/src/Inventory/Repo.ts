@@ -9,9 +9,9 @@
  */
 import { SqlClient } from "@effect/sql"
 import { Data, Effect } from "effect"
-import * as Ids from "../Ids.js"
-import * as Events from "../Platform/Events.js"
-import type { Tenant } from "../Platform/Events.js"
+import { Ids } from "@shopvo/kernel"
+import { Outbox } from "@shopvo/kernel"
+import type { Tenant } from "@shopvo/kernel"
 import * as Adjustments from "./Adjustments.js"
 import * as Status from "./Status.js"
 
@@ -219,7 +219,7 @@ export const adjust = (tenant: Tenant, productId: string, input: AdjustInput) =>
           lowStockThreshold: target.threshold
         }
         if (Status.crossedLow(row.previous, row.inventory_count, target.threshold)) {
-          yield* Events.emit(tenant, "inventory.low", { ...level })
+          yield* Outbox.emit(tenant, "inventory.low", { ...level })
         }
         return level
       })

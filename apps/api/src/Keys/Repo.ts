@@ -6,7 +6,7 @@ import { ApiKey, RandomBytes, SigningSecret } from "@shopvo/signing"
 import { SqlClient } from "@effect/sql"
 import { randomBytes } from "node:crypto"
 import { Effect } from "effect"
-import * as Ids from "../Ids.js"
+import { Ids } from "@shopvo/kernel"
 
 /** Every scope of the reference's table. */
 export const scopes = [

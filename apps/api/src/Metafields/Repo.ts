@@ -10,7 +10,7 @@
  */
 import { SqlClient, type SqlError } from "@effect/sql"
 import { Effect, type Either, Option } from "effect"
-import * as Ids from "../Ids.js"
+import { Ids } from "@shopvo/kernel"
 import * as Resources from "./Resources.js"
 import type { ValueType } from "./ValueType.js"
 

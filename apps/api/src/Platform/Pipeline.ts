@@ -19,7 +19,7 @@ import type { Reply } from "./Envelope.js"
 import * as Idempotency from "./Idempotency.js"
 import * as RateLimits from "./RateLimits.js"
 import * as Signatures from "./Signatures.js"
-import type { Tenant } from "./Tenant.js"
+import type { Tenant } from "@shopvo/kernel"
 import { ContractValidator } from "./Validation.js"
 
 /** What a handler of operation `Id` gets: the request, validated and typed by the spec, and who made it. */

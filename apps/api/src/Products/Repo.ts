@@ -10,16 +10,16 @@
  */
 import { SqlClient, type SqlError, type Statement } from "@effect/sql"
 import { Data, Effect, Option } from "effect"
-import * as Ids from "../Ids.js"
-import * as Events from "../Platform/Events.js"
+import { Ids } from "@shopvo/kernel"
+import { Outbox } from "@shopvo/kernel"
 import * as Pagination from "../Platform/Pagination.js"
 import * as Model from "./Model.js"
 import * as Search from "./Search.js"
 import * as Sku from "./Sku.js"
 import * as Slug from "./Slug.js"
-import type { Tenant } from "../Platform/Tenant.js"
+import type { Tenant } from "@shopvo/kernel"
 
-export type { Tenant } from "../Platform/Tenant.js"
+export type { Tenant } from "@shopvo/kernel"
 
 export class ProductNotFound extends Data.TaggedError("ProductNotFound")<{ readonly idOrSlug: string }> {}
 export class SlugTaken extends Data.TaggedError("SlugTaken")<{ readonly slug: string }> {}
@@ -401,7 +401,7 @@ export const createInTransaction = (tenant: Tenant, input: NewProduct) =>
     yield* insertWithSlug(tenant, id, input)
     yield* setCategories(tenant, id, input.categoryIds ?? [], false)
     const product = yield* load(tenant, id)
-    yield* Events.emit(tenant, "product.created", eventData(product))
+    yield* Outbox.emit(tenant, "product.created", eventData(product))
     return product
   }) satisfies Effect.Effect<Model.Product, WriteError | SqlError.SqlError, Sql>
 
@@ -442,7 +442,7 @@ export const update = (tenant: Tenant, id: string, patch: ProductPatch) =>
         )
         if (patch.categoryIds !== undefined) yield* setCategories(tenant, id, patch.categoryIds, true)
         const product = yield* load(tenant, id)
-        yield* Events.emit(tenant, "product.updated", eventData(product))
+        yield* Outbox.emit(tenant, "product.updated", eventData(product))
         return product
       })
     )
@@ -461,7 +461,7 @@ export const remove = (tenant: Tenant, id: string) =>
           delete from products where id = ${id} and site_id = ${tenant.siteId} and livemode = ${tenant.livemode}
           returning id, slug`
         if (rows.length === 0) return yield* new ProductNotFound({ idOrSlug: id })
-        yield* Events.emit(tenant, "product.deleted", { id: rows[0]!.id, slug: rows[0]!.slug })
+        yield* Outbox.emit(tenant, "product.deleted", { id: rows[0]!.id, slug: rows[0]!.slug })
       })
     )
   })

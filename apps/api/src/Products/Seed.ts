@@ -15,7 +15,7 @@ import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import * as Brands from "../Brands/Repo.js"
 import * as Categories from "../Categories/Repo.js"
-import * as Ids from "../Ids.js"
+import { Ids } from "@shopvo/kernel"
 import * as Repo from "./Repo.js"
 
 /** mulberry32: a tiny, well-distributed 32-bit generator; enough for demo data, not for secrets. */

@@ -9,9 +9,9 @@
  */
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
-import type { Tenant } from "../Platform/Tenant.js"
+import type { Tenant } from "@shopvo/kernel"
 
-export type { Tenant } from "../Platform/Tenant.js"
+export type { Tenant } from "@shopvo/kernel"
 
 /** Rows that may keep the SKU they already have (the product or variant being updated). */
 export interface Except {

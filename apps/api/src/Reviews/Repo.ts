@@ -8,9 +8,9 @@
  */
 import { SqlClient } from "@effect/sql"
 import { Effect, Option } from "effect"
-import * as Ids from "../Ids.js"
-import * as Events from "../Platform/Events.js"
-import type { Tenant } from "../Platform/Events.js"
+import { Ids } from "@shopvo/kernel"
+import { Outbox } from "@shopvo/kernel"
+import type { Tenant } from "@shopvo/kernel"
 
 export type { Tenant }
 
@@ -128,7 +128,7 @@ export const create = (tenant: Tenant, productId: string, input: NewReview) =>
         const row = rows[0]
         if (!row) return Option.none<Review>()
         const review = toReview(row)
-        yield* Events.emit(tenant, "review.created", serialize(review))
+        yield* Outbox.emit(tenant, "review.created", serialize(review))
         return Option.some(review)
       })
     )

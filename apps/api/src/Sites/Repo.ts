@@ -3,7 +3,7 @@
  */
 import { SqlClient } from "@effect/sql"
 import { Effect, Option } from "effect"
-import * as Ids from "../Ids.js"
+import { Ids } from "@shopvo/kernel"
 
 export interface Site {
   readonly id: string

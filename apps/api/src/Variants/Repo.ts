@@ -16,9 +16,9 @@
  */
 import { SqlClient, type SqlError } from "@effect/sql"
 import { Data, Effect, Option } from "effect"
-import * as Ids from "../Ids.js"
-import type { Tenant } from "../Platform/Events.js"
-import * as Events from "../Platform/Events.js"
+import { Ids } from "@shopvo/kernel"
+import type { Tenant } from "@shopvo/kernel"
+import { Outbox } from "@shopvo/kernel"
 import * as Adjustments from "../Inventory/Adjustments.js"
 import * as Status from "../Inventory/Status.js"
 import * as Products from "../Products/Repo.js"
@@ -98,7 +98,7 @@ const skuTaken = (tenant: Tenant, sku: string, exceptVariantId: string | null) =
 const emitProductUpdated = (tenant: Tenant, productId: string) =>
   Effect.gen(function* () {
     const product = yield* Products.find(tenant, productId)
-    if (Option.isSome(product)) yield* Events.emit(tenant, "product.updated", { ...product.value })
+    if (Option.isSome(product)) yield* Outbox.emit(tenant, "product.updated", { ...product.value })
   })
 
 export interface NewVariant {
@@ -213,7 +213,7 @@ export const update = (tenant: Tenant, productId: string, variantId: string, pat
               apiKeyId: actor.apiKeyId
             })
             if (Status.crossedLow(current.inventory_count, count, product.threshold)) {
-              yield* Events.emit(tenant, "inventory.low", {
+              yield* Outbox.emit(tenant, "inventory.low", {
                 id: variantId,
                 productId,
                 variantId,

@@ -9,7 +9,7 @@ import * as ApiError from "../Platform/ApiError.js"
 import { created, deleted, ok } from "../Platform/Envelope.js"
 import * as Pagination from "../Platform/Pagination.js"
 import type { Handler } from "../Platform/Pipeline.js"
-import * as Destination from "./Destination.js"
+import { Destination } from "@shopvo/kernel"
 import * as Repo from "./Repo.js"
 
 const serialize = (s: Repo.Subscription) => ({

@@ -5,8 +5,8 @@
 import { type EventType, eventTypes } from "@shopvo/contract"
 import { SqlClient } from "@effect/sql"
 import { Effect, Option, Schema } from "effect"
-import * as Ids from "../Ids.js"
-import type { Tenant } from "../Platform/Tenant.js"
+import { Ids } from "@shopvo/kernel"
+import type { Tenant } from "@shopvo/kernel"
 
 export interface Subscription {
   readonly id: string
@@ -18,7 +18,7 @@ export interface Subscription {
   readonly updatedAt: Date
 }
 
-export type { Tenant } from "../Platform/Tenant.js"
+export type { Tenant } from "@shopvo/kernel"
 
 /** Most subscriptions one site may have per mode. */
 export const maxPerSite = 20

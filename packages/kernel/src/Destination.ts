@@ -129,7 +129,7 @@ const systemResolver: ResolverShape = {
 }
 
 /** How host names are resolved: the system resolver unless replaced (tests inject their own). */
-export class Resolver extends Context.Reference<Resolver>()("@shopvo/api/Webhooks/Resolver", {
+export class Resolver extends Context.Reference<Resolver>()("@shopvo/kernel/Destination/Resolver", {
   defaultValue: (): ResolverShape => systemResolver
 }) {}
 

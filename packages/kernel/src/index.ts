@@ -1,0 +1,11 @@
+/**
+ * @shopvo/kernel — what every Shopvo process (the API, the webhook worker) shares: prefixed ids and
+ * the one source of randomness, the tenant every query is scoped by, the transactional outbox with
+ * the spec's event catalogue, and the guard on webhook destinations.
+ */
+export * as Destination from "./Destination.js"
+export * as Entropy from "./Entropy.js"
+export * as Ids from "./Ids.js"
+export * as Outbox from "./Outbox.js"
+export type { Tenant } from "./Tenant.js"
+export { eventTypes, type EventType } from "@shopvo/contract"
