@@ -18,6 +18,7 @@ import { SqlClient } from "@effect/sql"
 import { Config, Console, Effect, Layer, Logger, LogLevel, Option } from "effect"
 import * as Demo from "./Demo.js"
 import * as Keys from "./Keys/Repo.js"
+import * as Auth from "./Platform/Auth.js"
 import * as Sites from "./Sites/Repo.js"
 
 class CliError extends Error {}
@@ -48,7 +49,10 @@ const sitesCreate = Command.make(
   {
     name: Options.text("name").pipe(Options.withDescription("Store name")),
     currency: Options.text("currency").pipe(Options.withDescription("ISO 4217 code, e.g. EUR")),
-    plan: Options.choice("plan", Object.keys(Sites.plans) as Array<Sites.Plan>).pipe(Options.optional),
+    plan: Options.text("plan").pipe(
+      Options.withDescription("A plan of the plans table, e.g. growth"),
+      Options.optional
+    ),
     locale: Options.text("locale").pipe(Options.withDefault("en")),
     json
   },
@@ -57,6 +61,11 @@ const sitesCreate = Command.make(
       if (!/^[A-Z]{3}$/.test(currency))
         return yield* Effect.fail(new CliError("--currency must be a three-letter ISO 4217 code such as EUR"))
       if (name.trim() === "") return yield* Effect.fail(new CliError("--name must not be empty"))
+      if (Option.isSome(plan)) {
+        const known = yield* Sites.planNames
+        if (!known.includes(plan.value))
+          return yield* Effect.fail(new CliError(`Unknown plan ${plan.value}. Known: ${known.join(", ")}`))
+      }
       const site = yield* Sites.create({
         name,
         currency,
@@ -96,10 +105,10 @@ const keysCreate = Command.make(
         .split(",")
         .map((s) => s.trim())
         .filter((s) => s !== "")
-      const unknown = list.filter((s) => !(Keys.scopes as ReadonlyArray<string>).includes(s))
+      const unknown = list.filter((s) => !Auth.scopes.includes(s))
       if (list.length === 0 || unknown.length > 0) {
         return yield* Effect.fail(
-          new CliError(`Unknown scope(s): ${unknown.join(", ") || "(none given)"}. Known: ${Keys.scopes.join(", ")}`)
+          new CliError(`Unknown scope(s): ${unknown.join(", ") || "(none given)"}. Known: ${Auth.scopes.join(", ")}`)
         )
       }
       yield* siteExists(site)

@@ -1,7 +1,9 @@
 import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import { Duration, Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import * as Config from "../src/Config.js"
 import * as Keys from "../src/Keys/Repo.js"
+import * as Auth from "../src/Platform/Auth.js"
 import { start, type TestApi } from "./support/TestApi.js"
 
 describe("Auth", () => {
@@ -86,5 +88,41 @@ describe("Auth", () => {
       )
     )
     expect(after[0]!.last_used_at).toBeInstanceOf(Date)
+  })
+
+  it("takes a site's limits from its plan, unless the site overrides them", async () => {
+    const site = await api.createSite({ plan: "growth" })
+    const key = (await api.createKey(site.id)).key
+    const sql = (statement: (sql: SqlClient.SqlClient) => Effect.Effect<unknown, unknown>) =>
+      api.run(Effect.flatMap(SqlClient.SqlClient, statement))
+    const authenticate = () =>
+      api.run(
+        Effect.flatMap(Auth.Keys, (keys) => keys.authenticate(`Bearer ${key}`, site.id)).pipe(
+          Effect.provide(Auth.layer),
+          Effect.provide(Config.layerWith({ keyCacheTtl: Duration.zero }))
+        )
+      )
+    const limitHeader = async () =>
+      (await api.request("GET", `/api/v1/${site.id}/site`, { key })).headers.get("x-ratelimit-limit")
+
+    expect(await authenticate()).toMatchObject({
+      rateLimitRpm: 300,
+      checkoutLimitRpm: 10,
+      ordersLimitRpm: 30,
+      productSearchLimitRpm: 60
+    })
+    expect(await limitHeader()).toBe("300")
+
+    await sql((sql) => sql`update sites set rate_limit_rpm = 40, product_search_limit_rpm = 200 where id = ${site.id}`)
+    expect(await authenticate()).toMatchObject({
+      rateLimitRpm: 40,
+      checkoutLimitRpm: 10,
+      ordersLimitRpm: 30,
+      productSearchLimitRpm: 200
+    })
+    expect(await limitHeader()).toBe("40")
+
+    await sql((sql) => sql`update sites set rate_limit_rpm = null, plan = 'enterprise' where id = ${site.id}`)
+    expect(await limitHeader()).toBe("1000")
   })
 })

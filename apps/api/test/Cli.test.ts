@@ -101,6 +101,21 @@ describe("CLI", () => {
       code: 1,
       stderr: expect.stringContaining("No site with id site_nope")
     })
+    await expect(
+      shopvo("sites", "create", "--name", "X", "--currency", "EUR", "--plan", "platinum")
+    ).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("Unknown plan platinum. Known: free, starter, growth, enterprise")
+    })
+  }, 60_000)
+
+  it("checks scopes against the spec's: a typo is refused, a scope of any operation is accepted", async () => {
+    const site = await api.createSite()
+    await expect(
+      shopvo("keys", "create", "--site", site.id, "--scopes", "read:catalog,read:catalogue")
+    ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("Unknown scope(s): read:catalogue. Known: ") })
+    const key = await shopvoJson("keys", "create", "--site", site.id, "--scopes", "write:gift-cards,read:b2b")
+    expect(key.scopes).toEqual(["write:gift-cards", "read:b2b"])
   }, 60_000)
 
   it("migrates idempotently", async () => {

@@ -1,5 +1,8 @@
+import { SqlClient } from "@effect/sql"
+import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { start, type TestApi } from "./support/TestApi.js"
+import { startApiProcess } from "./support/Process.js"
+import { checkContract, start, type TestApi } from "./support/TestApi.js"
 
 describe("Idempotency-Key", () => {
   let api: TestApi
@@ -96,4 +99,39 @@ describe("Idempotency-Key", () => {
     const good = await create("idem-6", "https://hooks.example.com/six")
     expect(good.status).toBe(201)
   })
+
+  it("is honoured across API processes sharing one database: one resource, the second replays the first", async () => {
+    // A second API as its own OS process: it shares nothing with this one but the database.
+    const other = await startApiProcess(api.databaseUrl)
+    try {
+      const path = `/api/v1/${siteId}/products`
+      const body = JSON.stringify({ name: "Cross-process lamp", price: 4200 })
+      const send = async (baseUrl: string) => {
+        const res = await fetch(`${baseUrl}${path}`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "idempotency-key": "idem-x" },
+          body
+        })
+        const text = await res.text()
+        checkContract("POST", path, res.status, JSON.parse(text))
+        return { status: res.status, replayed: res.headers.get("idempotent-replayed"), text }
+      }
+
+      const first = await send(api.baseUrl)
+      expect(first).toMatchObject({ status: 201, replayed: null })
+      const second = await send(other.baseUrl)
+      expect(second).toEqual({ status: 201, replayed: "true", text: first.text })
+
+      const [row] = await api.run(
+        Effect.flatMap(
+          SqlClient.SqlClient,
+          (sql) => sql<{ n: number }>`
+            select count(*)::int as n from products where site_id = ${siteId} and name = 'Cross-process lamp'`
+        )
+      )
+      expect(row!.n).toBe(1)
+    } finally {
+      other.child.kill("SIGTERM")
+    }
+  }, 60_000)
 })

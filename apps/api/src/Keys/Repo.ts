@@ -1,43 +1,14 @@
 /**
  * SQL for API keys. A key is shown once, at creation; only its SHA-256 is stored.
  * The signing secret is stored as is because the server must compute HMACs with it.
+ * Scopes are checked by the caller against `Auth.scopes` (the spec's); the database only
+ * requires at least one.
  */
 import { ApiKey, RandomBytes, SigningSecret } from "@shopvo/signing"
 import { SqlClient } from "@effect/sql"
 import { randomBytes } from "node:crypto"
 import { Effect } from "effect"
 import { Ids } from "@shopvo/kernel"
-
-/** Every scope of the reference's table. */
-export const scopes = [
-  "read:catalog",
-  "write:catalog",
-  "read:content",
-  "read:orders",
-  "read:customers",
-  "write:customers",
-  "read:cart",
-  "write:cart",
-  "read:checkout",
-  "write:checkout",
-  "read:inventory",
-  "write:inventory",
-  "read:promotions",
-  "write:promotions",
-  "read:gift-cards",
-  "write:gift-cards",
-  "read:store-credit",
-  "write:store-credit",
-  "read:loyalty",
-  "write:loyalty",
-  "read:b2b",
-  "write:b2b",
-  "webhooks:read",
-  "webhooks:write",
-  "metafields:read",
-  "metafields:write",
-  "admin:*"
-] as const
 
 export interface KeySummary {
   readonly id: string

@@ -54,7 +54,7 @@ export const claim = (scope: Scope): Effect.Effect<Claim, ApiError.ApiError | Sq
     const claimed = yield* sql<{ key: string }>`
       insert into idempotency_keys (api_key_id, key, site_id, livemode, request_hash, status, created_at, expires_at)
       values (${scope.apiKeyId}, ${scope.key}, ${scope.siteId}, ${scope.livemode}, ${scope.hash}, 'in_progress', now(), now() + interval '24 hours')
-      on conflict (api_key_id, key) do update
+      on conflict (site_id, api_key_id, key) do update
         set request_hash = excluded.request_hash, status = 'in_progress', created_at = now(), expires_at = excluded.expires_at,
             response_status = null, response_headers = null, response_body = null
         where idempotency_keys.expires_at < now()
@@ -69,7 +69,7 @@ export const claim = (scope: Scope): Effect.Effect<Claim, ApiError.ApiError | Sq
       response_headers: { "content-type"?: string } | null
       response_body: Uint8Array | null
     }>`select request_hash, status, response_status, response_headers, response_body
-       from idempotency_keys where api_key_id = ${scope.apiKeyId} and key = ${scope.key}`
+       from idempotency_keys where site_id = ${scope.siteId} and api_key_id = ${scope.apiKeyId} and key = ${scope.key}`
     const row = rows[0]
     // The row expired and was swept between the two statements: try again from the top.
     if (!row) return yield* claim(scope)
@@ -104,7 +104,7 @@ export const complete = (scope: Scope, response: StoredResponse) =>
       set status = 'completed', response_status = ${response.status},
           response_headers = ${JSON.stringify({ "content-type": response.contentType })}::jsonb,
           response_body = ${Buffer.from(response.body, "utf8")}
-      where api_key_id = ${scope.apiKeyId} and key = ${scope.key}`
+      where site_id = ${scope.siteId} and api_key_id = ${scope.apiKeyId} and key = ${scope.key}`
   )
 
 /** Releases the claim after a server-side failure, so that a retry runs the request again. */
@@ -112,5 +112,6 @@ export const release = (scope: Scope) =>
   Effect.flatMap(
     SqlClient.SqlClient,
     (sql) =>
-      sql`delete from idempotency_keys where api_key_id = ${scope.apiKeyId} and key = ${scope.key} and status = 'in_progress'`
+      sql`delete from idempotency_keys
+          where site_id = ${scope.siteId} and api_key_id = ${scope.apiKeyId} and key = ${scope.key} and status = 'in_progress'`
   ).pipe(Effect.ignoreLogged)

@@ -179,15 +179,9 @@ export const layer = Layer.effect(
         const process: Effect.Effect<Rendered, ApiError.ApiError | SqlError.SqlError, R> = Effect.gen(function* () {
           if (operation.authenticated) principal = yield* keys.authenticate(request.headers["authorization"], siteId)
 
-          const routeBucket = RateLimits.routeLimit(operation.id, search)
           quota = yield* limits.consume(
             principal
-              ? [
-                  { key: `key:${principal.keyId}`, limit: principal.rateLimitRpm },
-                  ...Option.toArray(
-                    Option.map(routeBucket, (r) => ({ key: `key:${principal!.keyId}:${r.name}`, limit: r.limit }))
-                  )
-                ]
+              ? RateLimits.keyBuckets(principal, operation.id, search)
               : [
                   {
                     key: `ip:${request.remoteAddress.pipe(Option.getOrElse(() => "unknown"))}:${siteId}`,

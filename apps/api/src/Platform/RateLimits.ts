@@ -40,15 +40,30 @@ interface Bucket {
 
 const windowMillis = 60_000
 
-/** Route limits from the reference, applied on top of the plan limit. */
-export const routeLimit = (
+/** A key's effective limits per minute: its site's plan, or the site's own overrides. */
+export interface KeyLimits {
+  readonly keyId: string
+  readonly rateLimitRpm: number
+  readonly checkoutLimitRpm: number
+  readonly ordersLimitRpm: number
+  readonly productSearchLimitRpm: number
+}
+
+/** The buckets a key's request counts against: its plan limit, and the route's limit on the limited routes. */
+export const keyBuckets = (
+  key: KeyLimits,
   operationId: string,
   query: URLSearchParams
-): Option.Option<{ readonly name: string; readonly limit: number }> => {
-  if (operationId.startsWith("checkout.")) return Option.some({ name: "checkout", limit: 10 })
-  if (operationId.startsWith("orders.")) return Option.some({ name: "orders", limit: 30 })
-  if (operationId === "products.list" && query.has("search")) return Option.some({ name: "products-search", limit: 60 })
-  return Option.none()
+): readonly [Bucket, ...Array<Bucket>] => {
+  const plan = { key: `key:${key.keyId}`, limit: key.rateLimitRpm }
+  const route = (name: string, limit: number): readonly [Bucket, Bucket] => [
+    plan,
+    { key: `key:${key.keyId}:${name}`, limit }
+  ]
+  if (operationId.startsWith("checkout.")) return route("checkout", key.checkoutLimitRpm)
+  if (operationId.startsWith("orders.")) return route("orders", key.ordersLimitRpm)
+  if (operationId === "products.list" && query.has("search")) return route("products-search", key.productSearchLimitRpm)
+  return [plan]
 }
 
 /** Public operations (no key) are limited per client address and site. */

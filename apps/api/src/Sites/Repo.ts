@@ -1,5 +1,6 @@
 /**
- * SQL for sites: a site is the tenant every other row belongs to.
+ * SQL for sites: a site is the tenant every other row belongs to. Its plan is a row of the
+ * `plans` table, whose limits apply unless the site overrides them.
  */
 import { SqlClient } from "@effect/sql"
 import { Effect, Option } from "effect"
@@ -14,6 +15,7 @@ export interface Site {
   readonly domains: ReadonlyArray<string>
   readonly theme: Readonly<Record<string, string>>
   readonly plan: string
+  /** The per-key limit in force: the site's override, else its plan's. */
   readonly rateLimitRpm: number
   readonly createdAt: Date
 }
@@ -44,23 +46,29 @@ const toSite = (row: SiteRow): Site => ({
   createdAt: row.created_at
 })
 
-/** Plans and their request-per-minute limits (the reference: plan-dependent, 30–1000 rpm). */
-export const plans = { free: 30, starter: 120, growth: 300, enterprise: 1000 } as const
-export type Plan = keyof typeof plans
+/** The names of the plans a site may have, smallest first. */
+export const planNames = Effect.flatMap(
+  SqlClient.SqlClient,
+  (sql) => sql<{ name: string }>`select name from plans order by rate_limit_rpm, name`
+).pipe(Effect.map((rows) => rows.map((row) => row.name)))
+
+// The columns of `SiteRow`, from `sites s` joined with its plan `p`.
+const siteColumns = (sql: SqlClient.SqlClient) =>
+  sql`s.id, s.name, s.locale, s.currency, s.primary_domain, s.domains, s.theme, s.plan,
+      coalesce(s.rate_limit_rpm, p.rate_limit_rpm) as rate_limit_rpm, s.created_at`
 
 export const find = (id: string) =>
   Effect.flatMap(
     SqlClient.SqlClient,
-    (sql) =>
-      sql<SiteRow>`select id, name, locale, currency, primary_domain, domains, theme, plan, rate_limit_rpm, created_at
-                 from sites where id = ${id}`
+    (sql) => sql<SiteRow>`select ${siteColumns(sql)} from sites s join plans p on p.name = s.plan where s.id = ${id}`
   ).pipe(Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toSite)))
 
 export interface NewSite {
   readonly name: string
   readonly currency: string
   readonly locale?: string
-  readonly plan?: Plan
+  /** A name from `plans`; the column default otherwise. */
+  readonly plan?: string
   readonly primaryDomain?: string | null
   readonly theme?: Readonly<Record<string, string>>
 }
@@ -68,12 +76,14 @@ export interface NewSite {
 export const create = (input: NewSite) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    const plan = input.plan ?? "starter"
     const domains = input.primaryDomain ? [input.primaryDomain] : []
     const rows = yield* sql<SiteRow>`
-      insert into sites (id, name, currency, locale, primary_domain, domains, theme, plan, rate_limit_rpm)
-      values (${Ids.make("site")}, ${input.name}, ${input.currency}, ${input.locale ?? "en"}, ${input.primaryDomain ?? null},
-              ${domains}::text[], ${JSON.stringify(input.theme ?? {})}::jsonb, ${plan}, ${plans[plan]})
-      returning id, name, locale, currency, primary_domain, domains, theme, plan, rate_limit_rpm, created_at`
+      with s as (
+        insert into sites (id, name, currency, locale, primary_domain, domains, theme, plan)
+        values (${Ids.make("site")}, ${input.name}, ${input.currency}, ${input.locale ?? "en"}, ${input.primaryDomain ?? null},
+                ${domains}::text[], ${JSON.stringify(input.theme ?? {})}::jsonb, ${input.plan ?? sql`default`})
+        returning *
+      )
+      select ${siteColumns(sql)} from s join plans p on p.name = s.plan`
     return toSite(rows[0]!)
   })
