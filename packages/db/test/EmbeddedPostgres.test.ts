@@ -7,7 +7,7 @@ import * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { afterAll, describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Exit, Layer, Redacted, Scope } from "effect"
+import { ConfigProvider, Effect, Exit, Layer, Logger, Redacted, Schedule, Scope } from "effect"
 import * as Database from "../src/Database.js"
 import * as DatabaseUrl from "../src/DatabaseUrl.js"
 import * as EmbeddedPostgres from "../src/EmbeddedPostgres.js"
@@ -201,6 +201,35 @@ describe("EmbeddedPostgres", () => {
         expect(row).toEqual({ one: 1 })
       })
     )
+  )
+
+  it.live(
+    "a server that dies (kill -9) is logged, started again on the same port and data, and stopped on release",
+    () =>
+      Effect.gen(function* () {
+        const messages: Array<string> = []
+        const capture = Logger.replace(
+          Logger.defaultLogger,
+          Logger.make(({ message }) => messages.push(String(message)))
+        )
+        yield* Effect.scoped(
+          Effect.gen(function* () {
+            const server = yield* EmbeddedPostgres.start(yield* options)
+            const killed = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0])
+            process.kill(killed, "SIGKILL")
+            const started = Date.now()
+            const [row] = yield* query(server.url, (sql) => sql<{ one: number }>`select 1 as one`).pipe(
+              Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo("15 seconds")))
+            )
+            expect(row).toEqual({ one: 1 })
+            expect(Date.now() - started).toBeLessThan(15_000)
+            expect(Number(fs.readFileSync(pidFile, "utf8").split("\n")[0])).not.toBe(killed)
+          })
+        ).pipe(Effect.provide(capture))
+        expect(messages.some((m) => m.includes("exited unexpectedly") && m.includes("SIGKILL"))).toBe(true)
+        expect(messages.some((m) => m.includes("restarted"))).toBe(true)
+        expect(fs.existsSync(pidFile)).toBe(false) // the restarted server was stopped cleanly
+      })
   )
 
   it.live("a data directory that holds something else is refused, untouched", () =>

@@ -72,9 +72,11 @@ const renderError = (error: ApiError.ApiError): Rendered => ({
   headers: error.headers ?? {}
 })
 
-// Connection-level failures (PostgreSQL down, pool exhausted, admin shutdown) are a 503 the client
-// may retry; anything else from the database is our bug (500).
-const unavailableCodes = /^(08|57P0|53300)|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|timeout|terminat|Connection/i
+// Connection-level failures (PostgreSQL down or silent, pool exhausted, admin shutdown) and statements
+// cancelled by DATABASE_QUERY_TIMEOUT (57014) are a 503 the client may retry; anything else from the
+// database is our bug (500).
+const unavailableCodes =
+  /^(08|57014|57P0|53300)|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|timeout|terminat|Connection/i
 export const isUnavailable = (error: SqlError.SqlError): boolean => {
   const cause = error.cause as { code?: unknown; message?: unknown } | undefined
   return (
