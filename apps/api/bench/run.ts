@@ -25,6 +25,7 @@ import * as Config from "../src/Config.js"
 import * as Http from "../src/Http.js"
 import * as Keys from "../src/Keys/Repo.js"
 import { seedDemoCatalog } from "../src/Products/Seed.js"
+import { ServicesLive } from "../src/Services.js"
 import * as Sites from "../src/Sites/Repo.js"
 
 const duration = Number(process.env["BENCH_DURATION"] ?? 10)
@@ -302,7 +303,9 @@ const program = Effect.gen(function* () {
 const HttpServerAddress = (context: Context.Context<HttpServer.HttpServer>) =>
   `http://127.0.0.1:${(Context.get(context, HttpServer.HttpServer).address as HttpServer.TcpAddress).port}`
 
-Effect.runPromise(program.pipe(Effect.provide(TestDatabase.layer), Effect.scoped)).catch((error) => {
-  console.error(error)
-  process.exitCode = 1
-})
+Effect.runPromise(program.pipe(Effect.provide(ServicesLive), Effect.provide(TestDatabase.layer), Effect.scoped)).catch(
+  (error) => {
+    console.error(error)
+    process.exitCode = 1
+  }
+)

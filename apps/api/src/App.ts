@@ -10,6 +10,7 @@ import { Console, Effect, Layer, Logger, Option, Schema } from "effect"
 import * as Config from "./Config.js"
 import * as Demo from "./Demo.js"
 import { ServerLive } from "./Http.js"
+import { ServicesLive } from "./Services.js"
 
 const DemoFile = Schema.parseJson(Schema.Struct({ siteId: Schema.String, key: Schema.String }))
 const demoPath = ".data/demo.json"
@@ -56,8 +57,7 @@ export const LoggingLive = Layer.unwrapEffect(
 )
 
 /** Start-up failures (configuration, database, port) are reported by the runtime and end the process. */
-export const AppLive: Layer.Layer<never, unknown> = Layer.mergeAll(ServerLive, Layer.effectDiscard(banner)).pipe(
-  Layer.provide(Database.layer),
-  Layer.provide(Config.layer),
-  Layer.provide(NodeContext.layer)
-)
+export const AppLive: Layer.Layer<never, unknown> = Layer.mergeAll(
+  ServerLive,
+  Layer.effectDiscard(banner).pipe(Layer.provide(ServicesLive))
+).pipe(Layer.provide(Database.layer), Layer.provide(Config.layer), Layer.provide(NodeContext.layer))

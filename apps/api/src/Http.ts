@@ -9,7 +9,9 @@ import { HttpMiddleware, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { createServer } from "node:http"
 import { Effect, Layer } from "effect"
+import type { SqlClient } from "@effect/sql"
 import { ApiConfig } from "./Config.js"
+import { type Services, ServicesLive } from "./Services.js"
 import * as Brands from "./Brands/Http.js"
 import * as Categories from "./Categories/Http.js"
 import * as Content from "./Content/Http.js"
@@ -27,7 +29,7 @@ import * as Variants from "./Variants/Http.js"
 import * as Webhooks from "./Webhooks/Http.js"
 
 /** Every implemented operation, by `operationId`. */
-export const handlers = {
+export const handlers: Router.Handlers<Services | SqlClient.SqlClient> = {
   ...Sites.handlers,
   ...Products.handlers,
   ...Categories.handlers,
@@ -47,7 +49,7 @@ export const PlatformLive = Pipeline.layer.pipe(
   Layer.provideMerge(Validation.layer)
 )
 
-/** Serves the API on `PORT`/`HOST`; requires the database and configuration. */
+/** Serves the API on `PORT`/`HOST` with every aggregate's service; requires the database and configuration. */
 export const ServerLive = Layer.unwrapEffect(
   Effect.gen(function* () {
     const { port, host } = yield* ApiConfig
@@ -61,4 +63,4 @@ export const ServerLive = Layer.unwrapEffect(
       Layer.provideMerge(NodeHttpServer.layer(createServer, { port, host }))
     )
   })
-).pipe(Layer.provide(PlatformLive))
+).pipe(Layer.provide(PlatformLive), Layer.provide(ServicesLive))

@@ -16,6 +16,7 @@ import { Args, Command, Options } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { SqlClient } from "@effect/sql"
 import { Config, Console, Effect, Layer, Logger, LogLevel, Option } from "effect"
+import { ServicesLive } from "./Services.js"
 import * as Demo from "./Demo.js"
 import * as Keys from "./Keys/Repo.js"
 import * as Auth from "./Platform/Auth.js"
@@ -162,7 +163,7 @@ const seed = Command.make(
       if (!demo) return yield* Effect.fail(new CliError("Say what to seed: --demo"))
       const created = yield* Demo.seed
       yield* output(json, created, `Demo store ${created.siteId}\n  test key ${created.key}   (admin:*)`)
-    }).pipe(Effect.provide(Database.layer))
+    }).pipe(Effect.provide(ServicesLive), Effect.provide(Database.layer))
 ).pipe(Command.withDescription("Create demo data"))
 
 const root = Command.make("shopvo").pipe(

@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import * as Brands from "../src/Brands/Repo.js"
+import { type Brand, Brands } from "../src/Brands/Service.js"
 import * as Categories from "../src/Categories/Repo.js"
 import { start, type TestApi } from "./support/TestApi.js"
 
@@ -123,8 +123,8 @@ describe("Categories", () => {
 
 describe("Brands", () => {
   let store: Awaited<ReturnType<typeof newStore>>
-  let essentials: Brands.Brand
-  let alpine: Brands.Brand
+  let essentials: Brand
+  let alpine: Brand
 
   beforeAll(async () => {
     store = await newStore()

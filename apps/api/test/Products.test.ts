@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import * as Brands from "../src/Brands/Repo.js"
+import { Brands } from "../src/Brands/Service.js"
 import * as Categories from "../src/Categories/Repo.js"
 import { Ids } from "@shopvo/kernel"
 import * as Search from "../src/Products/Search.js"

@@ -3,9 +3,11 @@
  * the one source of randomness, the tenant every query is scoped by, the transactional outbox with
  * the spec's event catalogue, and the guard on webhook destinations.
  */
+export * as Database from "./Database.js"
 export * as Destination from "./Destination.js"
 export * as Entropy from "./Entropy.js"
 export * as Ids from "./Ids.js"
 export * as Outbox from "./Outbox.js"
 export type { Tenant } from "./Tenant.js"
 export { eventTypes, type EventType } from "@shopvo/contract"
+export { DatabaseUnavailable } from "./Database.js"

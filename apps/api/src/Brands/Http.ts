@@ -1,14 +1,13 @@
 /**
  * Brand routes: every brand, or the one matching `slug`.
  */
-import type { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { ok } from "../Platform/Envelope.js"
 import type { Handler } from "../Platform/Pipeline.js"
-import * as Repo from "./Repo.js"
+import { Brands } from "./Service.js"
 
-const list: Handler<"brands.list", SqlClient.SqlClient> = (request) =>
-  Effect.map(Repo.list({ siteId: request.siteId, livemode: request.livemode }, { slug: request.query.slug }), ok)
+const list: Handler<"brands.list", Brands> = (request) =>
+  Effect.map(Brands.list(request.tenant, { slug: request.query.slug }), ok)
 
 export const handlers = {
   "brands.list": list

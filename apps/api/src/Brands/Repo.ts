@@ -1,51 +1,60 @@
 /**
- * SQL for brands, per site and mode. Brands are created by the demo seed and imports; the API
- * only lists them.
+ * SQL for brands, per site and mode. Rows are decoded with `Brand`, the spec's shape, at this
+ * boundary; the functions run inside whatever transaction their caller opened.
  */
-import { SqlClient } from "@effect/sql"
-import { Data, Effect } from "effect"
-import { Ids } from "@shopvo/kernel"
-import * as Slug from "../Products/Slug.js"
-import type { Tenant } from "@shopvo/kernel"
+import { Database, Ids, type Tenant } from "@shopvo/kernel"
+import { SqlClient, SqlSchema } from "@effect/sql"
+import { Effect, type Option, Schema } from "effect"
 
-export type { Tenant } from "@shopvo/kernel"
+export class Brand extends Schema.Class<Brand>("Brand")({
+  id: Schema.String,
+  name: Schema.String,
+  slug: Schema.String,
+  description: Schema.NullOr(Schema.String)
+}) {}
 
-export interface Brand {
-  readonly id: string
-  readonly name: string
-  readonly slug: string
-  readonly description: string | null
-}
+const TenantSchema = Schema.Struct({ siteId: Schema.String, livemode: Schema.Boolean })
 
-export class SlugTaken extends Data.TaggedError("BrandSlugTaken")<{ readonly slug: string }> {}
-
-/** Every brand, or the one with `slug`, ordered by name (id breaks ties). */
-export const list = (tenant: Tenant, filters: { readonly slug?: string | undefined }) =>
-  Effect.flatMap(
-    SqlClient.SqlClient,
-    (sql) =>
-      sql<Brand>`select id, name, slug, description from brands
-               where site_id = ${tenant.siteId} and livemode = ${tenant.livemode}
-               ${filters.slug === undefined ? sql`` : sql`and slug = ${filters.slug}`}
-               order by name, id`
-  )
-
-export interface NewBrand {
-  readonly name: string
-  /** Derived from the name when omitted. */
-  readonly slug?: string | undefined
-  readonly description?: string | null | undefined
-}
-
-export const create = (tenant: Tenant, input: NewBrand) =>
-  Effect.gen(function* () {
+export class BrandsRepo extends Effect.Service<BrandsRepo>()("@shopvo/api/BrandsRepo", {
+  accessors: true,
+  effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    const slug = input.slug ?? Slug.fromName(input.name, "brand")
-    const rows = yield* sql<Brand>`
-      insert into brands (id, site_id, livemode, name, slug, description)
-      values (${Ids.make("br")}, ${tenant.siteId}, ${tenant.livemode}, ${input.name}, ${slug}, ${input.description ?? null})
-      on conflict (site_id, livemode, slug) do nothing
-      returning id, name, slug, description`
-    if (rows.length === 0) return yield* new SlugTaken({ slug })
-    return rows[0]!
+
+    const list = SqlSchema.findAll({
+      Request: Schema.Struct({ tenant: TenantSchema, slug: Schema.optional(Schema.String) }),
+      Result: Brand,
+      execute: ({ tenant, slug }) =>
+        sql`select id, name, slug, description from brands
+            where site_id = ${tenant.siteId} and livemode = ${tenant.livemode}
+            ${slug === undefined ? sql`` : sql`and slug = ${slug}`}
+            order by name, id`
+    })
+
+    const insert = SqlSchema.findOne({
+      Request: Schema.Struct({
+        tenant: TenantSchema,
+        name: Schema.String,
+        slug: Schema.String,
+        description: Schema.NullOr(Schema.String)
+      }),
+      Result: Brand,
+      execute: ({ tenant, ...brand }) =>
+        sql`insert into brands (id, site_id, livemode, name, slug, description)
+            values (${Ids.make("br")}, ${tenant.siteId}, ${tenant.livemode}, ${brand.name}, ${brand.slug}, ${brand.description})
+            on conflict (site_id, livemode, slug) do nothing
+            returning id, name, slug, description`
+    })
+
+    return {
+      /** Every brand, or the one with `slug`, ordered by name (id breaks ties). */
+      list: (tenant: Tenant, filters: { readonly slug?: string | undefined }) =>
+        Database.boundary(list({ tenant, ...(filters.slug === undefined ? {} : { slug: filters.slug }) })),
+      /** Inserts a brand; `None` when the slug is taken on this site and mode. */
+      insert: (
+        tenant: Tenant,
+        brand: Omit<Brand, "id">
+      ): Effect.Effect<Option.Option<Brand>, Database.DatabaseUnavailable> =>
+        Database.boundary(insert({ tenant, ...brand }))
+    }
   })
+}) {}

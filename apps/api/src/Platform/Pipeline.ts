@@ -12,6 +12,7 @@ import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platf
 import { SqlClient, type SqlError } from "@effect/sql"
 import { randomUUID } from "node:crypto"
 import { Cause, Context, Effect, Either, Layer, Option } from "effect"
+import { Database } from "@shopvo/kernel"
 import { ApiConfig } from "../Config.js"
 import * as ApiError from "./ApiError.js"
 import { hasScope, Keys, type Principal } from "./Auth.js"
@@ -45,7 +46,7 @@ export interface Request<Id extends OperationId = OperationId> {
  */
 export type Handler<Id extends OperationId, R = never> = (
   request: Request<Id>
-) => Effect.Effect<Operation.Reply<Id>, ApiError.ApiError | SqlError.SqlError, R>
+) => Effect.Effect<Operation.Reply<Id>, ApiError.ApiError | Database.DatabaseUnavailable | SqlError.SqlError, R>
 
 /** The bytes of a response, ready to send (and to store for idempotent replay). */
 interface Rendered {
@@ -71,18 +72,6 @@ const renderError = (error: ApiError.ApiError): Rendered => ({
   body: JSON.stringify(ApiError.body(error)),
   headers: error.headers ?? {}
 })
-
-// Connection-level failures (PostgreSQL down or silent, pool exhausted, admin shutdown) and statements
-// cancelled by DATABASE_QUERY_TIMEOUT (57014) are a 503 the client may retry; anything else from the
-// database is our bug (500).
-const unavailableCodes =
-  /^(08|57014|57P0|53300)|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|timeout|terminat|Connection/i
-export const isUnavailable = (error: SqlError.SqlError): boolean => {
-  const cause = error.cause as { code?: unknown; message?: unknown } | undefined
-  return (
-    unavailableCodes.test(String(cause?.code ?? "")) || unavailableCodes.test(String(cause?.message ?? error.message))
-  )
-}
 
 /** Reads, once, the raw body the signature covers; handlers get it parsed. */
 const readBody = (request: HttpServerRequest.HttpServerRequest) =>
@@ -178,7 +167,11 @@ export const layer = Layer.effect(
         let quota: RateLimits.Quota | undefined
         let principal: Principal | undefined
 
-        const process: Effect.Effect<Rendered, ApiError.ApiError | SqlError.SqlError, R> = Effect.gen(function* () {
+        const process: Effect.Effect<
+          Rendered,
+          ApiError.ApiError | Database.DatabaseUnavailable | SqlError.SqlError,
+          R
+        > = Effect.gen(function* () {
           if (operation.authenticated) principal = yield* keys.authenticate(request.headers["authorization"], siteId)
 
           quota = yield* limits.consume(
@@ -253,10 +246,12 @@ export const layer = Layer.effect(
             .withTransaction(
               Effect.gen(function* () {
                 const outcome = yield* Effect.either(sql.withTransaction(handler(input)))
-                if (Either.isLeft(outcome) && (outcome.left._tag === "SqlError" || outcome.left.status >= 500))
+                // Only a client error is stored for replay; an outage or a bug is not an answer to keep.
+                if (Either.isLeft(outcome) && (outcome.left._tag !== "ApiError" || outcome.left.status >= 500))
                   return yield* outcome.left
                 const rendered = Either.match(outcome, {
-                  onLeft: (e) => renderError(e as ApiError.ApiError),
+                  onLeft: (error) =>
+                    error._tag === "ApiError" ? renderError(error) : renderError(ApiError.internal()),
                   onRight: render
                 })
                 yield* withSql(Idempotency.complete(scope, rendered))
@@ -269,8 +264,10 @@ export const layer = Layer.effect(
         const rendered = yield* process.pipe(
           Effect.catchTags({
             ApiError: (error) => Effect.succeed(renderError(error)),
+            DatabaseUnavailable: (error) =>
+              Effect.as(Effect.logWarning("database unavailable", error.cause), renderError(ApiError.unavailable(5))),
             SqlError: (error) =>
-              isUnavailable(error)
+              Database.isUnavailable(error)
                 ? Effect.succeed(renderError(ApiError.unavailable(5)))
                 : Effect.as(Effect.logError("database error", error), renderError(ApiError.internal()))
           }),

@@ -13,7 +13,7 @@
  */
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
-import * as Brands from "../Brands/Repo.js"
+import * as Brands from "../Brands/Service.js"
 import * as Categories from "../Categories/Repo.js"
 import { Ids } from "@shopvo/kernel"
 import * as Repo from "./Repo.js"
@@ -369,7 +369,7 @@ export const seedDemoCatalog = (tenant: Repo.Tenant, options: CatalogOptions = {
           categoryIds.set(spec.key, made.id)
         }
         const brandIds: Array<string> = []
-        for (const brand of brands) brandIds.push((yield* Brands.create(tenant, brand)).id)
+        for (const brand of brands) brandIds.push((yield* Brands.Brands.create(tenant, brand)).id)
         return { brandIds, categoryIds }
       })
     )

@@ -12,6 +12,7 @@ import { Signature } from "@shopvo/signing"
 import { Duration, type Effect, Layer, Logger, LogLevel, ManagedRuntime, Redacted } from "effect"
 import * as Config from "../../src/Config.js"
 import * as Http from "../../src/Http.js"
+import { type Services, ServicesLive } from "../../src/Services.js"
 import * as Keys from "../../src/Keys/Repo.js"
 import * as Sites from "../../src/Sites/Repo.js"
 
@@ -71,7 +72,7 @@ export const start = async (overrides: Partial<Config.ApiConfigShape> = {}, opti
         })
       )
     : TestDatabase.layer
-  const layer = Http.ServerLive.pipe(
+  const layer = Layer.merge(Http.ServerLive, ServicesLive).pipe(
     Layer.provide(Config.layerWith({ port: 0, host: "127.0.0.1", keyCacheTtl: Duration.zero, ...overrides })),
     Layer.provideMerge(databaseLayer),
     // Request logs would drown the test output; warnings and errors still show.
@@ -83,7 +84,7 @@ export const start = async (overrides: Partial<Config.ApiConfigShape> = {}, opti
   const baseUrl = `http://127.0.0.1:${address.port}`
   const database = await runtime.runPromise(TestDatabase.TestDatabase)
 
-  const run = <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) => runtime.runPromise(effect)
+  const run = <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient | Services>) => runtime.runPromise(effect)
 
   const request = async (method: string, path: string, options: RequestOptions = {}): Promise<Response> => {
     const text = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body))

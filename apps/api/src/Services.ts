@@ -1,0 +1,11 @@
+/**
+ * Every aggregate's service with its repository, built over the `SqlClient`. The server, the CLI
+ * and the tests provide this one layer; a service's transaction spans whatever repositories and
+ * other services it calls.
+ */
+import { Layer } from "effect"
+import { Brands } from "./Brands/Service.js"
+
+export const ServicesLive = Layer.mergeAll(Brands.Default)
+
+export type Services = Layer.Layer.Success<typeof ServicesLive>
