@@ -970,7 +970,7 @@ export type GiftCardRedeem = {
      */
     amount: Money;
     /**
-     * The order this redemption pays for (`ord_…`), kept on the card's ledger.
+     * The order this redemption pays for (`order_…`), kept on the card's ledger.
      */
     orderId?: string;
 };
@@ -1116,7 +1116,7 @@ export type LoyaltyAward = {
 export type LoyaltyRedeem = {
     points: number;
     /**
-     * The order the discount is for (`ord_…`).
+     * The order the discount is for (`order_…`).
      */
     orderId?: string;
 };
@@ -1253,6 +1253,9 @@ export type OrderItem = {
  *
  */
 export type Order = {
+    /**
+     * Order ID (`order_…`).
+     */
     id: string;
     /**
      * Human-readable order number, unique per site.
@@ -1565,7 +1568,7 @@ export type StoreCreditTransactionCreate = {
      */
     note?: string;
     /**
-     * The order this relates to (`ord_…`).
+     * The order this relates to (`order_…`).
      */
     orderId?: string;
 };
@@ -1785,7 +1788,7 @@ export type GiftCardId = string;
 export type MetafieldResourceType2 = MetafieldResourceType;
 
 /**
- * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`ord_…`) ID; for
+ * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`order_…`) ID; for
  * `site`, the site's own ID (the same as `siteId`).
  *
  */
@@ -1797,7 +1800,7 @@ export type MetafieldResourceId = string;
 export type MetafieldId = string;
 
 /**
- * Order id (`ord_…`) or order number (e.g. `ORD-1042`).
+ * Order id (`order_…`) or order number (e.g. `ORD-1042`).
  */
 export type OrderId = string;
 
@@ -4806,7 +4809,7 @@ export type MetafieldsListData = {
          */
         resourceType: MetafieldResourceType;
         /**
-         * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`ord_…`) ID; for
+         * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`order_…`) ID; for
          * `site`, the site's own ID (the same as `siteId`).
          *
          */
@@ -4890,7 +4893,7 @@ export type MetafieldsCreateData = {
          */
         resourceType: MetafieldResourceType;
         /**
-         * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`ord_…`) ID; for
+         * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`order_…`) ID; for
          * `site`, the site's own ID (the same as `siteId`).
          *
          */
@@ -4977,7 +4980,7 @@ export type MetafieldsDeleteData = {
          */
         resourceType: MetafieldResourceType;
         /**
-         * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`ord_…`) ID; for
+         * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`order_…`) ID; for
          * `site`, the site's own ID (the same as `siteId`).
          *
          */
@@ -5065,7 +5068,7 @@ export type MetafieldsUpdateData = {
          */
         resourceType: MetafieldResourceType;
         /**
-         * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`ord_…`) ID; for
+         * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`order_…`) ID; for
          * `site`, the site's own ID (the same as `siteId`).
          *
          */
@@ -5243,7 +5246,7 @@ export type OrdersGetData = {
          */
         siteId: string;
         /**
-         * Order id (`ord_…`) or order number (e.g. `ORD-1042`).
+         * Order id (`order_…`) or order number (e.g. `ORD-1042`).
          */
         orderId: string;
     };
@@ -5316,7 +5319,7 @@ export type OrdersRefundData = {
          */
         siteId: string;
         /**
-         * Order id (`ord_…`) or order number (e.g. `ORD-1042`).
+         * Order id (`order_…`) or order number (e.g. `ORD-1042`).
          */
         orderId: string;
     };
