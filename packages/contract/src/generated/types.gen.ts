@@ -1340,6 +1340,13 @@ export type OrderRefundRequest = {
 export type PromotionType = 'PERCENTAGE' | 'FIXED_AMOUNT' | 'FREE_SHIPPING';
 
 /**
+ * The `value` a promotion's `type` allows: 1–100 (percent) for `PERCENTAGE`, ≥ 1 (minor units)
+ * for `FIXED_AMOUNT`, 0 for `FREE_SHIPPING`. Applied to every shape that carries both fields.
+ *
+ */
+export type PromotionValueByType = unknown;
+
+/**
  * Derived from the dates and the usage count, first match wins: `EXPIRED` once `expiresAt`
  * has passed, `EXHAUSTED` once `usedCount` reached `maxUses`, `SCHEDULED` before `startsAt`,
  * `ACTIVE` otherwise.
@@ -1350,7 +1357,7 @@ export type PromotionStatus = 'ACTIVE' | 'SCHEDULED' | 'EXPIRED' | 'EXHAUSTED';
 /**
  * A discount promotion with its coupon code.
  */
-export type Promotion = {
+export type Promotion = PromotionValueByType & {
     id: string;
     /**
      * The coupon code customers enter (matched case-insensitively).
@@ -1399,7 +1406,7 @@ export type Promotion = {
  * `FIXED_AMOUNT` and 0 for `FREE_SHIPPING`; any other value is a 400 `validation_error` on `/value`.
  *
  */
-export type PromotionCreate = {
+export type PromotionCreate = PromotionValueByType & {
     /**
      * Letters, digits, `-` and `_`; unique per site, case-insensitively.
      */
@@ -1462,7 +1469,7 @@ export type PromotionValidateRequest = {
     shippingTotal?: Money;
 };
 
-export type PromotionSummary = {
+export type PromotionSummary = PromotionValueByType & {
     id: string;
     code: string;
     type: PromotionType;
