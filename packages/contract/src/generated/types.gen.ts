@@ -14,12 +14,9 @@ export type Error = {
      * Human-readable message.
      */
     error: string;
+    code: ErrorCode;
     /**
-     * Machine-readable code, stable across releases.
-     */
-    code: string;
-    /**
-     * Field-level problems (validation errors only).
+     * Field-level problems (`validation_error`, and the missing fields of an `illegal_transition`).
      */
     details?: Array<ErrorDetail>;
 };
@@ -31,6 +28,14 @@ export type ErrorDetail = {
     path: string;
     message: string;
 };
+
+/**
+ * Machine-readable error code, stable across releases: the one catalogue of every `code` the API
+ * answers with. Each description starts with the HTTP status the code comes with. Branch on `code`,
+ * never on the human-readable `error`; a response's own description says which codes it can carry.
+ *
+ */
+export type ErrorCode = 'validation_error' | 'malformed_json' | 'unauthorized' | 'missing_api_key' | 'invalid_api_key' | 'revoked_api_key' | 'signature_missing' | 'signature_malformed' | 'signature_expired' | 'signature_mismatch' | 'signature_replayed' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_request_in_progress' | 'insufficient_stock' | 'inventory_limit_exceeded' | 'sku_taken' | 'slug_taken' | 'metafield_exists' | 'email_taken' | 'gift_card_code_taken' | 'promotion_code_taken' | 'contact_in_other_account' | 'payload_too_large' | 'unsupported_media_type' | 'idempotency_key_reused' | 'unknown_brand' | 'unknown_category' | 'variant_required' | 'default_variant_required' | 'metafield_limit_reached' | 'webhook_limit_reached' | 'invalid_webhook_url' | 'customer_not_found' | 'customer_group_not_found' | 'customer_required' | 'currency_not_supported' | 'product_not_found' | 'variant_not_found' | 'product_unavailable' | 'price_list_not_found' | 'order_not_found' | 'order_not_paid' | 'refund_exceeds_captured' | 'cart_not_found' | 'cart_empty' | 'cart_converted' | 'cart_line_not_found' | 'illegal_transition' | 'shipping_option_unavailable' | 'payment_failed' | 'promotion_invalid' | 'gift_card_not_found' | 'gift_card_void' | 'gift_card_expired' | 'insufficient_balance' | 'insufficient_points' | 'rate_limited' | 'internal_error' | 'not_implemented' | 'service_unavailable';
 
 export type OffsetPagination = {
     page: number;
@@ -1877,27 +1882,40 @@ export type B2bListAccountsData = {
 
 export type B2bListAccountsErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -1943,15 +1961,22 @@ export type B2bCreateAccountData = {
 
 export type B2bCreateAccountErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
@@ -1970,15 +1995,21 @@ export type B2bCreateAccountErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2027,19 +2058,28 @@ export type B2bUpdateAccountData = {
 
 export type B2bUpdateAccountErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -2055,15 +2095,21 @@ export type B2bUpdateAccountErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2113,19 +2159,28 @@ export type CartDeleteData = {
 
 export type CartDeleteErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -2137,15 +2192,21 @@ export type CartDeleteErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2188,31 +2249,46 @@ export type CartGetData = {
 
 export type CartGetErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2262,19 +2338,28 @@ export type CartUpdateData = {
 
 export type CartUpdateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -2296,15 +2381,21 @@ export type CartUpdateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2349,15 +2440,22 @@ export type CartCreateData = {
 
 export type CartCreateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
@@ -2373,15 +2471,21 @@ export type CartCreateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2473,27 +2577,34 @@ export type ProductsListData = {
 
 export type ProductsListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2539,15 +2650,22 @@ export type ProductsCreateData = {
 
 export type ProductsCreateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
@@ -2559,15 +2677,15 @@ export type ProductsCreateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2616,19 +2734,28 @@ export type ProductsDeleteData = {
 
 export type ProductsDeleteErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -2640,15 +2767,15 @@ export type ProductsDeleteErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2698,31 +2825,40 @@ export type ProductsGetData = {
 
 export type ProductsGetErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2771,19 +2907,28 @@ export type ProductsUpdateData = {
 
 export type ProductsUpdateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -2795,15 +2940,15 @@ export type ProductsUpdateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2848,31 +2993,40 @@ export type ProductsListVariantsData = {
 
 export type ProductsListVariantsErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2921,19 +3075,28 @@ export type ProductsCreateVariantData = {
 
 export type ProductsCreateVariantErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -2945,15 +3108,15 @@ export type ProductsCreateVariantErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3006,19 +3169,28 @@ export type ProductsDeleteVariantData = {
 
 export type ProductsDeleteVariantErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -3030,15 +3202,15 @@ export type ProductsDeleteVariantErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3088,19 +3260,28 @@ export type ProductsUpdateVariantData = {
 
 export type ProductsUpdateVariantErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -3112,15 +3293,15 @@ export type ProductsUpdateVariantErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3178,31 +3359,40 @@ export type ProductsListReviewsData = {
 
 export type ProductsListReviewsErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3250,19 +3440,28 @@ export type ProductsCreateReviewData = {
 
 export type ProductsCreateReviewErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -3274,15 +3473,15 @@ export type ProductsCreateReviewErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3332,27 +3531,34 @@ export type CategoriesListData = {
 
 export type CategoriesListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3398,27 +3604,34 @@ export type BrandsListData = {
 
 export type BrandsListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3464,31 +3677,46 @@ export type CheckoutGetData = {
 
 export type CheckoutGetErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3533,19 +3761,28 @@ export type CheckoutAdvanceData = {
 
 export type CheckoutAdvanceErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -3574,15 +3811,21 @@ export type CheckoutAdvanceErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3627,15 +3870,22 @@ export type CheckoutCreateData = {
 
 export type CheckoutCreateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
@@ -3652,15 +3902,21 @@ export type CheckoutCreateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3714,27 +3970,34 @@ export type PagesListData = {
 
 export type PagesListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3779,27 +4042,34 @@ export type MenusListData = {
 
 export type MenusListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3861,27 +4131,40 @@ export type CustomersListData = {
 
 export type CustomersListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3927,31 +4210,46 @@ export type CustomersGetData = {
 
 export type CustomersGetErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4000,19 +4298,28 @@ export type CustomersUpdateData = {
 
 export type CustomersUpdateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -4029,15 +4336,21 @@ export type CustomersUpdateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4103,27 +4416,40 @@ export type GiftCardsListData = {
 
 export type GiftCardsListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4169,15 +4495,22 @@ export type GiftCardsCreateData = {
 
 export type GiftCardsCreateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
@@ -4195,15 +4528,21 @@ export type GiftCardsCreateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4252,19 +4591,28 @@ export type GiftCardsUpdateData = {
 
 export type GiftCardsUpdateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -4279,15 +4627,21 @@ export type GiftCardsUpdateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4336,19 +4690,28 @@ export type GiftCardsRedeemData = {
 
 export type GiftCardsRedeemErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -4366,15 +4729,21 @@ export type GiftCardsRedeemErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4428,27 +4797,34 @@ export type InventoryListData = {
 
 export type InventoryListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4496,19 +4872,28 @@ export type InventoryAdjustData = {
 
 export type InventoryAdjustErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -4520,15 +4905,15 @@ export type InventoryAdjustErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4573,31 +4958,46 @@ export type LoyaltyGetData = {
 
 export type LoyaltyGetErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4646,19 +5046,28 @@ export type LoyaltyAwardData = {
 
 export type LoyaltyAwardErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -4670,15 +5079,21 @@ export type LoyaltyAwardErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4734,19 +5149,28 @@ export type LoyaltyRedeemData = {
 
 export type LoyaltyRedeemErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -4762,15 +5186,21 @@ export type LoyaltyRedeemErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4833,31 +5263,40 @@ export type MetafieldsListData = {
 
 export type MetafieldsListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4912,19 +5351,28 @@ export type MetafieldsCreateData = {
 
 export type MetafieldsCreateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -4936,15 +5384,15 @@ export type MetafieldsCreateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5003,19 +5451,28 @@ export type MetafieldsDeleteData = {
 
 export type MetafieldsDeleteErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -5027,15 +5484,15 @@ export type MetafieldsDeleteErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5091,19 +5548,28 @@ export type MetafieldsUpdateData = {
 
 export type MetafieldsUpdateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -5115,15 +5581,15 @@ export type MetafieldsUpdateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5197,27 +5663,40 @@ export type OrdersListData = {
 
 export type OrdersListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5263,31 +5742,46 @@ export type OrdersGetData = {
 
 export type OrdersGetErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5336,19 +5830,28 @@ export type OrdersRefundData = {
 
 export type OrdersRefundErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -5364,15 +5867,21 @@ export type OrdersRefundErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5426,27 +5935,40 @@ export type PromotionsListData = {
 
 export type PromotionsListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5490,15 +6012,22 @@ export type PromotionsCreateData = {
 
 export type PromotionsCreateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
@@ -5516,15 +6045,21 @@ export type PromotionsCreateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5573,19 +6108,28 @@ export type PromotionsDeleteData = {
 
 export type PromotionsDeleteErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -5597,15 +6141,21 @@ export type PromotionsDeleteErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5635,23 +6185,33 @@ export type PromotionsValidateData = {
 
 export type PromotionsValidateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5690,26 +6250,33 @@ export type SiteGetData = {
 export type SiteGetErrors = {
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5754,31 +6321,46 @@ export type StoreCreditGetData = {
 
 export type StoreCreditGetErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5827,19 +6409,28 @@ export type StoreCreditCreateTransactionData = {
 
 export type StoreCreditCreateTransactionErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -5855,15 +6446,21 @@ export type StoreCreditCreateTransactionErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5919,27 +6516,34 @@ export type WebhooksListData = {
 
 export type WebhooksListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5983,15 +6587,22 @@ export type WebhooksCreateData = {
 
 export type WebhooksCreateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
@@ -6003,15 +6614,15 @@ export type WebhooksCreateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -6060,19 +6671,28 @@ export type WebhooksDeleteData = {
 
 export type WebhooksDeleteErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -6084,15 +6704,15 @@ export type WebhooksDeleteErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -6134,31 +6754,40 @@ export type WebhooksGetData = {
 
 export type WebhooksGetErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -6216,31 +6845,46 @@ export type WebhooksListDeliveriesData = {
 
 export type WebhooksListDeliveriesErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -6292,19 +6936,28 @@ export type WebhooksRedeliverData = {
 
 export type WebhooksRedeliverErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -6316,15 +6969,21 @@ export type WebhooksRedeliverErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
