@@ -875,7 +875,7 @@ export class Orders extends HeyApiClient {
     /**
      * Get an order
      *
-     * Returns a single order by its id (`ord_…`) or its order number (e.g. `ORD-1042`).
+     * Returns a single order by its id (`order_…`) or its order number (e.g. `ORD-1042`).
      *
      * The `/orders` routes are limited to 30 requests per minute by default.
      *

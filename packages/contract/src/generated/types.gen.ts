@@ -14,12 +14,9 @@ export type Error = {
      * Human-readable message.
      */
     error: string;
+    code: ErrorCode;
     /**
-     * Machine-readable code, stable across releases.
-     */
-    code: string;
-    /**
-     * Field-level problems (validation errors only).
+     * Field-level problems (`validation_error`, and the missing fields of an `illegal_transition`).
      */
     details?: Array<ErrorDetail>;
 };
@@ -31,6 +28,14 @@ export type ErrorDetail = {
     path: string;
     message: string;
 };
+
+/**
+ * Machine-readable error code, stable across releases: the one catalogue of every `code` the API
+ * answers with. Each description starts with the HTTP status the code comes with. Branch on `code`,
+ * never on the human-readable `error`; a response's own description says which codes it can carry.
+ *
+ */
+export type ErrorCode = 'validation_error' | 'malformed_json' | 'unauthorized' | 'missing_api_key' | 'invalid_api_key' | 'revoked_api_key' | 'signature_missing' | 'signature_malformed' | 'signature_expired' | 'signature_mismatch' | 'signature_replayed' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_request_in_progress' | 'insufficient_stock' | 'inventory_limit_exceeded' | 'sku_taken' | 'slug_taken' | 'metafield_exists' | 'email_taken' | 'gift_card_code_taken' | 'promotion_code_taken' | 'contact_in_other_account' | 'payload_too_large' | 'unsupported_media_type' | 'idempotency_key_reused' | 'unknown_brand' | 'unknown_category' | 'variant_required' | 'default_variant_required' | 'metafield_limit_reached' | 'webhook_limit_reached' | 'invalid_webhook_url' | 'customer_not_found' | 'customer_group_not_found' | 'customer_required' | 'currency_not_supported' | 'product_not_found' | 'variant_not_found' | 'product_unavailable' | 'price_list_not_found' | 'order_not_found' | 'order_not_paid' | 'refund_exceeds_captured' | 'cart_not_found' | 'cart_empty' | 'cart_converted' | 'cart_line_not_found' | 'illegal_transition' | 'shipping_option_unavailable' | 'payment_failed' | 'promotion_invalid' | 'gift_card_not_found' | 'gift_card_void' | 'gift_card_expired' | 'insufficient_balance' | 'insufficient_points' | 'rate_limited' | 'internal_error' | 'not_implemented' | 'service_unavailable';
 
 export type OffsetPagination = {
     page: number;
@@ -987,7 +992,7 @@ export type GiftCardRedeem = {
      */
     amount: Money;
     /**
-     * The order this redemption pays for (`ord_…`), kept on the card's ledger.
+     * The order this redemption pays for (`order_…`), kept on the card's ledger.
      */
     orderId?: string;
 };
@@ -1133,7 +1138,7 @@ export type LoyaltyAward = {
 export type LoyaltyRedeem = {
     points: number;
     /**
-     * The order the discount is for (`ord_…`).
+     * The order the discount is for (`order_…`).
      */
     orderId?: string;
 };
@@ -1270,6 +1275,9 @@ export type OrderItem = {
  *
  */
 export type Order = {
+    /**
+     * Order ID (`order_…`).
+     */
     id: string;
     /**
      * Human-readable order number, unique per site.
@@ -1354,6 +1362,13 @@ export type OrderRefundRequest = {
 export type PromotionType = 'PERCENTAGE' | 'FIXED_AMOUNT' | 'FREE_SHIPPING';
 
 /**
+ * The `value` a promotion's `type` allows: 1–100 (percent) for `PERCENTAGE`, ≥ 1 (minor units)
+ * for `FIXED_AMOUNT`, 0 for `FREE_SHIPPING`. Applied to every shape that carries both fields.
+ *
+ */
+export type PromotionValueByType = unknown;
+
+/**
  * Derived from the dates and the usage count, first match wins: `EXPIRED` once `expiresAt`
  * has passed, `EXHAUSTED` once `usedCount` reached `maxUses`, `SCHEDULED` before `startsAt`,
  * `ACTIVE` otherwise.
@@ -1364,7 +1379,7 @@ export type PromotionStatus = 'ACTIVE' | 'SCHEDULED' | 'EXPIRED' | 'EXHAUSTED';
 /**
  * A discount promotion with its coupon code.
  */
-export type Promotion = {
+export type Promotion = PromotionValueByType & {
     id: string;
     /**
      * The coupon code customers enter (matched case-insensitively).
@@ -1413,7 +1428,7 @@ export type Promotion = {
  * `FIXED_AMOUNT` and 0 for `FREE_SHIPPING`; any other value is a 400 `validation_error` on `/value`.
  *
  */
-export type PromotionCreate = {
+export type PromotionCreate = PromotionValueByType & {
     /**
      * Letters, digits, `-` and `_`; unique per site, case-insensitively.
      */
@@ -1476,7 +1491,7 @@ export type PromotionValidateRequest = {
     shippingTotal?: Money;
 };
 
-export type PromotionSummary = {
+export type PromotionSummary = PromotionValueByType & {
     id: string;
     code: string;
     type: PromotionType;
@@ -1582,7 +1597,7 @@ export type StoreCreditTransactionCreate = {
      */
     note?: string;
     /**
-     * The order this relates to (`ord_…`).
+     * The order this relates to (`order_…`).
      */
     orderId?: string;
 };
@@ -1804,7 +1819,7 @@ export type GiftCardId = string;
 export type MetafieldResourceType2 = MetafieldResourceType;
 
 /**
- * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`ord_…`) ID; for
+ * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`order_…`) ID; for
  * `site`, the site's own ID (the same as `siteId`).
  *
  */
@@ -1816,7 +1831,7 @@ export type MetafieldResourceId = string;
 export type MetafieldId = string;
 
 /**
- * Order id (`ord_…`) or order number (e.g. `ORD-1042`).
+ * Order id (`order_…`) or order number (e.g. `ORD-1042`).
  */
 export type OrderId = string;
 
@@ -1888,27 +1903,40 @@ export type B2bListAccountsData = {
 
 export type B2bListAccountsErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -1954,15 +1982,22 @@ export type B2bCreateAccountData = {
 
 export type B2bCreateAccountErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
@@ -1981,15 +2016,21 @@ export type B2bCreateAccountErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2038,19 +2079,28 @@ export type B2bUpdateAccountData = {
 
 export type B2bUpdateAccountErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -2066,15 +2116,21 @@ export type B2bUpdateAccountErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2124,19 +2180,28 @@ export type CartDeleteData = {
 
 export type CartDeleteErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -2148,15 +2213,21 @@ export type CartDeleteErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2199,31 +2270,46 @@ export type CartGetData = {
 
 export type CartGetErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2273,19 +2359,28 @@ export type CartUpdateData = {
 
 export type CartUpdateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -2307,15 +2402,21 @@ export type CartUpdateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2360,15 +2461,22 @@ export type CartCreateData = {
 
 export type CartCreateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
@@ -2384,15 +2492,21 @@ export type CartCreateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2486,27 +2600,34 @@ export type ProductsListData = {
 
 export type ProductsListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2552,15 +2673,22 @@ export type ProductsCreateData = {
 
 export type ProductsCreateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
@@ -2572,15 +2700,15 @@ export type ProductsCreateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2629,19 +2757,28 @@ export type ProductsDeleteData = {
 
 export type ProductsDeleteErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -2653,15 +2790,15 @@ export type ProductsDeleteErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2711,31 +2848,40 @@ export type ProductsGetData = {
 
 export type ProductsGetErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2784,19 +2930,28 @@ export type ProductsUpdateData = {
 
 export type ProductsUpdateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -2808,15 +2963,15 @@ export type ProductsUpdateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2861,31 +3016,40 @@ export type ProductsListVariantsData = {
 
 export type ProductsListVariantsErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -2934,19 +3098,28 @@ export type ProductsCreateVariantData = {
 
 export type ProductsCreateVariantErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -2958,15 +3131,15 @@ export type ProductsCreateVariantErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3019,19 +3192,28 @@ export type ProductsDeleteVariantData = {
 
 export type ProductsDeleteVariantErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -3043,15 +3225,15 @@ export type ProductsDeleteVariantErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3101,19 +3283,28 @@ export type ProductsUpdateVariantData = {
 
 export type ProductsUpdateVariantErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -3125,15 +3316,15 @@ export type ProductsUpdateVariantErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3193,31 +3384,40 @@ export type ProductsListReviewsData = {
 
 export type ProductsListReviewsErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3265,19 +3465,28 @@ export type ProductsCreateReviewData = {
 
 export type ProductsCreateReviewErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -3289,15 +3498,15 @@ export type ProductsCreateReviewErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3347,27 +3556,34 @@ export type CategoriesListData = {
 
 export type CategoriesListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3413,27 +3629,34 @@ export type BrandsListData = {
 
 export type BrandsListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3479,31 +3702,46 @@ export type CheckoutGetData = {
 
 export type CheckoutGetErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3548,19 +3786,28 @@ export type CheckoutAdvanceData = {
 
 export type CheckoutAdvanceErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -3589,15 +3836,21 @@ export type CheckoutAdvanceErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3642,15 +3895,22 @@ export type CheckoutCreateData = {
 
 export type CheckoutCreateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
@@ -3667,15 +3927,21 @@ export type CheckoutCreateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3731,27 +3997,34 @@ export type PagesListData = {
 
 export type PagesListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3796,27 +4069,34 @@ export type MenusListData = {
 
 export type MenusListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3880,27 +4160,40 @@ export type CustomersListData = {
 
 export type CustomersListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -3946,31 +4239,46 @@ export type CustomersGetData = {
 
 export type CustomersGetErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4019,19 +4327,28 @@ export type CustomersUpdateData = {
 
 export type CustomersUpdateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -4048,15 +4365,21 @@ export type CustomersUpdateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4124,27 +4447,40 @@ export type GiftCardsListData = {
 
 export type GiftCardsListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4190,15 +4526,22 @@ export type GiftCardsCreateData = {
 
 export type GiftCardsCreateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
@@ -4216,15 +4559,21 @@ export type GiftCardsCreateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4273,19 +4622,28 @@ export type GiftCardsUpdateData = {
 
 export type GiftCardsUpdateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -4300,15 +4658,21 @@ export type GiftCardsUpdateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4357,19 +4721,28 @@ export type GiftCardsRedeemData = {
 
 export type GiftCardsRedeemErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -4387,15 +4760,21 @@ export type GiftCardsRedeemErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4451,27 +4830,34 @@ export type InventoryListData = {
 
 export type InventoryListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4519,19 +4905,28 @@ export type InventoryAdjustData = {
 
 export type InventoryAdjustErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -4543,15 +4938,15 @@ export type InventoryAdjustErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4596,31 +4991,46 @@ export type LoyaltyGetData = {
 
 export type LoyaltyGetErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4669,19 +5079,28 @@ export type LoyaltyAwardData = {
 
 export type LoyaltyAwardErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -4693,15 +5112,21 @@ export type LoyaltyAwardErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4757,19 +5182,28 @@ export type LoyaltyRedeemData = {
 
 export type LoyaltyRedeemErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -4785,15 +5219,21 @@ export type LoyaltyRedeemErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4839,7 +5279,7 @@ export type MetafieldsListData = {
          */
         resourceType: MetafieldResourceType;
         /**
-         * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`ord_…`) ID; for
+         * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`order_…`) ID; for
          * `site`, the site's own ID (the same as `siteId`).
          *
          */
@@ -4856,31 +5296,40 @@ export type MetafieldsListData = {
 
 export type MetafieldsListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -4923,7 +5372,7 @@ export type MetafieldsCreateData = {
          */
         resourceType: MetafieldResourceType;
         /**
-         * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`ord_…`) ID; for
+         * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`order_…`) ID; for
          * `site`, the site's own ID (the same as `siteId`).
          *
          */
@@ -4935,19 +5384,28 @@ export type MetafieldsCreateData = {
 
 export type MetafieldsCreateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -4959,15 +5417,15 @@ export type MetafieldsCreateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5010,7 +5468,7 @@ export type MetafieldsDeleteData = {
          */
         resourceType: MetafieldResourceType;
         /**
-         * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`ord_…`) ID; for
+         * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`order_…`) ID; for
          * `site`, the site's own ID (the same as `siteId`).
          *
          */
@@ -5026,19 +5484,28 @@ export type MetafieldsDeleteData = {
 
 export type MetafieldsDeleteErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -5050,15 +5517,15 @@ export type MetafieldsDeleteErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5098,7 +5565,7 @@ export type MetafieldsUpdateData = {
          */
         resourceType: MetafieldResourceType;
         /**
-         * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`ord_…`) ID; for
+         * The resource's ID: a product (`prd_…`), customer (`cust_…`) or order (`order_…`) ID; for
          * `site`, the site's own ID (the same as `siteId`).
          *
          */
@@ -5114,19 +5581,28 @@ export type MetafieldsUpdateData = {
 
 export type MetafieldsUpdateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -5138,15 +5614,15 @@ export type MetafieldsUpdateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5222,27 +5698,40 @@ export type OrdersListData = {
 
 export type OrdersListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5278,7 +5767,7 @@ export type OrdersGetData = {
          */
         siteId: string;
         /**
-         * Order id (`ord_…`) or order number (e.g. `ORD-1042`).
+         * Order id (`order_…`) or order number (e.g. `ORD-1042`).
          */
         orderId: string;
     };
@@ -5288,31 +5777,46 @@ export type OrdersGetData = {
 
 export type OrdersGetErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5351,7 +5855,7 @@ export type OrdersRefundData = {
          */
         siteId: string;
         /**
-         * Order id (`ord_…`) or order number (e.g. `ORD-1042`).
+         * Order id (`order_…`) or order number (e.g. `ORD-1042`).
          */
         orderId: string;
     };
@@ -5361,19 +5865,28 @@ export type OrdersRefundData = {
 
 export type OrdersRefundErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -5389,15 +5902,21 @@ export type OrdersRefundErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5453,27 +5972,40 @@ export type PromotionsListData = {
 
 export type PromotionsListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5517,15 +6049,22 @@ export type PromotionsCreateData = {
 
 export type PromotionsCreateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
@@ -5543,15 +6082,21 @@ export type PromotionsCreateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5600,19 +6145,28 @@ export type PromotionsDeleteData = {
 
 export type PromotionsDeleteErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -5624,15 +6178,21 @@ export type PromotionsDeleteErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5662,23 +6222,33 @@ export type PromotionsValidateData = {
 
 export type PromotionsValidateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5717,26 +6287,33 @@ export type SiteGetData = {
 export type SiteGetErrors = {
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5781,31 +6358,46 @@ export type StoreCreditGetData = {
 
 export type StoreCreditGetErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5854,19 +6446,28 @@ export type StoreCreditCreateTransactionData = {
 
 export type StoreCreditCreateTransactionErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -5882,15 +6483,21 @@ export type StoreCreditCreateTransactionErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -5948,27 +6555,34 @@ export type WebhooksListData = {
 
 export type WebhooksListErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -6012,15 +6626,22 @@ export type WebhooksCreateData = {
 
 export type WebhooksCreateErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
@@ -6032,15 +6653,15 @@ export type WebhooksCreateErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -6089,19 +6710,28 @@ export type WebhooksDeleteData = {
 
 export type WebhooksDeleteErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -6113,15 +6743,15 @@ export type WebhooksDeleteErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -6163,31 +6793,40 @@ export type WebhooksGetData = {
 
 export type WebhooksGetErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -6247,31 +6886,46 @@ export type WebhooksListDeliveriesData = {
 
 export type WebhooksListDeliveriesErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
@@ -6323,19 +6977,28 @@ export type WebhooksRedeliverData = {
 
 export type WebhooksRedeliverErrors = {
     /**
-     * Validation error (malformed JSON, a bad parameter or body field).
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
      */
     400: Error;
     /**
      * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs.
+     * The key lacks the scope this operation needs (`forbidden`).
      */
     403: Error;
     /**
-     * The resource does not exist or does not belong to this site and mode.
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
      */
     404: Error;
     /**
@@ -6347,15 +7010,21 @@ export type WebhooksRedeliverErrors = {
      */
     422: Error;
     /**
-     * Rate limit exceeded.
+     * Rate limit exceeded (`rate_limited`).
      */
     429: Error;
     /**
-     * Unexpected error on the server's side. Quote `X-Request-Id` when reporting it.
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
     /**
-     * The database is unreachable; retry after `Retry-After` seconds.
+     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
+     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
+     *
+     */
+    501: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
 };
