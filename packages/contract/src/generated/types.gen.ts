@@ -1952,6 +1952,14 @@ export type B2bCreateAccountErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The account cannot be saved. `code` is one of:
      * - `customer_not_found`: an id in `contactCustomerIds` names no customer of this site;
      * - `price_list_not_found`: `priceListId` names no price list of this site;
@@ -2036,6 +2044,14 @@ export type B2bUpdateAccountErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The account cannot be saved. `code` is one of:
      * - `customer_not_found`: an id in `contactCustomerIds` names no customer of this site;
@@ -2122,6 +2138,14 @@ export type CartDeleteErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
@@ -2275,6 +2299,14 @@ export type CartUpdateErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The change cannot be made; the cart is unchanged. `code` is one of:
      * - `cart_converted`: the cart was already turned into an order;
      * - `product_not_found` / `variant_not_found`: the item names no product or variant of this site
@@ -2354,6 +2386,14 @@ export type CartCreateErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The cart cannot be created. `code` is one of:
      * - `customer_not_found`: `customerId` names no customer of this site;
@@ -2545,6 +2585,14 @@ export type ProductsCreateErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
     422: Error;
@@ -2625,6 +2673,14 @@ export type ProductsDeleteErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
@@ -2781,6 +2837,14 @@ export type ProductsUpdateErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
     422: Error;
@@ -2931,6 +2995,14 @@ export type ProductsCreateVariantErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
     422: Error;
@@ -3016,6 +3088,14 @@ export type ProductsDeleteVariantErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
     422: Error;
@@ -3097,6 +3177,14 @@ export type ProductsUpdateVariantErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
@@ -3259,6 +3347,14 @@ export type ProductsCreateReviewErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
@@ -3546,6 +3642,14 @@ export type CheckoutAdvanceErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The move cannot be made; the session is unchanged (except `payment.status` after a declined
      * authorization). `code` is one of:
      * - `illegal_transition`: `state` is not reachable from the current state, or data it needs is
@@ -3632,6 +3736,14 @@ export type CheckoutCreateErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The checkout cannot start. `code` is one of:
      * - `cart_not_found`: `cartId` names no cart of this site;
@@ -4012,6 +4124,14 @@ export type CustomersUpdateErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The update cannot be made. `code` is one of:
      * - `customer_group_not_found`: `groupId` names no customer group of this site;
      * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
@@ -4177,6 +4297,14 @@ export type GiftCardsCreateErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The gift card cannot be issued. `code` is one of:
      * - `customer_not_found`: `customerId` names no customer of this site;
      * - `currency_not_supported`: the site does not sell in `currency`;
@@ -4262,6 +4390,14 @@ export type GiftCardsUpdateErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The update cannot be made. `code` is one of:
      * - `gift_card_void`: the card is void and cannot be reactivated or changed;
      * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
@@ -4345,6 +4481,14 @@ export type GiftCardsRedeemErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The redemption cannot be made; the balance is unchanged. `code` is one of:
      * - `gift_card_void`: the card was voided;
@@ -4506,6 +4650,14 @@ export type InventoryAdjustErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
     422: Error;
@@ -4656,6 +4808,14 @@ export type LoyaltyAwardErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
     422: Error;
@@ -4743,6 +4903,14 @@ export type LoyaltyRedeemErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The points cannot be redeemed; the balance is unchanged. `code` is one of:
      * - `insufficient_points`: `points` is more than the customer's balance;
@@ -4922,6 +5090,14 @@ export type MetafieldsCreateErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
     422: Error;
@@ -5013,6 +5189,14 @@ export type MetafieldsDeleteErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
     422: Error;
@@ -5100,6 +5284,14 @@ export type MetafieldsUpdateErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
@@ -5346,6 +5538,14 @@ export type OrdersRefundErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The refund cannot be made. `code` is one of:
      * - `order_not_paid`: the order's `paymentStatus` is neither `PAID` nor `PARTIALLY_REFUNDED`;
      * - `refund_exceeds_captured`: `amount` is more than `total − refundedTotal`;
@@ -5499,6 +5699,14 @@ export type PromotionsCreateErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The promotion cannot be created. `code` is one of:
      * - `product_not_found`: an id in `appliesToProducts` names no product of this site;
      * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
@@ -5583,6 +5791,14 @@ export type PromotionsDeleteErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
     422: Error;
@@ -5632,6 +5848,14 @@ export type PromotionsValidateErrors = {
      * The resource does not exist or does not belong to this site and mode.
      */
     404: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * Rate limit exceeded.
      */
@@ -5837,6 +6061,14 @@ export type StoreCreditCreateTransactionErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The transaction cannot be recorded; the balance is unchanged. `code` is one of:
      * - `insufficient_balance`: a debit larger than the balance;
      * - `order_not_found`: `orderId` names no order of this site;
@@ -5989,6 +6221,14 @@ export type WebhooksCreateErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
     422: Error;
@@ -6069,6 +6309,14 @@ export type WebhooksDeleteErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
@@ -6301,6 +6549,14 @@ export type WebhooksRedeliverErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
