@@ -10,7 +10,8 @@ import type { HttpMethod } from "@effect/platform/HttpMethod"
 import { SqlClient } from "@effect/sql"
 import { Duration, Effect } from "effect"
 import * as ApiError from "./ApiError.js"
-import { type Handler, Pipeline, requestIdOf } from "./Pipeline.js"
+import { type CurrentRequest, errorResponse } from "./Edge.js"
+import { type Handler, Pipeline } from "./Pipeline.js"
 
 export type Handlers<R> = Readonly<Record<string, Handler<R>>>
 
@@ -25,12 +26,6 @@ const notImplemented: Handler = (request) =>
     })
   )
 
-const errorResponse = (error: ApiError.ApiError, requestId: string) =>
-  HttpServerResponse.unsafeJson(ApiError.body(error), {
-    status: error.status,
-    headers: { ...error.headers, "x-request-id": requestId }
-  })
-
 /** 404 or 405 for a request no route took. */
 const unmatched = Effect.gen(function* () {
   const request = yield* HttpServerRequest.HttpServerRequest
@@ -43,13 +38,11 @@ const unmatched = Effect.gen(function* () {
         code: "method_not_allowed",
         message: `${request.method} is not allowed on ${path}`,
         headers: { allow: found.allowed.join(", ") }
-      }),
-      requestIdOf(request)
+      })
     )
   }
   return errorResponse(
-    new ApiError.ApiError({ status: 404, code: "not_found", message: `No route for ${request.method} ${path}` }),
-    requestIdOf(request)
+    new ApiError.ApiError({ status: 404, code: "not_found", message: `No route for ${request.method} ${path}` })
   )
 })
 
@@ -78,7 +71,7 @@ export const make = <R>(handlers: Handlers<R>) =>
     if (unknown.length > 0)
       return yield* Effect.dieMessage(`Handlers for operations the spec does not have: ${unknown.join(", ")}`)
 
-    let router: HttpRouter.HttpRouter<never, R | SqlClient.SqlClient> = health
+    let router: HttpRouter.HttpRouter<never, R | SqlClient.SqlClient | CurrentRequest> = health
     for (const operation of Spec.operations) {
       const handler = (handlers[operation.id] ?? notImplemented) as Handler<R>
       router = HttpRouter.route(operation.method.toUpperCase() as HttpMethod)(
