@@ -49,11 +49,12 @@ const banner = Effect.gen(function* () {
   }
 })
 
-/** JSON log lines at `LOG_LEVEL`, for start-up as well as requests. */
+/**
+ * JSON log lines on stdout at `LOG_LEVEL`, for start-up as well as requests. (`Logger.json`, not
+ * `Logger.jsonLogger`: the latter only formats a line and prints nothing.)
+ */
 export const LoggingLive = Layer.unwrapEffect(
-  Effect.map(Config.config, ({ logLevel }) =>
-    Layer.merge(Logger.replace(Logger.defaultLogger, Logger.jsonLogger), Logger.minimumLogLevel(logLevel))
-  )
+  Effect.map(Config.config, ({ logLevel }) => Layer.merge(Logger.json, Logger.minimumLogLevel(logLevel)))
 )
 
 /** Start-up failures (configuration, database, port) are reported by the runtime and end the process. */

@@ -13,6 +13,8 @@ export interface ApiConfigShape {
   readonly keyCacheTtl: Duration.Duration
   /** Tolerance of X-Shopvo-Signature timestamps. */
   readonly signatureTolerance: Duration.Duration
+  /** The largest request body accepted, in bytes; a larger one is refused (413) without being read. */
+  readonly maxBodySize: number
 }
 
 export class ApiConfig extends Context.Tag("@shopvo/api/ApiConfig")<ApiConfig, ApiConfigShape>() {}
@@ -31,13 +33,22 @@ const redisUrl = Config.option(
   )
 )
 
+const maxBodySize = Config.integer("MAX_BODY_SIZE").pipe(
+  Config.withDefault(1024 * 1024),
+  Config.validate({
+    message: "MAX_BODY_SIZE must be a number of bytes between 1 and 1073741824 (1 GiB)",
+    validation: (n) => n >= 1 && n <= 1024 * 1024 * 1024
+  })
+)
+
 export const config: Config.Config<ApiConfigShape> = Config.all({
   port,
   host: Config.string("HOST").pipe(Config.withDefault("0.0.0.0")),
   redisUrl,
   logLevel: Config.logLevel("LOG_LEVEL").pipe(Config.withDefault(LogLevel.Info)),
   keyCacheTtl: Config.duration("KEY_CACHE_TTL").pipe(Config.withDefault(Duration.seconds(5))),
-  signatureTolerance: Config.duration("SIGNATURE_TOLERANCE").pipe(Config.withDefault(Duration.seconds(300)))
+  signatureTolerance: Config.duration("SIGNATURE_TOLERANCE").pipe(Config.withDefault(Duration.seconds(300))),
+  maxBodySize
 })
 
 export const layer: Layer.Layer<ApiConfig, import("effect/ConfigError").ConfigError> = Layer.effect(ApiConfig, config)

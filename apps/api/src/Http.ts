@@ -1,6 +1,7 @@
 /**
  * The API server: every route group's handlers on the spec-built router, behind the request
- * pipeline, listening with Node's HTTP server.
+ * pipeline and the edge (request ids, request logs, the envelope for whatever Node refuses),
+ * listening with Node's HTTP server.
  *
  * The database, key cache, limiter and validators are all built before the listener opens
  * (the listener is the last layer), so no request can arrive before the server can answer it.
@@ -17,6 +18,7 @@ import * as Categories from "./Categories/Http.js"
 import * as Content from "./Content/Http.js"
 import * as Metafields from "./Metafields/Http.js"
 import * as Auth from "./Platform/Auth.js"
+import * as Edge from "./Platform/Edge.js"
 import * as Pipeline from "./Platform/Pipeline.js"
 import * as RateLimits from "./Platform/RateLimits.js"
 import * as Products from "./Products/Http.js"
@@ -54,13 +56,17 @@ export const ServerLive = Layer.unwrapEffect(
   Effect.gen(function* () {
     const { port, host } = yield* ApiConfig
     const router = yield* Router.make(handlers)
-    return HttpServer.serve(router).pipe(
+    // Parse errors (oversized headers, an unparsable request line) are answered by the edge,
+    // logged with the same logger as every request.
+    const runtime = yield* Effect.runtime<never>()
+    const listen = () => createServer().on("clientError", Edge.onClientError(runtime))
+    return HttpServer.serve(Edge.serve(router)).pipe(
       // No tracing spans (the HTTP span, @effect/sql's query spans) unless a tracer is configured:
       // with no exporter they are pure cost, ~30% of a trivial request (STACK.md).
       HttpMiddleware.withTracerDisabledWhen(() => true),
       Layer.provide(Layer.setTracerEnabled(false)),
       // Merged so tests (and embedders) can read the bound address from `HttpServer`.
-      Layer.provideMerge(NodeHttpServer.layer(createServer, { port, host }))
+      Layer.provideMerge(NodeHttpServer.layer(listen, { port, host }))
     )
   })
 ).pipe(Layer.provide(PlatformLive), Layer.provide(ServicesLive))

@@ -12,7 +12,7 @@ export interface Detail {
 }
 
 export class ApiError extends Data.TaggedError("ApiError")<{
-  readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 501 | 503
+  readonly status: 400 | 401 | 403 | 404 | 405 | 408 | 409 | 413 | 415 | 422 | 429 | 431 | 500 | 501 | 503
   readonly code: string
   readonly message: string
   readonly details?: ReadonlyArray<Detail>
@@ -30,6 +30,8 @@ export const forbidden = (scope: string) =>
 export const notFound = (what: string) => new ApiError({ status: 404, code: "not_found", message: `${what} not found` })
 
 export const conflict = (message: string, code = "conflict") => new ApiError({ status: 409, code, message })
+
+export const payloadTooLarge = (message: string) => new ApiError({ status: 413, code: "payload_too_large", message })
 
 export const unprocessable = (message: string, code: string) => new ApiError({ status: 422, code, message })
 

@@ -1,21 +1,25 @@
 /**
  * The path of every API request, in the order ARCHITECTURE.md gives:
- * request id → auth (Bearer key → site, mode, scopes) → rate limit → HMAC over the raw body →
- * scope → input validated against the spec → Idempotency-Key → handler → JSON envelope.
+ * request id (the edge's) → auth (Bearer key → site, mode, scopes) → rate limit → the raw body
+ * (JSON, size-limited, UTF-8) → HMAC over it → scope → input validated against the spec →
+ * Idempotency-Key → handler → JSON envelope.
  *
  * Handlers only see validated input and return a `Reply` or fail with an `ApiError`; everything
- * else that makes a response (error envelope, rate-limit headers, request id, log line) is here,
- * once. No per-request tracing span: the server disables it unless tracing is configured.
+ * else that makes a response (error envelope, rate-limit headers) is here, once; the request id
+ * header and the log line, common to every response, are the edge's (`Edge.ts`). No per-request
+ * tracing span: the server disables it unless tracing is configured.
  */
 import type { Operation, OperationId, Spec } from "@shopvo/contract"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { NodeHttpServerRequest } from "@effect/platform-node"
 import { SqlClient, type SqlError } from "@effect/sql"
-import { randomUUID } from "node:crypto"
+import type { IncomingMessage } from "node:http"
 import { Cause, Context, Effect, Either, Layer, Option } from "effect"
 import { Database } from "@shopvo/kernel"
 import { ApiConfig } from "../Config.js"
 import * as ApiError from "./ApiError.js"
 import { hasScope, Keys, type Principal } from "./Auth.js"
+import { CurrentRequest } from "./Edge.js"
 import type { Reply } from "./Envelope.js"
 import * as Idempotency from "./Idempotency.js"
 import * as RateLimits from "./RateLimits.js"
@@ -73,13 +77,102 @@ const renderError = (error: ApiError.ApiError): Rendered => ({
   headers: error.headers ?? {}
 })
 
-/** Reads, once, the raw body the signature covers; handlers get it parsed. */
-const readBody = (request: HttpServerRequest.HttpServerRequest) =>
-  writes.has(request.method)
-    ? Effect.mapError(request.text, () => ApiError.badRequest("The request body could not be read"))
-    : Effect.succeed("")
-
 const malformed = (message: string) => new ApiError.ApiError({ status: 400, code: "malformed_json", message })
+
+/** `application/json` or `application/*+json`, in UTF-8 (the only charset a JSON body may declare). */
+const isJsonMediaType = (contentType: string | undefined): boolean => {
+  const [type = "", ...parameters] = (contentType ?? "").split(";").map((part) => part.trim().toLowerCase())
+  const json = type === "application/json" || /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(type)
+  return json && parameters.every((p) => !p.startsWith("charset=") || /^charset="?utf-8"?$/.test(p))
+}
+
+const unsupportedMediaType = new ApiError.ApiError({
+  status: 415,
+  code: "unsupported_media_type",
+  message: "A request body must be JSON, sent as Content-Type: application/json"
+})
+
+const tooLarge = (maxBodySize: number) =>
+  ApiError.payloadTooLarge(`The request body is larger than ${maxBodySize} bytes`)
+
+/**
+ * Collects the body's bytes as they stream, and stops at the first chunk that takes it past
+ * `limit`. Past the limit it keeps no more data: Node discards the rest.
+ */
+const collect = (source: IncomingMessage, limit: number) =>
+  Effect.async<Buffer, ApiError.ApiError>((resume) => {
+    const chunks: Array<Buffer> = []
+    let size = 0
+    const stop = () => {
+      source.off("data", onData)
+      source.off("end", onEnd)
+      source.off("error", onError)
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= limit) return void chunks.push(chunk)
+      stop()
+      resume(Effect.fail(tooLarge(limit)))
+    }
+    const onEnd = () => {
+      stop()
+      resume(Effect.succeed(Buffer.concat(chunks, size)))
+    }
+    const onError = () => {
+      stop()
+      resume(Effect.fail(ApiError.badRequest("The request body could not be read")))
+    }
+    source.on("data", onData)
+    source.on("end", onEnd)
+    source.on("error", onError)
+    return Effect.sync(stop)
+  })
+
+const utf8 = new TextDecoder("utf-8", { fatal: true })
+
+/**
+ * Reads, once, the raw body the signature covers; handlers get it parsed. A body must be JSON
+ * (415) of at most `maxBodySize` bytes (413): a larger Content-Length is refused before reading,
+ * and a chunked body is counted while it streams, so a large body never sits in memory. Bytes
+ * that are not UTF-8 are refused rather than stored as U+FFFD.
+ */
+const readBody = (
+  request: HttpServerRequest.HttpServerRequest,
+  maxBodySize: number
+): Effect.Effect<string, ApiError.ApiError> => {
+  const length = request.headers["content-length"]
+  const hasBody = (length !== undefined && length !== "0") || request.headers["transfer-encoding"] !== undefined
+  if (!writes.has(request.method) || !hasBody) return Effect.succeed("")
+  if (!isJsonMediaType(request.headers["content-type"])) return Effect.fail(unsupportedMediaType)
+  if (length !== undefined && Number(length) > maxBodySize) return Effect.fail(tooLarge(maxBodySize))
+  return Effect.flatMap(collect(NodeHttpServerRequest.toIncomingMessage(request), maxBodySize), (bytes) =>
+    Effect.try({
+      try: () => utf8.decode(bytes),
+      catch: () => malformed("The request body is not valid UTF-8")
+    })
+  )
+}
+
+/** Deeper JSON is refused before parsing: validating it recursively would exhaust the stack. */
+const maxJsonDepth = 64
+
+/** Whether `raw` nests arrays and objects deeper than `limit`; one pass, no recursion. */
+const nestsDeeperThan = (raw: string, limit: number): boolean => {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i)
+    if (inString) {
+      // A backslash escapes the next character, so an escaped quote does not end the string.
+      if (c === 0x5c) i++
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true
+    } else if (c === 0x7d || c === 0x5d) depth--
+  }
+  return false
+}
 
 /** The JSON pointer of the first string (or key) holding a NUL character, if any. */
 const findNul = (value: unknown, path = ""): string | undefined => {
@@ -100,6 +193,8 @@ const findNul = (value: unknown, path = ""): string | undefined => {
  */
 const parseJson = (raw: string): Either.Either<unknown, ApiError.ApiError> => {
   if (raw === "") return Either.right(undefined)
+  if (nestsDeeperThan(raw, maxJsonDepth))
+    return Either.left(malformed(`The request body nests objects and arrays deeper than ${maxJsonDepth} levels`))
   let value: unknown
   try {
     value = JSON.parse(raw)
@@ -118,13 +213,6 @@ const parseJson = (raw: string): Either.Either<unknown, ApiError.ApiError> => {
   return Either.right(value)
 }
 
-/** A client's X-Request-Id is echoed and logged only when it is short and plain; otherwise one is made. */
-const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/
-export const requestIdOf = (request: HttpServerRequest.HttpServerRequest): string => {
-  const presented = request.headers["x-request-id"]
-  return presented !== undefined && requestIdPattern.test(presented) ? presented : randomUUID()
-}
-
 /** `%00` in the path or query decodes to NUL: refused for the same reason as in bodies. */
 const nulInUrl = /%00/i
 
@@ -138,7 +226,7 @@ export class Pipeline extends Context.Tag("@shopvo/api/Pipeline")<
     ) => Effect.Effect<
       HttpServerResponse.HttpServerResponse,
       never,
-      R | HttpServerRequest.HttpServerRequest | HttpRouter.RouteContext
+      R | HttpServerRequest.HttpServerRequest | HttpRouter.RouteContext | CurrentRequest
     >
   }
 >() {}
@@ -158,8 +246,7 @@ export const layer = Layer.effect(
       Effect.gen(function* () {
         const request = yield* HttpServerRequest.HttpServerRequest
         const route = yield* HttpRouter.RouteContext
-        const started = performance.now()
-        const requestId = requestIdOf(request)
+        const { requestId, annotate } = yield* CurrentRequest
         const siteId = route.params["siteId"] ?? ""
         const search = new URLSearchParams(
           request.url.includes("?") ? request.url.slice(request.url.indexOf("?") + 1) : ""
@@ -185,7 +272,7 @@ export const layer = Layer.effect(
                 ]
           )
 
-          const raw = yield* readBody(request)
+          const raw = yield* readBody(request, config.maxBodySize)
           if (principal && Option.isSome(principal.signingSecret)) {
             yield* withSql(
               Signatures.verify({
@@ -265,10 +352,16 @@ export const layer = Layer.effect(
           Effect.catchTags({
             ApiError: (error) => Effect.succeed(renderError(error)),
             DatabaseUnavailable: (error) =>
-              Effect.as(Effect.logWarning("database unavailable", error.cause), renderError(ApiError.unavailable(5))),
+              Effect.as(
+                Effect.logWarning("database unavailable").pipe(Effect.annotateLogs({ cause: String(error.cause) })),
+                renderError(ApiError.unavailable(5))
+              ),
             SqlError: (error) =>
               Database.isUnavailable(error)
-                ? Effect.succeed(renderError(ApiError.unavailable(5)))
+                ? Effect.as(
+                    Effect.logWarning("database unavailable").pipe(Effect.annotateLogs({ cause: error.message })),
+                    renderError(ApiError.unavailable(5))
+                  )
                 : Effect.as(Effect.logError("database error", error), renderError(ApiError.internal()))
           }),
           Effect.catchAllCause((cause) =>
@@ -276,25 +369,14 @@ export const layer = Layer.effect(
           )
         )
 
-        const headers: Record<string, string> = {
-          ...(quota ? RateLimits.headers(quota) : {}),
-          ...rendered.headers,
-          "x-request-id": requestId
-        }
-        yield* Effect.logInfo("request").pipe(
-          Effect.annotateLogs({
-            requestId,
-            method: request.method,
-            operation: operation.id,
-            status: rendered.status,
-            ms: Math.round((performance.now() - started) * 10) / 10,
-            ...(principal ? { siteId: principal.siteId, keyId: principal.keyId } : {})
-          })
-        )
+        annotate({
+          operation: operation.id,
+          ...(principal ? { siteId: principal.siteId, keyId: principal.keyId } : {})
+        })
         return HttpServerResponse.text(rendered.body, {
           status: rendered.status,
           contentType: rendered.contentType,
-          headers
+          headers: { ...(quota ? RateLimits.headers(quota) : {}), ...rendered.headers }
         })
       })
 

@@ -10,7 +10,8 @@ import type { HttpMethod } from "@effect/platform/HttpMethod"
 import { SqlClient } from "@effect/sql"
 import { Duration, Effect } from "effect"
 import * as ApiError from "./ApiError.js"
-import { type Handler, Pipeline, requestIdOf } from "./Pipeline.js"
+import { type CurrentRequest, errorResponse } from "./Edge.js"
+import { type Handler, Pipeline } from "./Pipeline.js"
 
 /** Handlers by operationId; each is typed by its own operation. */
 export type Handlers<R> = { readonly [Id in OperationId]?: Handler<Id, R> }
@@ -28,12 +29,6 @@ const notImplemented =
       })
     )
 
-const errorResponse = (error: ApiError.ApiError, requestId: string) =>
-  HttpServerResponse.unsafeJson(ApiError.body(error), {
-    status: error.status,
-    headers: { ...error.headers, "x-request-id": requestId }
-  })
-
 /** 404 or 405 for a request no route took. */
 const unmatched = Effect.gen(function* () {
   const request = yield* HttpServerRequest.HttpServerRequest
@@ -46,13 +41,11 @@ const unmatched = Effect.gen(function* () {
         code: "method_not_allowed",
         message: `${request.method} is not allowed on ${path}`,
         headers: { allow: found.allowed.join(", ") }
-      }),
-      requestIdOf(request)
+      })
     )
   }
   return errorResponse(
-    new ApiError.ApiError({ status: 404, code: "not_found", message: `No route for ${request.method} ${path}` }),
-    requestIdOf(request)
+    new ApiError.ApiError({ status: 404, code: "not_found", message: `No route for ${request.method} ${path}` })
   )
 })
 
@@ -85,7 +78,7 @@ export const make = <R>(handlers: Handlers<R>) =>
     const serve = <Id extends OperationId>(operation: Spec.Operation<Id>) =>
       pipeline.serve(operation, handlers[operation.id] ?? notImplemented<Id>())
 
-    let router: HttpRouter.HttpRouter<never, R | SqlClient.SqlClient> = health
+    let router: HttpRouter.HttpRouter<never, R | SqlClient.SqlClient | CurrentRequest> = health
     for (const operation of Spec.operations) {
       router = HttpRouter.route(operation.method.toUpperCase() as HttpMethod)(
         toRouterPath(operation.path),

@@ -29,14 +29,29 @@ export const waitFor = async (url: string) => {
   throw new Error(`${url} never answered`)
 }
 
+export interface ApiProcessOptions {
+  /** More environment variables (`LOG_LEVEL` is `OFF` unless given here). */
+  readonly env?: Readonly<Record<string, string>>
+  /** Keep the process's stdout (its log lines) readable on `child.stdout`. */
+  readonly pipeStdout?: boolean
+}
+
 /** Starts `src/main.ts` on `databaseUrl` and waits until it answers; `baseUrl` is where. */
 export const startApiProcess = async (
-  databaseUrl: string
+  databaseUrl: string,
+  options: ApiProcessOptions = {}
 ): Promise<{ readonly child: ChildProcess; readonly baseUrl: string }> => {
   const port = await freePort()
   const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", mainModule], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "OFF" },
-    stdio: "ignore"
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "OFF",
+      ...options.env
+    },
+    stdio: options.pipeStdout ? ["ignore", "pipe", "ignore"] : "ignore"
   })
   const baseUrl = `http://127.0.0.1:${port}`
   await waitFor(`${baseUrl}/healthz`)

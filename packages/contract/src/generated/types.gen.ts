@@ -2008,6 +2008,14 @@ export type B2bCreateAccountErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The account cannot be saved. `code` is one of:
      * - `customer_not_found`: an id in `contactCustomerIds` names no customer of this site;
      * - `price_list_not_found`: `priceListId` names no price list of this site;
@@ -2107,6 +2115,14 @@ export type B2bUpdateAccountErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The account cannot be saved. `code` is one of:
      * - `customer_not_found`: an id in `contactCustomerIds` names no customer of this site;
@@ -2208,6 +2224,14 @@ export type CartDeleteErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
@@ -2391,6 +2415,14 @@ export type CartUpdateErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The change cannot be made; the cart is unchanged. `code` is one of:
      * - `cart_converted`: the cart was already turned into an order;
      * - `product_not_found` / `variant_not_found`: the item names no product or variant of this site
@@ -2483,6 +2515,14 @@ export type CartCreateErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The cart cannot be created. `code` is one of:
      * - `customer_not_found`: `customerId` names no customer of this site;
@@ -2696,6 +2736,14 @@ export type ProductsCreateErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
     422: Error;
@@ -2785,6 +2833,14 @@ export type ProductsDeleteErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
@@ -2959,6 +3015,14 @@ export type ProductsUpdateErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
     422: Error;
@@ -3127,6 +3191,14 @@ export type ProductsCreateVariantErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
     422: Error;
@@ -3221,6 +3293,14 @@ export type ProductsDeleteVariantErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
     422: Error;
@@ -3311,6 +3391,14 @@ export type ProductsUpdateVariantErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
@@ -3493,6 +3581,14 @@ export type ProductsCreateReviewErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
@@ -3818,6 +3914,14 @@ export type CheckoutAdvanceErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The move cannot be made; the session is unchanged (except `payment.status` after a declined
      * authorization). `code` is one of:
      * - `illegal_transition`: `state` is not reachable from the current state, or data it needs is
@@ -3917,6 +4021,14 @@ export type CheckoutCreateErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The checkout cannot start. `code` is one of:
      * - `cart_not_found`: `cartId` names no cart of this site;
@@ -4358,6 +4470,14 @@ export type CustomersUpdateErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The update cannot be made. `code` is one of:
      * - `customer_group_not_found`: `groupId` names no customer group of this site;
      * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
@@ -4551,6 +4671,14 @@ export type GiftCardsCreateErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The gift card cannot be issued. `code` is one of:
      * - `customer_not_found`: `customerId` names no customer of this site;
      * - `currency_not_supported`: the site does not sell in `currency`;
@@ -4651,6 +4779,14 @@ export type GiftCardsUpdateErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The update cannot be made. `code` is one of:
      * - `gift_card_void`: the card is void and cannot be reactivated or changed;
      * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
@@ -4749,6 +4885,14 @@ export type GiftCardsRedeemErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The redemption cannot be made; the balance is unchanged. `code` is one of:
      * - `gift_card_void`: the card was voided;
@@ -4934,6 +5078,14 @@ export type InventoryAdjustErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
     422: Error;
@@ -5108,6 +5260,14 @@ export type LoyaltyAwardErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
     422: Error;
@@ -5210,6 +5370,14 @@ export type LoyaltyRedeemErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The points cannot be redeemed; the balance is unchanged. `code` is one of:
      * - `insufficient_points`: `points` is more than the customer's balance;
@@ -5413,6 +5581,14 @@ export type MetafieldsCreateErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
     422: Error;
@@ -5513,6 +5689,14 @@ export type MetafieldsDeleteErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
     422: Error;
@@ -5609,6 +5793,14 @@ export type MetafieldsUpdateErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
@@ -5894,6 +6086,14 @@ export type OrdersRefundErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The refund cannot be made. `code` is one of:
      * - `order_not_paid`: the order's `paymentStatus` is neither `PAID` nor `PARTIALLY_REFUNDED`;
      * - `refund_exceeds_captured`: `amount` is more than `total − refundedTotal`;
@@ -6075,6 +6275,14 @@ export type PromotionsCreateErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The promotion cannot be created. `code` is one of:
      * - `product_not_found`: an id in `appliesToProducts` names no product of this site;
      * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
@@ -6174,6 +6382,14 @@ export type PromotionsDeleteErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
     422: Error;
@@ -6233,6 +6449,14 @@ export type PromotionsValidateErrors = {
      *
      */
     404: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * Rate limit exceeded (`rate_limited`).
      */
@@ -6475,6 +6699,14 @@ export type StoreCreditCreateTransactionErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The transaction cannot be recorded; the balance is unchanged. `code` is one of:
      * - `insufficient_balance`: a debit larger than the balance;
      * - `order_not_found`: `orderId` names no order of this site;
@@ -6649,6 +6881,14 @@ export type WebhooksCreateErrors = {
      */
     409: Error;
     /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
     422: Error;
@@ -6738,6 +6978,14 @@ export type WebhooksDeleteErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
@@ -7005,6 +7253,14 @@ export type WebhooksRedeliverErrors = {
      * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
      */
     409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
     /**
      * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
      */
