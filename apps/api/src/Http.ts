@@ -6,7 +6,7 @@
  * The database, key cache, limiter and validators are all built before the listener opens
  * (the listener is the last layer), so no request can arrive before the server can answer it.
  */
-import { HttpMiddleware, HttpServer } from "@effect/platform"
+import { HttpMiddleware, HttpRouter, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { createServer } from "node:http"
 import { Effect, Layer } from "effect"
@@ -62,9 +62,12 @@ export const ServerLive = Layer.unwrapEffect(
     const listen = () => createServer().on("clientError", Edge.onClientError(runtime))
     return HttpServer.serve(Edge.serve(router)).pipe(
       // No tracing spans (the HTTP span, @effect/sql's query spans) unless a tracer is configured:
-      // with no exporter they are pure cost, ~30% of a trivial request (STACK.md).
+      // with no exporter they are pure cost, ~30% of a trivial request.
       HttpMiddleware.withTracerDisabledWhen(() => true),
       Layer.provide(Layer.setTracerEnabled(false)),
+      // The router's default (100 characters) would turn a long id into "no route" (404) before the
+      // operation could answer it; the edge's 16 KB header limit bounds the path anyway.
+      Layer.provide(HttpRouter.setRouterConfig({ maxParamLength: 16_384 })),
       // Merged so tests (and embedders) can read the bound address from `HttpServer`.
       Layer.provideMerge(NodeHttpServer.layer(listen, { port, host }))
     )

@@ -4,8 +4,9 @@
  *
  * - Every request gets one request id (the client's `X-Request-Id` when it is short and plain,
  *   otherwise a UUID); every response carries it, and so does the request's log line.
- * - The path's percent-escapes must decode to UTF-8. They are checked here, once, before anything
- *   decodes them (the router, the spec matcher), so a bad escape is a 400 and never a defect.
+ * - The path's percent-escapes must decode to UTF-8, and no escape may be NUL. They are checked
+ *   here, once, before anything decodes them (the router, the spec matcher), so a bad escape is a
+ *   400 and never a defect.
  * - Nothing escapes as a bare 500: a failure no route handled becomes the 500 envelope.
  * - Every request writes exactly one log line: INFO below 500, WARN for 503 (the database is
  *   away), ERROR for 500. It names no header, so never a key or a signature.
@@ -64,6 +65,15 @@ const loggedPath = (url: string) => url.split("?")[0]!.slice(0, 200)
 
 const badPath = ApiError.badRequest("The URL path holds a percent-escape that is not valid UTF-8")
 
+// `%00` in the path or query decodes to NUL, which PostgreSQL text cannot hold: refused before any
+// step could carry it into a query (the site id of the path is the first to reach one).
+const nulInUrl = /%00/i
+const nul = ApiError.badRequest("URLs must not contain NUL characters (%00)")
+
+/** What is wrong with the URL before routing, if anything. */
+const urlProblem = (url: string): ApiError.ApiError | undefined =>
+  !pathDecodes(url) ? badPath : nulInUrl.test(url) ? nul : undefined
+
 /**
  * Wraps the routed app with the rules above. The app may use `CurrentRequest`; the result needs
  * only the request.
@@ -82,7 +92,8 @@ export const serve = <E, R>(
     const fields: Record<string, unknown> = {}
     const current: CurrentRequestShape = { requestId, annotate: (more) => Object.assign(fields, more) }
 
-    const routed = pathDecodes(request.url) ? app : Effect.succeed(errorResponse(badPath))
+    const problem = urlProblem(request.url)
+    const routed = problem === undefined ? app : Effect.succeed(errorResponse(problem))
     const response = yield* routed.pipe(
       Effect.provideService(CurrentRequest, current),
       Effect.catchAllCause((cause) =>

@@ -35,10 +35,25 @@ export interface RequestOptions {
 
 const validator = new Validator()
 
+/** The codes of the spec's `RequestRefused`: answers given before routing, which belong to no operation. */
+const refusedBeforeRouting: Readonly<Record<string, number>> = {
+  malformed_request: 400,
+  request_timeout: 408,
+  headers_too_large: 431
+}
+const codeOf = (body: unknown): string =>
+  typeof body === "object" && body !== null && "code" in body ? String(body.code) : ""
+
 /** Fails the test when a response contradicts the spec. */
 export const checkContract = (method: string, path: string, status: number, body: unknown): void => {
   const found = Spec.match(method, path.split("?")[0]!)
-  if (found && "operation" in found) {
+  if (refusedBeforeRouting[codeOf(body)] === status) {
+    const result = validator.validate(
+      { $ref: "#/components/responses/RequestRefused/content/application~1json/schema" },
+      body
+    )
+    if (!result.ok) throw new Error(`Contract violation: ${method} ${path} answered ${status} outside RequestRefused`)
+  } else if (found && "operation" in found) {
     const result = validator.response(found.operation, status, body)
     if (!result.ok) {
       throw new Error(

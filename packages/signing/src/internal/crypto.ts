@@ -6,7 +6,7 @@
  * calling them synchronously keeps the package pure in the sense that matters
  * (same inputs, same outputs, no clock, no randomness). `node:crypto` is used
  * rather than WebCrypto because `subtle.sign` is asynchronous and measured
- * ≈ 15× slower per 1 KiB request here (STACK.md). Consequence: the package
+ * ≈ 15× slower per 1 KiB request on our machines. Consequence: the package
  * targets Node ≥ 20.19, and Bun/Deno through their `node:crypto` support — not
  * browsers.
  */
