@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { type Array as Arr, Effect, FastCheck, Layer, Logger, Option, Redacted, TestClock } from "effect"
+import { SqlClient } from "@effect/sql"
 import * as Config from "../src/Config.js"
 import * as RateLimits from "../src/Platform/RateLimits.js"
 import { startApiProcess } from "./support/Process.js"
@@ -67,6 +68,24 @@ describe("Rate limits", () => {
     expect(statuses[10]).toBe(429)
     // The plan bucket is not exhausted: other routes still answer.
     expect((await api.request("GET", `/api/v1/${site.id}/site`, { key })).status).toBe(200)
+  })
+
+  it("takes a site's own route limit over its plan's (the settings a store can raise)", async () => {
+    const site = await api.createSite({ plan: "enterprise" })
+    await api.run(
+      Effect.flatMap(SqlClient.SqlClient, (sql) => sql`update sites set checkout_limit_rpm = 25 where id = ${site.id}`)
+    )
+    const key = (await api.createKey(site.id)).key
+    const statuses: Array<number> = []
+    for (let i = 0; i < 26; i++) {
+      const res = await fetch(`${api.baseUrl}/api/v1/${site.id}/checkout?sessionId=cs_x`, {
+        headers: { authorization: `Bearer ${key}` }
+      })
+      statuses.push(res.status)
+      if (i === 0) expect(res.headers.get("x-ratelimit-limit")).toBe("25")
+    }
+    expect(statuses.slice(0, 25).every((s) => s !== 429)).toBe(true)
+    expect(statuses[25]).toBe(429)
   })
 
   it.skipIf(!process.env["REDIS_URL"])("shares one limit between two API processes through Redis", async () => {
