@@ -5,7 +5,10 @@
  */
 import { Layer } from "effect"
 import { Brands } from "./Brands/Service.js"
+import { Inventory } from "./Inventory/Service.js"
+import { Products } from "./Products/Service.js"
+import { Variants } from "./Variants/Service.js"
 
-export const ServicesLive = Layer.mergeAll(Brands.Default)
+export const ServicesLive = Layer.mergeAll(Brands.Default, Products.Default, Variants.Default, Inventory.Default)
 
 export type Services = Layer.Layer.Success<typeof ServicesLive>
