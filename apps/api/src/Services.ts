@@ -5,7 +5,8 @@
  */
 import { Layer } from "effect"
 import { Brands } from "./Brands/Service.js"
+import { Customers } from "./Customers/Service.js"
 
-export const ServicesLive = Layer.mergeAll(Brands.Default)
+export const ServicesLive = Layer.mergeAll(Brands.Default, Customers.Default)
 
 export type Services = Layer.Layer.Success<typeof ServicesLive>
