@@ -16,6 +16,7 @@ import { type Services, ServicesLive } from "./Services.js"
 import * as Brands from "./Brands/Http.js"
 import * as Categories from "./Categories/Http.js"
 import * as Content from "./Content/Http.js"
+import * as Customers from "./Customers/Http.js"
 import * as Metafields from "./Metafields/Http.js"
 import * as Auth from "./Platform/Auth.js"
 import * as Edge from "./Platform/Edge.js"
@@ -41,7 +42,8 @@ export const handlers: Router.Handlers<Services | SqlClient.SqlClient> = {
   ...Webhooks.handlers,
   ...Variants.handlers,
   ...Reviews.handlers,
-  ...Inventory.handlers
+  ...Inventory.handlers,
+  ...Customers.handlers
 }
 
 /** The platform services every request uses. */

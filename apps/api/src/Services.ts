@@ -5,10 +5,17 @@
  */
 import { Layer } from "effect"
 import { Brands } from "./Brands/Service.js"
+import { Customers } from "./Customers/Service.js"
 import { Inventory } from "./Inventory/Service.js"
 import { Products } from "./Products/Service.js"
 import { Variants } from "./Variants/Service.js"
 
-export const ServicesLive = Layer.mergeAll(Brands.Default, Products.Default, Variants.Default, Inventory.Default)
+export const ServicesLive = Layer.mergeAll(
+  Brands.Default,
+  Customers.Default,
+  Inventory.Default,
+  Products.Default,
+  Variants.Default
+)
 
 export type Services = Layer.Layer.Success<typeof ServicesLive>
