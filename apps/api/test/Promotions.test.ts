@@ -308,6 +308,12 @@ describe("Promotions: create, update, delete", () => {
       "validation_error"
     )
     expect(dates.details).toEqual([{ path: "/expiresAt", message: "must be after startsAt" }])
+    // PostgreSQL has no year 0.
+    await refused(
+      { code: "OLD", type: "PERCENTAGE", value: 5, startsAt: "0001-01-01T00:00:00+01:00" },
+      400,
+      "validation_error"
+    )
     const tee = await store.product()
     const testTee = await store.product(store.test)
     const unknown = await refused(
