@@ -23,6 +23,7 @@ import * as Edge from "./Platform/Edge.js"
 import * as Pipeline from "./Platform/Pipeline.js"
 import * as RateLimits from "./Platform/RateLimits.js"
 import * as Products from "./Products/Http.js"
+import * as Promotions from "./Promotions/Http.js"
 import * as Router from "./Platform/Router.js"
 import * as Validation from "./Platform/Validation.js"
 import * as Inventory from "./Inventory/Http.js"
@@ -43,7 +44,8 @@ export const handlers: Router.Handlers<Services | SqlClient.SqlClient> = {
   ...Variants.handlers,
   ...Reviews.handlers,
   ...Inventory.handlers,
-  ...Customers.handlers
+  ...Customers.handlers,
+  ...Promotions.handlers
 }
 
 /** The platform services every request uses. */

@@ -8,6 +8,7 @@ import { Brands } from "./Brands/Service.js"
 import { Customers } from "./Customers/Service.js"
 import { Inventory } from "./Inventory/Service.js"
 import { Products } from "./Products/Service.js"
+import { Promotions } from "./Promotions/Service.js"
 import { Variants } from "./Variants/Service.js"
 
 export const ServicesLive = Layer.mergeAll(
@@ -15,6 +16,7 @@ export const ServicesLive = Layer.mergeAll(
   Customers.Default,
   Inventory.Default,
   Products.Default,
+  Promotions.Default,
   Variants.Default
 )
 

@@ -279,6 +279,12 @@ export interface Operations {
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
+  readonly "promotions.update": {
+    readonly data: T.PromotionsUpdateData
+    readonly responses: T.PromotionsUpdateResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
   readonly "promotions.delete": {
     readonly data: T.PromotionsDeleteData
     readonly responses: T.PromotionsDeleteResponses
@@ -397,6 +403,7 @@ export const operationIds: ReadonlyArray<OperationId> = [
   "orders.refund",
   "promotions.list",
   "promotions.create",
+  "promotions.update",
   "promotions.delete",
   "promotions.validate",
   "site.get",

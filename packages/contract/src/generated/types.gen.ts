@@ -1437,7 +1437,9 @@ export type Promotion = PromotionValueByType & {
  */
 export type PromotionCreate = PromotionValueByType & {
     /**
-     * Letters, digits, `-` and `_`; unique per site, case-insensitively.
+     * Letters, digits, `-` and `_`; stored upper case (`welcome20` becomes `WELCOME20`), unique per
+     * site case-insensitively.
+     *
      */
     code: string;
     type: PromotionType;
@@ -1468,6 +1470,32 @@ export type PromotionCreate = PromotionValueByType & {
     /**
      * When the code stops being usable; omit or null for never. Must be after `startsAt`.
      */
+    expiresAt?: string | null;
+};
+
+/**
+ * Changes to a promotion: the fields of `PromotionCreate`, each optional (at least one). `null`
+ * removes a limit or a date.
+ *
+ */
+export type PromotionUpdate = PromotionValueByType & {
+    /**
+     * Letters, digits, `-` and `_`; stored upper case, unique per site case-insensitively.
+     */
+    code?: string;
+    type?: PromotionType;
+    /**
+     * Percent (1–100) for `PERCENTAGE`, minor units (≥ 1) for `FIXED_AMOUNT`, 0 for `FREE_SHIPPING`.
+     */
+    value?: number;
+    minOrderAmount?: Money | null;
+    maxUses?: number | null;
+    perCustomerLimit?: number | null;
+    /**
+     * Replaces the product restriction; empty for the whole cart.
+     */
+    appliesToProducts?: Array<string>;
+    startsAt?: string | null;
     expiresAt?: string | null;
 };
 
@@ -6203,12 +6231,6 @@ export type PromotionsListErrors = {
      */
     500: Error;
     /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
-    /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
@@ -6287,7 +6309,7 @@ export type PromotionsCreateErrors = {
      */
     415: Error;
     /**
-     * The promotion cannot be created. `code` is one of:
+     * The promotion cannot be created or updated. `code` is one of:
      * - `product_not_found`: an id in `appliesToProducts` names no product of this site;
      * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
      *
@@ -6301,12 +6323,6 @@ export type PromotionsCreateErrors = {
      * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
-    /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
     /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
@@ -6406,12 +6422,6 @@ export type PromotionsDeleteErrors = {
      */
     500: Error;
     /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
-    /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
@@ -6427,6 +6437,110 @@ export type PromotionsDeleteResponses = {
 };
 
 export type PromotionsDeleteResponse = PromotionsDeleteResponses[keyof PromotionsDeleteResponses];
+
+export type PromotionsUpdateData = {
+    body: PromotionUpdate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Promotion id (`promo_…`).
+         */
+        promotionId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/promotions/{promotionId}';
+};
+
+export type PromotionsUpdateErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * `promotion_code_taken`: another promotion of this site has this code (compared
+     * case-insensitively). Also answered (with another code) while a request with the same
+     * `Idempotency-Key` is still running.
+     *
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The promotion cannot be created or updated. `code` is one of:
+     * - `product_not_found`: an id in `appliesToProducts` names no product of this site;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type PromotionsUpdateError = PromotionsUpdateErrors[keyof PromotionsUpdateErrors];
+
+export type PromotionsUpdateResponses = {
+    /**
+     * The updated promotion.
+     */
+    200: {
+        success: true;
+        data: Promotion;
+    };
+};
+
+export type PromotionsUpdateResponse = PromotionsUpdateResponses[keyof PromotionsUpdateResponses];
 
 export type PromotionsValidateData = {
     body: PromotionValidateRequest;
@@ -6469,12 +6583,6 @@ export type PromotionsValidateErrors = {
      * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
-    /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
     /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
