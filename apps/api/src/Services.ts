@@ -5,7 +5,8 @@
  */
 import { Layer } from "effect"
 import { Brands } from "./Brands/Service.js"
+import { Cart } from "./Cart/Service.js"
 
-export const ServicesLive = Layer.mergeAll(Brands.Default)
+export const ServicesLive = Layer.mergeAll(Brands.Default, Cart.Default)
 
 export type Services = Layer.Layer.Success<typeof ServicesLive>
