@@ -14,6 +14,7 @@ import type { SqlClient } from "@effect/sql"
 import { ApiConfig } from "./Config.js"
 import { type Services, ServicesLive } from "./Services.js"
 import * as Brands from "./Brands/Http.js"
+import * as Cart from "./Cart/Http.js"
 import * as Categories from "./Categories/Http.js"
 import * as Content from "./Content/Http.js"
 import * as Customers from "./Customers/Http.js"
@@ -45,7 +46,8 @@ export const handlers: Router.Handlers<Services | SqlClient.SqlClient> = {
   ...Reviews.handlers,
   ...Inventory.handlers,
   ...Customers.handlers,
-  ...Promotions.handlers
+  ...Promotions.handlers,
+  ...Cart.handlers
 }
 
 /** The platform services every request uses. */

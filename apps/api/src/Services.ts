@@ -5,6 +5,7 @@
  */
 import { Layer } from "effect"
 import { Brands } from "./Brands/Service.js"
+import { Cart } from "./Cart/Service.js"
 import { Customers } from "./Customers/Service.js"
 import { Inventory } from "./Inventory/Service.js"
 import { Products } from "./Products/Service.js"
@@ -13,6 +14,7 @@ import { Variants } from "./Variants/Service.js"
 
 export const ServicesLive = Layer.mergeAll(
   Brands.Default,
+  Cart.Default,
   Customers.Default,
   Inventory.Default,
   Products.Default,

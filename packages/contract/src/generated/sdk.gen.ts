@@ -143,8 +143,9 @@ export class Cart extends HeyApiClient {
      * `update` and `remove` find the line by `lineId`, else by `variantId`, else by `productId`
      * (a line without a variant).
      *
-     * Lines are always priced by the server from the catalogue: the `name` and `price` an `add`
-     * item may carry are accepted for compatibility with earlier clients and ignored.
+     * Lines are always priced by the server from the catalogue (the variant's price, else the
+     * product's): the `name` and `price` an `add` item may carry are accepted for compatibility
+     * with earlier clients and ignored. A line holds 1 to 9999 units.
      *
      * A quantity above the stock available is a 409 `insufficient_stock` and changes nothing.
      * Changing an `ABANDONED` cart makes it `ACTIVE` again; a `CONVERTED` cart cannot change
