@@ -373,7 +373,12 @@ describe("Edge", () => {
   describe("as its own process", () => {
     let child: ChildProcess
     let baseUrl: string
-    const lines: Array<Record<string, any>> = []
+    interface LogLine {
+      readonly message?: unknown
+      readonly logLevel?: unknown
+      readonly annotations?: { readonly [field: string]: unknown }
+    }
+    const lines: Array<LogLine> = []
 
     beforeAll(async () => {
       const started = await startApiProcess(api.databaseUrl, { env: { LOG_LEVEL: "INFO" }, pipeStdout: true })

@@ -160,7 +160,10 @@ const failFastWhileSilent = (pool: pg.Pool) => {
   const waiting = new Set<(error: Error) => void>()
   const connect = pool.connect.bind(pool)
   const guarded = (callback: ConnectCallback) => {
-    if (silent) return void process.nextTick(() => callback(silentServer()))
+    if (silent) {
+      process.nextTick(() => callback(silentServer()))
+      return undefined
+    }
     let settled = false
     const fail = (error: Error) => {
       if (settled) return
@@ -177,8 +180,8 @@ const failFastWhileSilent = (pool: pg.Pool) => {
     })
   }
   function patched(): Promise<pg.PoolClient>
-  function patched(callback: ConnectCallback): void
-  function patched(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
+  function patched(callback: ConnectCallback): undefined
+  function patched(callback?: ConnectCallback): Promise<pg.PoolClient> | undefined {
     if (callback !== undefined) return guarded(callback)
     return new Promise((resolve, reject) =>
       guarded((error, client) => (error !== undefined || client === undefined ? reject(error) : resolve(client)))

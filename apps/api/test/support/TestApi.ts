@@ -20,6 +20,11 @@ export interface Response {
   readonly status: number
   readonly headers: Headers
   readonly text: string
+  /**
+   * The parsed JSON, already validated against the spec for its operation and status by
+   * `checkContract`. Left loosely typed for assertions: the one `any` of the repository.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: test assertions read validated response JSON by path
   readonly body: any
 }
 
