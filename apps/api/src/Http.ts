@@ -15,8 +15,10 @@ import { ApiConfig } from "./Config.js"
 import { type Services, ServicesLive } from "./Services.js"
 import * as Brands from "./Brands/Http.js"
 import * as Categories from "./Categories/Http.js"
+import * as Checkout from "./Checkout/Http.js"
 import * as Content from "./Content/Http.js"
 import * as Metafields from "./Metafields/Http.js"
+import * as Orders from "./Orders/Http.js"
 import * as Auth from "./Platform/Auth.js"
 import * as Edge from "./Platform/Edge.js"
 import * as Pipeline from "./Platform/Pipeline.js"
@@ -41,7 +43,9 @@ export const handlers: Router.Handlers<Services | SqlClient.SqlClient> = {
   ...Webhooks.handlers,
   ...Variants.handlers,
   ...Reviews.handlers,
-  ...Inventory.handlers
+  ...Inventory.handlers,
+  ...Orders.handlers,
+  ...Checkout.handlers
 }
 
 /** The platform services every request uses. */

@@ -5,7 +5,9 @@
  */
 import { Layer } from "effect"
 import { Brands } from "./Brands/Service.js"
+import { Checkout } from "./Checkout/Service.js"
+import { Orders } from "./Orders/Service.js"
 
-export const ServicesLive = Layer.mergeAll(Brands.Default)
+export const ServicesLive = Layer.mergeAll(Brands.Default, Orders.Default, Checkout.Default)
 
 export type Services = Layer.Layer.Success<typeof ServicesLive>
