@@ -6,8 +6,18 @@
 import { Layer } from "effect"
 import { Brands } from "./Brands/Service.js"
 import { Checkout } from "./Checkout/Service.js"
+import { Inventory } from "./Inventory/Service.js"
 import { Orders } from "./Orders/Service.js"
+import { Products } from "./Products/Service.js"
+import { Variants } from "./Variants/Service.js"
 
-export const ServicesLive = Layer.mergeAll(Brands.Default, Orders.Default, Checkout.Default)
+export const ServicesLive = Layer.mergeAll(
+  Brands.Default,
+  Products.Default,
+  Variants.Default,
+  Inventory.Default,
+  Orders.Default,
+  Checkout.Default
+)
 
 export type Services = Layer.Layer.Success<typeof ServicesLive>

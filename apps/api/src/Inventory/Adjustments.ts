@@ -1,14 +1,37 @@
 /**
- * The stock audit trail: every change of a stock count, whichever operation made it, leaves one
- * `inventory_adjustments` row (before, after, who, why) written in the change's own transaction.
+ * Stock adjustments as data: the three operations, the count they lead to (never below 0, never
+ * above what the stock columns hold), and the audit row every change of a count leaves behind
+ * (before, after, who, why), whichever operation made it.
  */
-import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
-import { Ids } from "@shopvo/kernel"
-import type { Tenant } from "@shopvo/kernel"
+import { Data, Either } from "effect"
+import * as Status from "./Status.js"
 
 export type Operation = "set" | "increment" | "decrement"
 
+export class InsufficientStock extends Data.TaggedError("InsufficientStock")<{
+  readonly available: number
+  readonly requested: number
+}> {}
+
+/** The result would not fit the count column. */
+export class CountTooLarge extends Data.TaggedError("CountTooLarge")<{
+  readonly current: number
+  readonly requested: number
+}> {}
+
+/** The count after `operation` by `quantity` on `current`, or why it cannot be applied. */
+export const apply = (
+  operation: Operation,
+  quantity: number,
+  current: number
+): Either.Either<number, InsufficientStock | CountTooLarge> => {
+  const next = operation === "set" ? quantity : operation === "increment" ? current + quantity : current - quantity
+  if (next < 0) return Either.left(new InsufficientStock({ available: current, requested: quantity }))
+  if (next > Status.maxCount) return Either.left(new CountTooLarge({ current, requested: quantity }))
+  return Either.right(next)
+}
+
+/** One audit row. */
 export interface Adjustment {
   readonly productId: string
   /** Null for the stock of a product without variants. */
@@ -20,18 +43,6 @@ export interface Adjustment {
   readonly reason: string | null
   readonly apiKeyId: string | null
 }
-
-/** Writes one audit row; call it inside the transaction that changes the count. */
-export const record = (tenant: Tenant, adjustment: Adjustment) =>
-  Effect.flatMap(
-    SqlClient.SqlClient,
-    (sql) => sql`
-      insert into inventory_adjustments (id, site_id, livemode, product_id, variant_id, operation, quantity,
-                                         previous_count, new_count, reason, api_key_id)
-      values (${Ids.make("adj")}, ${tenant.siteId}, ${tenant.livemode}, ${adjustment.productId}, ${adjustment.variantId},
-              ${adjustment.operation}, ${adjustment.quantity}, ${adjustment.previousCount}, ${adjustment.newCount},
-              ${adjustment.reason}, ${adjustment.apiKeyId})`
-  )
 
 /** A stock item's display name: the product's, followed by the variant's for a variant. */
 export const itemName = (productName: string, variantName: string | null): string =>

@@ -1,20 +1,27 @@
 /**
- * Inventory routes: stock levels and adjustments. The spec validates the body's shape; the
- * quantity rule it cannot express per operation (an increment or decrement of 0 is a silent
- * no-op, so a 400) is checked here, and the repository's failures become statuses in one place.
+ * Inventory routes: stock levels and adjustments. The spec validates the body (an increment or
+ * decrement of at least 1, a set of 0 or more); the service's failures become statuses here, in
+ * one place.
  */
-import type { SqlClient, SqlError } from "@effect/sql"
+import type { SqlClient } from "@effect/sql"
+import type { InventoryLevel, Operation } from "@shopvo/contract"
+import type { Database } from "@shopvo/kernel"
 import { Effect } from "effect"
 import * as ApiError from "../Platform/ApiError.js"
 import { ok } from "../Platform/Envelope.js"
 import * as Pagination from "../Platform/Pagination.js"
 import type { Handler } from "../Platform/Pipeline.js"
-import * as Repo from "./Repo.js"
+import type { ProductNotFound } from "../Products/Errors.js"
+import type { VariantNotFound } from "../Variants/Variant.js"
+import type { CountTooLarge, InsufficientStock } from "./Adjustments.js"
+import { Inventory, type Level, type VariantRequired } from "./Service.js"
 import * as Status from "./Status.js"
 
-type R = SqlClient.SqlClient
+type R = Inventory | SqlClient.SqlClient
 
-const toApiError = (error: Repo.AdjustError): ApiError.ApiError => {
+type AdjustError = ProductNotFound | VariantNotFound | VariantRequired | InsufficientStock | CountTooLarge
+
+const httpError = (error: AdjustError): ApiError.ApiError => {
   switch (error._tag) {
     case "ProductNotFound":
       return ApiError.notFound("Product")
@@ -35,30 +42,36 @@ const toApiError = (error: Repo.AdjustError): ApiError.ApiError => {
   }
 }
 
+const toJson = (level: Level): Operation.Immutable<InventoryLevel> => ({
+  id: level.id,
+  productId: level.productId,
+  variantId: level.variantId,
+  name: level.name,
+  sku: level.sku,
+  inventoryCount: level.inventoryCount,
+  inventoryStatus: level.inventoryStatus,
+  lowStockThreshold: level.lowStockThreshold
+})
+
 const list: Handler<"inventory.list", R> = (request) =>
   Effect.gen(function* () {
     const page = Pagination.offset(request.query)
-    const { items, total } = yield* Repo.list(request.tenant, request.query.sku, page)
-    return Pagination.offsetPage(items, page, total)
+    const { items, total } = yield* Inventory.list(request.tenant, request.query.sku, page)
+    return Pagination.offsetPage(items.map(toJson), page, total)
   })
 
 const adjust: Handler<"inventory.adjust", R> = (request) =>
   Effect.gen(function* () {
     const body = request.body
-    if (body.operation !== "set" && body.quantity < 1) {
-      return yield* ApiError.badRequest("Request validation failed", [
-        { path: "/quantity", message: `must be >= 1 for ${body.operation}` }
-      ])
-    }
-    const level = yield* Repo.adjust(request.tenant, request.params.productId, {
+    const level = yield* Inventory.adjust(request.tenant, request.params.productId, {
       operation: body.operation,
       quantity: body.quantity,
       variantId: body.variantId,
       reason: body.reason ?? null,
       apiKeyId: request.principal?.keyId ?? null
     }).pipe(
-      Effect.mapError((error): ApiError.ApiError | SqlError.SqlError =>
-        error._tag === "SqlError" ? error : toApiError(error)
+      Effect.mapError((error): ApiError.ApiError | Database.DatabaseUnavailable =>
+        error._tag === "DatabaseUnavailable" ? error : httpError(error)
       )
     )
     return ok({

@@ -1,27 +1,31 @@
 /**
  * Product routes: list (search, filters, offset and cursor pages, sparse fieldsets, expansion),
- * get by id or slug, create, update, delete. The repository's domain errors become HTTP errors
- * here and nowhere else.
+ * get by id or slug, create, update, delete. The service's domain errors become HTTP errors here
+ * and nowhere else.
  */
 import type { SqlClient } from "@effect/sql"
+import type { Database, Tenant } from "@shopvo/kernel"
 import { Effect, Either, Option } from "effect"
 import * as ApiError from "../Platform/ApiError.js"
 import { created, deleted, ok } from "../Platform/Envelope.js"
 import * as Pagination from "../Platform/Pagination.js"
-import type { Tenant } from "@shopvo/kernel"
 import type { Handler } from "../Platform/Pipeline.js"
+import type { ProductNotFound, SlugTaken, UnknownBrand, UnknownCategories } from "./Errors.js"
 import * as Model from "./Model.js"
-import * as Repo from "./Repo.js"
+import type { Relations } from "./Repo.js"
+import * as Search from "./Search.js"
+import { Products } from "./Service.js"
+import type { SkuTaken } from "./Sku.js"
 
-type R = SqlClient.SqlClient
+type R = Products | SqlClient.SqlClient
 
 /** `expand[]` values (the validator always gives an array, even for one value). */
-const relations = (expand: ReadonlyArray<Model.Relation> | undefined): Repo.Relations => new Set(expand)
+const relations = (expand: ReadonlyArray<Model.Relation> | undefined): Relations => new Set(expand)
 
 /** `fields=` as field names, or undefined for every field; an unknown name is a 400 naming it. */
 const parseFields = (
   fields: string | undefined
-): Either.Either<ReadonlyArray<keyof Model.ProductFields> | undefined, ApiError.ApiError> => {
+): Either.Either<ReadonlyArray<Model.Field> | undefined, ApiError.ApiError> => {
   if (fields === undefined) return Either.right(undefined)
   const names = [...new Set(fields.split(","))]
   const unknown = names.filter((name) => !Model.isField(name))
@@ -50,7 +54,7 @@ const productIdPattern = /^prd_[A-Za-z0-9]{1,60}$/
  */
 const resolveCursor = (tenant: Tenant, cursor: string, search: string | undefined) => {
   if (productIdPattern.test(cursor)) {
-    return Effect.flatMap(Repo.positionOf(tenant, cursor, search), (position) =>
+    return Effect.flatMap(Products.positionOf(tenant, cursor, search), (position) =>
       Option.match(position, {
         onNone: () =>
           Effect.fail(
@@ -60,7 +64,7 @@ const resolveCursor = (tenant: Tenant, cursor: string, search: string | undefine
       })
     )
   }
-  return Pagination.decodeCursor(cursor, search === undefined ? undefined : Repo.isSearchSortKey)
+  return Pagination.decodeCursor(cursor, search === undefined ? undefined : Search.isSortKey)
 }
 
 const list: Handler<"products.list", R> = (request) =>
@@ -68,42 +72,37 @@ const list: Handler<"products.list", R> = (request) =>
     const query = request.query
     const fields = yield* parseFields(query.fields)
     const expand = relations(query["expand[]"])
-    const filters: Repo.Filters = {
+    const filters = {
       status: query.status,
       categoryId: query.categoryId,
       brandId: query.brandId,
       featured: query.featured,
       search: query.search
     }
-    const toItem = (row: Repo.ListRow) => Model.toListItem(row, fields)
+    const toItem = (product: Model.ListedProduct) => Model.toListItem(product, fields)
     if (query.cursor !== undefined) {
       const limit = query.limit
       const after = yield* resolveCursor(request.tenant, query.cursor, query.search)
-      const { rows } = yield* Repo.list(request.tenant, filters, { _tag: "Cursor", limit, after }, expand)
-      return Pagination.cursorPage(rows, limit, (row) => ({ sortKey: row.sort_key, id: row.id }), toItem)
+      const { products } = yield* Products.list(request.tenant, filters, { _tag: "Cursor", limit, after }, expand)
+      return Pagination.cursorPage(products, limit, (p) => ({ sortKey: p.sortKey, id: p.id }), toItem)
     }
     const page = Pagination.offset(query)
-    const { rows, total } = yield* Repo.list(
+    const { products, total } = yield* Products.list(
       request.tenant,
       filters,
       { _tag: "Offset", limit: page.limit, offset: page.offset },
       expand
     )
-    return Pagination.offsetPage(rows.map(toItem), page, total)
+    return Pagination.offsetPage(products.map(toItem), page, total)
   })
 
-const notFound = () => ApiError.notFound("Product")
+type ProductError = ProductNotFound | SlugTaken | SkuTaken | UnknownBrand | UnknownCategories
 
-type RepoError = Repo.ProductNotFound | Repo.SlugTaken | Repo.SkuTaken | Repo.UnknownBrand | Repo.UnknownCategories
-
-const repoErrors = [Repo.ProductNotFound, Repo.SlugTaken, Repo.SkuTaken, Repo.UnknownBrand, Repo.UnknownCategories]
-const isRepoError = (error: unknown): error is RepoError => repoErrors.some((type) => error instanceof type)
-
-/** The one mapping of the repository's failures to HTTP. */
-const httpError = (error: RepoError): ApiError.ApiError => {
+/** The one mapping of the service's failures to HTTP. */
+const httpError = (error: ProductError): ApiError.ApiError => {
   switch (error._tag) {
     case "ProductNotFound":
-      return notFound()
+      return ApiError.notFound("Product")
     case "SlugTaken":
       return ApiError.conflict(`The slug "${error.slug}" is already used by another product`, "slug_taken")
     case "SkuTaken":
@@ -120,24 +119,26 @@ const httpError = (error: RepoError): ApiError.ApiError => {
   }
 }
 
-const toApiError = <A, E, R>(
-  effect: Effect.Effect<A, E | RepoError, R>
-): Effect.Effect<A, Exclude<E, RepoError> | ApiError.ApiError, R> =>
-  Effect.mapError(effect, (error) => (isRepoError(error) ? httpError(error) : (error as Exclude<E, RepoError>)))
+/** Maps the domain errors of `effect`, leaving `DatabaseUnavailable` to the pipeline. */
+const toApiError = <A, Rq>(effect: Effect.Effect<A, ProductError | Database.DatabaseUnavailable, Rq>) =>
+  Effect.mapError(effect, (error) => (error._tag === "DatabaseUnavailable" ? error : httpError(error)))
 
 const get: Handler<"products.get", R> = (request) =>
-  Effect.flatMap(Repo.find(request.tenant, request.params.productId, relations(request.query["expand[]"])), (product) =>
-    Option.match(product, { onNone: () => Effect.fail(notFound()), onSome: (p) => Effect.succeed(ok(p)) })
+  Effect.map(
+    toApiError(Products.get(request.tenant, request.params.productId, relations(request.query["expand[]"]))),
+    (product) => ok(Model.toJson(product))
   )
 
 const create: Handler<"products.create", R> = (request) =>
-  Effect.map(toApiError(Repo.create(request.tenant, request.body)), created)
+  Effect.map(toApiError(Products.create(request.tenant, request.body)), (product) => created(Model.toJson(product)))
 
 const update: Handler<"products.update", R> = (request) =>
-  Effect.map(toApiError(Repo.update(request.tenant, request.params.productId, request.body)), ok)
+  Effect.map(toApiError(Products.update(request.tenant, request.params.productId, request.body)), (product) =>
+    ok(Model.toJson(product))
+  )
 
 const remove: Handler<"products.delete", R> = (request) =>
-  Effect.as(toApiError(Repo.remove(request.tenant, request.params.productId)), deleted())
+  Effect.as(toApiError(Products.remove(request.tenant, request.params.productId)), deleted())
 
 export const handlers = {
   "products.list": list,

@@ -1,56 +1,83 @@
 /**
- * A product as the API shows it (`Product` / `ProductListItem` in the spec), and the mapping from
- * its table row. Money stays in integer minor units: `bigint` columns arrive from `pg` as strings
- * and are converted with `Number()` (amounts are far below 2^53).
+ * A product as the app holds it, decoded from its row with Schema, and its JSON as the API shows
+ * it (`Product` / `ProductListItem` in the spec). Amounts are integer minor units (`Columns.Amount`).
  *
  * Relations are built by PostgreSQL as JSON in the same statement as the product (see Repo.ts),
- * so a row already carries its variants, brand and categories when they were asked for.
+ * so a row already carries its variants, brand and categories when they were asked for; a
+ * relation that was not asked for is absent.
  */
+import type {
+  Brand as ContractBrand,
+  Product as ContractProduct,
+  ProductListItem as ContractListItem,
+  Operation
+} from "@shopvo/contract"
+import { Schema } from "effect"
+import { Brand } from "../Brands/Repo.js"
+import * as VariantModel from "../Variants/Variant.js"
+import { Amount } from "./Columns.js"
 
-import type { Brand } from "../Brands/Repo.js"
-import type { Category } from "../Categories/Repo.js"
-import type * as VariantModel from "../Variants/Variant.js"
+export const ProductStatus = Schema.Literal("ACTIVE", "DRAFT", "ARCHIVED")
+export type ProductStatus = typeof ProductStatus.Type
 
-export type { Brand, Category }
-
-export type ProductStatus = "ACTIVE" | "DRAFT" | "ARCHIVED"
-
-/** A variant as the API returns it; PostgreSQL builds the same shape as JSON (see Repo.ts). */
-export type Variant = ReturnType<typeof VariantModel.serialize>
-
-/** Every scalar field of a product: what a list item carries without `fields=`. */
-export interface ProductFields {
-  readonly id: string
-  readonly name: string
-  readonly slug: string
-  readonly description: string | null
-  readonly sku: string | null
-  readonly status: ProductStatus
-  readonly featured: boolean
-  readonly price: number
-  readonly compareAtPrice: number | null
-  readonly currency: string
-  readonly images: ReadonlyArray<string>
-  readonly brandId: string | null
-  readonly categoryIds: ReadonlyArray<string>
-  readonly createdAt: string
-  readonly updatedAt: string
-}
+/** A category as a product embeds it (`expand[]=categories`): the spec's `Category`. */
+export const EmbeddedCategory = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  slug: Schema.String,
+  description: Schema.NullOr(Schema.String),
+  parentId: Schema.NullOr(Schema.String)
+})
 
 /** The relations `expand[]` can embed. */
-export type Relation = "variants" | "brand" | "categories"
+export const Relation = Schema.Literal("variants", "brand", "categories")
+export type Relation = typeof Relation.Type
 
-export interface Expanded {
-  readonly variants?: ReadonlyArray<Variant>
-  readonly brand?: Brand | null
-  readonly categories?: ReadonlyArray<Category>
+const fields = {
+  id: Schema.String,
+  name: Schema.String,
+  slug: Schema.String,
+  description: Schema.NullOr(Schema.String),
+  sku: Schema.NullOr(Schema.String),
+  status: ProductStatus,
+  featured: Schema.Boolean,
+  price: Amount,
+  compareAtPrice: Schema.NullOr(Amount),
+  currency: Schema.String,
+  images: Schema.Array(Schema.String),
+  brandId: Schema.NullOr(Schema.String),
+  categoryIds: Schema.Array(Schema.String),
+  createdAt: Schema.Date,
+  updatedAt: Schema.Date
+}
+
+const optionalRelations = {
+  brand: Schema.optional(Schema.NullOr(Brand)),
+  categories: Schema.optional(Schema.Array(EmbeddedCategory))
 }
 
 /** A single product: always with its variants. */
-export type Product = ProductFields & { readonly variants: ReadonlyArray<Variant> } & Expanded
+export const Product = Schema.Struct({ ...fields, variants: Schema.Array(VariantModel.Variant), ...optionalRelations })
+export type Product = typeof Product.Type
+
+/** A product of a list, with its place in the list's order (`sortKey`, for the next cursor). */
+export const ListedProduct = Schema.Struct({
+  ...fields,
+  sortKey: Schema.String,
+  variants: Schema.optional(Schema.Array(VariantModel.Variant)),
+  ...optionalRelations
+})
+export type ListedProduct = typeof ListedProduct.Type
+
+type Fields = Schema.Struct.Type<typeof fields>
+type FieldsJson = Operation.Immutable<Omit<ContractProduct, Relation>>
+type RelationsJson = Operation.Immutable<Pick<ContractListItem, Relation>>
+
+/** A scalar field of a product, as `fields=` names it. */
+export type Field = keyof FieldsJson
 
 /** The names `fields=` accepts, in the order responses list them. */
-export const fieldNames: ReadonlyArray<keyof ProductFields> = [
+export const fieldNames: ReadonlyArray<Field> = [
   "id",
   "name",
   "slug",
@@ -70,81 +97,60 @@ export const fieldNames: ReadonlyArray<keyof ProductFields> = [
 
 const knownFields: ReadonlySet<string> = new Set(fieldNames)
 
-export const isField = (name: string): name is keyof ProductFields => knownFields.has(name)
+export const isField = (name: string): name is Field => knownFields.has(name)
 
-/** The product columns every query selects (never `search_vector`, which only the search reads). */
-export const columns =
-  "p.id, p.name, p.slug, p.description, p.sku, p.status, p.featured, p.price, p.compare_at_price, p.currency, " +
-  "p.images, p.brand_id, p.created_at, p.updated_at"
-
-/** A product row as Repo.ts selects it: the columns above plus the relation columns. */
-export interface Row {
-  readonly id: string
-  readonly name: string
-  readonly slug: string
-  readonly description: string | null
-  readonly sku: string | null
-  readonly status: ProductStatus
-  readonly featured: boolean
-  readonly price: string
-  readonly compare_at_price: string | null
-  readonly currency: string
-  readonly images: ReadonlyArray<string>
-  readonly brand_id: string | null
-  readonly created_at: Date
-  readonly updated_at: Date
-  readonly category_ids: ReadonlyArray<string>
-  readonly variants?: ReadonlyArray<Variant>
-  readonly brand?: Brand | null
-  readonly categories?: ReadonlyArray<Category>
-}
-
-export const toFields = (row: Row): ProductFields => ({
-  id: row.id,
-  name: row.name,
-  slug: row.slug,
-  description: row.description,
-  sku: row.sku,
-  status: row.status,
-  featured: row.featured,
-  price: Number(row.price),
-  compareAtPrice: row.compare_at_price === null ? null : Number(row.compare_at_price),
-  currency: row.currency,
-  images: row.images,
-  brandId: row.brand_id,
-  categoryIds: row.category_ids,
-  createdAt: row.created_at.toISOString(),
-  updatedAt: row.updated_at.toISOString()
+const fieldsJson = (p: Fields): FieldsJson => ({
+  id: p.id,
+  name: p.name,
+  slug: p.slug,
+  description: p.description,
+  sku: p.sku,
+  status: p.status,
+  featured: p.featured,
+  price: p.price,
+  compareAtPrice: p.compareAtPrice,
+  currency: p.currency,
+  images: p.images,
+  brandId: p.brandId,
+  categoryIds: p.categoryIds,
+  createdAt: p.createdAt.toISOString(),
+  updatedAt: p.updatedAt.toISOString()
 })
 
-/** Adds the relations the row carries (only those that were selected). */
-const withRelations = <A extends object>(item: A, row: Row): A & Expanded => {
-  const out: A & { variants?: ReadonlyArray<Variant>; brand?: Brand | null; categories?: ReadonlyArray<Category> } =
-    item
-  if (row.variants !== undefined) out.variants = row.variants
-  if (row.brand !== undefined) out.brand = row.brand
-  if (row.categories !== undefined) out.categories = row.categories
-  return out
-}
+const brandJson = (b: Brand): ContractBrand => ({ id: b.id, name: b.name, slug: b.slug, description: b.description })
 
-/** A single product (its row must have been selected with variants). */
-export const toProduct = (row: Row): Product =>
-  withRelations({ ...toFields(row), variants: row.variants ?? [] }, row) as Product
+/** The relations the product carries (only those that were selected). */
+const relationsJson = (p: {
+  readonly variants?: ReadonlyArray<VariantModel.Variant> | undefined
+  readonly brand?: Brand | null | undefined
+  readonly categories?: ReadonlyArray<typeof EmbeddedCategory.Type> | undefined
+}): RelationsJson => ({
+  ...(p.variants === undefined ? {} : { variants: p.variants.map(VariantModel.toJson) }),
+  ...(p.brand === undefined ? {} : { brand: p.brand === null ? null : brandJson(p.brand) }),
+  ...(p.categories === undefined ? {} : { categories: p.categories })
+})
+
+/** A single product as the API returns it (and as `product.*` events carry it). */
+export const toJson = (p: Product): Operation.Immutable<ContractProduct> => ({
+  ...fieldsJson(p),
+  ...relationsJson(p),
+  variants: p.variants.map(VariantModel.toJson)
+})
 
 /**
  * A list item: every scalar field, or only `fields` (plus `id`) when a sparse fieldset was asked
  * for, then the expanded relations.
  */
 export const toListItem = (
-  row: Row,
-  fields: ReadonlyArray<keyof ProductFields> | undefined
-): Pick<ProductFields, "id"> & Partial<ProductFields> & Expanded => {
-  const all = toFields(row)
-  if (fields === undefined) return withRelations(all, row)
-  const picked: { -readonly [K in keyof ProductFields]?: ProductFields[K] } = {}
-  const copy = <K extends keyof ProductFields>(field: K) => {
+  p: ListedProduct,
+  fields: ReadonlyArray<Field> | undefined
+): Operation.Immutable<ContractListItem> => {
+  const all = fieldsJson(p)
+  if (fields === undefined) return { ...all, ...relationsJson(p) }
+  const picked: { -readonly [K in Field]?: FieldsJson[K] } = {}
+  const copy = <K extends Field>(field: K) => {
     picked[field] = all[field]
   }
   for (const field of fields) copy(field)
-  return withRelations({ id: all.id, ...picked }, row)
+  return { id: all.id, ...picked, ...relationsJson(p) }
 }

@@ -1,54 +1,48 @@
 /**
  * SQL for products. Every query is scoped by site and mode: a product of another site or mode
- * does not exist for the caller.
+ * does not exist for the caller. Rows decode with `Model`'s schemas at this boundary; every
+ * method runs inside whatever transaction its caller (the `Products` service) opened.
  *
  * Reads are one statement each: the page, its total and every requested relation (variants,
  * brand, categories) are built by PostgreSQL as JSON in correlated subqueries evaluated only for
  * the rows of the page — never one query per product.
- *
- * Writes run in one transaction with their `product.*` outbox event.
  */
-import { SqlClient, type SqlError, type Statement } from "@effect/sql"
-import { Data, Effect, Option } from "effect"
-import { Ids } from "@shopvo/kernel"
-import { Outbox } from "@shopvo/kernel"
-import * as Pagination from "../Platform/Pagination.js"
+import { SqlClient, SqlSchema, type Statement } from "@effect/sql"
+import { Database, type Tenant } from "@shopvo/kernel"
+import { Effect, Option, Schema } from "effect"
+import type * as Pagination from "../Platform/Pagination.js"
+import * as VariantModel from "../Variants/Variant.js"
+import { expectRow, iso, isUniqueViolation, selectList, Tenant as TenantSchema } from "./Columns.js"
+import { SlugTaken } from "./Errors.js"
 import * as Model from "./Model.js"
 import * as Search from "./Search.js"
-import * as Sku from "./Sku.js"
-import * as Slug from "./Slug.js"
-import type { Tenant } from "@shopvo/kernel"
-
-export type { Tenant } from "@shopvo/kernel"
-
-export class ProductNotFound extends Data.TaggedError("ProductNotFound")<{ readonly idOrSlug: string }> {}
-export class SlugTaken extends Data.TaggedError("SlugTaken")<{ readonly slug: string }> {}
-export class SkuTaken extends Data.TaggedError("SkuTaken")<{ readonly sku: string }> {}
-export class UnknownBrand extends Data.TaggedError("UnknownBrand")<{ readonly brandId: string }> {}
-export class UnknownCategories extends Data.TaggedError("UnknownCategories")<{
-  readonly categoryIds: ReadonlyArray<string>
-}> {}
-/** A cursor naming a product the caller cannot see (deleted, or of another site). */
-export class UnknownCursor extends Data.TaggedError("UnknownCursor")<{ readonly cursor: string }> {}
 
 export type Relations = ReadonlySet<Model.Relation>
 
+const Relations = Schema.ReadonlySetFromSelf(Model.Relation)
+
 // ---------------------------------------------------------------------------------------------
-// Relation columns, built as JSON by PostgreSQL. They read `p.id` / `p.brand_id` of the row.
+// Columns. Relation columns are built as JSON by PostgreSQL; they read `p.id` / `p.brand_id`.
 
-const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
-
-const categoryIdsColumn =
-  "(select coalesce(array_agg(pc.category_id order by pc.position, pc.category_id), '{}') " +
-  "from product_categories pc where pc.product_id = p.id) as category_ids"
-
-/** Every variant of the product, the default first, then the oldest (the variants index order). */
-export const variantsJson =
-  "(select coalesce(json_agg(json_build_object(" +
-  "'id', v.id, 'productId', v.product_id, 'name', v.name, 'sku', v.sku, 'price', v.price, " +
-  "'compareAtPrice', v.compare_at_price, 'inventoryStatus', v.inventory_status, 'inventoryCount', v.inventory_count, " +
-  `'options', v.options, 'isDefault', v.is_default, 'createdAt', ${iso("v.created_at")}, 'updatedAt', ${iso("v.updated_at")}` +
-  ") order by v.is_default desc, v.created_at, v.id), '[]'::json) from variants v where v.product_id = p.id)"
+const productColumns =
+  selectList([
+    ["id", "p.id"],
+    ["name", "p.name"],
+    ["slug", "p.slug"],
+    ["description", "p.description"],
+    ["sku", "p.sku"],
+    ["status", "p.status"],
+    ["featured", "p.featured"],
+    ["price", "p.price::text"],
+    ["compareAtPrice", "p.compare_at_price::text"],
+    ["currency", "p.currency"],
+    ["images", "p.images"],
+    ["brandId", "p.brand_id"],
+    ["createdAt", iso("p.created_at")],
+    ["updatedAt", iso("p.updated_at")]
+  ]) +
+  ", (select coalesce(array_agg(pc.category_id order by pc.position, pc.category_id), '{}') " +
+  'from product_categories pc where pc.product_id = p.id) as "categoryIds"'
 
 const brandJson =
   "(select json_build_object('id', b.id, 'name', b.name, 'slug', b.slug, 'description', b.description) " +
@@ -61,79 +55,48 @@ const categoriesJson =
   "from product_categories pc join categories c on c.id = pc.category_id where pc.product_id = p.id)"
 
 const relationColumns = (relations: Relations): string => {
-  let out = categoryIdsColumn
-  if (relations.has("variants")) out += `, ${variantsJson} as variants`
-  if (relations.has("brand")) out += `, ${brandJson} as brand`
-  if (relations.has("categories")) out += `, ${categoriesJson} as categories`
-  return out
-}
-
-const allRelations: Relations = new Set<Model.Relation>(["variants", "brand", "categories"])
-
-// ---------------------------------------------------------------------------------------------
-// Reads
-
-/** One product by id (`prd_…`) or slug, with its variants and the requested relations. */
-export const find = (tenant: Tenant, idOrSlug: string, relations: Relations = new Set()) =>
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    const withVariants = new Set(relations).add("variants")
-    const key = idOrSlug.startsWith("prd_") ? sql`p.id = ${idOrSlug}` : sql`p.slug = ${idOrSlug}`
-    const rows = yield* sql<Model.Row>`
-      select ${sql.literal(Model.columns)}, ${sql.literal(relationColumns(withVariants))}
-      from products p
-      where p.site_id = ${tenant.siteId} and p.livemode = ${tenant.livemode} and ${key}`
-    return Option.map(Option.fromNullable(rows[0]), Model.toProduct)
-  })
-
-export interface Filters {
-  readonly status: Model.ProductStatus
-  readonly categoryId?: string | undefined
-  readonly brandId?: string | undefined
-  readonly featured?: boolean | undefined
-  readonly search?: string | undefined
-}
-
-export type Page =
-  | { readonly _tag: "Offset"; readonly limit: number; readonly offset: number }
-  /** `limit + 1` rows after `after` (from the start without one): the extra row says a next page exists. */
-  | { readonly _tag: "Cursor"; readonly limit: number; readonly after: Pagination.Position | undefined }
-
-export interface ListRow extends Model.Row {
-  /** Where this row sits in the list's order, for the next cursor. */
-  readonly sort_key: string
-}
-
-export interface Listed {
-  readonly rows: ReadonlyArray<ListRow>
-  /** Offset pages only. */
-  readonly total: number
-}
-
-const scorePattern = /^\d+(\.\d+)?(e[-+]?\d+)?$/
-
-/**
- * A score as PostgreSQL prints a `float8`, and reads it back: not one that overflows (`1e999`)
- * or underflows to zero (`1e-400`), which its `float8` input refuses with an error.
- */
-const isScore = (text: string): boolean => {
-  const score = Number(text)
-  return scorePattern.test(text) && Number.isFinite(score) && (score !== 0 || !/[1-9]/.test(text.split("e")[0]!))
-}
-
-/**
- * Whether `sortKey` is the sort key of a search result: its score, then its creation time
- * (`<score>|<created_at>`). Results are ordered by score, newest first among equal scores, id
- * last; the cursor carries the score so the next page continues below it however many products
- * were added meanwhile.
- */
-export const isSearchSortKey = (sortKey: string): boolean => {
-  const parts = sortKey.split("|")
-  return parts.length === 2 && isScore(parts[0]!) && Pagination.isCreatedAt(parts[1]!)
+  const out = [productColumns]
+  if (relations.has("variants")) out.push(`${VariantModel.jsonArray("p.id")} as variants`)
+  if (relations.has("brand")) out.push(`${brandJson} as brand`)
+  if (relations.has("categories")) out.push(`${categoriesJson} as categories`)
+  return out.join(", ")
 }
 
 const createdAtKey = (alias: string) =>
   `to_char(${alias}.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+
+// ---------------------------------------------------------------------------------------------
+// Lists
+
+export const Filters = Schema.Struct({
+  status: Model.ProductStatus,
+  categoryId: Schema.optional(Schema.String),
+  brandId: Schema.optional(Schema.String),
+  featured: Schema.optional(Schema.Boolean),
+  search: Schema.optional(Schema.String)
+})
+export type Filters = typeof Filters.Type
+
+const Position = Schema.Struct({ sortKey: Schema.String, id: Schema.String })
+
+export const Page = Schema.Union(
+  Schema.TaggedStruct("Offset", { limit: Schema.Int, offset: Schema.Int }),
+  /** `limit + 1` rows after `after` (from the start without one): the extra row says a next page exists. */
+  Schema.TaggedStruct("Cursor", { limit: Schema.Int, after: Schema.optional(Position) })
+)
+export type Page = typeof Page.Type
+
+export interface Listed {
+  readonly products: ReadonlyArray<Model.ListedProduct>
+  /** Offset pages only. */
+  readonly total: number
+}
+
+/** A page row, or the one row of `counted` when the page is empty (past the last page). */
+const ListRow = Schema.Union(
+  Model.ListedProduct.pipe(Schema.extend(Schema.Struct({ total: Schema.Int }))),
+  Schema.Struct({ id: Schema.Null, total: Schema.Int })
+)
 
 type Sql = SqlClient.SqlClient
 
@@ -180,291 +143,293 @@ const searchParts = (sql: Sql, tenant: Tenant, search: string) => {
   return { skuHits, matches, score }
 }
 
-/**
- * The position of a product used as a cursor (`cursor=prd_…`, as the reference shows it): its
- * own sort key in this list's order. None when the caller cannot see it.
- */
-export const positionOf = (tenant: Tenant, productId: string, search: string | undefined) =>
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    const where = sql`p.id = ${productId} and p.site_id = ${tenant.siteId} and p.livemode = ${tenant.livemode}`
-    let rows: ReadonlyArray<{ sort_key: string }>
-    if (search === undefined) {
-      rows = yield* sql<{
-        sort_key: string
-      }>`select ${sql.literal(createdAtKey("p"))} as sort_key from products p where ${where}`
-    } else {
-      const parts = searchParts(sql, tenant, search)
-      rows = yield* sql<{ sort_key: string }>`
-        with ${parts.skuHits}
-        select ${parts.score}::text || '|' || ${sql.literal(createdAtKey("p"))} as sort_key from products p where ${where}`
-    }
-    return Option.map(
-      Option.fromNullable(rows[0]),
-      (row): Pagination.Position => ({ sortKey: row.sort_key, id: productId })
-    )
-  })
-
-/**
- * A page of products matching `filters`, with the requested relations, in one statement.
- *
- * Without `search`: newest first, keyset `(created_at, id)` (the `products_list_idx` range).
- * With `search`: best score first (see `isSearchSortKey`), keyset `(score, created_at, id)`.
- */
-export const list = (tenant: Tenant, filters: Filters, page: Page, relations: Relations) =>
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    const where = filterClause(sql, tenant, filters)
-    const limit = page._tag === "Offset" ? page.limit : page.limit + 1
-    const offset = page._tag === "Offset" ? page.offset : 0
-    const after = page._tag === "Cursor" ? page.after : undefined
-    const relationSql = sql.literal(relationColumns(relations))
-    // `count` left-joined to the page: one row even past the last page, so the total always comes back.
-    const countOnly = page._tag === "Cursor" ? sql`select 0 as total` : undefined
-
-    let rows: ReadonlyArray<ListRow & { total: number }>
-    if (filters.search === undefined) {
-      // Unfiltered (status only): the trigger-kept counter; otherwise count the matches.
-      const unfiltered =
-        filters.categoryId === undefined && filters.brandId === undefined && filters.featured === undefined
-      const total = unfiltered
-        ? sql`select coalesce((select count from product_counts
-                               where site_id = ${tenant.siteId} and livemode = ${tenant.livemode} and status = ${filters.status}), 0) as total`
-        : sql`select count(*)::int as total from products p where ${where}`
-      const keyset = after ? sql`and (p.created_at, p.id) < (${after.sortKey}::timestamptz, ${after.id})` : sql``
-      rows = yield* sql<ListRow & { total: number }>`
-        with page as (
-          select ${sql.literal(Model.columns)}, ${sql.literal(createdAtKey("p"))} as sort_key
-          from products p
-          where ${where} ${keyset}
-          order by p.created_at desc, p.id desc
-          limit ${limit} offset ${offset}
-        ), counted as (${countOnly ?? total})
-        select p.*, ${relationSql}, counted.total
-        from counted left join page p on true
-        order by p.created_at desc, p.id desc`
-    } else {
-      const parts = searchParts(sql, tenant, filters.search)
-      let keyset = sql``
-      if (after) {
-        const [score, createdAt] = after.sortKey.split("|") as [string, string]
-        keyset = sql`where (s.score, s.created_at, s.id) < (${score}::float8, ${createdAt}::timestamptz, ${after.id})`
-      }
-      // Scores only (id, created_at, score) for every match, the wide rows only for the page.
-      rows = yield* sql<ListRow & { total: number }>`
-        with ${parts.skuHits},
-        scored as (
-          select p.id, p.created_at, ${parts.score} as score
-          from products p
-          where ${where} and ${parts.matches}
-        ), page as (
-          select s.id, s.score, s.score::text || '|' || ${sql.literal(createdAtKey("s"))} as sort_key
-          from scored s
-          ${keyset}
-          order by s.score desc, s.created_at desc, s.id desc
-          limit ${limit} offset ${offset}
-        ), counted as (${countOnly ?? sql`select count(*)::int as total from scored`})
-        select ${sql.literal(Model.columns)}, page.sort_key, ${relationSql}, counted.total
-        from counted left join page on true left join products p on p.id = page.id
-        order by page.score desc, p.created_at desc, p.id desc`
-    }
-    const total = rows[0]?.total ?? 0
-    return { rows: rows.filter((row) => row.id !== null), total } satisfies Listed
-  })
-
 // ---------------------------------------------------------------------------------------------
 // Writes
 
-export interface NewProduct {
-  readonly name: string
-  readonly slug?: string | undefined
-  readonly description?: string | null | undefined
-  readonly sku?: string | null | undefined
-  readonly status?: Model.ProductStatus | undefined
-  readonly featured?: boolean | undefined
-  readonly price: number
-  readonly compareAtPrice?: number | null | undefined
-  /** Defaults to the site's currency. */
-  readonly currency?: string | undefined
-  readonly images?: ReadonlyArray<string> | undefined
-  readonly brandId?: string | null | undefined
-  readonly categoryIds?: ReadonlyArray<string> | undefined
-}
+/** A product row to insert: every column given (the service applies the defaults). */
+export const NewRow = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  slug: Schema.String,
+  description: Schema.NullOr(Schema.String),
+  sku: Schema.NullOr(Schema.String),
+  status: Model.ProductStatus,
+  featured: Schema.Boolean,
+  price: Schema.Int,
+  compareAtPrice: Schema.NullOr(Schema.Int),
+  /** Null: the site's currency. */
+  currency: Schema.NullOr(Schema.String),
+  images: Schema.Array(Schema.String),
+  brandId: Schema.NullOr(Schema.String),
+  /** Null: now (the demo seed and imports give older times). */
+  createdAt: Schema.NullOr(Schema.DateFromSelf)
+})
+export type NewRow = typeof NewRow.Type
 
-export type ProductPatch = Partial<Omit<NewProduct, "slug" | "name" | "price">> & {
-  readonly name?: string | undefined
-  readonly slug?: string | undefined
-  readonly price?: number | undefined
-}
+/** The columns an update may change; an absent key keeps the current value. */
+export const Changes = Schema.Struct({
+  name: Schema.optional(Schema.String),
+  slug: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.NullOr(Schema.String)),
+  sku: Schema.optional(Schema.NullOr(Schema.String)),
+  status: Schema.optional(Model.ProductStatus),
+  featured: Schema.optional(Schema.Boolean),
+  price: Schema.optional(Schema.Int),
+  compareAtPrice: Schema.optional(Schema.NullOr(Schema.Int)),
+  currency: Schema.optional(Schema.String),
+  images: Schema.optional(Schema.Array(Schema.String)),
+  brandId: Schema.optional(Schema.NullOr(Schema.String))
+})
+export type Changes = typeof Changes.Type
 
-type WriteError = SlugTaken | SkuTaken | UnknownBrand | UnknownCategories
+const changedColumns: ReadonlyArray<readonly [keyof Changes, string]> = [
+  ["name", "name"],
+  ["slug", "slug"],
+  ["description", "description"],
+  ["sku", "sku"],
+  ["status", "status"],
+  ["featured", "featured"],
+  ["price", "price"],
+  ["compareAtPrice", "compare_at_price"],
+  ["currency", "currency"],
+  ["brandId", "brand_id"]
+]
 
-/** Brand and categories must exist in the caller's site and mode. */
-const checkReferences = (
-  tenant: Tenant,
-  brandId: string | null | undefined,
-  categoryIds: ReadonlyArray<string> | undefined
-) =>
-  Effect.gen(function* () {
-    if ((brandId === null || brandId === undefined) && (categoryIds === undefined || categoryIds.length === 0)) return
+const isSlugConflict = isUniqueViolation("products_slug_unique")
+
+export class ProductsRepo extends Effect.Service<ProductsRepo>()("@shopvo/api/ProductsRepo", {
+  accessors: true,
+  effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    const [found] = yield* sql<{ brand: string | null; categories: ReadonlyArray<string> }>`
-      select
-        (select id from brands where id = ${brandId ?? ""} and site_id = ${tenant.siteId} and livemode = ${tenant.livemode}) as brand,
-        coalesce((select array_agg(id) from categories
-                  where id = any(${categoryIds ?? []}) and site_id = ${tenant.siteId} and livemode = ${tenant.livemode}), '{}') as categories`
-    if (brandId !== null && brandId !== undefined && found!.brand === null) return yield* new UnknownBrand({ brandId })
-    const missing = (categoryIds ?? []).filter((id) => !found!.categories.includes(id))
-    if (missing.length > 0) return yield* new UnknownCategories({ categoryIds: missing })
-  })
+    const scoped = (tenant: Tenant) => sql`p.site_id = ${tenant.siteId} and p.livemode = ${tenant.livemode}`
 
-const checkSku = (tenant: Tenant, sku: string | null | undefined, productId?: string) =>
-  sku === null || sku === undefined
-    ? Effect.void
-    : Effect.flatMap(Sku.isTaken(tenant, sku, productId ? { productId } : {}), (taken) =>
-        taken ? new SkuTaken({ sku }) : Effect.void
-      )
+    const find = SqlSchema.findOne({
+      Request: Schema.Struct({ tenant: TenantSchema, idOrSlug: Schema.String, relations: Relations }),
+      Result: Model.Product,
+      execute: ({ tenant, idOrSlug, relations }) => {
+        const key = idOrSlug.startsWith("prd_") ? sql`p.id = ${idOrSlug}` : sql`p.slug = ${idOrSlug}`
+        return sql`select ${sql.literal(relationColumns(new Set(relations).add("variants")))}
+                   from products p where ${scoped(tenant)} and ${key}`
+      }
+    })
 
-const setCategories = (tenant: Tenant, productId: string, categoryIds: ReadonlyArray<string>, replace: boolean) =>
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    if (replace) yield* sql`delete from product_categories where product_id = ${productId}`
-    if (categoryIds.length === 0) return
-    // The given order is kept (`position`), so `categoryIds` reads back as it was written.
-    yield* sql`
-      insert into product_categories (product_id, category_id, site_id, livemode, position)
-      select ${productId}, c.id, ${tenant.siteId}, ${tenant.livemode}, c.ordinality - 1
-      from unnest(${categoryIds}::text[]) with ordinality as c(id, ordinality)`
-  })
+    const positionOf = SqlSchema.findOne({
+      Request: Schema.Struct({
+        tenant: TenantSchema,
+        productId: Schema.String,
+        search: Schema.optional(Schema.String)
+      }),
+      Result: Schema.Struct({ sortKey: Schema.String }),
+      execute: ({ tenant, productId, search }) => {
+        const where = sql`p.id = ${productId} and ${scoped(tenant)}`
+        if (search === undefined) {
+          return sql`select ${sql.literal(createdAtKey("p"))} as "sortKey" from products p where ${where}`
+        }
+        const parts = searchParts(sql, tenant, search)
+        return sql`with ${parts.skuHits}
+          select ${parts.score}::text || '|' || ${sql.literal(createdAtKey("p"))} as "sortKey" from products p where ${where}`
+      }
+    })
 
-const isSlugConflict = (error: SqlError.SqlError) => {
-  const cause = error.cause as { code?: string; constraint?: string } | undefined
-  return cause?.code === "23505" && cause.constraint === "products_slug_unique"
-}
+    const list = SqlSchema.findAll({
+      Request: Schema.Struct({ tenant: TenantSchema, filters: Filters, page: Page, relations: Relations }),
+      Result: ListRow,
+      execute: ({ tenant, filters, page, relations }) => {
+        const where = filterClause(sql, tenant, filters)
+        const limit = page._tag === "Offset" ? page.limit : page.limit + 1
+        const offset = page._tag === "Offset" ? page.offset : 0
+        const after = page._tag === "Cursor" ? page.after : undefined
+        const columns = sql.literal(relationColumns(relations))
+        // `count` left-joined to the page: one row even past the last page, so the total always comes back.
+        const countOnly = page._tag === "Cursor" ? sql`select 0 as total` : undefined
+        if (filters.search === undefined) {
+          // Unfiltered (status only): the trigger-kept counter; otherwise count the matches.
+          const unfiltered =
+            filters.categoryId === undefined && filters.brandId === undefined && filters.featured === undefined
+          const total = unfiltered
+            ? sql`select coalesce((select count from product_counts
+                                   where site_id = ${tenant.siteId} and livemode = ${tenant.livemode} and status = ${filters.status}), 0) as total`
+            : sql`select count(*)::int as total from products p where ${where}`
+          const keyset = after ? sql`and (p.created_at, p.id) < (${after.sortKey}::timestamptz, ${after.id})` : sql``
+          // The page's keys first (the `products_list_idx` range), the wide columns only for them.
+          return sql`
+            with page as (
+              select p.id, p.created_at, ${sql.literal(createdAtKey("p"))} as sort_key
+              from products p
+              where ${where} ${keyset}
+              order by p.created_at desc, p.id desc
+              limit ${limit} offset ${offset}
+            ), counted as (${countOnly ?? total})
+            select ${columns}, page.sort_key as "sortKey", counted.total
+            from counted left join page on true left join products p on p.id = page.id
+            order by page.created_at desc, page.id desc`
+        }
+        const parts = searchParts(sql, tenant, filters.search)
+        let keyset = sql``
+        if (after) {
+          const [score = "", createdAt = ""] = after.sortKey.split("|")
+          keyset = sql`where (s.score, s.created_at, s.id) < (${score}::float8, ${createdAt}::timestamptz, ${after.id})`
+        }
+        // Scores only (id, created_at, score) for every match, the wide rows only for the page.
+        return sql`
+          with ${parts.skuHits},
+          scored as (
+            select p.id, p.created_at, ${parts.score} as score
+            from products p
+            where ${where} and ${parts.matches}
+          ), page as (
+            select s.id, s.score, s.score::text || '|' || ${sql.literal(createdAtKey("s"))} as sort_key
+            from scored s
+            ${keyset}
+            order by s.score desc, s.created_at desc, s.id desc
+            limit ${limit} offset ${offset}
+          ), counted as (${countOnly ?? sql`select count(*)::int as total from scored`})
+          select ${columns}, page.sort_key as "sortKey", counted.total
+          from counted left join page on true left join products p on p.id = page.id
+          order by page.score desc, p.created_at desc, p.id desc`
+      }
+    })
 
-/** Loads a product inside a write transaction (it exists: the transaction just wrote it). */
-const load = (tenant: Tenant, id: string) =>
-  Effect.map(find(tenant, id), (product) =>
-    Option.getOrThrowWith(product, () => new Error(`product ${id} vanished in its own transaction`))
-  )
+    const references = SqlSchema.single({
+      Request: Schema.Struct({
+        tenant: TenantSchema,
+        brandId: Schema.String,
+        categoryIds: Schema.Array(Schema.String)
+      }),
+      Result: Schema.Struct({ brand: Schema.NullOr(Schema.String), categories: Schema.Array(Schema.String) }),
+      execute: ({ tenant, brandId, categoryIds }) => sql`
+        select
+          (select id from brands where id = ${brandId} and site_id = ${tenant.siteId} and livemode = ${tenant.livemode}) as brand,
+          coalesce((select array_agg(id) from categories
+                    where id = any(${categoryIds}) and site_id = ${tenant.siteId} and livemode = ${tenant.livemode}), '{}') as categories`
+    })
 
-const eventData = (product: Model.Product) => product as unknown as Readonly<Record<string, unknown>>
+    const insert = SqlSchema.findOne({
+      Request: Schema.Struct({ tenant: TenantSchema, row: NewRow }),
+      Result: Schema.Struct({ id: Schema.String }),
+      execute: ({ tenant, row }) => sql`
+        insert into products (id, site_id, livemode, name, slug, description, sku, status, featured, price, compare_at_price,
+                              currency, images, brand_id, created_at, updated_at)
+        values (${row.id}, ${tenant.siteId}, ${tenant.livemode}, ${row.name}, ${row.slug}, ${row.description}, ${row.sku},
+                ${row.status}, ${row.featured}, ${row.price}, ${row.compareAtPrice},
+                coalesce(${row.currency}, (select currency from sites where id = ${tenant.siteId})),
+                ${row.images}::text[], ${row.brandId}, coalesce(${row.createdAt}, now()), coalesce(${row.createdAt}, now()))
+        on conflict (site_id, livemode, slug) do nothing
+        returning id`
+    })
 
-/**
- * Inserts the product under `slug`, or under the first free `slug-<n>` when the slug was
- * derived from the name. `on conflict do nothing` keeps the transaction usable after a clash.
- */
-const insertWithSlug = (tenant: Tenant, id: string, input: NewProduct) =>
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    const insert = (slug: string) => sql<{ id: string }>`
-      insert into products (id, site_id, livemode, name, slug, description, sku, status, featured, price, compare_at_price,
-                            currency, images, brand_id)
-      values (${id}, ${tenant.siteId}, ${tenant.livemode}, ${input.name}, ${slug}, ${input.description ?? null}, ${input.sku ?? null},
-              ${input.status ?? "ACTIVE"}, ${input.featured ?? false}, ${input.price}, ${input.compareAtPrice ?? null},
-              coalesce(${input.currency ?? null}, (select currency from sites where id = ${tenant.siteId})),
-              ${input.images ?? []}::text[], ${input.brandId ?? null})
-      on conflict (site_id, livemode, slug) do nothing
-      returning id`
-    if (input.slug !== undefined) {
-      if ((yield* insert(input.slug)).length === 0) return yield* new SlugTaken({ slug: input.slug })
-      return
-    }
-    const base = Slug.fromName(input.name)
-    let candidate = base
-    // Each round sees the slugs taken so far; a concurrent insert of the same candidate only
-    // costs another round.
-    for (let round = 0; round < 10; round++) {
-      if ((yield* insert(candidate)).length > 0) return
-      const taken = yield* sql<{ slug: string }>`
+    const slugsLike = SqlSchema.findAll({
+      Request: Schema.Struct({ tenant: TenantSchema, base: Schema.String }),
+      Result: Schema.Struct({ slug: Schema.String }),
+      execute: ({ tenant, base }) => sql`
         select slug from products
         where site_id = ${tenant.siteId} and livemode = ${tenant.livemode}
           and (slug = ${base} or slug ~ ${`^${base}-[0-9]{1,9}$`})`
-      candidate = Slug.nextCandidate(
-        base,
-        taken.map((row) => row.slug)
-      )
-    }
-    return yield* new SlugTaken({ slug: candidate })
-  })
+    })
 
-/**
- * `create` without its own transaction, for callers that already run one (the demo seed creates
- * hundreds of products per transaction; a savepoint each would overflow PostgreSQL's
- * subtransaction cache and slow every statement down).
- */
-export const createInTransaction = (tenant: Tenant, input: NewProduct) =>
-  Effect.gen(function* () {
-    yield* checkReferences(tenant, input.brandId, input.categoryIds)
-    yield* checkSku(tenant, input.sku)
-    const id = Ids.make("prd")
-    yield* insertWithSlug(tenant, id, input)
-    yield* setCategories(tenant, id, input.categoryIds ?? [], false)
-    const product = yield* load(tenant, id)
-    yield* Outbox.emit(tenant, "product.created", eventData(product))
-    return product
-  }) satisfies Effect.Effect<Model.Product, WriteError | SqlError.SqlError, Sql>
+    const lock = SqlSchema.findOne({
+      Request: Schema.Struct({ tenant: TenantSchema, id: Schema.String }),
+      Result: Schema.Struct({ id: Schema.String }),
+      execute: ({ tenant, id }) => sql`select p.id from products p where p.id = ${id} and ${scoped(tenant)} for update`
+    })
 
-/** Creates a product (without variants) and records `product.created`. */
-export const create = (tenant: Tenant, input: NewProduct) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(createInTransaction(tenant, input)))
-
-/** Updates the given fields (categories are replaced as a whole) and records `product.updated`. */
-export const update = (tenant: Tenant, id: string, patch: ProductPatch) =>
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    return yield* sql.withTransaction(
-      Effect.gen(function* () {
-        // Locks the row: concurrent updates of one product apply one after the other.
-        const existing = yield* sql`select id from products
-          where id = ${id} and site_id = ${tenant.siteId} and livemode = ${tenant.livemode} for update`
-        if (existing.length === 0) return yield* new ProductNotFound({ idOrSlug: id })
-        yield* checkReferences(tenant, patch.brandId, patch.categoryIds)
-        yield* checkSku(tenant, patch.sku, id)
-
-        const columns: Record<string, unknown> = {}
-        if (patch.name !== undefined) columns["name"] = patch.name
-        if (patch.slug !== undefined) columns["slug"] = patch.slug
-        if (patch.description !== undefined) columns["description"] = patch.description
-        if (patch.sku !== undefined) columns["sku"] = patch.sku
-        if (patch.status !== undefined) columns["status"] = patch.status
-        if (patch.featured !== undefined) columns["featured"] = patch.featured
-        if (patch.price !== undefined) columns["price"] = patch.price
-        if (patch.compareAtPrice !== undefined) columns["compare_at_price"] = patch.compareAtPrice
-        if (patch.currency !== undefined) columns["currency"] = patch.currency
-        if (patch.brandId !== undefined) columns["brand_id"] = patch.brandId
-        const sets = Object.entries(columns).map(([column, value]) => sql`${sql(column)} = ${value}`)
-        if (patch.images !== undefined) sets.push(sql`images = ${patch.images}::text[]`)
+    const update = SqlSchema.void({
+      Request: Schema.Struct({ id: Schema.String, changes: Changes }),
+      execute: ({ id, changes }) => {
+        const sets = changedColumns.flatMap(([key, column]) =>
+          changes[key] === undefined ? [] : [sql`${sql(column)} = ${changes[key]}`]
+        )
+        if (changes.images !== undefined) sets.push(sql`images = ${changes.images}::text[]`)
         // Always written, so a change of categories alone still moves `updatedAt`.
         sets.push(sql`updated_at = now()`)
-        yield* sql`update products set ${sql.csv(sets)} where id = ${id}`.pipe(
-          Effect.catchIf(isSlugConflict, () => new SlugTaken({ slug: patch.slug ?? "" }))
-        )
-        if (patch.categoryIds !== undefined) yield* setCategories(tenant, id, patch.categoryIds, true)
-        const product = yield* load(tenant, id)
-        yield* Outbox.emit(tenant, "product.updated", eventData(product))
-        return product
-      })
-    )
-  })
+        return sql`update products set ${sql.csv(sets)} where id = ${id}`
+      }
+    })
 
-/**
- * Deletes a product; its variants, category links, reviews and stock history go with it
- * (foreign keys `on delete cascade`), its metafields by trigger. Records `product.deleted`.
- */
-export const remove = (tenant: Tenant, id: string) =>
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    return yield* sql.withTransaction(
-      Effect.gen(function* () {
-        const rows = yield* sql<{ id: string; slug: string }>`
-          delete from products where id = ${id} and site_id = ${tenant.siteId} and livemode = ${tenant.livemode}
-          returning id, slug`
-        if (rows.length === 0) return yield* new ProductNotFound({ idOrSlug: id })
-        yield* Outbox.emit(tenant, "product.deleted", { id: rows[0]!.id, slug: rows[0]!.slug })
-      })
-    )
-  })
+    const replaceCategories = SqlSchema.void({
+      Request: Schema.Struct({
+        tenant: TenantSchema,
+        productId: Schema.String,
+        categoryIds: Schema.Array(Schema.String)
+      }),
+      execute: ({ tenant, productId, categoryIds }) =>
+        Effect.gen(function* () {
+          yield* sql`delete from product_categories where product_id = ${productId}`
+          if (categoryIds.length === 0) return
+          // The given order is kept (`position`), so `categoryIds` reads back as it was written.
+          yield* sql`
+            insert into product_categories (product_id, category_id, site_id, livemode, position)
+            select ${productId}, c.id, ${tenant.siteId}, ${tenant.livemode}, c.ordinality - 1
+            from unnest(${categoryIds}::text[]) with ordinality as c(id, ordinality)`
+        })
+    })
 
-/** The relations a full product embeds when all are asked for (events, exports). */
-export const everyRelation = allRelations
+    const remove = SqlSchema.findOne({
+      Request: Schema.Struct({ tenant: TenantSchema, id: Schema.String }),
+      Result: Schema.Struct({ id: Schema.String, slug: Schema.String }),
+      execute: ({ tenant, id }) =>
+        sql`delete from products p where p.id = ${id} and ${scoped(tenant)} returning p.id, p.slug`
+    })
+
+    return {
+      /** One product by id (`prd_…`) or slug, with its variants and the requested relations. */
+      find: (tenant: Tenant, idOrSlug: string, relations: Relations) =>
+        Database.boundary(find({ tenant, idOrSlug, relations })),
+      /**
+       * The position of a product used as a cursor: its own sort key in this list's order (with
+       * `search`, in the search's order). None when the caller cannot see it.
+       */
+      positionOf: (tenant: Tenant, productId: string, search: string | undefined) =>
+        Database.boundary(
+          Effect.map(
+            positionOf({ tenant, productId, ...(search === undefined ? {} : { search }) }),
+            Option.map((row): Pagination.Position => ({ sortKey: row.sortKey, id: productId }))
+          )
+        ),
+      /**
+       * A page of products matching `filters`, with the requested relations, in one statement.
+       *
+       * Without `search`: newest first, keyset `(created_at, id)` (the `products_list_idx` range).
+       * With `search`: best score first (see `Search.isSortKey`), keyset `(score, created_at, id)`.
+       */
+      list: (tenant: Tenant, filters: Filters, page: Page, relations: Relations) =>
+        Database.boundary(
+          Effect.map(
+            list({ tenant, filters, page, relations }),
+            (rows): Listed => ({
+              products: rows.flatMap((row) => (row.id === null ? [] : [row])),
+              total: rows[0]?.total ?? 0
+            })
+          )
+        ),
+      /** Which of the brand and categories exist in the caller's site and mode. */
+      references: (tenant: Tenant, brandId: string | null, categoryIds: ReadonlyArray<string>) =>
+        expectRow(Database.boundary(references({ tenant, brandId: brandId ?? "", categoryIds }))),
+      /** Inserts a product; `None` when its slug is taken (`on conflict do nothing` keeps the transaction usable). */
+      insert: (tenant: Tenant, row: NewRow) => Database.boundary(Effect.map(insert({ tenant, row }), Option.asVoid)),
+      /** The slugs taken among `base` and `base-<n>`. */
+      slugsLike: (tenant: Tenant, base: string) =>
+        Database.boundary(Effect.map(slugsLike({ tenant, base }), (rows) => rows.map((row) => row.slug))),
+      /** Locks the product row for the caller's transaction; `None` when the caller has no such product. */
+      lock: (tenant: Tenant, id: string) => Database.boundary(Effect.map(lock({ tenant, id }), Option.asVoid)),
+      /** Writes the changed columns and moves `updated_at`; a slug of another product is `SlugTaken`. */
+      update: (id: string, changes: Changes) =>
+        Database.boundary(
+          update({ id, changes }).pipe(
+            Effect.catchIf(
+              (error) => error._tag === "SqlError" && isSlugConflict(error),
+              () => Effect.fail(new SlugTaken({ slug: changes.slug ?? "" }))
+            )
+          )
+        ),
+      /** Makes `categoryIds` the product's categories, in that order. */
+      replaceCategories: (tenant: Tenant, productId: string, categoryIds: ReadonlyArray<string>) =>
+        Database.boundary(replaceCategories({ tenant, productId, categoryIds })),
+      /**
+       * Deletes a product; its variants, category links, reviews and stock history go with it
+       * (foreign keys `on delete cascade`), its metafields by trigger.
+       */
+      remove: (tenant: Tenant, id: string) => Database.boundary(remove({ tenant, id }))
+    }
+  })
+}) {}

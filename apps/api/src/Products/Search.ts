@@ -8,7 +8,10 @@
  *   by the trigram index), so "hood" finds "Hoodie" and "class whi" finds "Classic White"; an
  *   excluded word (`-zip`) must not;
  * - exact SKU: the trimmed string as typed and upper-cased, against product and variant SKUs.
+ *
+ * And the sort key of a search result, as a cursor carries it.
  */
+import * as Pagination from "../Platform/Pagination.js"
 
 export interface Terms {
   /** The string for `websearch_to_tsquery`. */
@@ -41,4 +44,32 @@ export const parse = (search: string): Terms => {
   const skus = text === "" ? [] : [...new Set([text, text.toUpperCase()])]
   const pattern = (word: string) => `%${escapeLike(word)}%`
   return { text, namePatterns: words.map(pattern), excludedPatterns: excluded.map(pattern), skus }
+}
+
+const scorePattern = /^\d+(\.\d+)?(e[-+]?\d+)?$/
+
+/**
+ * A score as PostgreSQL prints a `float8`, and reads it back: not one that overflows (`1e999`)
+ * or underflows to zero (`1e-400`), which its `float8` input refuses with an error.
+ */
+const isScore = (text: string): boolean => {
+  const score = Number(text)
+  return scorePattern.test(text) && Number.isFinite(score) && (score !== 0 || !/[1-9]/.test(text.split("e")[0] ?? ""))
+}
+
+/**
+ * Whether `sortKey` is the sort key of a search result: its score, then its creation time
+ * (`<score>|<created_at>`). Results are ordered by score, newest first among equal scores, id
+ * last; the cursor carries the score so the next page continues below it however many products
+ * were added meanwhile.
+ */
+export const isSortKey = (sortKey: string): boolean => {
+  const [score, createdAt, ...rest] = sortKey.split("|")
+  return (
+    rest.length === 0 &&
+    score !== undefined &&
+    createdAt !== undefined &&
+    isScore(score) &&
+    Pagination.isCreatedAt(createdAt)
+  )
 }

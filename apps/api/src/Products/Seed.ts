@@ -5,18 +5,19 @@
  *
  * Reproducible: every choice comes from a pseudo-random generator seeded with an integer, so
  * the same seed gives the same names, prices, stock and order (ids and timestamps differ).
- * Categories, brands and products are created through their repositories (slugs, checks and
- * `product.created` events as for an API call); variants are inserted with plain SQL following
- * the variants table's rules (exactly one default per product, status derived from the count
- * and the site's low-stock threshold). Products are written 250 per transaction, without a
- * savepoint each, so a 10,000-product benchmark catalogue seeds as fast as the SQL allows.
+ * Everything is created through the services the API uses (slugs, SKU and reference checks,
+ * statuses derived from the site's low-stock threshold, `product.created` events as for an API
+ * call), composed in transactions: the categories and brands in one, then the products with
+ * their variants 250 per transaction (each holds one advisory lock per SKU until it commits), so
+ * a 10,000-product benchmark catalogue seeds without exhausting PostgreSQL's lock table.
  */
-import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
-import * as Brands from "../Brands/Service.js"
+import { Database, type Tenant } from "@shopvo/kernel"
+import { Clock, Effect } from "effect"
+import { Brands } from "../Brands/Service.js"
 import * as Categories from "../Categories/Repo.js"
-import { Ids } from "@shopvo/kernel"
-import * as Repo from "./Repo.js"
+import { Inventory } from "../Inventory/Service.js"
+import { type InitialVariant, Variants } from "../Variants/Service.js"
+import { type NewProduct, Products } from "./Service.js"
 
 /** mulberry32: a tiny, well-distributed 32-bit generator; enough for demo data, not for secrets. */
 export const prng = (seed: number) => {
@@ -203,9 +204,6 @@ const stockCount = (random: Random, threshold: number) => {
 const price = (random: Random, [min, max]: readonly [number, number]) =>
   random.int(min, max) * 100 + (random.chance(0.8) ? -1 : 0)
 
-const statusOf = (count: number, threshold: number) =>
-  count === 0 ? "OUT_OF_STOCK" : count <= threshold ? "LOW_STOCK" : "IN_STOCK"
-
 /**
  * Product names: every (adjective, type) of every family, shuffled per family and interleaved
  * across families so that any prefix of the plan mixes categories. Past the last combination
@@ -237,9 +235,9 @@ const colourCode = (colour: string) =>
     .slice(0, 4)
     .toUpperCase()
 
-/** A product of the plan: the repository's input, with brand and categories by key. */
+/** A product of the plan: the service's input, with brand and categories by key. */
 export interface PlannedProduct {
-  readonly input: Omit<Repo.NewProduct, "brandId" | "categoryIds">
+  readonly input: Omit<NewProduct, "brandId" | "categoryIds" | "createdAt">
   readonly brand: number
   readonly categories: ReadonlyArray<string>
   readonly variants: ReadonlyArray<PlannedVariant>
@@ -315,61 +313,35 @@ export const plan = (options: CatalogOptions = {}, threshold = 5): ReadonlyArray
 const chunkSize = 250
 
 /** The gap between two seeded products' creation times, so "newest first" follows the plan. */
-const spacing = "9 hours 17 minutes"
-
-const insertVariants = (
-  tenant: Repo.Tenant,
-  rows: ReadonlyArray<PlannedVariant & { productId: string; position: number }>,
-  threshold: number
-) =>
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    for (let start = 0; start < rows.length; start += 500) {
-      const batch = rows.slice(start, start + 500)
-      // Each product's variants a millisecond apart in plan order: "oldest first" is the plan's order.
-      yield* sql`
-        insert into variants (id, site_id, livemode, product_id, name, sku, price, inventory_count, inventory_status, options,
-                              is_default, created_at, updated_at)
-        select v.id, ${tenant.siteId}, ${tenant.livemode}, v.product_id, v.name, v.sku, v.price, v.count, v.status, v.options,
-               v.is_default, now() + v.position * interval '1 millisecond', now() + v.position * interval '1 millisecond'
-        from unnest(${batch.map(() => Ids.make("var"))}::text[], ${batch.map((v) => v.productId)}::text[], ${batch.map((v) => v.name)}::text[],
-                    ${batch.map((v) => v.sku)}::text[], ${batch.map((v) => v.price)}::bigint[], ${batch.map((v) => v.count)}::int[],
-                    ${batch.map((v) => statusOf(v.count, threshold))}::text[], ${batch.map((v) => JSON.stringify(v.options))}::jsonb[],
-                    ${batch.map((v) => v.isDefault)}::boolean[], ${batch.map((v) => v.position)}::int[])
-             as v(id, product_id, name, sku, price, count, status, options, is_default, position)`
-    }
-  })
+const spacingMillis = (9 * 60 + 17) * 60 * 1000
 
 /**
- * Creates the demo catalogue in the tenant's site and mode. Categories and brands are written in
- * one transaction, then the products in transactions of 250 (with their variants). Call it
- * once per site: the category and brand slugs are taken after a first run, so a second run
- * fails before writing anything.
+ * Creates the demo catalogue in the tenant's site and mode. Call it once per site: the category
+ * and brand slugs are taken after a first run, so a second run fails before writing anything.
  */
-export const seedDemoCatalog = (tenant: Repo.Tenant, options: CatalogOptions = {}) =>
+export const seedDemoCatalog = (tenant: Tenant, options: CatalogOptions = {}) =>
   Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    const [site] = yield* sql<{
-      threshold: number
-    }>`select low_stock_threshold as threshold from sites where id = ${tenant.siteId}`
-    const threshold = site?.threshold ?? 5
+    const threshold = yield* Inventory.threshold(tenant)
     const products = plan(options, threshold)
+    const now = yield* Clock.currentTimeMillis
 
-    const { brandIds, categoryIds } = yield* sql.withTransaction(
+    const { brandIds, categoryIds } = yield* Database.transaction(
       Effect.gen(function* () {
         const categoryIds = new Map<string, string>()
         for (const [position, spec] of categories.entries()) {
-          const made = yield* Categories.create(tenant, {
-            name: spec.name,
-            slug: spec.key,
-            description: spec.description,
-            parentId: spec.parent === undefined ? null : categoryIds.get(spec.parent)!,
-            position
-          })
+          const made = yield* Database.boundary(
+            Categories.create(tenant, {
+              name: spec.name,
+              slug: spec.key,
+              description: spec.description,
+              parentId: spec.parent === undefined ? null : categoryIds.get(spec.parent)!,
+              position
+            })
+          )
           categoryIds.set(spec.key, made.id)
         }
         const brandIds: Array<string> = []
-        for (const brand of brands) brandIds.push((yield* Brands.Brands.create(tenant, brand)).id)
+        for (const brand of brands) brandIds.push((yield* Brands.create(tenant, brand)).id)
         return { brandIds, categoryIds }
       })
     )
@@ -377,37 +349,37 @@ export const seedDemoCatalog = (tenant: Repo.Tenant, options: CatalogOptions = {
     let variants = 0
     for (let start = 0; start < products.length; start += chunkSize) {
       const chunk = products.slice(start, start + chunkSize)
-      yield* sql.withTransaction(
+      yield* Database.transaction(
         Effect.gen(function* () {
-          const ids: Array<string> = []
-          const rows: Array<PlannedVariant & { productId: string; position: number }> = []
-          for (const planned of chunk) {
-            const product = yield* Repo.createInTransaction(tenant, {
+          // Spread over the past months, the plan's first product the oldest.
+          const made = yield* Products.createMany(
+            tenant,
+            chunk.map((planned, i) => ({
               ...planned.input,
               brandId: brandIds[planned.brand]!,
-              categoryIds: planned.categories.map((key) => categoryIds.get(key)!)
-            }).pipe(
-              // The plan's slugs, SKUs and references are valid by construction.
-              Effect.catchTags({
-                SlugTaken: Effect.die,
-                SkuTaken: Effect.die,
-                UnknownBrand: Effect.die,
-                UnknownCategories: Effect.die
+              categoryIds: planned.categories.map((key) => categoryIds.get(key)!),
+              createdAt: new Date(now - (products.length - 1 - start - i) * spacingMillis)
+            }))
+          )
+          // Each product's variants a millisecond apart in plan order: "oldest first" is the plan's order.
+          const rows = chunk.flatMap((planned, i) =>
+            planned.variants.map(
+              (variant, position): InitialVariant => ({
+                productId: made[i]!.id,
+                name: variant.name,
+                sku: variant.sku,
+                price: variant.price,
+                compareAtPrice: null,
+                inventoryCount: variant.count,
+                inventoryStatus: undefined,
+                options: variant.options,
+                isDefault: variant.isDefault,
+                createdAt: new Date(now + position)
               })
             )
-            ids.push(product.id)
-            for (const [position, variant] of planned.variants.entries())
-              rows.push({ ...variant, productId: product.id, position })
-          }
-          yield* insertVariants(tenant, rows, threshold)
+          )
+          yield* Variants.createMany(tenant, rows)
           variants += rows.length
-          // A transaction stamps every row with one time: spread the products over the past
-          // months instead, the plan's first product the oldest.
-          yield* sql`
-            update products p set created_at = now() - (${products.length - start} - s.ordinality) * ${spacing}::interval,
-                                  updated_at = now() - (${products.length - start} - s.ordinality) * ${spacing}::interval
-            from unnest(${ids}::text[]) with ordinality as s(id, ordinality)
-            where p.id = s.id`
         })
       )
     }
@@ -417,4 +389,13 @@ export const seedDemoCatalog = (tenant: Repo.Tenant, options: CatalogOptions = {
       products: products.length,
       variants
     } satisfies CatalogSummary
-  })
+  }).pipe(
+    // The plan's slugs, SKUs and references are valid by construction.
+    Effect.catchTags({
+      SlugTaken: Effect.die,
+      SkuTaken: Effect.die,
+      UnknownBrand: Effect.die,
+      UnknownCategories: Effect.die,
+      DefaultConflict: Effect.die
+    })
+  )

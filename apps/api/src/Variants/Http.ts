@@ -1,19 +1,24 @@
 /**
  * Variant routes under `/products/{productId}/variants`. The spec validates every field; the rules
- * it cannot express (one default per product, SKUs unique on the site) live in the repository, and
- * its failures become HTTP statuses here, in one place.
+ * it cannot express (one default per product, SKUs unique on the site) live in the `Variants`
+ * service, and its failures become HTTP statuses here, in one place.
  */
-import type { SqlClient, SqlError } from "@effect/sql"
-import { Effect, Option } from "effect"
+import type { SqlClient } from "@effect/sql"
+import type { Database } from "@shopvo/kernel"
+import { Effect } from "effect"
 import * as ApiError from "../Platform/ApiError.js"
 import { created, deleted, ok } from "../Platform/Envelope.js"
 import type { Handler } from "../Platform/Pipeline.js"
-import * as Repo from "./Repo.js"
-import { serialize } from "./Variant.js"
+import type { ProductNotFound } from "../Products/Errors.js"
+import type { SkuTaken } from "../Products/Sku.js"
+import { Variants } from "./Service.js"
+import { type DefaultConflict, type DefaultRequired, toJson, type VariantNotFound } from "./Variant.js"
 
-type R = SqlClient.SqlClient
+type R = Variants | SqlClient.SqlClient
 
-const toApiError = (error: Repo.VariantError): ApiError.ApiError => {
+type VariantError = ProductNotFound | VariantNotFound | SkuTaken | DefaultRequired | DefaultConflict
+
+const httpError = (error: VariantError): ApiError.ApiError => {
   switch (error._tag) {
     case "ProductNotFound":
       return ApiError.notFound("Product")
@@ -31,25 +36,19 @@ const toApiError = (error: Repo.VariantError): ApiError.ApiError => {
   }
 }
 
-const mapErrors = <A, Rq>(
-  effect: Effect.Effect<A, Repo.VariantError | SqlError.SqlError, Rq>
-): Effect.Effect<A, ApiError.ApiError | SqlError.SqlError, Rq> =>
-  Effect.mapError(effect, (error) => (error._tag === "SqlError" ? error : toApiError(error)))
+const toApiError = <A, Rq>(effect: Effect.Effect<A, VariantError | Database.DatabaseUnavailable, Rq>) =>
+  Effect.mapError(effect, (error) => (error._tag === "DatabaseUnavailable" ? error : httpError(error)))
 
 const list: Handler<"products.listVariants", R> = (request) =>
-  Effect.flatMap(
-    Repo.list(request.tenant, request.params.productId),
-    Option.match({
-      onNone: () => Effect.fail(ApiError.notFound("Product")),
-      onSome: (variants) => Effect.succeed(ok(variants.map(serialize)))
-    })
+  Effect.map(toApiError(Variants.list(request.tenant, request.params.productId)), (variants) =>
+    ok(variants.map(toJson))
   )
 
 const create: Handler<"products.createVariant", R> = (request) => {
   // `inventoryCount` and `isDefault` arrive with the spec's defaults (0, false) filled in.
   const body = request.body
-  return mapErrors(
-    Repo.create(request.tenant, request.params.productId, {
+  return toApiError(
+    Variants.create(request.tenant, request.params.productId, {
       name: body.name,
       sku: body.sku ?? null,
       price: body.price ?? null,
@@ -59,18 +58,20 @@ const create: Handler<"products.createVariant", R> = (request) => {
       options: body.options ?? {},
       isDefault: body.isDefault
     })
-  ).pipe(Effect.map((variant) => created(serialize(variant))))
+  ).pipe(Effect.map((variant) => created(toJson(variant))))
 }
 
 const update: Handler<"products.updateVariant", R> = (request) =>
-  mapErrors(
-    Repo.update(request.tenant, request.params.productId, request.params.variantId, request.body, {
+  toApiError(
+    Variants.update(request.tenant, request.params.productId, request.params.variantId, request.body, {
       apiKeyId: request.principal?.keyId ?? null
     })
-  ).pipe(Effect.map((variant) => ok(serialize(variant))))
+  ).pipe(Effect.map((variant) => ok(toJson(variant))))
 
 const remove: Handler<"products.deleteVariant", R> = (request) =>
-  mapErrors(Repo.remove(request.tenant, request.params.productId, request.params.variantId)).pipe(Effect.as(deleted()))
+  toApiError(Variants.remove(request.tenant, request.params.productId, request.params.variantId)).pipe(
+    Effect.as(deleted())
+  )
 
 export const handlers = {
   "products.listVariants": list,

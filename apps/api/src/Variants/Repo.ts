@@ -1,256 +1,203 @@
 /**
  * SQL for product variants. Every query is scoped by site and mode through the product: a
- * product (and so its variants) of another site or mode does not exist for the caller.
+ * product (and so its variants) of another site or mode does not exist for the caller. Rows
+ * decode with `Variant` at this boundary; every method runs inside its caller's transaction.
  *
- * Invariant: a product with variants has exactly one default. The partial unique index
- * `variants_one_default_idx` makes two defaults impossible; every write that can change which
- * variant is the default first locks the product row, so concurrent writes on one product queue
- * behind each other instead of racing into that index. Rules:
- * - the first variant of a product becomes its default, whatever `isDefault` says;
- * - `isDefault: true` (create or update) demotes the previous default in the same transaction;
- * - `isDefault: false` on the default is refused (`DefaultRequired`): promote another instead;
- * - deleting the default promotes the next oldest variant.
- *
- * Lock order, the same as the product writers' so no two catalogue writes deadlock: the product
- * row, then the SKU's advisory lock (`Products/Sku.ts`, shared with product writers).
+ * The partial unique index `variants_one_default_idx` makes two defaults of one product
+ * impossible; its refusal becomes `DefaultConflict` here.
  */
-import { SqlClient, type SqlError } from "@effect/sql"
-import { Data, Effect, Option } from "effect"
-import { Ids } from "@shopvo/kernel"
-import type { Tenant } from "@shopvo/kernel"
-import { Outbox } from "@shopvo/kernel"
-import * as Adjustments from "../Inventory/Adjustments.js"
-import * as Status from "../Inventory/Status.js"
-import * as Products from "../Products/Repo.js"
-import * as Sku from "../Products/Sku.js"
-import { money, toVariant, type VariantRow } from "./Variant.js"
+import { SqlClient, SqlError, SqlSchema } from "@effect/sql"
+import { Database, type Tenant } from "@shopvo/kernel"
+import { Effect, Option, Schema } from "effect"
+import { InventoryStatus } from "../Inventory/Status.js"
+import { expectRow, isUniqueViolation, Tenant as TenantSchema } from "../Products/Columns.js"
+import { DefaultConflict, jsonArray, selectColumns, Variant } from "./Variant.js"
 
-export type { Tenant }
+const Options = Schema.Record({ key: Schema.String, value: Schema.String })
 
-export class ProductNotFound extends Data.TaggedError("ProductNotFound")<{ readonly productId: string }> {}
-export class VariantNotFound extends Data.TaggedError("VariantNotFound")<{ readonly variantId: string }> {}
-export class SkuTaken extends Data.TaggedError("SkuTaken")<{ readonly sku: string }> {}
-/** `isDefault: false` on the default variant: a product with variants always keeps one. */
-export class DefaultRequired extends Data.TaggedError("DefaultRequired")<{ readonly variantId: string }> {}
-/**
- * Another writer made a second default at the same moment. Cannot happen between writers that
- * take the product lock (all of this module); kept so the index's refusal is a 409, never a 500.
- */
-export class DefaultConflict extends Data.TaggedError("DefaultConflict")<{ readonly productId: string }> {}
+/** Every column of a variant row the service decides. */
+export const Values = Schema.Struct({
+  name: Schema.String,
+  sku: Schema.NullOr(Schema.String),
+  price: Schema.NullOr(Schema.Int),
+  compareAtPrice: Schema.NullOr(Schema.Int),
+  inventoryCount: Schema.Int,
+  inventoryStatus: InventoryStatus,
+  options: Options,
+  isDefault: Schema.Boolean
+})
+export type Values = typeof Values.Type
 
-export type VariantError = ProductNotFound | VariantNotFound | SkuTaken | DefaultRequired | DefaultConflict
+export const NewRow = Schema.Struct({
+  ...Values.fields,
+  id: Schema.String,
+  productId: Schema.String,
+  /** Null: now. */
+  createdAt: Schema.NullOr(Schema.DateFromSelf)
+})
+export type NewRow = typeof NewRow.Type
 
-const isDefaultIndexViolation = (error: SqlError.SqlError): boolean => {
-  const cause = error.cause as { code?: unknown; constraint?: unknown } | undefined
-  return cause?.code === "23505" && cause.constraint === "variants_one_default_idx"
-}
+/** The locked product: what a variant write needs to know about it. */
+export const LockedProduct = Schema.Struct({ name: Schema.String, threshold: Schema.Int })
+export type LockedProduct = typeof LockedProduct.Type
 
-const withDefaultConflict = <A, E extends { readonly _tag: string }, R>(
-  productId: string,
-  effect: Effect.Effect<A, E, R>
-): Effect.Effect<A, E | DefaultConflict, R> =>
-  Effect.mapError(effect, (error) =>
-    error._tag === "SqlError" && isDefaultIndexViolation(error as unknown as SqlError.SqlError)
-      ? new DefaultConflict({ productId })
-      : error
-  )
+const isDefaultIndexViolation = isUniqueViolation("variants_one_default_idx")
 
-/** The product's variants, the default first; None when the caller has no such product. */
-export const list = (tenant: Tenant, productId: string) =>
-  Effect.gen(function* () {
+export class VariantsRepo extends Effect.Service<VariantsRepo>()("@shopvo/api/VariantsRepo", {
+  accessors: true,
+  effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    // One round trip: the product's existence and its variants.
-    const rows = yield* sql<{ variants: ReadonlyArray<VariantRow> }>`
-      select coalesce((select json_agg(v order by v.is_default desc, v.created_at, v.id)
-                       from variants v where v.product_id = p.id), '[]') as variants
-      from products p
-      where p.id = ${productId} and p.site_id = ${tenant.siteId} and p.livemode = ${tenant.livemode}`
-    return Option.map(Option.fromNullable(rows[0]), (row) => row.variants.map(toVariant))
-  })
 
-interface LockedProduct {
-  readonly name: string
-  readonly threshold: number
-}
-
-/**
- * Locks the product row for the rest of the transaction (serialising every default change on
- * it) and touches its `updated_at`: a variant change changes the product's representation.
- * An UPDATE takes the `FOR NO KEY UPDATE` lock: writers of this product queue, while inserts
- * that only reference it (reviews, adjustments) are not blocked.
- */
-const lockProduct = (tenant: Tenant, productId: string) =>
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    const rows = yield* sql<LockedProduct>`
-      update products p set updated_at = now()
-      from sites s
-      where s.id = p.site_id and p.id = ${productId} and p.site_id = ${tenant.siteId} and p.livemode = ${tenant.livemode}
-      returning p.name, s.low_stock_threshold as threshold`
-    return rows[0] ?? (yield* new ProductNotFound({ productId }))
-  })
-
-/** Whether a product or another variant of the site and mode has this SKU (under the SKU's lock). */
-const skuTaken = (tenant: Tenant, sku: string, exceptVariantId: string | null) =>
-  Sku.isTaken(tenant, sku, exceptVariantId === null ? {} : { variantId: exceptVariantId })
-
-/** Records `product.updated` with the product as `products.get` returns it, after the change. */
-const emitProductUpdated = (tenant: Tenant, productId: string) =>
-  Effect.gen(function* () {
-    const product = yield* Products.find(tenant, productId)
-    if (Option.isSome(product)) yield* Outbox.emit(tenant, "product.updated", { ...product.value })
-  })
-
-export interface NewVariant {
-  readonly name: string
-  readonly sku: string | null
-  readonly price: number | null
-  readonly compareAtPrice: number | null
-  readonly inventoryCount: number
-  /** Derived from the count and the site's threshold when undefined. */
-  readonly inventoryStatus: Status.InventoryStatus | undefined
-  readonly options: Readonly<Record<string, string>>
-  readonly isDefault: boolean
-}
-
-/** Adds a variant; it becomes the default when asked to, or when the product has none yet. */
-export const create = (tenant: Tenant, productId: string, input: NewVariant) =>
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    return yield* withDefaultConflict(
-      productId,
-      sql.withTransaction(
-        Effect.gen(function* () {
-          const product = yield* lockProduct(tenant, productId)
-          if (input.sku !== null && (yield* skuTaken(tenant, input.sku, null)))
-            return yield* new SkuTaken({ sku: input.sku })
-          if (input.isDefault)
-            yield* sql`update variants set is_default = false where product_id = ${productId} and is_default`
-          const status = input.inventoryStatus ?? Status.derive(input.inventoryCount, product.threshold)
-          const rows = yield* sql<VariantRow>`
-            insert into variants (id, site_id, livemode, product_id, name, sku, price, compare_at_price,
-                                  inventory_count, inventory_status, options, is_default)
-            values (${Ids.make("var")}, ${tenant.siteId}, ${tenant.livemode}, ${productId}, ${input.name}, ${input.sku},
-                    ${input.price}, ${input.compareAtPrice}, ${input.inventoryCount}, ${status},
-                    ${JSON.stringify(input.options)}::jsonb,
-                    ${input.isDefault} or not exists (select 1 from variants where product_id = ${productId} and is_default))
-            returning *`
-          yield* emitProductUpdated(tenant, productId)
-          return toVariant(rows[0]!)
-        })
+    /** Its refusal of a second default is a domain fact; any other SQL error crosses the boundary. */
+    const guarded = <A, E, R>(productId: string, effect: Effect.Effect<A, E, R>) =>
+      Database.boundary(
+        Effect.catchIf(
+          effect,
+          (error) => error instanceof SqlError.SqlError && isDefaultIndexViolation(error),
+          () => Effect.fail(new DefaultConflict({ productId }))
+        )
       )
-    )
+
+    const list = SqlSchema.findOne({
+      Request: Schema.Struct({ tenant: TenantSchema, productId: Schema.String }),
+      Result: Schema.Struct({ variants: Schema.Array(Variant) }),
+      // One round trip: the product's existence and its variants.
+      execute: ({ tenant, productId }) => sql`
+        select ${sql.literal(jsonArray("p.id"))} as variants
+        from products p
+        where p.id = ${productId} and p.site_id = ${tenant.siteId} and p.livemode = ${tenant.livemode}`
+    })
+
+    const lockProduct = SqlSchema.findOne({
+      Request: Schema.Struct({ tenant: TenantSchema, productId: Schema.String }),
+      Result: LockedProduct,
+      execute: ({ tenant, productId }) => sql`
+        update products p set updated_at = now()
+        from sites s
+        where s.id = p.site_id and p.id = ${productId} and p.site_id = ${tenant.siteId} and p.livemode = ${tenant.livemode}
+        returning p.name, s.low_stock_threshold as threshold`
+    })
+
+    const hasDefault = SqlSchema.single({
+      Request: Schema.String,
+      Result: Schema.Struct({ found: Schema.Boolean }),
+      execute: (productId) =>
+        sql`select exists (select 1 from variants where product_id = ${productId} and is_default) as found`
+    })
+
+    const demoteDefault = SqlSchema.void({
+      Request: Schema.String,
+      execute: (productId) => sql`update variants set is_default = false where product_id = ${productId} and is_default`
+    })
+
+    const insert = SqlSchema.single({
+      Request: Schema.Struct({ tenant: TenantSchema, row: NewRow }),
+      Result: Variant,
+      execute: ({ tenant, row }) => sql`
+        insert into variants as v (id, site_id, livemode, product_id, name, sku, price, compare_at_price,
+                                   inventory_count, inventory_status, options, is_default, created_at, updated_at)
+        values (${row.id}, ${tenant.siteId}, ${tenant.livemode}, ${row.productId}, ${row.name}, ${row.sku},
+                ${row.price}, ${row.compareAtPrice}, ${row.inventoryCount}, ${row.inventoryStatus},
+                ${JSON.stringify(row.options)}::jsonb, ${row.isDefault},
+                coalesce(${row.createdAt}, now()), coalesce(${row.createdAt}, now()))
+        returning ${sql.literal(selectColumns("v"))}`
+    })
+
+    const insertMany = SqlSchema.void({
+      Request: Schema.Struct({ tenant: TenantSchema, rows: Schema.Array(NewRow) }),
+      execute: ({ tenant, rows }) => sql`
+        insert into variants (id, site_id, livemode, product_id, name, sku, price, compare_at_price, inventory_count,
+                              inventory_status, options, is_default, created_at, updated_at)
+        select v.id, ${tenant.siteId}, ${tenant.livemode}, v.product_id, v.name, v.sku, v.price, v.compare_at_price, v.count,
+               v.status, v.options, v.is_default, coalesce(v.created_at, now()), coalesce(v.created_at, now())
+        from unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.productId)}::text[], ${rows.map((r) => r.name)}::text[],
+                    ${rows.map((r) => r.sku)}::text[], ${rows.map((r) => r.price)}::bigint[],
+                    ${rows.map((r) => r.compareAtPrice)}::bigint[], ${rows.map((r) => r.inventoryCount)}::int[],
+                    ${rows.map((r) => r.inventoryStatus)}::text[], ${rows.map((r) => JSON.stringify(r.options))}::jsonb[],
+                    ${rows.map((r) => r.isDefault)}::boolean[], ${rows.map((r) => r.createdAt)}::timestamptz[])
+             as v(id, product_id, name, sku, price, compare_at_price, count, status, options, is_default, created_at)`
+    })
+
+    const findForUpdate = SqlSchema.findOne({
+      Request: Schema.Struct({ productId: Schema.String, variantId: Schema.String }),
+      Result: Variant,
+      execute: ({ productId, variantId }) => sql`
+        select ${sql.literal(selectColumns("v"))} from variants v
+        where v.id = ${variantId} and v.product_id = ${productId} for update`
+    })
+
+    const update = SqlSchema.single({
+      Request: Schema.Struct({ variantId: Schema.String, values: Values }),
+      Result: Variant,
+      execute: ({ variantId, values }) => sql`
+        update variants v set
+          name = ${values.name},
+          sku = ${values.sku},
+          price = ${values.price},
+          compare_at_price = ${values.compareAtPrice},
+          inventory_count = ${values.inventoryCount},
+          inventory_status = ${values.inventoryStatus},
+          options = ${JSON.stringify(values.options)}::jsonb,
+          is_default = ${values.isDefault}
+        where v.id = ${variantId}
+        returning ${sql.literal(selectColumns("v"))}`
+    })
+
+    const remove = SqlSchema.findOne({
+      Request: Schema.Struct({ productId: Schema.String, variantId: Schema.String }),
+      Result: Schema.Struct({ isDefault: Schema.Boolean }),
+      execute: ({ productId, variantId }) => sql`
+        delete from variants where id = ${variantId} and product_id = ${productId} returning is_default as "isDefault"`
+    })
+
+    const promoteOldest = SqlSchema.void({
+      Request: Schema.String,
+      execute: (productId) => sql`
+        update variants set is_default = true
+        where id = (select id from variants where product_id = ${productId} order by created_at, id limit 1)`
+    })
+
+    return {
+      /** The product's variants, the default first; `None` when the caller has no such product. */
+      list: (tenant: Tenant, productId: string) =>
+        Database.boundary(
+          Effect.map(
+            list({ tenant, productId }),
+            Option.map((row) => row.variants)
+          )
+        ),
+      /**
+       * Locks the product row for the rest of the transaction (serialising every default change on
+       * it) and touches its `updated_at`: a variant change changes the product's representation.
+       * An UPDATE takes the `FOR NO KEY UPDATE` lock: writers of this product queue, while inserts
+       * that only reference it (reviews, adjustments) are not blocked. `None`: no such product.
+       */
+      lockProduct: (tenant: Tenant, productId: string) => Database.boundary(lockProduct({ tenant, productId })),
+      /**
+       * Whether the product has a default variant. A statement of its own after `lockProduct`: its
+       * snapshot includes what the previous holder of the lock committed.
+       */
+      hasDefault: (productId: string) =>
+        Database.boundary(Effect.map(hasDefault(productId), (row) => row.found)).pipe(expectRow),
+      /** Clears the product's default (the caller makes another one the default in the same transaction). */
+      demoteDefault: (productId: string) => Database.boundary(demoteDefault(productId)),
+      insert: (tenant: Tenant, row: NewRow) => guarded(row.productId, insert({ tenant, row })).pipe(expectRow),
+      /** Inserts many variants in one statement per call (the demo seed, imports). */
+      insertMany: (tenant: Tenant, rows: ReadonlyArray<NewRow>) =>
+        Effect.forEach(
+          Array.from({ length: Math.ceil(rows.length / 500) }, (_, i) => rows.slice(i * 500, i * 500 + 500)),
+          (batch) => guarded(batch[0]?.productId ?? "", insertMany({ tenant, rows: batch })),
+          { discard: true }
+        ),
+      /** The variant of this product, locked for the caller's transaction. */
+      findForUpdate: (productId: string, variantId: string) =>
+        Database.boundary(findForUpdate({ productId, variantId })),
+      update: (productId: string, variantId: string, values: Values) =>
+        guarded(productId, update({ variantId, values })).pipe(expectRow),
+      /** Deletes the variant; `None` when the product has no such variant. */
+      remove: (productId: string, variantId: string) => Database.boundary(remove({ productId, variantId })),
+      /** Makes the product's oldest variant its default. */
+      promoteOldest: (productId: string) => guarded(productId, promoteOldest(productId))
+    }
   })
-
-/** The fields of an update; an absent key keeps the current value, `null` clears a nullable one. */
-export interface VariantPatch {
-  readonly name?: string
-  readonly sku?: string | null
-  readonly price?: number | null
-  readonly compareAtPrice?: number | null
-  readonly inventoryCount?: number
-  readonly inventoryStatus?: Status.InventoryStatus
-  readonly options?: Readonly<Record<string, string>>
-  readonly isDefault?: boolean
-}
-
-/** Who made a change, for the stock audit trail. */
-export interface Actor {
-  readonly apiKeyId: string | null
-}
-
-/**
- * Updates a variant. A changed `inventoryCount` is a stock change like any other: it is kept in
- * the audit trail and may emit `inventory.low`.
- */
-export const update = (tenant: Tenant, productId: string, variantId: string, patch: VariantPatch, actor: Actor) =>
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    return yield* withDefaultConflict(
-      productId,
-      sql.withTransaction(
-        Effect.gen(function* () {
-          const newSku = typeof patch.sku === "string" ? patch.sku : null
-          const product = yield* lockProduct(tenant, productId)
-          const currentRows = yield* sql<VariantRow>`
-            select * from variants where id = ${variantId} and product_id = ${productId} for update`
-          const current = currentRows[0]
-          if (!current) return yield* new VariantNotFound({ variantId })
-          if (newSku !== null && newSku !== current.sku && (yield* skuTaken(tenant, newSku, variantId))) {
-            return yield* new SkuTaken({ sku: newSku })
-          }
-          if (patch.isDefault === false && current.is_default) return yield* new DefaultRequired({ variantId })
-          const promote = patch.isDefault === true && !current.is_default
-          if (promote) yield* sql`update variants set is_default = false where product_id = ${productId} and is_default`
-
-          const count = patch.inventoryCount ?? current.inventory_count
-          const status =
-            patch.inventoryStatus ??
-            (patch.inventoryCount !== undefined ? Status.derive(count, product.threshold) : current.inventory_status)
-          const rows = yield* sql<VariantRow>`
-            update variants set
-              name = ${patch.name ?? current.name},
-              sku = ${patch.sku !== undefined ? patch.sku : current.sku},
-              price = ${patch.price !== undefined ? patch.price : money(current.price)},
-              compare_at_price = ${patch.compareAtPrice !== undefined ? patch.compareAtPrice : money(current.compare_at_price)},
-              inventory_count = ${count},
-              inventory_status = ${status},
-              options = ${JSON.stringify(patch.options ?? current.options)}::jsonb,
-              is_default = ${promote || current.is_default}
-            where id = ${variantId}
-            returning *`
-          const updated = toVariant(rows[0]!)
-
-          if (count !== current.inventory_count) {
-            yield* Adjustments.record(tenant, {
-              productId,
-              variantId,
-              operation: "set",
-              quantity: count,
-              previousCount: current.inventory_count,
-              newCount: count,
-              reason: "products.updateVariant",
-              apiKeyId: actor.apiKeyId
-            })
-            if (Status.crossedLow(current.inventory_count, count, product.threshold)) {
-              yield* Outbox.emit(tenant, "inventory.low", {
-                id: variantId,
-                productId,
-                variantId,
-                name: Adjustments.itemName(product.name, updated.name),
-                sku: updated.sku,
-                inventoryCount: count,
-                inventoryStatus: updated.inventoryStatus,
-                lowStockThreshold: product.threshold
-              })
-            }
-          }
-          yield* emitProductUpdated(tenant, productId)
-          return updated
-        })
-      )
-    )
-  })
-
-/** Deletes a variant; when it was the default, the next oldest variant becomes the default. */
-export const remove = (tenant: Tenant, productId: string, variantId: string) =>
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    return yield* withDefaultConflict(
-      productId,
-      sql.withTransaction(
-        Effect.gen(function* () {
-          yield* lockProduct(tenant, productId)
-          const rows = yield* sql<{ is_default: boolean }>`
-            delete from variants where id = ${variantId} and product_id = ${productId} returning is_default`
-          const deleted = rows[0]
-          if (!deleted) return yield* new VariantNotFound({ variantId })
-          if (deleted.is_default) {
-            yield* sql`update variants set is_default = true
-                       where id = (select id from variants where product_id = ${productId} order by created_at, id limit 1)`
-          }
-          yield* emitProductUpdated(tenant, productId)
-        })
-      )
-    )
-  })
+}) {}

@@ -1,63 +1,68 @@
 /**
- * A variant: its row as SQL returns it, its domain shape, and its JSON as the API returns it
- * (the spec's `Variant`).
+ * A variant: the schema its rows decode with (a plain row and the JSON PostgreSQL builds for a
+ * product's `variants` select the same columns, `columns`), and its JSON as the API returns it
+ * (the spec's `Variant`). Its domain errors are defined here, once: inventory adjustments fail
+ * with the same `VariantNotFound`.
  */
-import type { InventoryStatus } from "../Inventory/Status.js"
+import type { Variant as ContractVariant, Operation } from "@shopvo/contract"
+import { Data, Schema } from "effect"
+import { InventoryStatus } from "../Inventory/Status.js"
+import { Amount, iso, jsonObject, selectList } from "../Products/Columns.js"
 
-export interface Variant {
-  readonly id: string
-  readonly productId: string
-  readonly name: string
-  readonly sku: string | null
-  readonly price: number | null
-  readonly compareAtPrice: number | null
-  readonly inventoryStatus: InventoryStatus
-  readonly inventoryCount: number
-  readonly options: Readonly<Record<string, string>>
-  readonly isDefault: boolean
-  readonly createdAt: Date
-  readonly updatedAt: Date
-}
-
+export class VariantNotFound extends Data.TaggedError("VariantNotFound")<{ readonly variantId: string }> {}
+/** `isDefault: false` on the default variant: a product with variants always keeps one. */
+export class DefaultRequired extends Data.TaggedError("DefaultRequired")<{ readonly variantId: string }> {}
 /**
- * A variant row as SQL returns it: straight from a query (`bigint` as string, times as `Date`) or
- * inside `json_agg` (numbers, times as strings). `toVariant` accepts both.
+ * Another writer made a second default at the same moment. Cannot happen between writers that
+ * take the product lock (all of the `Variants` service); kept so the index's refusal is a 409, never a 500.
  */
-export interface VariantRow {
-  readonly id: string
-  readonly product_id: string
-  readonly name: string
-  readonly sku: string | null
-  readonly price: string | number | null
-  readonly compare_at_price: string | number | null
-  readonly inventory_count: number
-  readonly inventory_status: InventoryStatus
-  readonly options: Record<string, string>
-  readonly is_default: boolean
-  readonly created_at: Date | string
-  readonly updated_at: Date | string
-}
+export class DefaultConflict extends Data.TaggedError("DefaultConflict")<{ readonly productId: string }> {}
 
-// Minor units fit a safe integer, so Number() of the bigint text is exact.
-export const money = (value: string | number | null): number | null => (value === null ? null : Number(value))
+export class Variant extends Schema.Class<Variant>("Variant")({
+  id: Schema.String,
+  productId: Schema.String,
+  name: Schema.String,
+  sku: Schema.NullOr(Schema.String),
+  /** Null: the product's price applies. */
+  price: Schema.NullOr(Amount),
+  compareAtPrice: Schema.NullOr(Amount),
+  inventoryStatus: InventoryStatus,
+  inventoryCount: Schema.Int,
+  options: Schema.Record({ key: Schema.String, value: Schema.String }),
+  isDefault: Schema.Boolean,
+  createdAt: Schema.Date,
+  updatedAt: Schema.Date
+}) {}
 
-export const toVariant = (row: VariantRow): Variant => ({
-  id: row.id,
-  productId: row.product_id,
-  name: row.name,
-  sku: row.sku,
-  price: money(row.price),
-  compareAtPrice: money(row.compare_at_price),
-  inventoryStatus: row.inventory_status,
-  inventoryCount: row.inventory_count,
-  options: row.options,
-  isDefault: row.is_default,
-  createdAt: new Date(row.created_at),
-  updatedAt: new Date(row.updated_at)
-})
+/** The variant's fields as SQL over the `variants` row aliased `alias`. */
+const columns = (alias: string): ReadonlyArray<readonly [string, string]> => [
+  ["id", `${alias}.id`],
+  ["productId", `${alias}.product_id`],
+  ["name", `${alias}.name`],
+  ["sku", `${alias}.sku`],
+  ["price", `${alias}.price::text`],
+  ["compareAtPrice", `${alias}.compare_at_price::text`],
+  ["inventoryStatus", `${alias}.inventory_status`],
+  ["inventoryCount", `${alias}.inventory_count`],
+  ["options", `${alias}.options`],
+  ["isDefault", `${alias}.is_default`],
+  ["createdAt", iso(`${alias}.created_at`)],
+  ["updatedAt", iso(`${alias}.updated_at`)]
+]
 
-/** A variant as the API returns it (times as ISO strings). */
-export const serialize = (v: Variant) => ({
+/** A select (or `returning`) list decoding to `Variant`. */
+export const selectColumns = (alias: string): string => selectList(columns(alias))
+
+/** The order of a product's variants: the default first, then the oldest. */
+export const order = (alias: string): string => `${alias}.is_default desc, ${alias}.created_at, ${alias}.id`
+
+/** SQL for every variant of the product whose id is `productId` (an SQL expression), as a JSON array. */
+export const jsonArray = (productId: string): string =>
+  `(select coalesce(json_agg(${jsonObject(columns("v"))} order by ${order("v")}), '[]'::json) ` +
+  `from variants v where v.product_id = ${productId})`
+
+/** A variant as the API returns it. */
+export const toJson = (v: Variant): Operation.Immutable<ContractVariant> => ({
   id: v.id,
   productId: v.productId,
   name: v.name,
