@@ -68,7 +68,7 @@ const httpError = (error: CheckoutError | PaymentFailed): ApiError.ApiError => {
       })
     case "InsufficientStock":
       return ApiError.conflict(
-        `Not enough stock of ${error.label} for the ${error.requested} in the cart`,
+        `Only ${error.available} of ${error.label} left in stock, ${error.requested} in the cart`,
         "insufficient_stock"
       )
     case "CartConverted":

@@ -1,11 +1,11 @@
 /**
- * SQL for checkout sessions, the site's shipping options and the stock a completion takes. Rows
+ * SQL for checkout sessions and the site's shipping options. Rows
  * are decoded with `Session` at this boundary; the functions run inside whatever transaction their
- * caller opened (completion locks the session row first, then the stock rows in a fixed order).
+ * caller opened.
  */
 import { Database, Ids, type Tenant } from "@shopvo/kernel"
 import { SqlClient, SqlSchema } from "@effect/sql"
-import { Effect, Option, Schema } from "effect"
+import { Effect, Schema } from "effect"
 import { Address, exactlyOne } from "../Orders/Repo.js"
 
 export const State = Schema.Literal("init", "contact", "shipping", "payment", "review", "complete")
@@ -89,16 +89,6 @@ export const ShippingRate = Schema.Struct({
 })
 export type ShippingRate = typeof ShippingRate.Type
 
-/** A line of stock to take: a variant's, or a product's own when the line has no variant. */
-export interface StockTake {
-  readonly productId: string
-  readonly variantId: string | null
-  readonly quantity: number
-}
-
-/** The stock row after a take, for its status. */
-const Taken = Schema.Struct({ id: Schema.String, count: Schema.Int })
-
 const json = (value: unknown) => (value === null ? null : JSON.stringify(value))
 
 export class CheckoutRepo extends Effect.Service<CheckoutRepo>()("@shopvo/api/CheckoutRepo", {
@@ -168,46 +158,6 @@ export class CheckoutRepo extends Effect.Service<CheckoutRepo>()("@shopvo/api/Ch
             order by position, id`
     })
 
-    // One atomic UPDATE per stock row: it locks the row, and takes the units only if they are all
-    // there, so two checkouts can never both take the last unit.
-    const takeVariant = SqlSchema.findOne({
-      Request: Schema.Struct({
-        siteId: Schema.String,
-        livemode: Schema.Boolean,
-        id: Schema.String,
-        quantity: Schema.Int
-      }),
-      Result: Taken,
-      execute: ({ siteId, livemode, id, quantity }) =>
-        sql`update variants set inventory_count = inventory_count - ${quantity}
-            where site_id = ${siteId} and livemode = ${livemode} and id = ${id} and inventory_count >= ${quantity}
-            returning id, inventory_count as count`
-    })
-    const takeProduct = SqlSchema.findOne({
-      Request: Schema.Struct({
-        siteId: Schema.String,
-        livemode: Schema.Boolean,
-        id: Schema.String,
-        quantity: Schema.Int
-      }),
-      Result: Taken,
-      execute: ({ siteId, livemode, id, quantity }) =>
-        sql`update products set inventory_count = inventory_count - ${quantity}
-            where site_id = ${siteId} and livemode = ${livemode} and id = ${id} and inventory_count >= ${quantity}
-            returning id, inventory_count as count`
-    })
-
-    const threshold = SqlSchema.findOne({
-      Request: Schema.String,
-      Result: Schema.Struct({ threshold: Schema.Int }),
-      execute: (siteId) => sql`select low_stock_threshold as threshold from sites where id = ${siteId}`
-    })
-
-    const setStatus = (tenant: Tenant, table: "variants" | "products", id: string, status: string) =>
-      sql`update ${sql(table)} set inventory_status = ${status}
-          where site_id = ${tenant.siteId} and livemode = ${tenant.livemode} and id = ${id}
-            and inventory_status <> ${status}`
-
     return {
       find: (tenant: Tenant, id: string) =>
         Database.boundary(find({ siteId: tenant.siteId, livemode: tenant.livemode, id })),
@@ -219,40 +169,7 @@ export class CheckoutRepo extends Effect.Service<CheckoutRepo>()("@shopvo/api/Ch
       save: (tenant: Tenant, id: string, data: SessionData) => Database.boundary(exactlyOne(save(tenant, id, data))),
       /** The site's shipping options in `currency`, in display order (empty when it configured none). */
       shippingRates: (tenant: Tenant, currency: string) =>
-        Database.boundary(shippingRates({ siteId: tenant.siteId, livemode: tenant.livemode, currency })),
-      /** The site's low-stock threshold. */
-      lowStockThreshold: (tenant: Tenant) =>
-        Database.boundary(Effect.map(exactlyOne(threshold(tenant.siteId)), (row) => row.threshold)),
-      /**
-       * Takes `quantity` units from a variant (or a product's own stock): the count left, or `None`
-       * when fewer are in stock (nothing taken).
-       */
-      take: (tenant: Tenant, item: StockTake) =>
-        Database.boundary(
-          Effect.map(
-            item.variantId === null
-              ? takeProduct({
-                  siteId: tenant.siteId,
-                  livemode: tenant.livemode,
-                  id: item.productId,
-                  quantity: item.quantity
-                })
-              : takeVariant({
-                  siteId: tenant.siteId,
-                  livemode: tenant.livemode,
-                  id: item.variantId,
-                  quantity: item.quantity
-                }),
-            Option.map((row) => row.count)
-          )
-        ),
-      /** Records a stock row's status after a take. */
-      setStockStatus: (tenant: Tenant, item: StockTake, status: string) =>
-        Database.boundary(
-          item.variantId === null
-            ? setStatus(tenant, "products", item.productId, status)
-            : setStatus(tenant, "variants", item.variantId, status)
-        ).pipe(Effect.asVoid)
+        Database.boundary(shippingRates({ siteId: tenant.siteId, livemode: tenant.livemode, currency }))
     }
   })
 }) {}

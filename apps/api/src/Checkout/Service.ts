@@ -22,7 +22,7 @@ import {
 import { Database, Outbox, type Tenant } from "@shopvo/kernel"
 import { Cart, Currency, type Money, Totals } from "@shopvo/pricing"
 import { Data, Effect, Either, Option, Schema } from "effect"
-import * as Status from "../Inventory/Status.js"
+import { Inventory } from "../Inventory/Service.js"
 import { serialize as orderJson } from "../Orders/Json.js"
 import { type Address, type AddressInput, normalizeAddress } from "../Orders/Repo.js"
 import { Orders } from "../Orders/Service.js"
@@ -70,6 +70,7 @@ export class NotYetAvailable extends Data.TaggedError("NotYetAvailable")<{ reado
 export class InsufficientStock extends Data.TaggedError("InsufficientStock")<{
   readonly label: string
   readonly requested: number
+  readonly available: number
 }> {}
 
 /** Another session of the cart placed its order first. */
@@ -283,11 +284,12 @@ const stockTakes = (lines: ReadonlyArray<Line>) => {
 export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout", {
   accessors: true,
   // The test provider is the only one so far; a real one is another layer of `PaymentProvider`.
-  dependencies: [CheckoutRepo.Default, Orders.Default, TestPaymentProvider],
+  dependencies: [CheckoutRepo.Default, Orders.Default, Inventory.Default, TestPaymentProvider],
   effect: Effect.gen(function* () {
     const repo = yield* CheckoutRepo
     const orders = yield* Orders
     const provider = yield* PaymentProvider
+    const inventory = yield* Inventory
 
     const shippingOptions = (tenant: Tenant, currency: string, lines: ReadonlyArray<Line>) =>
       Effect.map(repo.shippingRates(tenant, currency), (rates) => {
@@ -319,14 +321,32 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
 
     const place = (tenant: Tenant, session: Session, data: SessionData, totals: CheckoutTotals) =>
       Effect.gen(function* () {
-        // 1. Stock, in one lock order for every checkout.
-        const threshold = yield* repo.lowStockThreshold(tenant)
+        // 1. Stock, in one lock order for every checkout, through Inventory (audit rows, `inventory.low`).
         for (const take of stockTakes(session.lines)) {
-          const left = yield* repo.take(tenant, take)
-          if (Option.isNone(left)) {
-            return yield* new InsufficientStock({ label: take.label, requested: take.quantity })
-          }
-          yield* repo.setStockStatus(tenant, take, Status.derive(left.value, threshold))
+          yield* inventory
+            .adjust(tenant, take.productId, {
+              operation: "decrement",
+              quantity: take.quantity,
+              variantId: take.variantId ?? undefined,
+              reason: `checkout ${session.id}`,
+              apiKeyId: null
+            })
+            .pipe(
+              Effect.catchTags({
+                InsufficientStock: (e) =>
+                  Effect.fail(
+                    new InsufficientStock({ label: take.label, requested: take.quantity, available: e.available })
+                  ),
+                // Gone from the catalogue since the cart was priced: none left to sell.
+                ProductNotFound: () =>
+                  Effect.fail(new InsufficientStock({ label: take.label, requested: take.quantity, available: 0 })),
+                VariantNotFound: () =>
+                  Effect.fail(new InsufficientStock({ label: take.label, requested: take.quantity, available: 0 })),
+                VariantRequired: () =>
+                  Effect.fail(new InsufficientStock({ label: take.label, requested: take.quantity, available: 0 })),
+                CountTooLarge: Effect.die
+              })
+            )
         }
         // 2. Promotion use, gift cards, store credit and points: refused before this point until
         //    their services land (see `balancesOf`), so nothing to redeem here yet.

@@ -109,8 +109,7 @@ export class Order extends Schema.Class<Order>("Order")({
 }) {}
 
 /** A row of a cursor page: the order and where it sits in the list's order. */
-const OrderRow = Schema.extend(Order, Schema.Struct({ sortKey: Schema.String }))
-export type OrderRow = typeof OrderRow.Type
+export class OrderRow extends Order.extend<OrderRow>("OrderRow")({ sortKey: Schema.String }) {}
 
 export interface Filters {
   readonly status?: typeof OrderStatus.Type | undefined
