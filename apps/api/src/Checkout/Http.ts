@@ -60,12 +60,16 @@ const httpError = (error: CheckoutError | PaymentFailed): ApiError.ApiError => {
       return ApiError.unavailable(5)
     case "CustomerRequired":
       return ApiError.unprocessable(`${error.what} needs a checkout with a customer`, "customer_required")
-    case "NotYetAvailable":
-      return new ApiError.ApiError({
-        status: 501,
-        code: "not_implemented",
-        message: `${error.feature} at checkout are not available yet`
-      })
+    case "NotYetAvailable": {
+      // Until these services land, the spec's refusal for each, with a message that says why.
+      const code = {
+        "Promotion codes": "promotion_invalid",
+        "Gift cards": "gift_card_not_found",
+        "Store credit": "insufficient_balance",
+        "Loyalty points": "insufficient_points"
+      }[error.feature]
+      return ApiError.unprocessable(`${error.feature} are not accepted at checkout yet`, code)
+    }
     case "InsufficientStock":
       return ApiError.conflict(
         `Only ${error.available} of ${error.label} left in stock, ${error.requested} in the cart`,

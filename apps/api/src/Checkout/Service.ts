@@ -65,7 +65,9 @@ export class PaymentUnavailable extends Data.TaggedError("PaymentUnavailable")<{
 export class CustomerRequired extends Data.TaggedError("CustomerRequired")<{ readonly what: string }> {}
 
 /** A part of checkout whose service has not landed yet (promotion codes, gift cards, store credit, loyalty). */
-export class NotYetAvailable extends Data.TaggedError("NotYetAvailable")<{ readonly feature: string }> {}
+export class NotYetAvailable extends Data.TaggedError("NotYetAvailable")<{
+  readonly feature: "Promotion codes" | "Gift cards" | "Store credit" | "Loyalty points"
+}> {}
 
 export class InsufficientStock extends Data.TaggedError("InsufficientStock")<{
   readonly label: string

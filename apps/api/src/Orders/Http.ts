@@ -2,7 +2,8 @@
  * Order routes: the list (newest first; status, payment status, customer and creation-time
  * filters; offset or cursor pages) and one order by id or by number.
  */
-import { Effect } from "effect"
+import type { Tenant } from "@shopvo/kernel"
+import { Effect, Option } from "effect"
 import * as ApiError from "../Platform/ApiError.js"
 import { ok } from "../Platform/Envelope.js"
 import * as Pagination from "../Platform/Pagination.js"
@@ -22,6 +23,23 @@ const httpError = (error: OrderNotFound | EmptyDateRange): ApiError.ApiError => 
   }
 }
 
+const orderIdPattern = /^order_[A-Za-z0-9]{1,58}$/
+
+/** An opaque cursor this API issued, or the id of the last order the client has seen. */
+const resolveCursor = (tenant: Tenant, cursor: string) =>
+  orderIdPattern.test(cursor)
+    ? Effect.flatMap(
+        Orders.positionOf(tenant, cursor),
+        Option.match({
+          onNone: () =>
+            Effect.fail(
+              ApiError.badRequest("Invalid cursor", [{ path: "query.cursor", message: "names no order of this site" }])
+            ),
+          onSome: Effect.succeed
+        })
+      )
+    : Pagination.decodeCursor(cursor)
+
 const list: Handler<"orders.list", Orders> = (request) =>
   Effect.gen(function* () {
     const query = request.query
@@ -33,7 +51,7 @@ const list: Handler<"orders.list", Orders> = (request) =>
       to: query.to === undefined ? undefined : new Date(query.to)
     }
     if (query.cursor !== undefined) {
-      const after = yield* Pagination.decodeCursor(query.cursor)
+      const after = yield* resolveCursor(request.tenant, query.cursor)
       const rows = yield* Orders.listCursor(request.tenant, filters, query.limit, after)
       return Pagination.cursorPage(rows, query.limit, (row) => ({ sortKey: row.sortKey, id: row.id }), serialize)
     }

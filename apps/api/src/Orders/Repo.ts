@@ -281,7 +281,18 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("@shopvo/api/Orders
         return yield* byIdOrNumber({ siteId: tenant.siteId, livemode: tenant.livemode, key: id })
       })
 
+    const position = SqlSchema.findOne({
+      Request: Lookup,
+      Result: Schema.Struct({ sortKey: Schema.String, id: Schema.String }),
+      execute: ({ siteId, livemode, key }) =>
+        sql`select ${sortKey} as "sortKey", o.id from orders o
+            where o.site_id = ${siteId} and o.livemode = ${livemode} and o.id = ${key}`
+    })
+
     return {
+      /** Where an order sits in the list's order: a cursor may name the last order a client has seen. */
+      positionOf: (tenant: Tenant, id: string) =>
+        Database.boundary(position({ siteId: tenant.siteId, livemode: tenant.livemode, key: id })),
       /** The order with this id (`order_…`) or number (`ORD-1042`). */
       find: (tenant: Tenant, idOrNumber: string) =>
         Database.boundary(byIdOrNumber({ siteId: tenant.siteId, livemode: tenant.livemode, key: idOrNumber })),

@@ -35,6 +35,7 @@ export class Orders extends Effect.Service<Orders>()("@shopvo/api/Orders", {
         Effect.zipRight(checkRange(filters), repo.listOffset(tenant, filters, limit, offset)),
       listCursor: (tenant: Tenant, filters: Filters, limit: number, after: Pagination.Position | undefined) =>
         Effect.zipRight(checkRange(filters), repo.listCursor(tenant, filters, limit, after)),
+      positionOf: repo.positionOf,
       /** The order a checkout session placed, if any. */
       findBySession: repo.findBySession,
       /**
