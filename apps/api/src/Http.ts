@@ -17,6 +17,7 @@ import * as Brands from "./Brands/Http.js"
 import * as Categories from "./Categories/Http.js"
 import * as Checkout from "./Checkout/Http.js"
 import * as Content from "./Content/Http.js"
+import * as Customers from "./Customers/Http.js"
 import * as Metafields from "./Metafields/Http.js"
 import * as Orders from "./Orders/Http.js"
 import * as Auth from "./Platform/Auth.js"
@@ -44,6 +45,7 @@ export const handlers: Router.Handlers<Services | SqlClient.SqlClient> = {
   ...Variants.handlers,
   ...Reviews.handlers,
   ...Inventory.handlers,
+  ...Customers.handlers,
   ...Orders.handlers,
   ...Checkout.handlers
 }

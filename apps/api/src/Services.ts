@@ -6,6 +6,7 @@
 import { Layer } from "effect"
 import { Brands } from "./Brands/Service.js"
 import { Checkout } from "./Checkout/Service.js"
+import { Customers } from "./Customers/Service.js"
 import { Inventory } from "./Inventory/Service.js"
 import { Orders } from "./Orders/Service.js"
 import { Products } from "./Products/Service.js"
@@ -13,6 +14,7 @@ import { Variants } from "./Variants/Service.js"
 
 export const ServicesLive = Layer.mergeAll(
   Brands.Default,
+  Customers.Default,
   Products.Default,
   Variants.Default,
   Inventory.Default,

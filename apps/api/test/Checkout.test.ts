@@ -181,6 +181,10 @@ describe("Checkout", () => {
       ])
     ).toBe(1)
 
+    // A guest checkout creates the customer with its email, and counts the order in its totals.
+    const customer = await api.request("GET", `/api/v1/${site}/customers/${order.body.data.customerId}`, { key })
+    expect(customer.body.data).toMatchObject({ email: "jane@example.com", totalOrders: 1, totalSpent: 7297 })
+
     // Completing again answers with the same order; nothing else leaves `complete`.
     const again = await advance({ sessionId, state: "complete" })
     expect(again.body.data.orderId).toBe(orderId)
@@ -271,6 +275,27 @@ describe("Checkout", () => {
     expect(state.body.data.state).toBe("review")
   }, 120_000)
 
+  it("concurrent guest checkouts with one email make one customer with exact totals", async () => {
+    const item = await insertVariant(20)
+    const sessions: Array<string> = []
+    for (let i = 0; i < 10; i++) sessions.push(await startSession([line(item, 1)]))
+    for (const sessionId of sessions) {
+      await advance({ sessionId, state: "contact" })
+      await advance({ sessionId, state: "shipping", email: "Race@Example.com" })
+      await advance({ sessionId, state: "payment", shippingAddress: address, shippingOptionId: "ship_standard" })
+      await advance({ sessionId, state: "review", payment: { method: "card", token: "tok_visa" } })
+    }
+    const results = await Promise.all(sessions.map((sessionId) => advance({ sessionId, state: "complete" })))
+    expect(results.map((r) => r.status)).toEqual(sessions.map(() => 200))
+    const customers = await query<{ id: string; total_orders: number; total_spent: string }>(
+      "select id, total_orders, total_spent from customers where site_id = $1 and lower(email) = 'race@example.com'",
+      [site]
+    )
+    expect(customers).toHaveLength(1)
+    // 29.99 each plus 4.99 shipping (under the free-shipping threshold).
+    expect([customers[0]!.total_orders, Number(customers[0]!.total_spent)]).toEqual([10, 10 * 3498])
+  }, 60_000)
+
   it("20 concurrent completes of one session place one order", async () => {
     const item = await insertVariant(10)
     const sessionId = await startSession([line(item, 1)])
@@ -283,12 +308,13 @@ describe("Checkout", () => {
     expect(await stockOf(item.variantId)).toBe(9)
   }, 60_000)
 
-  it("a step failing inside completion after the stock decrement leaves stock, orders and events unchanged", async () => {
+  it("a step failing inside completion after the stock decrement leaves stock, orders, customers and events unchanged", async () => {
     const item = await insertVariant(3)
     const sessionId = await startSession([line(item, 2)])
     // tok_capture_error authorizes, then fails at capture: the last step of completion.
     await toReview(sessionId, "tok_capture_error")
     const eventsBefore = await countOf("select count(*)::int as n from events where site_id = $1", [site])
+    const customersBefore = await countOf("select count(*)::int as n from customers where site_id = $1", [site])
 
     const res = await advance({ sessionId, state: "complete" })
     expect(res.status).toBe(503)
@@ -298,6 +324,7 @@ describe("Checkout", () => {
       await countOf("select count(*)::int as n from inventory_adjustments where variant_id = $1", [item.variantId])
     ).toBe(0)
     expect(await countOf("select count(*)::int as n from events where site_id = $1", [site])).toBe(eventsBefore)
+    expect(await countOf("select count(*)::int as n from customers where site_id = $1", [site])).toBe(customersBefore)
     const session = await api.request("GET", `/api/v1/${site}/checkout?sessionId=${sessionId}`, { key })
     expect(session.body.data).toMatchObject({ state: "review", orderId: null })
   })

@@ -436,7 +436,7 @@ describe("Metafields", () => {
       expect((await api.request("DELETE", at, { key: keyA })).body).toEqual({ success: true, deleted: true })
     })
 
-    it("answers 404 for customers and orders until their tables exist", async () => {
+    it("answers 404 for a customer or an order that does not exist", async () => {
       for (const [type, id] of [
         ["customer", "cust_abc"],
         ["order", "ord_abc"]

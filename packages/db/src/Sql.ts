@@ -12,10 +12,14 @@
  *   strings (decode them with Schema, never through a float), `timestamptz`
  *   as `Date`, `jsonb` parsed, `bytea` as `Buffer`, arrays as arrays.
  * - Nothing waits on a database that does not answer (`DATABASE_CONNECT_TIMEOUT`,
- *   default 1 s): getting a connection (a free pool slot, or a new connection)
- *   times out after it, and a watchdog (`internal/watchdog.ts`) closes every
- *   connection when the server leaves its `select 1` unanswered that long, so
- *   queries already sent fail too. The pool reconnects by itself afterwards.
+ *   default 1 s): a watchdog (`internal/watchdog.ts`) asks the server `select 1`
+ *   on a connection of its own, and when it is left unanswered that long it
+ *   closes every pool connection (queries already sent fail), fails every
+ *   request waiting for a connection, and refuses new ones at once until the
+ *   server answers again. The pool reconnects by itself afterwards.
+ * - While the server answers, a request may wait up to `DATABASE_ACQUIRE_TIMEOUT`
+ *   (default 10 s) for a free connection of a busy pool: a burst queues rather
+ *   than failing, and only a pool that stays saturated answers 503.
  * - A statement runs at most `DATABASE_QUERY_TIMEOUT` (default 5 s, the
  *   server's `statement_timeout`): the server cancels it, and a transaction
  *   it was part of is rolled back. Migrations are exempt.
@@ -47,6 +51,8 @@ export interface PoolOptions {
    * connections are closed.
    */
   readonly connectTimeout: Duration.Duration
+  /** Longest wait for a free connection while the server answers; default `defaultAcquireTimeout`. */
+  readonly acquireTimeout?: Duration.Duration | undefined
   /** Longest a statement may run (`statement_timeout`); default `defaultQueryTimeout`. */
   readonly queryTimeout?: Duration.Duration | undefined
   /** Idle connections are closed after this long. */
@@ -57,6 +63,9 @@ export interface PoolOptions {
 
 /** `DATABASE_CONNECT_TIMEOUT` when unset. */
 export const defaultConnectTimeout: Duration.Duration = Duration.seconds(1)
+
+/** `DATABASE_ACQUIRE_TIMEOUT` when unset. */
+export const defaultAcquireTimeout: Duration.Duration = Duration.seconds(10)
 
 /** `DATABASE_QUERY_TIMEOUT` when unset. */
 export const defaultQueryTimeout: Duration.Duration = Duration.seconds(5)
@@ -81,6 +90,7 @@ export const poolConfig: Config.Config<PoolOptions> = Config.all({
     Config.withDefault(10)
   ),
   connectTimeout: positiveDuration("DATABASE_CONNECT_TIMEOUT", defaultConnectTimeout),
+  acquireTimeout: positiveDuration("DATABASE_ACQUIRE_TIMEOUT", defaultAcquireTimeout),
   queryTimeout: positiveDuration("DATABASE_QUERY_TIMEOUT", defaultQueryTimeout),
   idleTimeout: Config.succeed(Duration.seconds(30)),
   applicationName: Config.succeed("shopvo")
@@ -105,7 +115,7 @@ const makePool = (url: Redacted.Redacted<string>, options: PoolOptions) =>
       Effect.sync(() => {
         const pool = new pg.Pool({
           ...client,
-          connectionTimeoutMillis: connectTimeout,
+          connectionTimeoutMillis: Duration.toMillis(options.acquireTimeout ?? defaultAcquireTimeout),
           max: options.maxConnections,
           idleTimeoutMillis: Duration.toMillis(options.idleTimeout)
         })
@@ -115,7 +125,13 @@ const makePool = (url: Redacted.Redacted<string>, options: PoolOptions) =>
       }),
       (pool) => Effect.promise(() => pool.end()).pipe(Effect.timeoutOption(connectTimeout))
     )
-    yield* Watchdog.watch(pool, { client, silence: options.connectTimeout, interval: probeInterval })
+    const breaker = failFastWhileSilent(pool)
+    yield* Watchdog.watch(pool, {
+      client,
+      silence: options.connectTimeout,
+      interval: probeInterval,
+      onSilence: breaker.onSilence
+    })
     yield* Effect.tryPromise({
       try: () => pool.query("SELECT 1"),
       catch: (cause) => new SqlError({ cause, message: "PgClient: Failed to connect" })
@@ -128,6 +144,54 @@ const makePool = (url: Redacted.Redacted<string>, options: PoolOptions) =>
     )
     return pool
   })
+
+type ConnectCallback = (error: Error | undefined, client?: pg.PoolClient, release?: (error?: Error) => void) => void
+
+/** Why a connection is refused while the server is silent (`57P03`, cannot connect now: a 503). */
+const silentServer = () => Object.assign(new Error("Connection refused: PostgreSQL does not answer"), { code: "57P03" })
+
+/**
+ * Routes every `pool.connect` (the pool's own `query` uses it too) through a breaker: while the
+ * watchdog finds the server silent, a request for a connection fails at once, and those already
+ * waiting fail as the silence is noticed (a connection the pool hands them later goes back).
+ */
+const failFastWhileSilent = (pool: pg.Pool) => {
+  let silent = false
+  const waiting = new Set<(error: Error) => void>()
+  const connect = pool.connect.bind(pool)
+  const guarded = (callback: ConnectCallback) => {
+    if (silent) return void process.nextTick(() => callback(silentServer()))
+    let settled = false
+    const fail = (error: Error) => {
+      if (settled) return
+      settled = true
+      waiting.delete(fail)
+      callback(error)
+    }
+    waiting.add(fail)
+    connect((error, client, release) => {
+      if (settled) return void (client !== undefined && release(error))
+      settled = true
+      waiting.delete(fail)
+      callback(error, client, release)
+    })
+  }
+  function patched(): Promise<pg.PoolClient>
+  function patched(callback: ConnectCallback): void
+  function patched(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
+    if (callback !== undefined) return guarded(callback)
+    return new Promise((resolve, reject) =>
+      guarded((error, client) => (error !== undefined || client === undefined ? reject(error) : resolve(client)))
+    )
+  }
+  pool.connect = patched
+  return {
+    onSilence: (now: boolean) => {
+      silent = now
+      if (now) for (const fail of waiting) fail(silentServer())
+    }
+  }
+}
 
 /** See the module comment: a lost connection at COMMIT/ROLLBACK is a failure, not a defect. */
 const failLostTransactions = (client: PgClient.PgClient): PgClient.PgClient => {

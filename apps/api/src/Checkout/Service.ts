@@ -8,9 +8,10 @@
  * it `complete` and answer with it.
  *
  * Completion is that same transaction: take the stock of every line (variants, then products, each
- * by id: one lock order for every checkout, so two cannot deadlock; a short line fails it),
- * place the order (`ORD-<n>`; a cart gets one order), capture the payment last (a capture that
- * fails undoes the rest), record `order.created` and `payment.confirmed` in the outbox, and mark
+ * by id: one lock order for every checkout, so two cannot deadlock; a short line fails it), find
+ * or create the customer by email, place the order (`ORD-<n>`; a cart gets one order) and count it
+ * in the customer's totals, capture the payment (last of the steps that can fail, so a failing
+ * capture undoes the rest), record `order.created` and `payment.confirmed` in the outbox, and mark
  * the session complete. A failure anywhere rolls all of it back.
  */
 import {
@@ -22,6 +23,7 @@ import {
 import { Database, Outbox, type Tenant } from "@shopvo/kernel"
 import { Cart, Currency, type Money, Totals } from "@shopvo/pricing"
 import { Data, Effect, Either, Option, Schema } from "effect"
+import { Customers } from "../Customers/Service.js"
 import { Inventory } from "../Inventory/Service.js"
 import { serialize as orderJson } from "../Orders/Json.js"
 import { type Address, type AddressInput, normalizeAddress } from "../Orders/Repo.js"
@@ -286,12 +288,13 @@ const stockTakes = (lines: ReadonlyArray<Line>) => {
 export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout", {
   accessors: true,
   // The test provider is the only one so far; a real one is another layer of `PaymentProvider`.
-  dependencies: [CheckoutRepo.Default, Orders.Default, Inventory.Default, TestPaymentProvider],
+  dependencies: [CheckoutRepo.Default, Orders.Default, Inventory.Default, Customers.Default, TestPaymentProvider],
   effect: Effect.gen(function* () {
     const repo = yield* CheckoutRepo
     const orders = yield* Orders
     const provider = yield* PaymentProvider
     const inventory = yield* Inventory
+    const customers = yield* Customers
 
     const shippingOptions = (tenant: Tenant, currency: string, lines: ReadonlyArray<Line>) =>
       Effect.map(repo.shippingRates(tenant, currency), (rates) => {
@@ -352,7 +355,16 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
         }
         // 2. Promotion use, gift cards, store credit and points: refused before this point until
         //    their services land (see `balancesOf`), so nothing to redeem here yet.
-        // 3. The order, confirmed and paid, with the lifecycles' events.
+        // 3. The customer: the cart's, or the one with this email (created when there is none).
+        const customerId =
+          data.customerId ??
+          (yield* customers.findOrCreateByEmail(tenant, {
+            email: data.email ?? "",
+            firstName: data.shippingAddress?.firstName ?? null,
+            lastName: data.shippingAddress?.lastName ?? null,
+            phone: data.shippingAddress?.phone ?? null
+          })).customer.id
+        // 4. The order, confirmed and paid, with the lifecycles' events.
         const created = OrderLifecycle.create()
         const confirmed = yield* OrderLifecycle.transition(created.status, "CONFIRMED").pipe(Effect.orDie)
         const paid = yield* PaymentLifecycle.create({
@@ -366,7 +378,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
         const order = yield* orders.place(tenant, {
           status: confirmed.to,
           paymentStatus: paid.payment.status,
-          customerId: data.customerId,
+          customerId,
           email: data.email ?? "",
           currency: session.currency,
           items: session.lines.map((line) => ({
@@ -393,11 +405,14 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           paymentReference: authorization?.reference ?? null
         })
         if (Option.isNone(order)) return yield* new CartConverted({ cartId: session.cartId })
-        // 4. Capture last: if the provider fails, everything above rolls back with it.
+        yield* customers.recordOrder(tenant, customerId, totals.total).pipe(
+          Effect.catchTag("CustomerNotFound", Effect.die) // found or created above, in this transaction
+        )
+        // 5. Capture last: if the provider fails, everything above rolls back with it.
         if (authorization !== null) {
           yield* provider.capture(authorization).pipe(Effect.mapError(() => new PaymentUnavailable()))
         }
-        // 5. The events, in the transaction that placed the order.
+        // 6. The events, in the transaction that placed the order.
         const placed = order.value
         for (const event of [...created.events, ...paid.transition.events]) {
           switch (event) {

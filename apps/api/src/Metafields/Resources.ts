@@ -4,7 +4,7 @@
  * `metafields.resource_id` cannot be a foreign key (it points into several tables), so each
  * resource type says here, in one function, which row is "the resource". A type whose table does
  * not exist yet answers `None`: no such resource exists, so its metafields are 404. Adding a type's
- * table (customers, orders) means replacing its one function below, nothing else.
+ * table (orders) means replacing its one function below, nothing else.
  */
 import type { SqlClient, Statement } from "@effect/sql"
 import { Option } from "effect"
@@ -29,6 +29,7 @@ type RowQuery = (sql: SqlClient.SqlClient, target: Target) => Option.Option<Stat
 // Ids that cannot be a product's are refused before any query: no round trip for them, and no
 // byte PostgreSQL's text type refuses (NUL) ever reaches it.
 const productId = /^prd_[A-Za-z0-9]{1,60}$/
+const customerId = /^cust_[A-Za-z0-9]{1,60}$/
 
 const rows: Record<ResourceType, RowQuery> = {
   product: (sql, t) =>
@@ -40,9 +41,14 @@ const rows: Record<ResourceType, RowQuery> = {
   // The site itself: it exists in both modes, and only under its own id.
   site: (sql, t) =>
     t.resourceId === t.siteId ? Option.some(sql`select id from sites where id = ${t.siteId}`) : Option.none(),
-  // Customers and orders have no tables yet (their issues add them). Until then no customer or
-  // order exists, so their metafields answer 404 like those of any missing resource.
-  customer: () => Option.none(),
+  customer: (sql, t) =>
+    customerId.test(t.resourceId)
+      ? Option.some(
+          sql`select id from customers where id = ${t.resourceId} and site_id = ${t.siteId} and livemode = ${t.livemode}`
+        )
+      : Option.none(),
+  // Orders have no table yet (their issue adds it). Until then no order exists, so their
+  // metafields answer 404 like those of any missing resource.
   order: () => Option.none()
 }
 

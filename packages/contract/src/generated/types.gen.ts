@@ -866,7 +866,7 @@ export type MenuItem = {
 export type Customer = {
     id: string;
     /**
-     * Unique per site and mode.
+     * Unique per site and mode, ignoring case (`Jane@Example.com` is `jane@example.com`).
      */
     email: string;
     firstName: string | null;
@@ -907,7 +907,7 @@ export type CustomerUpdate = {
     email?: string;
     firstName?: string | null;
     lastName?: string | null;
-    phone?: string | null;
+    phone?: PhoneNumber | null;
     acceptsMarketing?: boolean;
     /**
      * Replaces the customer's tags.
@@ -919,6 +919,13 @@ export type CustomerUpdate = {
     groupId?: string | null;
     defaultAddress?: Address | null;
 };
+
+/**
+ * A phone number as people write it: an optional leading `+`, then 4 to 15 digits (E.164 has
+ * at most 15), which spaces, dots, hyphens and parentheses may separate.
+ *
+ */
+export type PhoneNumber = string;
 
 /**
  * `ACTIVE`: usable; `REDEEMED`: balance used up; `EXPIRED`: `expiresAt` has passed;
@@ -1802,6 +1809,15 @@ export type ProductExpand = Array<'variants' | 'brand' | 'categories'>;
  * Checkout session id (`cs_…`).
  */
 export type CheckoutSessionId = string;
+
+/**
+ * Switches the response to the cursor envelope and continues after the given position: an opaque
+ * `cursor` from a previous response, or the ID (`cust_…`) of the last customer already seen (to
+ * continue from an offset page). The list order does not shift when customers are added meanwhile.
+ * A cursor this API did not issue, or a customer ID the caller cannot see, is a 400.
+ *
+ */
+export type CustomerCursor = string;
 
 /**
  * Customer id (`cust_…`).
@@ -4239,7 +4255,11 @@ export type CustomersListData = {
          */
         page?: number;
         /**
-         * Opaque cursor from a previous response (`cursor`); switches the response to the cursor envelope.
+         * Switches the response to the cursor envelope and continues after the given position: an opaque
+         * `cursor` from a previous response, or the ID (`cust_…`) of the last customer already seen (to
+         * continue from an offset page). The list order does not shift when customers are added meanwhile.
+         * A cursor this API did not issue, or a customer ID the caller cannot see, is a 400.
+         *
          */
         cursor?: string;
         /**
@@ -4247,7 +4267,9 @@ export type CustomersListData = {
          */
         limit?: number;
         /**
-         * Case-insensitive search by email, first name or last name.
+         * Case-insensitive search for any part of the email, the first name or the last name, or of
+         * the full name (`jane smi`).
+         *
          */
         search?: string;
         /**
@@ -4286,12 +4308,6 @@ export type CustomersListErrors = {
      * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
-    /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
     /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
@@ -4371,12 +4387,6 @@ export type CustomersGetErrors = {
      * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
-    /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
     /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
@@ -4480,12 +4490,6 @@ export type CustomersUpdateErrors = {
      * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
-    /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
     /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */

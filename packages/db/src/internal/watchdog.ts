@@ -25,6 +25,8 @@ export interface Options {
   readonly silence: Duration.Duration
   /** Pause between two probes. */
   readonly interval: Duration.Duration
+  /** Told when the server falls silent (`true`) and when it answers again (`false`). */
+  readonly onSilence: (silent: boolean) => void
 }
 
 type Outcome = "answered" | "silent" | "failed"
@@ -86,11 +88,13 @@ export const watch = (pool: pg.Pool, options: Options): Effect.Effect<void, neve
           )
         }
         silent = true
+        options.onSilence(true)
         for (const client of connections) {
           if (client instanceof pg.Client) client.connection.stream.destroy()
         }
       } else if (outcome === "answered" && silent) {
         silent = false
+        options.onSilence(false)
         yield* Effect.logInfo("PostgreSQL answers again")
       }
     })
