@@ -16,9 +16,11 @@ import { type Services, ServicesLive } from "./Services.js"
 import * as Brands from "./Brands/Http.js"
 import * as Cart from "./Cart/Http.js"
 import * as Categories from "./Categories/Http.js"
+import * as Checkout from "./Checkout/Http.js"
 import * as Content from "./Content/Http.js"
 import * as Customers from "./Customers/Http.js"
 import * as Metafields from "./Metafields/Http.js"
+import * as Orders from "./Orders/Http.js"
 import * as Auth from "./Platform/Auth.js"
 import * as Edge from "./Platform/Edge.js"
 import * as Pipeline from "./Platform/Pipeline.js"
@@ -47,7 +49,9 @@ export const handlers: Router.Handlers<Services | SqlClient.SqlClient> = {
   ...Inventory.handlers,
   ...Customers.handlers,
   ...Promotions.handlers,
-  ...Cart.handlers
+  ...Cart.handlers,
+  ...Orders.handlers,
+  ...Checkout.handlers
 }
 
 /** The platform services every request uses. */

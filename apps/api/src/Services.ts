@@ -6,8 +6,10 @@
 import { Layer } from "effect"
 import { Brands } from "./Brands/Service.js"
 import { Cart } from "./Cart/Service.js"
+import { Checkout } from "./Checkout/Service.js"
 import { Customers } from "./Customers/Service.js"
 import { Inventory } from "./Inventory/Service.js"
+import { Orders } from "./Orders/Service.js"
 import { Products } from "./Products/Service.js"
 import { Promotions } from "./Promotions/Service.js"
 import { Variants } from "./Variants/Service.js"
@@ -15,8 +17,10 @@ import { Variants } from "./Variants/Service.js"
 export const ServicesLive = Layer.mergeAll(
   Brands.Default,
   Cart.Default,
+  Checkout.Default,
   Customers.Default,
   Inventory.Default,
+  Orders.Default,
   Products.Default,
   Promotions.Default,
   Variants.Default

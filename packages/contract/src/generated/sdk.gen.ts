@@ -860,7 +860,8 @@ export class Orders extends HeyApiClient {
      * List orders
      *
      * Returns the site's orders, newest first. Supports offset pagination (`page`) and cursor
-     * pagination (`cursor`, which switches the response to the cursor envelope).
+     * pagination (`cursor`, which switches the response to the cursor envelope). A cursor is the
+     * `cursor` of the previous page, or the id (`order_…`) of the last order the client has seen.
      *
      * The `/orders` routes are limited to 30 requests per minute by default.
      *

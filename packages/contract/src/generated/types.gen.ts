@@ -3864,12 +3864,6 @@ export type CheckoutGetErrors = {
      */
     500: Error;
     /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
-    /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
@@ -3980,12 +3974,6 @@ export type CheckoutAdvanceErrors = {
      * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
-    /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
     /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
@@ -5938,12 +5926,6 @@ export type OrdersListErrors = {
      */
     500: Error;
     /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
-    /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
@@ -6022,12 +6004,6 @@ export type OrdersGetErrors = {
      * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
-    /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
     /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */

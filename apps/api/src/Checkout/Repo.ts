@@ -1,0 +1,175 @@
+/**
+ * SQL for checkout sessions and the site's shipping options. Rows
+ * are decoded with `Session` at this boundary; the functions run inside whatever transaction their
+ * caller opened.
+ */
+import { Database, Ids, type Tenant } from "@shopvo/kernel"
+import { SqlClient, SqlSchema } from "@effect/sql"
+import { Effect, Schema } from "effect"
+import { Address, exactlyOne } from "../Orders/Repo.js"
+
+export const State = Schema.Literal("init", "contact", "shipping", "payment", "review", "complete")
+export type State = typeof State.Type
+
+/** A cart line as the session froze it when it started: what was bought, at which unit price. */
+export const Line = Schema.Struct({
+  id: Schema.String,
+  productId: Schema.String,
+  variantId: Schema.NullOr(Schema.String),
+  name: Schema.String,
+  sku: Schema.NullOr(Schema.String),
+  quantity: Schema.Int,
+  unitPrice: Schema.Int
+})
+export type Line = typeof Line.Type
+
+/** The session's payment: `reference` and `amount` are the provider's authorization, once authorized. */
+export const Payment = Schema.Struct({
+  method: Schema.String,
+  status: Schema.Literal("pending", "authorized", "failed"),
+  reference: Schema.NullOr(Schema.String),
+  amount: Schema.NullOr(Schema.Int)
+})
+export type Payment = typeof Payment.Type
+
+const Minor = Schema.compose(Schema.NumberFromString, Schema.Int)
+
+export class Session extends Schema.Class<Session>("CheckoutSession")({
+  id: Schema.String,
+  cartId: Schema.String,
+  customerId: Schema.NullOr(Schema.String),
+  state: State,
+  currency: Schema.String,
+  lines: Schema.Array(Line),
+  email: Schema.NullOr(Schema.String),
+  shippingAddress: Schema.NullOr(Address),
+  billingAddress: Schema.NullOr(Address),
+  shippingOptionId: Schema.NullOr(Schema.String),
+  payment: Schema.NullOr(Payment),
+  promotionCode: Schema.NullOr(Schema.String),
+  giftCardCodes: Schema.Array(Schema.String),
+  storeCreditAmount: Minor,
+  loyaltyPoints: Schema.Int,
+  orderId: Schema.NullOr(Schema.String),
+  createdAt: Schema.DateFromSelf,
+  updatedAt: Schema.DateFromSelf
+}) {}
+
+/** What a session's owner may change; the rest (id, cart, lines, timestamps) is fixed at start. */
+export type SessionData = Pick<
+  Session,
+  | "state"
+  | "customerId"
+  | "email"
+  | "shippingAddress"
+  | "billingAddress"
+  | "shippingOptionId"
+  | "payment"
+  | "promotionCode"
+  | "giftCardCodes"
+  | "storeCreditAmount"
+  | "loyaltyPoints"
+  | "orderId"
+>
+
+export interface NewSession {
+  readonly cartId: string
+  readonly customerId: string | null
+  readonly currency: string
+  readonly lines: ReadonlyArray<Line>
+  readonly email: string | null
+  readonly shippingAddress: Address | null
+}
+
+export const ShippingRate = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  amount: Minor,
+  freeOver: Schema.NullOr(Minor)
+})
+export type ShippingRate = typeof ShippingRate.Type
+
+const json = (value: unknown) => (value === null ? null : JSON.stringify(value))
+
+export class CheckoutRepo extends Effect.Service<CheckoutRepo>()("@shopvo/api/CheckoutRepo", {
+  accessors: true,
+  effect: Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+
+    const columns = sql`
+      id, cart_id as "cartId", customer_id as "customerId", state, currency, lines, email,
+      shipping_address as "shippingAddress", billing_address as "billingAddress",
+      shipping_option_id as "shippingOptionId", payment, promotion_code as "promotionCode",
+      gift_card_codes as "giftCardCodes", store_credit_amount as "storeCreditAmount",
+      loyalty_points as "loyaltyPoints", order_id as "orderId", created_at as "createdAt", updated_at as "updatedAt"`
+
+    const Lookup = Schema.Struct({ siteId: Schema.String, livemode: Schema.Boolean, id: Schema.String })
+
+    const find = SqlSchema.findOne({
+      Request: Lookup,
+      Result: Session,
+      execute: ({ siteId, livemode, id }) =>
+        sql`select ${columns} from checkout_sessions where site_id = ${siteId} and livemode = ${livemode} and id = ${id}`
+    })
+
+    const lock = SqlSchema.findOne({
+      Request: Lookup,
+      Result: Session,
+      execute: ({ siteId, livemode, id }) =>
+        sql`select ${columns} from checkout_sessions
+            where site_id = ${siteId} and livemode = ${livemode} and id = ${id} for update`
+    })
+
+    const insert = (tenant: Tenant, session: NewSession) =>
+      SqlSchema.findOne({
+        Request: Schema.Void,
+        Result: Session,
+        execute: () =>
+          sql`insert into checkout_sessions (id, site_id, livemode, cart_id, customer_id, currency, lines, email,
+                shipping_address)
+              values (${Ids.make("cs")}, ${tenant.siteId}, ${tenant.livemode}, ${session.cartId},
+                ${session.customerId}, ${session.currency}, ${JSON.stringify(session.lines)}, ${session.email},
+                ${json(session.shippingAddress)})
+              returning ${columns}`
+      })(undefined)
+
+    const save = (tenant: Tenant, id: string, data: SessionData) =>
+      SqlSchema.findOne({
+        Request: Schema.Void,
+        Result: Session,
+        execute: () =>
+          sql`update checkout_sessions set
+                state = ${data.state}, customer_id = ${data.customerId}, email = ${data.email},
+                shipping_address = ${json(data.shippingAddress)}, billing_address = ${json(data.billingAddress)},
+                shipping_option_id = ${data.shippingOptionId}, payment = ${json(data.payment)},
+                promotion_code = ${data.promotionCode}, gift_card_codes = array(select jsonb_array_elements_text(${JSON.stringify(data.giftCardCodes)}::jsonb)),
+                store_credit_amount = ${data.storeCreditAmount}, loyalty_points = ${data.loyaltyPoints},
+                order_id = ${data.orderId}
+              where site_id = ${tenant.siteId} and livemode = ${tenant.livemode} and id = ${id}
+              returning ${columns}`
+      })(undefined)
+
+    const shippingRates = SqlSchema.findAll({
+      Request: Schema.Struct({ siteId: Schema.String, livemode: Schema.Boolean, currency: Schema.String }),
+      Result: ShippingRate,
+      execute: ({ siteId, livemode, currency }) =>
+        sql`select id, name, amount, free_over as "freeOver" from shipping_options
+            where site_id = ${siteId} and livemode = ${livemode} and currency = ${currency}
+            order by position, id`
+    })
+
+    return {
+      find: (tenant: Tenant, id: string) =>
+        Database.boundary(find({ siteId: tenant.siteId, livemode: tenant.livemode, id })),
+      /** The session, its row locked until the caller's transaction ends (moves of one session queue). */
+      lock: (tenant: Tenant, id: string) =>
+        Database.boundary(lock({ siteId: tenant.siteId, livemode: tenant.livemode, id })),
+      insert: (tenant: Tenant, session: NewSession) => Database.boundary(exactlyOne(insert(tenant, session))),
+      /** Writes the session's data; the caller holds its lock. */
+      save: (tenant: Tenant, id: string, data: SessionData) => Database.boundary(exactlyOne(save(tenant, id, data))),
+      /** The site's shipping options in `currency`, in display order (empty when it configured none). */
+      shippingRates: (tenant: Tenant, currency: string) =>
+        Database.boundary(shippingRates({ siteId: tenant.siteId, livemode: tenant.livemode, currency }))
+    }
+  })
+}) {}

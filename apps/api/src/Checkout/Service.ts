@@ -1,0 +1,618 @@
+/**
+ * Checkout: a session walks a cart's lines through `init → contact → shipping → payment → review →
+ * complete`, on the state machine of @shopvo/checkout (which decides what each move needs), with
+ * totals from @shopvo/pricing and the payment through the `PaymentProvider`.
+ *
+ * Every move runs in one transaction that first locks the session row, so moves of one session
+ * queue and completing it twice (or twenty times at once) places one order: the later ones find
+ * it `complete` and answer with it.
+ *
+ * Completion is that same transaction: take the stock of every line (variants, then products, each
+ * by id: one lock order for every checkout, so two cannot deadlock; a short line fails it), find
+ * or create the customer by email, place the order (`ORD-<n>`; a cart gets one order) and count it
+ * in the customer's totals, capture the payment (last of the steps that can fail, so a failing
+ * capture undoes the rest), record `order.created` and `payment.confirmed` in the outbox, and mark
+ * the session complete. A failure anywhere rolls all of it back.
+ */
+import {
+  Checkout as Machine,
+  Order as OrderLifecycle,
+  Payment as PaymentLifecycle,
+  type StateMachine
+} from "@shopvo/checkout"
+import { Database, Outbox, type Tenant } from "@shopvo/kernel"
+import { Cart, Currency, type Money, Totals } from "@shopvo/pricing"
+import { Data, Effect, Either, Option, Schema } from "effect"
+import { Customers } from "../Customers/Service.js"
+import { Inventory } from "../Inventory/Service.js"
+import { serialize as orderJson } from "../Orders/Json.js"
+import { type Address, type AddressInput, normalizeAddress } from "../Orders/Repo.js"
+import { Orders } from "../Orders/Service.js"
+import { type Authorization, PaymentProvider, TestPaymentProvider } from "../Payments/Provider.js"
+import {
+  CheckoutRepo,
+  type Line,
+  type Payment,
+  type Session,
+  type SessionData,
+  type ShippingRate,
+  type State
+} from "./Repo.js"
+
+export { Session } from "./Repo.js"
+export type { Line } from "./Repo.js"
+
+// ---------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------
+
+export class SessionNotFound extends Data.TaggedError("SessionNotFound")<{ readonly sessionId: string }> {}
+
+/** The move is not allowed from here, or data it needs is missing (`missing`: JSON pointers). */
+export class IllegalMove extends Data.TaggedError("IllegalMove")<{
+  readonly reason: string
+  readonly missing: ReadonlyArray<{ readonly path: string; readonly message: string }>
+}> {}
+
+export class ShippingOptionUnavailable extends Data.TaggedError("ShippingOptionUnavailable")<{
+  readonly shippingOptionId: string
+}> {}
+
+/** The provider declined the payment, or does not offer the method. */
+export class PaymentFailed extends Data.TaggedError("PaymentFailed")<{ readonly reason: string }> {}
+
+/** The provider did not answer: nothing happened, try again. */
+export class PaymentUnavailable extends Data.TaggedError("PaymentUnavailable")<{}> {}
+
+export class CustomerRequired extends Data.TaggedError("CustomerRequired")<{ readonly what: string }> {}
+
+/** A part of checkout whose service has not landed yet (promotion codes, gift cards, store credit, loyalty). */
+export class NotYetAvailable extends Data.TaggedError("NotYetAvailable")<{
+  readonly feature: "Promotion codes" | "Gift cards" | "Store credit" | "Loyalty points"
+}> {}
+
+export class InsufficientStock extends Data.TaggedError("InsufficientStock")<{
+  readonly label: string
+  readonly requested: number
+  readonly available: number
+}> {}
+
+/** Another session of the cart placed its order first. */
+export class CartConverted extends Data.TaggedError("CartConverted")<{ readonly cartId: string }> {}
+
+export type CheckoutError =
+  | SessionNotFound
+  | IllegalMove
+  | ShippingOptionUnavailable
+  | PaymentFailed
+  | PaymentUnavailable
+  | CustomerRequired
+  | NotYetAvailable
+  | InsufficientStock
+  | CartConverted
+
+// ---------------------------------------------------------------------------
+// Shipping and totals
+// ---------------------------------------------------------------------------
+
+/** Offered to a site that configured no shipping options (the shipping issue replaces this list). */
+const defaultRates: ReadonlyArray<ShippingRate> = [
+  { id: "ship_standard", name: "Standard (3–5 days)", amount: 499, freeOver: 5000 },
+  { id: "ship_express", name: "Express (1–2 days)", amount: 1299, freeOver: null }
+]
+
+export interface ShippingOption {
+  readonly id: string
+  readonly name: string
+  readonly amount: number
+}
+
+/** The spec's `CheckoutTotals`. */
+export interface CheckoutTotals {
+  readonly subtotal: number
+  readonly discountTotal: number
+  readonly shippingTotal: number
+  readonly taxTotal: number
+  readonly giftCardTotal: number
+  readonly storeCreditTotal: number
+  readonly loyaltyTotal: number
+  readonly total: number
+  readonly amountDue: number
+  readonly currency: string
+}
+
+/** A session's currency, as pricing's type (sessions only ever hold a code the cart was priced in). */
+const currencyCode = Schema.decodeUnknownSync(Currency.Code)
+
+const subtotalOf = (lines: ReadonlyArray<Line>) => lines.reduce((sum, line) => sum + line.unitPrice * line.quantity, 0)
+
+/**
+ * Prices the session's lines with @shopvo/pricing: line subtotals, shipping, then the balances in
+ * the spec's order (gift cards, store credit, loyalty). Prices are taken as they are (no tax on
+ * top) until sites carry tax settings.
+ */
+const price = (currency: string, lines: ReadonlyArray<Line>, shipping: number): CheckoutTotals => {
+  const cart = Schema.decodeUnknownSync(Cart.Cart)({
+    currency,
+    taxMode: "INCLUSIVE",
+    lines: lines.map((line) => ({
+      id: line.id,
+      productId: line.productId,
+      variantId: line.variantId,
+      quantity: line.quantity,
+      productPrice: { amount: line.unitPrice, currency },
+      variantPrice: null,
+      taxRate: { basisPoints: 0 }
+    })),
+    shipping: { price: { amount: shipping, currency }, taxRate: { basisPoints: 0 } }
+  })
+  const totals = Either.getOrThrow(Totals.compute(cart))
+  const reduced = (kind: Totals.AppliedReduction["kind"]) =>
+    totals.reductions.filter((r) => r.kind === kind).reduce((sum, r) => sum + r.applied.amount, 0)
+  const loyaltyTotal = reduced("LOYALTY")
+  return {
+    subtotal: totals.subtotal.amount,
+    discountTotal: totals.discountTotal.amount,
+    shippingTotal: totals.shipping.total.amount,
+    // INCLUSIVE prices already hold their tax: nothing is added on top.
+    taxTotal: totals.taxMode === "EXCLUSIVE" ? totals.taxTotal.amount : 0,
+    giftCardTotal: reduced("GIFT_CARD"),
+    storeCreditTotal: reduced("STORE_CREDIT"),
+    loyaltyTotal,
+    // The spec counts loyalty as a discount of the total; pricing as a balance spent after it.
+    total: totals.total.amount - loyaltyTotal,
+    amountDue: totals.amountDue.amount,
+    currency
+  }
+}
+
+/** A session with what is derived from it: its shipping options, the chosen one, and its totals. */
+export interface SessionView {
+  readonly session: Session
+  readonly availableShippingOptions: ReadonlyArray<ShippingOption>
+  readonly shippingOption: ShippingOption | null
+  readonly totals: CheckoutTotals
+}
+
+// ---------------------------------------------------------------------------
+// Moves
+// ---------------------------------------------------------------------------
+
+/** What a cart hands to checkout: its lines priced now, its customer and what it knows of them. */
+export interface CartSnapshot {
+  readonly cartId: string
+  readonly customerId: string | null
+  readonly currency: string
+  readonly lines: ReadonlyArray<Line>
+  readonly email: string | null
+  readonly shippingAddress: Address | null
+}
+
+/** A move (the spec's `CheckoutAdvance`): the target state plus data to save with it. */
+export interface Advance {
+  readonly sessionId: string
+  readonly state: Exclude<State, "init">
+  readonly email?: string | undefined
+  readonly shippingAddress?: AddressInput | undefined
+  readonly billingAddress?: AddressInput | null | undefined
+  readonly shippingOptionId?: string | undefined
+  readonly payment?: { readonly method: string; readonly token?: string | undefined } | undefined
+  readonly promotionCode?: string | null | undefined
+  readonly giftCardCodes?: ReadonlyArray<string> | undefined
+  readonly storeCreditAmount?: number | undefined
+  readonly loyaltyPoints?: number | undefined
+}
+
+const steps = Machine.steps
+const before = (a: State, b: State) => steps.indexOf(a) < steps.indexOf(b)
+
+const requirementPath: Record<Machine.Requirement, string> = {
+  email: "/email",
+  shipping_address: "/shippingAddress",
+  shipping_option: "/shippingOptionId",
+  authorised_payment: "/payment"
+}
+
+/** The package's refusal of a move, as the spec's `illegal_transition`. */
+const illegal = (
+  error:
+    | Machine.MissingCheckoutData
+    | Machine.PaymentDoesNotCoverTotal
+    | Machine.CheckoutFieldLocked
+    | StateMachine.IllegalTransition
+    | Money.NegativeAmount
+): IllegalMove => {
+  switch (error._tag) {
+    case "MissingCheckoutData":
+      return new IllegalMove({
+        reason: error.message,
+        missing: error.missing.map((r) => ({
+          path: requirementPath[r],
+          message: `is required to enter ${error.state}`
+        }))
+      })
+    case "PaymentDoesNotCoverTotal":
+      return new IllegalMove({
+        reason: error.message,
+        missing: [{ path: "/payment", message: "must be authorized again for the new amount due" }]
+      })
+    default:
+      return new IllegalMove({ reason: error.message, missing: [] })
+  }
+}
+
+/** Builds the package's view of a session, with `amountDue` as the total the payment must cover. */
+const machineOf = (session: SessionData, currency: string, amountDue: number) =>
+  new Machine.Checkout({
+    state: session.state,
+    total: { amount: amountDue, currency: currencyCode(currency) },
+    email: Option.fromNullable(session.email).pipe(Option.map(Machine.Email.make)),
+    shippingAddress: Option.fromNullable(session.shippingAddress),
+    shippingOptionId: Option.fromNullable(session.shippingOptionId).pipe(Option.map(Machine.ShippingOptionId.make)),
+    payment: Option.fromNullable(authorizationOf(session.payment, currency)).pipe(
+      Option.map(
+        (a) =>
+          new Machine.PaymentAuthorisation({
+            reference: a.reference,
+            amount: { amount: a.amount, currency: currencyCode(currency) }
+          })
+      )
+    )
+  })
+
+const authorizationOf = (payment: Payment | null, currency: string): Authorization | null =>
+  payment !== null && payment.status === "authorized" && payment.reference !== null && payment.amount !== null
+    ? { reference: payment.reference, amount: payment.amount, currency }
+    : null
+
+/** The lines' stock to take, one per variant (or product), variants then products, each by id. */
+const stockTakes = (lines: ReadonlyArray<Line>) => {
+  const byKey = new Map<string, { productId: string; variantId: string | null; quantity: number; label: string }>()
+  for (const line of lines) {
+    const key = line.variantId === null ? `p:${line.productId}` : `v:${line.variantId}`
+    const current = byKey.get(key)
+    byKey.set(key, {
+      productId: line.productId,
+      variantId: line.variantId,
+      quantity: (current?.quantity ?? 0) + line.quantity,
+      label: line.sku ?? line.name
+    })
+  }
+  // "v:…" sorts after "p:…"; variants first, so reverse the kind and keep ids ascending.
+  const rank = (key: string) => (key.startsWith("v:") ? 0 : 1)
+  return [...byKey.entries()]
+    .sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, take]) => take)
+}
+
+export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout", {
+  accessors: true,
+  // The test provider is the only one so far; a real one is another layer of `PaymentProvider`.
+  dependencies: [CheckoutRepo.Default, Orders.Default, Inventory.Default, Customers.Default, TestPaymentProvider],
+  effect: Effect.gen(function* () {
+    const repo = yield* CheckoutRepo
+    const orders = yield* Orders
+    const provider = yield* PaymentProvider
+    const inventory = yield* Inventory
+    const customers = yield* Customers
+
+    const shippingOptions = (tenant: Tenant, currency: string, lines: ReadonlyArray<Line>) =>
+      Effect.map(repo.shippingRates(tenant, currency), (rates) => {
+        const subtotal = subtotalOf(lines)
+        return (rates.length === 0 ? defaultRates : rates).map(
+          (rate): ShippingOption => ({
+            id: rate.id,
+            name: rate.name,
+            amount: rate.freeOver !== null && subtotal >= rate.freeOver ? 0 : rate.amount
+          })
+        )
+      })
+
+    const view = (tenant: Tenant, session: Session) =>
+      Effect.map(
+        session.shippingAddress === null
+          ? Effect.succeed<ReadonlyArray<ShippingOption>>([])
+          : shippingOptions(tenant, session.currency, session.lines),
+        (available): SessionView => {
+          const chosen = available.find((option) => option.id === session.shippingOptionId) ?? null
+          return {
+            session,
+            availableShippingOptions: available,
+            shippingOption: chosen,
+            totals: price(session.currency, session.lines, chosen?.amount ?? 0)
+          }
+        }
+      )
+
+    const place = (tenant: Tenant, session: Session, data: SessionData, totals: CheckoutTotals) =>
+      Effect.gen(function* () {
+        // 1. Stock, in one lock order for every checkout, through Inventory (audit rows, `inventory.low`).
+        for (const take of stockTakes(session.lines)) {
+          yield* inventory
+            .adjust(tenant, take.productId, {
+              operation: "decrement",
+              quantity: take.quantity,
+              variantId: take.variantId ?? undefined,
+              reason: `checkout ${session.id}`,
+              apiKeyId: null
+            })
+            .pipe(
+              Effect.catchTags({
+                InsufficientStock: (e) =>
+                  Effect.fail(
+                    new InsufficientStock({ label: take.label, requested: take.quantity, available: e.available })
+                  ),
+                // Gone from the catalogue since the cart was priced: none left to sell.
+                ProductNotFound: () =>
+                  Effect.fail(new InsufficientStock({ label: take.label, requested: take.quantity, available: 0 })),
+                VariantNotFound: () =>
+                  Effect.fail(new InsufficientStock({ label: take.label, requested: take.quantity, available: 0 })),
+                VariantRequired: () =>
+                  Effect.fail(new InsufficientStock({ label: take.label, requested: take.quantity, available: 0 })),
+                CountTooLarge: Effect.die
+              })
+            )
+        }
+        // 2. Promotion use, gift cards, store credit and points: refused before this point until
+        //    their services land (see `balancesOf`), so nothing to redeem here yet.
+        // 3. The customer: the cart's, or the one with this email (created when there is none).
+        const customerId =
+          data.customerId ??
+          (yield* customers.findOrCreateByEmail(tenant, {
+            email: data.email ?? "",
+            firstName: data.shippingAddress?.firstName ?? null,
+            lastName: data.shippingAddress?.lastName ?? null,
+            phone: data.shippingAddress?.phone ?? null
+          })).customer.id
+        // 4. The order, confirmed and paid, with the lifecycles' events.
+        const created = OrderLifecycle.create()
+        const confirmed = yield* OrderLifecycle.transition(created.status, "CONFIRMED").pipe(Effect.orDie)
+        const paid = yield* PaymentLifecycle.create({
+          amount: totals.amountDue,
+          currency: currencyCode(session.currency)
+        }).pipe(
+          Either.flatMap((payment) => PaymentLifecycle.confirm(payment)),
+          Effect.orDie
+        )
+        const authorization = authorizationOf(data.payment, session.currency)
+        const order = yield* orders.place(tenant, {
+          status: confirmed.to,
+          paymentStatus: paid.payment.status,
+          customerId,
+          email: data.email ?? "",
+          currency: session.currency,
+          items: session.lines.map((line) => ({
+            productId: line.productId,
+            variantId: line.variantId,
+            name: line.name,
+            sku: line.sku,
+            quantity: line.quantity,
+            unitPrice: line.unitPrice
+          })),
+          subtotal: totals.subtotal,
+          discountTotal: totals.discountTotal + totals.loyaltyTotal,
+          shippingTotal: totals.shippingTotal,
+          taxTotal: totals.taxTotal,
+          giftCardTotal: totals.giftCardTotal,
+          storeCreditTotal: totals.storeCreditTotal,
+          total: totals.total,
+          shippingAddress: data.shippingAddress,
+          billingAddress: data.billingAddress,
+          promotionCode: data.promotionCode,
+          checkoutSessionId: session.id,
+          cartId: session.cartId,
+          paymentMethod: data.payment?.method ?? null,
+          paymentReference: authorization?.reference ?? null
+        })
+        if (Option.isNone(order)) return yield* new CartConverted({ cartId: session.cartId })
+        yield* customers.recordOrder(tenant, customerId, totals.total).pipe(
+          Effect.catchTag("CustomerNotFound", Effect.die) // found or created above, in this transaction
+        )
+        // 5. Capture last: if the provider fails, everything above rolls back with it.
+        if (authorization !== null) {
+          yield* provider.capture(authorization).pipe(Effect.mapError(() => new PaymentUnavailable()))
+        }
+        // 6. The events, in the transaction that placed the order.
+        const placed = order.value
+        for (const event of [...created.events, ...paid.transition.events]) {
+          switch (event) {
+            case "order.created":
+              yield* Outbox.emit(tenant, event, orderJson(placed))
+              break
+            case "payment.confirmed":
+              yield* Outbox.emit(tenant, event, {
+                orderId: placed.id,
+                orderNumber: placed.number,
+                amount: totals.amountDue,
+                currency: placed.currency,
+                paymentStatus: placed.paymentStatus
+              })
+              break
+          }
+        }
+        return placed.id
+      })
+
+    /** Refuses balances this checkout cannot redeem yet, and those that need a customer it has not. */
+    const balancesOf = (session: Session, input: Advance) =>
+      Effect.gen(function* () {
+        const promotionCode = input.promotionCode === undefined ? session.promotionCode : input.promotionCode
+        const giftCardCodes = input.giftCardCodes ?? session.giftCardCodes
+        const storeCreditAmount = input.storeCreditAmount ?? session.storeCreditAmount
+        const loyaltyPoints = input.loyaltyPoints ?? session.loyaltyPoints
+        if (session.customerId === null && storeCreditAmount > 0) {
+          return yield* new CustomerRequired({ what: "Store credit" })
+        }
+        if (session.customerId === null && loyaltyPoints > 0) {
+          return yield* new CustomerRequired({ what: "Loyalty points" })
+        }
+        if (promotionCode !== null) return yield* new NotYetAvailable({ feature: "Promotion codes" })
+        if (giftCardCodes.length > 0) return yield* new NotYetAvailable({ feature: "Gift cards" })
+        if (storeCreditAmount > 0) return yield* new NotYetAvailable({ feature: "Store credit" })
+        if (loyaltyPoints > 0) return yield* new NotYetAvailable({ feature: "Loyalty points" })
+        return { promotionCode, giftCardCodes, storeCreditAmount, loyaltyPoints }
+      })
+
+    type Outcome =
+      | { readonly _tag: "Moved"; readonly view: SessionView }
+      | { readonly _tag: "Declined"; readonly reason: string }
+
+    const move = (tenant: Tenant, input: Advance) =>
+      Effect.gen(function* () {
+        const locked = yield* repo.lock(tenant, input.sessionId)
+        if (Option.isNone(locked)) return yield* new SessionNotFound({ sessionId: input.sessionId })
+        const session = locked.value
+        if (session.state === "complete") {
+          // Completing again answers with the order already placed; nothing else leaves `complete`.
+          if (input.state === "complete") return { _tag: "Moved", view: yield* view(tenant, session) } satisfies Outcome
+          return yield* new IllegalMove({ reason: "The checkout is complete and can no longer change", missing: [] })
+        }
+        const balances = yield* balancesOf(session, input)
+
+        const shippingAddress =
+          input.shippingAddress === undefined ? session.shippingAddress : normalizeAddress(input.shippingAddress)
+        const available =
+          shippingAddress === null ? [] : yield* shippingOptions(tenant, session.currency, session.lines)
+        const shippingOptionId = input.shippingOptionId ?? session.shippingOptionId
+        if (input.shippingOptionId !== undefined && !available.some((o) => o.id === input.shippingOptionId)) {
+          return yield* new ShippingOptionUnavailable({ shippingOptionId: input.shippingOptionId })
+        }
+        const chosen = available.find((option) => option.id === shippingOptionId) ?? null
+        const totals = price(session.currency, session.lines, chosen?.amount ?? 0)
+
+        // New payment details, or a move back before `review`, release an authorization.
+        const held = authorizationOf(session.payment, session.currency)
+        let payment = session.payment
+        if (input.payment !== undefined) {
+          payment = { method: input.payment.method, status: "pending", reference: null, amount: null }
+        } else if (held !== null && session.payment !== null && before(input.state, "review")) {
+          payment = { method: session.payment.method, status: "pending", reference: null, amount: null }
+        }
+        if (held !== null && payment !== session.payment) {
+          yield* provider.void(held).pipe(Effect.mapError(() => new PaymentUnavailable()))
+        }
+
+        const data: SessionData = {
+          state: session.state,
+          customerId: session.customerId,
+          email: input.email ?? session.email,
+          shippingAddress,
+          billingAddress:
+            input.billingAddress === undefined
+              ? session.billingAddress
+              : input.billingAddress === null
+                ? null
+                : normalizeAddress(input.billingAddress),
+          shippingOptionId,
+          payment,
+          ...balances,
+          orderId: session.orderId
+        }
+
+        // The package decides whether the move is legal; only changed fields count as edits, so
+        // sending the saved email again from a later step is not an edit of a locked field.
+        const patch: Machine.CheckoutPatch = {
+          ...(data.email !== session.email && data.email !== null ? { email: Machine.Email.make(data.email) } : {}),
+          ...(input.shippingAddress !== undefined && shippingAddress !== null ? { shippingAddress } : {}),
+          ...(shippingOptionId !== session.shippingOptionId && shippingOptionId !== null
+            ? { shippingOptionId: Machine.ShippingOptionId.make(shippingOptionId) }
+            : {})
+        }
+        const current = machineOf({ ...session, payment }, session.currency, totals.amountDue)
+        let result = Machine.update(current, { to: input.state, patch })
+
+        // Entering `review` with an amount due: authorize it now, then ask the machine again.
+        const needsAuthorization =
+          Either.isLeft(result) &&
+          ((result.left._tag === "MissingCheckoutData" &&
+            result.left.missing.length === 1 &&
+            result.left.missing[0] === "authorised_payment") ||
+            result.left._tag === "PaymentDoesNotCoverTotal")
+        if (needsAuthorization && payment !== null && input.payment !== undefined && input.state === "review") {
+          const authorized = yield* provider
+            .authorize({
+              method: input.payment.method,
+              token: input.payment.token,
+              amount: totals.amountDue,
+              currency: session.currency
+            })
+            .pipe(
+              Effect.map(Either.right),
+              Effect.catchTags({
+                PaymentDeclined: (e) => Effect.succeed(Either.left(e.reason)),
+                PaymentMethodUnsupported: (e) =>
+                  e.missingToken
+                    ? Effect.fail(
+                        new IllegalMove({
+                          reason: `A ${e.method} payment needs a token`,
+                          missing: [{ path: "/payment/token", message: "is required to enter review" }]
+                        })
+                      )
+                    : Effect.succeed(Either.left(`the method "${e.method}" is not offered`)),
+                PaymentProviderUnavailable: () => Effect.fail(new PaymentUnavailable())
+              })
+            )
+          if (Either.isLeft(authorized)) {
+            // A decline is remembered (`payment.status: failed`); nothing else of the move is saved.
+            yield* repo.save(tenant, session.id, {
+              ...session,
+              payment: { method: input.payment.method, status: "failed", reference: null, amount: null }
+            })
+            return { _tag: "Declined", reason: authorized.left } satisfies Outcome
+          }
+          payment = {
+            method: input.payment.method,
+            status: "authorized",
+            reference: authorized.right.reference,
+            amount: authorized.right.amount
+          }
+          result = Machine.update(machineOf({ ...data, payment }, session.currency, totals.amountDue), {
+            to: input.state,
+            patch
+          })
+        }
+        if (Either.isLeft(result)) return yield* illegal(result.left)
+
+        const moved: SessionData = { ...data, payment, state: result.right.state }
+        const orderId = moved.state === "complete" ? yield* place(tenant, session, moved, totals) : session.orderId
+        const saved = yield* repo.save(tenant, session.id, { ...moved, orderId })
+        return { _tag: "Moved", view: yield* view(tenant, saved) } satisfies Outcome
+      })
+
+    return {
+      /**
+       * Starts a session at `init` for a cart's snapshot. The cart's own checks (it exists, has
+       * lines, is not converted) are the caller's, which read the snapshot.
+       */
+      start: (tenant: Tenant, cart: CartSnapshot) =>
+        Database.transaction(
+          Effect.flatMap(
+            repo.insert(tenant, {
+              cartId: cart.cartId,
+              customerId: cart.customerId,
+              currency: cart.currency,
+              lines: cart.lines,
+              email: cart.email,
+              shippingAddress: cart.shippingAddress
+            }),
+            (session) => view(tenant, session)
+          )
+        ),
+      get: (tenant: Tenant, sessionId: string) =>
+        Effect.gen(function* () {
+          const found = yield* repo.find(tenant, sessionId)
+          if (Option.isNone(found)) return yield* new SessionNotFound({ sessionId })
+          return yield* view(tenant, found.value)
+        }),
+      /** Moves a session (see the module comment); a declined payment is saved, then refused. */
+      advance: (tenant: Tenant, input: Advance) =>
+        Effect.flatMap(
+          Database.transaction(move(tenant, input)),
+          (outcome): Effect.Effect<SessionView, PaymentFailed> =>
+            outcome._tag === "Moved"
+              ? Effect.succeed(outcome.view)
+              : Effect.fail(new PaymentFailed({ reason: outcome.reason }))
+        )
+    }
+  })
+}) {}
