@@ -16,6 +16,9 @@ import { type Services, ServicesLive } from "./Services.js"
 import * as Brands from "./Brands/Http.js"
 import * as Categories from "./Categories/Http.js"
 import * as Content from "./Content/Http.js"
+import * as GiftCards from "./GiftCards/Http.js"
+import * as Loyalty from "./Loyalty/Http.js"
+import * as StoreCredit from "./StoreCredit/Http.js"
 import * as Metafields from "./Metafields/Http.js"
 import * as Auth from "./Platform/Auth.js"
 import * as Edge from "./Platform/Edge.js"
@@ -41,7 +44,10 @@ export const handlers: Router.Handlers<Services | SqlClient.SqlClient> = {
   ...Webhooks.handlers,
   ...Variants.handlers,
   ...Reviews.handlers,
-  ...Inventory.handlers
+  ...Inventory.handlers,
+  ...GiftCards.handlers,
+  ...StoreCredit.handlers,
+  ...Loyalty.handlers
 }
 
 /** The platform services every request uses. */

@@ -5,7 +5,10 @@
  */
 import { Layer } from "effect"
 import { Brands } from "./Brands/Service.js"
+import { GiftCards } from "./GiftCards/Service.js"
+import { Loyalty } from "./Loyalty/Service.js"
+import { StoreCredit } from "./StoreCredit/Service.js"
 
-export const ServicesLive = Layer.mergeAll(Brands.Default)
+export const ServicesLive = Layer.mergeAll(Brands.Default, GiftCards.Default, StoreCredit.Default, Loyalty.Default)
 
 export type Services = Layer.Layer.Success<typeof ServicesLive>
