@@ -199,6 +199,9 @@ describe("Gift cards", () => {
 
       const renewed = await patch(card.id, { expiresAt: null })
       expect(renewed.body.data).toMatchObject({ status: "ACTIVE", expiresAt: null })
+      const yearZero = await patch(card.id, { expiresAt: "0000-06-01T00:00:00Z" })
+      expect(yearZero.status).toBe(400)
+      expect(yearZero.body.details[0].path).toBe("/expiresAt")
       expect((await redeem(card.id, { amount: 100 })).body.data.remainingBalance).toBe(2900)
       expect(await listed("ACTIVE")).toEqual([card.id])
     })

@@ -79,12 +79,18 @@ export const serialize = (view: GiftCardView): GiftCardJson => ({
   updatedAt: DateTime.formatIso(view.updatedAt)
 })
 
-/** An instant the spec accepted as `date-time`; one JavaScript cannot represent is a 400 too. */
+/**
+ * An instant the spec accepted as `date-time`. One JavaScript cannot represent, or before year 1
+ * (PostgreSQL has no year 0), is a 400 too.
+ */
 const instant = (path: string, text: string) =>
-  Option.match(DateTime.make(text), {
-    onNone: () => Effect.fail(invalid(path, "is not a date-time this API can represent")),
-    onSome: (at) => Effect.succeed(DateTime.toUtc(at))
-  })
+  Option.match(
+    Option.filter(DateTime.make(text), (at) => DateTime.getPartUtc(at, "year") >= 1),
+    {
+      onNone: () => Effect.fail(invalid(path, "is not a date-time this API can store")),
+      onSome: (at) => Effect.succeed(DateTime.toUtc(at))
+    }
+  )
 
 const giftCardId = /^gc_[A-Za-z0-9]{1,60}$/
 
