@@ -19,6 +19,9 @@ import * as Categories from "./Categories/Http.js"
 import * as Checkout from "./Checkout/Http.js"
 import * as Content from "./Content/Http.js"
 import * as Customers from "./Customers/Http.js"
+import * as GiftCards from "./GiftCards/Http.js"
+import * as Loyalty from "./Loyalty/Http.js"
+import * as StoreCredit from "./StoreCredit/Http.js"
 import * as Metafields from "./Metafields/Http.js"
 import * as Orders from "./Orders/Http.js"
 import * as Auth from "./Platform/Auth.js"
@@ -51,7 +54,10 @@ export const handlers: Router.Handlers<Services | SqlClient.SqlClient> = {
   ...Promotions.handlers,
   ...Cart.handlers,
   ...Orders.handlers,
-  ...Checkout.handlers
+  ...Checkout.handlers,
+  ...GiftCards.handlers,
+  ...StoreCredit.handlers,
+  ...Loyalty.handlers
 }
 
 /** The platform services every request uses. */

@@ -8,10 +8,13 @@ import { Brands } from "./Brands/Service.js"
 import { Cart } from "./Cart/Service.js"
 import { Checkout } from "./Checkout/Service.js"
 import { Customers } from "./Customers/Service.js"
+import { GiftCards } from "./GiftCards/Service.js"
 import { Inventory } from "./Inventory/Service.js"
+import { Loyalty } from "./Loyalty/Service.js"
 import { Orders } from "./Orders/Service.js"
 import { Products } from "./Products/Service.js"
 import { Promotions } from "./Promotions/Service.js"
+import { StoreCredit } from "./StoreCredit/Service.js"
 import { Variants } from "./Variants/Service.js"
 
 export const ServicesLive = Layer.mergeAll(
@@ -19,10 +22,13 @@ export const ServicesLive = Layer.mergeAll(
   Cart.Default,
   Checkout.Default,
   Customers.Default,
+  GiftCards.Default,
   Inventory.Default,
+  Loyalty.Default,
   Orders.Default,
   Products.Default,
   Promotions.Default,
+  StoreCredit.Default,
   Variants.Default
 )
 

@@ -183,6 +183,12 @@ export interface Operations {
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
+  readonly "giftCards.get": {
+    readonly data: T.GiftCardsGetData
+    readonly responses: T.GiftCardsGetResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
   readonly "giftCards.update": {
     readonly data: T.GiftCardsUpdateData
     readonly responses: T.GiftCardsUpdateResponses
@@ -204,6 +210,18 @@ export interface Operations {
   readonly "inventory.adjust": {
     readonly data: T.InventoryAdjustData
     readonly responses: T.InventoryAdjustResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "loyalty.getProgram": {
+    readonly data: T.LoyaltyGetProgramData
+    readonly responses: T.LoyaltyGetProgramResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "loyalty.updateProgram": {
+    readonly data: T.LoyaltyUpdateProgramData
+    readonly responses: T.LoyaltyUpdateProgramResponses
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
@@ -387,10 +405,13 @@ export const operationIds: ReadonlyArray<OperationId> = [
   "customers.update",
   "giftCards.list",
   "giftCards.create",
+  "giftCards.get",
   "giftCards.update",
   "giftCards.redeem",
   "inventory.list",
   "inventory.adjust",
+  "loyalty.getProgram",
+  "loyalty.updateProgram",
   "loyalty.get",
   "loyalty.award",
   "loyalty.redeem",

@@ -974,7 +974,9 @@ export type GiftCardCreate = {
      */
     initialBalance: Money;
     /**
-     * A code of your own (upper-case letters and digits); generated when omitted.
+     * A code of your own, `GIFT-` and two groups of four symbols of `ABCDEFGHJKMNPQRSTUVWXYZ23456789`
+     * (no 0/O, 1/I/L, which are read wrongly from printed cards); generated when omitted.
+     *
      */
     code?: string;
     /**
@@ -986,7 +988,7 @@ export type GiftCardCreate = {
      */
     customerId?: string;
     /**
-     * When the card stops being redeemable; omit for never.
+     * When the card stops being redeemable; omit for never. It must be later than now.
      */
     expiresAt?: string;
     /**
@@ -1084,6 +1086,61 @@ export type InventoryAdjustmentResult = {
 };
 
 /**
+ * A non-negative decimal written as a string (`"1"`, `"0.5"`, `"1.25"`), never a float.
+ */
+export type LoyaltyDecimal = string;
+
+export type LoyaltyProgramTier = {
+    /**
+     * The tier's name as customers see it.
+     */
+    name: string;
+    /**
+     * Lifetime points from which a customer is in this tier.
+     */
+    threshold: number;
+    /**
+     * Multiplies the points earned on an order (`"1"` = no bonus, `"1.5"` = +50%).
+     */
+    earnMultiplier: LoyaltyDecimal;
+};
+
+/**
+ * The rules of a site's loyalty program.
+ */
+export type LoyaltyProgram = {
+    /**
+     * The site's currency, in which points are earned and redeemed.
+     */
+    currency: Currency;
+    /**
+     * Points earned per whole currency unit of an order (per €1, not per cent), before the tier's
+     * multiplier; the product is rounded down once.
+     *
+     */
+    pointsPerUnit: LoyaltyDecimal;
+    /**
+     * How many points are worth `redemptionUnitValue`.
+     */
+    pointsPerRedemptionUnit: number;
+    /**
+     * What `pointsPerRedemptionUnit` points are worth, in minor units ("100 points = €1.00" is 100 and 100).
+     */
+    redemptionUnitValue: Money;
+    /**
+     * The tiers by increasing threshold; the first starts at 0.
+     */
+    tiers: Array<LoyaltyProgramTier>;
+};
+
+export type LoyaltyProgramUpdate = {
+    pointsPerUnit: LoyaltyDecimal;
+    pointsPerRedemptionUnit: number;
+    redemptionUnitValue: Money;
+    tiers: Array<LoyaltyProgramTier>;
+};
+
+/**
  * The tier reached by `lifetimePoints` (tier names are configured in the loyalty program);
  * null below the first tier or when the program has no tiers.
  *
@@ -1123,7 +1180,7 @@ export type LoyaltyAccount = {
      */
     points: number;
     /**
-     * Points ever earned or awarded, less deductions (redemption and expiry do not lower it); decides the tier.
+     * Points ever earned or awarded (redemptions, deductions and expiry do not lower it); decides the tier.
      */
     lifetimePoints: number;
     tier: LoyaltyTier;
@@ -4603,12 +4660,6 @@ export type GiftCardsListErrors = {
      */
     500: Error;
     /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
-    /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
@@ -4704,12 +4755,6 @@ export type GiftCardsCreateErrors = {
      */
     500: Error;
     /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
-    /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
@@ -4728,6 +4773,84 @@ export type GiftCardsCreateResponses = {
 };
 
 export type GiftCardsCreateResponse = GiftCardsCreateResponses[keyof GiftCardsCreateResponses];
+
+export type GiftCardsGetData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Gift card id (`gc_…`).
+         */
+        giftCardId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/gift-cards/{giftCardId}';
+};
+
+export type GiftCardsGetErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type GiftCardsGetError = GiftCardsGetErrors[keyof GiftCardsGetErrors];
+
+export type GiftCardsGetResponses = {
+    /**
+     * The gift card.
+     */
+    200: {
+        success: true;
+        data: GiftCard;
+    };
+};
+
+export type GiftCardsGetResponse = GiftCardsGetResponses[keyof GiftCardsGetResponses];
 
 export type GiftCardsUpdateData = {
     body: GiftCardUpdate;
@@ -4810,12 +4933,6 @@ export type GiftCardsUpdateErrors = {
      * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
-    /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
     /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
@@ -4920,12 +5037,6 @@ export type GiftCardsRedeemErrors = {
      * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
-    /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
     /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
@@ -5126,6 +5237,162 @@ export type InventoryAdjustResponses = {
 
 export type InventoryAdjustResponse = InventoryAdjustResponses[keyof InventoryAdjustResponses];
 
+export type LoyaltyGetProgramData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/loyalty-program';
+};
+
+export type LoyaltyGetProgramErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type LoyaltyGetProgramError = LoyaltyGetProgramErrors[keyof LoyaltyGetProgramErrors];
+
+export type LoyaltyGetProgramResponses = {
+    /**
+     * The loyalty program.
+     */
+    200: {
+        success: true;
+        data: LoyaltyProgram;
+    };
+};
+
+export type LoyaltyGetProgramResponse = LoyaltyGetProgramResponses[keyof LoyaltyGetProgramResponses];
+
+export type LoyaltyUpdateProgramData = {
+    body: LoyaltyProgramUpdate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/loyalty-program';
+};
+
+export type LoyaltyUpdateProgramErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type LoyaltyUpdateProgramError = LoyaltyUpdateProgramErrors[keyof LoyaltyUpdateProgramErrors];
+
+export type LoyaltyUpdateProgramResponses = {
+    /**
+     * The program as it now stands.
+     */
+    200: {
+        success: true;
+        data: LoyaltyProgram;
+    };
+};
+
+export type LoyaltyUpdateProgramResponse = LoyaltyUpdateProgramResponses[keyof LoyaltyUpdateProgramResponses];
+
 export type LoyaltyGetData = {
     body?: never;
     headers?: {
@@ -5184,12 +5451,6 @@ export type LoyaltyGetErrors = {
      * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
-    /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
     /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
@@ -5288,12 +5549,6 @@ export type LoyaltyAwardErrors = {
      * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
-    /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
     /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
@@ -5403,12 +5658,6 @@ export type LoyaltyRedeemErrors = {
      * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
-    /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
     /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
@@ -6698,12 +6947,6 @@ export type StoreCreditGetErrors = {
      */
     500: Error;
     /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
-    /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
@@ -6805,12 +7048,6 @@ export type StoreCreditCreateTransactionErrors = {
      * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
-    /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
     /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
