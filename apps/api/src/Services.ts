@@ -6,6 +6,7 @@
 import { Layer } from "effect"
 import { Brands } from "./Brands/Service.js"
 import { Cart } from "./Cart/Service.js"
+import { Categories } from "./Categories/Service.js"
 import { Checkout } from "./Checkout/Service.js"
 import { Customers } from "./Customers/Service.js"
 import { GiftCards } from "./GiftCards/Service.js"
@@ -20,6 +21,7 @@ import { Variants } from "./Variants/Service.js"
 export const ServicesLive = Layer.mergeAll(
   Brands.Default,
   Cart.Default,
+  Categories.Default,
   Checkout.Default,
   Customers.Default,
   GiftCards.Default,

@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Brand, Brands } from "../src/Brands/Service.js"
-import * as Categories from "../src/Categories/Repo.js"
+import { Categories, type Category, type NewCategory } from "../src/Categories/Service.js"
 import { start, type TestApi } from "./support/TestApi.js"
 
 let api: TestApi
@@ -21,14 +21,14 @@ const newStore = async () => {
 
 describe("Categories", () => {
   let store: Awaited<ReturnType<typeof newStore>>
-  let apparel: Categories.Category
-  let tees: Categories.Category
-  let hoodies: Categories.Category
-  let home: Categories.Category
+  let apparel: Category
+  let tees: Category
+  let hoodies: Category
+  let home: Category
 
   beforeAll(async () => {
     store = await newStore()
-    const create = (input: Categories.NewCategory) => api.run(Categories.create(store.tenant, input))
+    const create = (input: NewCategory) => api.run(Categories.create(store.tenant, input))
     apparel = await create({ name: "Apparel", description: "Clothing for every day." })
     tees = await create({ name: "T-Shirts", parentId: apparel.id })
     home = await create({ name: "Home & Living" })

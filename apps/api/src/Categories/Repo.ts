@@ -1,67 +1,99 @@
 /**
- * SQL for categories: a flat list per site and mode (the tree is rebuilt from `parentId`).
- * Categories are created by the demo seed and imports; the API only lists them.
+ * SQL for categories: a flat list per site and mode (the tree is rebuilt from `parentId`). Rows are
+ * decoded with `Category`, the spec's shape, at this boundary; the functions run inside whatever
+ * transaction their caller opened.
  */
-import { SqlClient } from "@effect/sql"
-import { Data, Effect } from "effect"
-import { Ids } from "@shopvo/kernel"
-import * as Slug from "../Products/Slug.js"
-import type { Tenant } from "@shopvo/kernel"
+import { Database, Ids, type Tenant } from "@shopvo/kernel"
+import { SqlClient, SqlSchema } from "@effect/sql"
+import { Effect, type Option, Schema } from "effect"
 
-export type { Tenant } from "@shopvo/kernel"
+export class Category extends Schema.Class<Category>("Category")({
+  id: Schema.String,
+  name: Schema.String,
+  slug: Schema.String,
+  description: Schema.NullOr(Schema.String),
+  parentId: Schema.NullOr(Schema.String)
+}) {}
 
-export interface Category {
-  readonly id: string
-  readonly name: string
-  readonly slug: string
-  readonly description: string | null
-  readonly parentId: string | null
-}
-
-export class SlugTaken extends Data.TaggedError("CategorySlugTaken")<{ readonly slug: string }> {}
-export class UnknownParent extends Data.TaggedError("UnknownParent")<{ readonly parentId: string }> {}
+const TenantSchema = Schema.Struct({ siteId: Schema.String, livemode: Schema.Boolean })
 
 const columns = 'id, name, slug, description, parent_id as "parentId"'
 
-export interface Filters {
-  readonly slug?: string | undefined
-  readonly parentId?: string | undefined
-}
-
-/** Every category matching the filters, ordered by name (id breaks ties). */
-export const list = (tenant: Tenant, filters: Filters) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) => {
-    const clauses = [sql`site_id = ${tenant.siteId}`, sql`livemode = ${tenant.livemode}`]
-    if (filters.slug !== undefined) clauses.push(sql`slug = ${filters.slug}`)
-    if (filters.parentId !== undefined) clauses.push(sql`parent_id = ${filters.parentId}`)
-    return sql<Category>`select ${sql.literal(columns)} from categories where ${sql.and(clauses)} order by name, id`
-  })
-
-export interface NewCategory {
-  readonly name: string
-  /** Derived from the name when omitted. */
-  readonly slug?: string | undefined
-  readonly description?: string | null | undefined
-  readonly parentId?: string | null | undefined
-  readonly position?: number | undefined
-}
-
-/** Creates a category; the parent must exist in the same site and mode. */
-export const create = (tenant: Tenant, input: NewCategory) =>
-  Effect.gen(function* () {
+export class CategoriesRepo extends Effect.Service<CategoriesRepo>()("@shopvo/api/CategoriesRepo", {
+  accessors: true,
+  effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    if (input.parentId) {
-      const parent =
-        yield* sql`select id from categories where id = ${input.parentId} and site_id = ${tenant.siteId} and livemode = ${tenant.livemode}`
-      if (parent.length === 0) return yield* new UnknownParent({ parentId: input.parentId })
+
+    const list = SqlSchema.findAll({
+      Request: Schema.Struct({
+        tenant: TenantSchema,
+        slug: Schema.optional(Schema.String),
+        parentId: Schema.optional(Schema.String)
+      }),
+      Result: Category,
+      execute: ({ tenant, slug, parentId }) =>
+        sql`select ${sql.literal(columns)} from categories
+            where site_id = ${tenant.siteId} and livemode = ${tenant.livemode}
+            ${slug === undefined ? sql`` : sql`and slug = ${slug}`}
+            ${parentId === undefined ? sql`` : sql`and parent_id = ${parentId}`}
+            order by name, id`
+    })
+
+    const topLevel = SqlSchema.findAll({
+      Request: TenantSchema,
+      Result: Category,
+      execute: (tenant) =>
+        sql`select ${sql.literal(columns)} from categories
+            where site_id = ${tenant.siteId} and livemode = ${tenant.livemode} and parent_id is null
+            order by position, name`
+    })
+
+    const find = SqlSchema.findOne({
+      Request: Schema.Struct({ tenant: TenantSchema, id: Schema.String }),
+      Result: Category,
+      execute: ({ tenant, id }) =>
+        sql`select ${sql.literal(columns)} from categories
+            where id = ${id} and site_id = ${tenant.siteId} and livemode = ${tenant.livemode}`
+    })
+
+    const insert = SqlSchema.findOne({
+      Request: Schema.Struct({
+        tenant: TenantSchema,
+        name: Schema.String,
+        slug: Schema.String,
+        description: Schema.NullOr(Schema.String),
+        parentId: Schema.NullOr(Schema.String),
+        position: Schema.Number
+      }),
+      Result: Category,
+      execute: ({ tenant, ...category }) =>
+        sql`insert into categories (id, site_id, livemode, parent_id, name, slug, description, position)
+            values (${Ids.make("cat")}, ${tenant.siteId}, ${tenant.livemode}, ${category.parentId}, ${category.name},
+                    ${category.slug}, ${category.description}, ${category.position})
+            on conflict (site_id, livemode, slug) do nothing
+            returning ${sql.literal(columns)}`
+    })
+
+    return {
+      /** Every category matching the filters, ordered by name (id breaks ties). */
+      list: (tenant: Tenant, filters: { readonly slug?: string | undefined; readonly parentId?: string | undefined }) =>
+        Database.boundary(
+          list({
+            tenant,
+            ...(filters.slug === undefined ? {} : { slug: filters.slug }),
+            ...(filters.parentId === undefined ? {} : { parentId: filters.parentId })
+          })
+        ),
+      /** The categories without a parent, in display order (`position`, then name). */
+      topLevel: (tenant: Tenant) => Database.boundary(topLevel(tenant)),
+      /** The category with this id in the tenant's site and mode. */
+      find: (tenant: Tenant, id: string) => Database.boundary(find({ tenant, id })),
+      /** Inserts a category; `None` when the slug is taken on this site and mode. */
+      insert: (
+        tenant: Tenant,
+        category: Omit<Category, "id"> & { readonly position: number }
+      ): Effect.Effect<Option.Option<Category>, Database.DatabaseUnavailable> =>
+        Database.boundary(insert({ tenant, ...category }))
     }
-    const slug = input.slug ?? Slug.fromName(input.name, "category")
-    const rows = yield* sql<Category>`
-      insert into categories (id, site_id, livemode, parent_id, name, slug, description, position)
-      values (${Ids.make("cat")}, ${tenant.siteId}, ${tenant.livemode}, ${input.parentId ?? null}, ${input.name}, ${slug},
-              ${input.description ?? null}, ${input.position ?? 0})
-      on conflict (site_id, livemode, slug) do nothing
-      returning ${sql.literal(columns)}`
-    if (rows.length === 0) return yield* new SlugTaken({ slug })
-    return rows[0]!
   })
+}) {}

@@ -14,7 +14,7 @@
 import { Database, type Tenant } from "@shopvo/kernel"
 import { Clock, Effect } from "effect"
 import { Brands } from "../Brands/Service.js"
-import * as Categories from "../Categories/Repo.js"
+import { Categories } from "../Categories/Service.js"
 import { Inventory } from "../Inventory/Service.js"
 import { type InitialVariant, Variants } from "../Variants/Service.js"
 import { type NewProduct, Products } from "./Service.js"
@@ -329,15 +329,13 @@ export const seedDemoCatalog = (tenant: Tenant, options: CatalogOptions = {}) =>
       Effect.gen(function* () {
         const categoryIds = new Map<string, string>()
         for (const [position, spec] of categories.entries()) {
-          const made = yield* Database.boundary(
-            Categories.create(tenant, {
-              name: spec.name,
-              slug: spec.key,
-              description: spec.description,
-              parentId: spec.parent === undefined ? null : categoryIds.get(spec.parent)!,
-              position
-            })
-          )
+          const made = yield* Categories.create(tenant, {
+            name: spec.name,
+            slug: spec.key,
+            description: spec.description,
+            parentId: spec.parent === undefined ? null : categoryIds.get(spec.parent)!,
+            position
+          })
           categoryIds.set(spec.key, made.id)
         }
         const brandIds: Array<string> = []
