@@ -23,10 +23,10 @@ import { fileURLToPath } from "node:url"
 import pg from "pg"
 import * as Config from "../src/Config.js"
 import * as Http from "../src/Http.js"
-import * as Keys from "../src/Keys/Repo.js"
+import { Keys } from "../src/Keys/Service.js"
 import { seedDemoCatalog } from "../src/Products/Seed.js"
 import { ServicesLive } from "../src/Services.js"
-import * as Sites from "../src/Sites/Repo.js"
+import { Sites } from "../src/Sites/Service.js"
 
 const duration = Number(process.env["BENCH_DURATION"] ?? 10)
 const connections = Number(process.env["BENCH_CONNECTIONS"] ?? 50)

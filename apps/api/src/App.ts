@@ -5,12 +5,12 @@
 import { Database } from "@shopvo/db"
 import { FileSystem } from "@effect/platform"
 import { NodeContext } from "@effect/platform-node"
-import { SqlClient } from "@effect/sql"
 import { Console, Effect, Layer, Logger, Option, Schema } from "effect"
 import * as Config from "./Config.js"
 import * as Demo from "./Demo.js"
 import { ServerLive } from "./Http.js"
 import { ServicesLive } from "./Services.js"
+import { Sites } from "./Sites/Service.js"
 
 const DemoFile = Schema.parseJson(Schema.Struct({ siteId: Schema.String, key: Schema.String }))
 const demoPath = ".data/demo.json"
@@ -20,15 +20,10 @@ const demoPath = ".data/demo.json"
  * `.data/demo.json` (a local development credential, mode 0600) so later starts can print it.
  */
 const demoOnFirstStart = Effect.gen(function* () {
-  const sql = yield* SqlClient.SqlClient
   const fs = yield* FileSystem.FileSystem
   const saved = yield* fs.readFileString(demoPath).pipe(Effect.flatMap(Schema.decodeUnknown(DemoFile)), Effect.option)
-  if (Option.isSome(saved)) {
-    const exists = yield* sql`select 1 from sites where id = ${saved.value.siteId}`
-    if (exists.length > 0) return Option.some(saved.value)
-  }
-  const [row] = yield* sql<{ count: number }>`select count(*)::int as count from sites`
-  if (row!.count > 0) return Option.none<Demo.Demo>()
+  if (Option.isSome(saved) && Option.isSome(yield* Sites.find(saved.value.siteId))) return Option.some(saved.value)
+  if (!(yield* Sites.isEmpty)) return Option.none<Demo.Demo>()
   const demo = yield* Demo.seed
   yield* fs.makeDirectory(".data", { recursive: true })
   yield* fs.writeFileString(demoPath, JSON.stringify(demo, null, 2) + "\n", { mode: 0o600 })

@@ -11,10 +11,12 @@ import { Checkout } from "./Checkout/Service.js"
 import { Customers } from "./Customers/Service.js"
 import { GiftCards } from "./GiftCards/Service.js"
 import { Inventory } from "./Inventory/Service.js"
+import { Keys } from "./Keys/Service.js"
 import { Loyalty } from "./Loyalty/Service.js"
 import { Orders } from "./Orders/Service.js"
 import { Products } from "./Products/Service.js"
 import { Promotions } from "./Promotions/Service.js"
+import { Sites } from "./Sites/Service.js"
 import { StoreCredit } from "./StoreCredit/Service.js"
 import { Variants } from "./Variants/Service.js"
 
@@ -26,10 +28,12 @@ export const ServicesLive = Layer.mergeAll(
   Customers.Default,
   GiftCards.Default,
   Inventory.Default,
+  Keys.Default,
   Loyalty.Default,
   Orders.Default,
   Products.Default,
   Promotions.Default,
+  Sites.Default,
   StoreCredit.Default,
   Variants.Default
 )

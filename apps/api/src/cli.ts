@@ -14,24 +14,39 @@
 import { Database, Migrations } from "@shopvo/db"
 import { Args, Command, Options } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { SqlClient } from "@effect/sql"
+import type { DatabaseUnavailable } from "@shopvo/kernel"
 import { Config, Console, Effect, Layer, Logger, LogLevel, Option } from "effect"
 import { ServicesLive } from "./Services.js"
 import * as Demo from "./Demo.js"
-import * as Keys from "./Keys/Repo.js"
+import { Keys, type UnknownScopes } from "./Keys/Service.js"
 import * as Auth from "./Platform/Auth.js"
-import * as Sites from "./Sites/Repo.js"
+import { type SiteNotFound, Sites, type UnknownPlan } from "./Sites/Service.js"
 
 class CliError extends Error {}
+
+/** The services' refusals, as the messages the CLI prints. */
+const toCliError = (error: UnknownPlan | UnknownScopes | SiteNotFound | DatabaseUnavailable) => {
+  switch (error._tag) {
+    case "UnknownPlan":
+      return new CliError(`Unknown plan ${error.plan}. Known: ${error.known.join(", ")}`)
+    case "UnknownScopes":
+      return new CliError(
+        `Unknown scope(s): ${error.unknown.join(", ") || "(none given)"}. Known: ${Auth.scopes.join(", ")}`
+      )
+    case "SiteNotFound":
+      return new CliError(`No site with id ${error.siteId}`)
+    case "DatabaseUnavailable":
+      return new CliError(error.message)
+  }
+}
+
+/** The services over the database of `DATABASE_URL` (or the embedded one). */
+const withDatabase = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  effect.pipe(Effect.provide(ServicesLive), Effect.provide(Database.layer))
 
 const json = Options.boolean("json").pipe(Options.withDescription("Print one JSON object on stdout"))
 
 const output = (asJson: boolean, value: unknown, human: string) => Console.log(asJson ? JSON.stringify(value) : human)
-
-const siteExists = (id: string) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) => sql`select 1 from sites where id = ${id}`).pipe(
-    Effect.flatMap((rows) => (rows.length > 0 ? Effect.void : Effect.fail(new CliError(`No site with id ${id}`))))
-  )
 
 const migrate = Command.make("migrate", { json }, ({ json }) =>
   Effect.gen(function* () {
@@ -62,17 +77,12 @@ const sitesCreate = Command.make(
       if (!/^[A-Z]{3}$/.test(currency))
         return yield* Effect.fail(new CliError("--currency must be a three-letter ISO 4217 code such as EUR"))
       if (name.trim() === "") return yield* Effect.fail(new CliError("--name must not be empty"))
-      if (Option.isSome(plan)) {
-        const known = yield* Sites.planNames
-        if (!known.includes(plan.value))
-          return yield* Effect.fail(new CliError(`Unknown plan ${plan.value}. Known: ${known.join(", ")}`))
-      }
       const site = yield* Sites.create({
         name,
         currency,
         locale,
         ...Option.match(plan, { onNone: () => ({}), onSome: (p) => ({ plan: p }) })
-      })
+      }).pipe(Effect.mapError(toCliError))
       const value = {
         id: site.id,
         name: site.name,
@@ -86,7 +96,7 @@ const sitesCreate = Command.make(
         value,
         `Created site ${site.id} (${site.name}, ${site.currency}, plan ${site.plan}: ${site.rateLimitRpm} requests/min)`
       )
-    }).pipe(Effect.provide(Database.layer))
+    }).pipe(withDatabase)
 ).pipe(Command.withDescription("Create a site"))
 
 const keysCreate = Command.make(
@@ -106,14 +116,7 @@ const keysCreate = Command.make(
         .split(",")
         .map((s) => s.trim())
         .filter((s) => s !== "")
-      const unknown = list.filter((s) => !Auth.scopes.includes(s))
-      if (list.length === 0 || unknown.length > 0) {
-        return yield* Effect.fail(
-          new CliError(`Unknown scope(s): ${unknown.join(", ") || "(none given)"}. Known: ${Auth.scopes.join(", ")}`)
-        )
-      }
-      yield* siteExists(site)
-      const key = yield* Keys.create({ siteId: site, scopes: list, mode, signing })
+      const key = yield* Keys.create({ siteId: site, scopes: list, mode, signing }).pipe(Effect.mapError(toCliError))
       yield* output(
         json,
         {
@@ -131,12 +134,12 @@ const keysCreate = Command.make(
           "Store them now: they cannot be shown again."
         ].join("\n")
       )
-    }).pipe(Effect.provide(Database.layer))
+    }).pipe(withDatabase)
 ).pipe(Command.withDescription("Create an API key (printed once)"))
 
 const keysList = Command.make("list", { site: Options.text("site").pipe(Options.optional), json }, ({ json, site }) =>
   Effect.gen(function* () {
-    const keys = yield* Keys.list(Option.getOrUndefined(site))
+    const keys = yield* Keys.list(Option.getOrUndefined(site)).pipe(Effect.mapError(toCliError))
     const human = keys
       .map(
         (k) =>
@@ -144,15 +147,15 @@ const keysList = Command.make("list", { site: Options.text("site").pipe(Options.
       )
       .join("\n")
     yield* output(json, { keys }, human === "" ? "No keys." : human)
-  }).pipe(Effect.provide(Database.layer))
+  }).pipe(withDatabase)
 ).pipe(Command.withDescription("List API keys (prefixes only; keys are stored hashed)"))
 
 const keysRevoke = Command.make("revoke", { id: Args.text({ name: "key-id" }), json }, ({ id, json }) =>
   Effect.gen(function* () {
-    const revoked = yield* Keys.revoke(id)
+    const revoked = yield* Keys.revoke(id).pipe(Effect.mapError(toCliError))
     if (!revoked) return yield* Effect.fail(new CliError(`No active key with id ${id}`))
     yield* output(json, { id, revoked: true }, `Revoked ${id}`)
-  }).pipe(Effect.provide(Database.layer))
+  }).pipe(withDatabase)
 ).pipe(Command.withDescription("Revoke an API key"))
 
 const seed = Command.make(
@@ -163,7 +166,7 @@ const seed = Command.make(
       if (!demo) return yield* Effect.fail(new CliError("Say what to seed: --demo"))
       const created = yield* Demo.seed
       yield* output(json, created, `Demo store ${created.siteId}\n  test key ${created.key}   (admin:*)`)
-    }).pipe(Effect.provide(ServicesLive), Effect.provide(Database.layer))
+    }).pipe(withDatabase)
 ).pipe(Command.withDescription("Create demo data"))
 
 const root = Command.make("shopvo").pipe(

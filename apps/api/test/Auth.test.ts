@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Duration, Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Config from "../src/Config.js"
-import * as Keys from "../src/Keys/Repo.js"
+import { Keys } from "../src/Keys/Service.js"
 import * as Auth from "../src/Platform/Auth.js"
 import { start, type TestApi } from "./support/TestApi.js"
 

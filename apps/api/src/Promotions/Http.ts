@@ -12,7 +12,7 @@ import * as ApiError from "../Platform/ApiError.js"
 import { created, deleted, ok } from "../Platform/Envelope.js"
 import * as Pagination from "../Platform/Pagination.js"
 import type { Handler } from "../Platform/Pipeline.js"
-import * as Sites from "../Sites/Repo.js"
+import { Sites } from "../Sites/Service.js"
 import {
   type ProductNotFound,
   type PromotionChanges,
@@ -157,7 +157,7 @@ const cartOf = (body: Operation.Body<"promotions.validate">, currency: Currency.
     }
   })
 
-const validate: Handler<"promotions.validate", Promotions | SqlClient.SqlClient> = (request) =>
+const validate: Handler<"promotions.validate", Promotions | Sites | SqlClient.SqlClient> = (request) =>
   Effect.gen(function* () {
     const site = yield* Sites.find(request.siteId)
     if (Option.isNone(site)) return yield* ApiError.notFound("Site")

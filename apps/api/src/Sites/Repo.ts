@@ -1,89 +1,92 @@
 /**
  * SQL for sites: a site is the tenant every other row belongs to. Its plan is a row of the
- * `plans` table, whose limits apply unless the site overrides them.
+ * `plans` table, whose limits apply unless the site overrides them. Rows are decoded with `Site`
+ * at this boundary; the functions run inside whatever transaction their caller opened.
  */
-import { SqlClient } from "@effect/sql"
-import { Effect, Option } from "effect"
-import { Ids } from "@shopvo/kernel"
+import { Database, Ids } from "@shopvo/kernel"
+import { SqlClient, SqlSchema } from "@effect/sql"
+import { Effect, Schema } from "effect"
 
-export interface Site {
-  readonly id: string
-  readonly name: string
-  readonly locale: string
-  readonly currency: string
-  readonly primaryDomain: string | null
-  readonly domains: ReadonlyArray<string>
-  readonly theme: Readonly<Record<string, string>>
-  readonly plan: string
+export class Site extends Schema.Class<Site>("Site")({
+  id: Schema.String,
+  name: Schema.String,
+  locale: Schema.String,
+  currency: Schema.String,
+  primaryDomain: Schema.NullOr(Schema.String),
+  domains: Schema.Array(Schema.String),
+  theme: Schema.Record({ key: Schema.String, value: Schema.String }),
+  plan: Schema.String,
   /** The per-key limit in force: the site's override, else its plan's. */
-  readonly rateLimitRpm: number
-  readonly createdAt: Date
-}
+  rateLimitRpm: Schema.Number,
+  createdAt: Schema.DateFromSelf
+}) {}
 
-interface SiteRow {
-  readonly id: string
-  readonly name: string
-  readonly locale: string
-  readonly currency: string
-  readonly primary_domain: string | null
-  readonly domains: ReadonlyArray<string>
-  readonly theme: Record<string, string>
-  readonly plan: string
-  readonly rate_limit_rpm: number
-  readonly created_at: Date
-}
-
-const toSite = (row: SiteRow): Site => ({
-  id: row.id,
-  name: row.name,
-  locale: row.locale,
-  currency: row.currency,
-  primaryDomain: row.primary_domain,
-  domains: row.domains,
-  theme: row.theme,
-  plan: row.plan,
-  rateLimitRpm: row.rate_limit_rpm,
-  createdAt: row.created_at
+/** A site to insert; `plan` omitted means the column default. */
+export const NewSiteRow = Schema.Struct({
+  name: Schema.String,
+  currency: Schema.String,
+  locale: Schema.String,
+  plan: Schema.optional(Schema.String),
+  primaryDomain: Schema.NullOr(Schema.String),
+  theme: Schema.Record({ key: Schema.String, value: Schema.String }),
+  reviewAutoApprove: Schema.Boolean
 })
 
-/** The names of the plans a site may have, smallest first. */
-export const planNames = Effect.flatMap(
-  SqlClient.SqlClient,
-  (sql) => sql<{ name: string }>`select name from plans order by rate_limit_rpm, name`
-).pipe(Effect.map((rows) => rows.map((row) => row.name)))
-
-// The columns of `SiteRow`, from `sites s` joined with its plan `p`.
-const siteColumns = (sql: SqlClient.SqlClient) =>
-  sql`s.id, s.name, s.locale, s.currency, s.primary_domain, s.domains, s.theme, s.plan,
-      coalesce(s.rate_limit_rpm, p.rate_limit_rpm) as rate_limit_rpm, s.created_at`
-
-export const find = (id: string) =>
-  Effect.flatMap(
-    SqlClient.SqlClient,
-    (sql) => sql<SiteRow>`select ${siteColumns(sql)} from sites s join plans p on p.name = s.plan where s.id = ${id}`
-  ).pipe(Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toSite)))
-
-export interface NewSite {
-  readonly name: string
-  readonly currency: string
-  readonly locale?: string
-  /** A name from `plans`; the column default otherwise. */
-  readonly plan?: string
-  readonly primaryDomain?: string | null
-  readonly theme?: Readonly<Record<string, string>>
-}
-
-export const create = (input: NewSite) =>
-  Effect.gen(function* () {
+export class SitesRepo extends Effect.Service<SitesRepo>()("@shopvo/api/SitesRepo", {
+  accessors: true,
+  effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    const domains = input.primaryDomain ? [input.primaryDomain] : []
-    const rows = yield* sql<SiteRow>`
-      with s as (
-        insert into sites (id, name, currency, locale, primary_domain, domains, theme, plan)
-        values (${Ids.make("site")}, ${input.name}, ${input.currency}, ${input.locale ?? "en"}, ${input.primaryDomain ?? null},
-                ${domains}::text[], ${JSON.stringify(input.theme ?? {})}::jsonb, ${input.plan ?? sql`default`})
-        returning *
-      )
-      select ${siteColumns(sql)} from s join plans p on p.name = s.plan`
-    return toSite(rows[0]!)
+
+    // The columns of `Site`, from `sites s` joined with its plan `p`.
+    const siteColumns = sql`s.id, s.name, s.locale, s.currency, s.primary_domain as "primaryDomain", s.domains,
+      s.theme, s.plan, coalesce(s.rate_limit_rpm, p.rate_limit_rpm) as "rateLimitRpm", s.created_at as "createdAt"`
+
+    const planNames = SqlSchema.findAll({
+      Request: Schema.Void,
+      Result: Schema.Struct({ name: Schema.String }),
+      execute: () => sql`select name from plans order by rate_limit_rpm, name`
+    })
+
+    const find = SqlSchema.findOne({
+      Request: Schema.String,
+      Result: Site,
+      execute: (id) => sql`select ${siteColumns} from sites s join plans p on p.name = s.plan where s.id = ${id}`
+    })
+
+    const anySite = SqlSchema.single({
+      Request: Schema.Void,
+      Result: Schema.Struct({ found: Schema.Boolean }),
+      execute: () => sql`select exists (select 1 from sites) as found`
+    })
+
+    const insert = SqlSchema.single({
+      Request: NewSiteRow,
+      Result: Site,
+      execute: (site) => {
+        const domains = site.primaryDomain === null ? [] : [site.primaryDomain]
+        return sql`
+          with s as (
+            insert into sites (id, name, currency, locale, primary_domain, domains, theme, plan, review_auto_approve)
+            values (${Ids.make("site")}, ${site.name}, ${site.currency}, ${site.locale}, ${site.primaryDomain},
+                    ${domains}::text[], ${JSON.stringify(site.theme)}::jsonb, ${site.plan ?? sql`default`},
+                    ${site.reviewAutoApprove})
+            returning *
+          )
+          select ${siteColumns} from s join plans p on p.name = s.plan`
+      }
+    })
+
+    return {
+      /** The names of the plans a site may have, smallest first. */
+      planNames: Database.boundary(planNames()).pipe(Effect.map((rows) => rows.map((row) => row.name))),
+      find: (id: string) => Database.boundary(find(id)),
+      /** Whether the database holds any site at all. */
+      anySite: Database.boundary(anySite()).pipe(
+        Effect.map((row) => row.found),
+        Effect.catchTag("NoSuchElementException", Effect.die)
+      ),
+      insert: (site: typeof NewSiteRow.Type) =>
+        Database.boundary(insert(site)).pipe(Effect.catchTag("NoSuchElementException", Effect.die))
+    }
   })
+}) {}

@@ -13,8 +13,8 @@ import { Duration, type Effect, Layer, Logger, LogLevel, ManagedRuntime, Redacte
 import * as Config from "../../src/Config.js"
 import * as Http from "../../src/Http.js"
 import { type Services, ServicesLive } from "../../src/Services.js"
-import * as Keys from "../../src/Keys/Repo.js"
-import * as Sites from "../../src/Sites/Repo.js"
+import { Keys } from "../../src/Keys/Service.js"
+import { type NewSite, Sites } from "../../src/Sites/Service.js"
 
 export interface Response {
   readonly status: number
@@ -135,8 +135,7 @@ export const start = async (overrides: Partial<Config.ApiConfigShape> = {}, opti
     databaseName: database.name,
     run,
     request,
-    createSite: (input: Partial<Sites.NewSite> = {}) =>
-      run(Sites.create({ name: "Test Store", currency: "EUR", ...input })),
+    createSite: (input: Partial<NewSite> = {}) => run(Sites.create({ name: "Test Store", currency: "EUR", ...input })),
     createKey: (
       siteId: string,
       input: { scopes?: ReadonlyArray<string>; mode?: "live" | "test"; signing?: boolean } = {}
