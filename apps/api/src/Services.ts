@@ -16,6 +16,7 @@ import { Loyalty } from "./Loyalty/Service.js"
 import { Orders } from "./Orders/Service.js"
 import { Products } from "./Products/Service.js"
 import { Promotions } from "./Promotions/Service.js"
+import { Reviews } from "./Reviews/Service.js"
 import { Sites } from "./Sites/Service.js"
 import { StoreCredit } from "./StoreCredit/Service.js"
 import { Variants } from "./Variants/Service.js"
@@ -33,6 +34,7 @@ export const ServicesLive = Layer.mergeAll(
   Orders.Default,
   Products.Default,
   Promotions.Default,
+  Reviews.Default,
   Sites.Default,
   StoreCredit.Default,
   Variants.Default

@@ -1,11 +1,11 @@
 /**
  * Demo reviews: a few published reviews on the catalogue's first products, through the same
- * repository the API uses. Deterministic, like the catalogue seed.
+ * service the API uses. Deterministic, like the catalogue seed.
  */
-import { SqlClient } from "@effect/sql"
+import type { Tenant } from "@shopvo/kernel"
 import { Effect } from "effect"
 import { prng } from "../Products/Seed.js"
-import * as Repo from "./Repo.js"
+import { Reviews } from "./Service.js"
 
 const reviewers = [
   "Jane Smith",
@@ -27,30 +27,24 @@ const praise = [
 ] as const
 
 /** Publishes 0–4 reviews on each of the site's first `products` products (by creation order). */
-export const seedDemoReviews = (
-  tenant: Repo.Tenant,
-  options: { readonly seed?: number; readonly products?: number } = {}
-) =>
+export const seedDemoReviews = (tenant: Tenant, options: { readonly seed?: number; readonly products?: number } = {}) =>
   Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
     const random = prng(options.seed ?? 11)
-    const products = yield* sql<{ id: string }>`
-      select id from products where site_id = ${tenant.siteId} and livemode = ${tenant.livemode} and status = 'ACTIVE'
-      order by created_at, id limit ${options.products ?? 80}`
+    const products = yield* Reviews.activeProducts(tenant, options.products ?? 80)
     let count = 0
-    for (const { id } of products) {
+    for (const id of products) {
       for (let i = random.int(0, 4); i > 0; i--) {
         const index = random.chance(0.8) ? random.int(0, 3) : random.int(4, 5)
         const [title, content] = praise[index]!
         const name = random.pick(reviewers)
-        const created = yield* Repo.create(tenant, id, {
+        yield* Reviews.create(tenant, id, {
           rating: [5, 5, 4, 5, 3, 2][index]!,
           title,
           content,
           reviewerName: name,
           reviewerEmail: `${name.toLowerCase().replace(/[^a-z]+/g, ".")}@example.com`
-        })
-        if (created._tag === "Some") count++
+        }).pipe(Effect.catchTag("ProductNotFound", Effect.die)) // the product was just listed
+        count++
       }
     }
     return count
