@@ -8,6 +8,7 @@ import { Brands } from "./Brands/Service.js"
 import { Cart } from "./Cart/Service.js"
 import { Categories } from "./Categories/Service.js"
 import { Checkout } from "./Checkout/Service.js"
+import { Content } from "./Content/Service.js"
 import { Customers } from "./Customers/Service.js"
 import { GiftCards } from "./GiftCards/Service.js"
 import { Inventory } from "./Inventory/Service.js"
@@ -26,6 +27,7 @@ export const ServicesLive = Layer.mergeAll(
   Cart.Default,
   Categories.Default,
   Checkout.Default,
+  Content.Default,
   Customers.Default,
   GiftCards.Default,
   Inventory.Default,

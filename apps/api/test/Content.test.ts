@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import * as Repo from "../src/Content/Repo.js"
+import { Content, type MenuItem } from "../src/Content/Service.js"
 import { seedDemoContent } from "../src/Content/Seed.js"
 import { Ids } from "@shopvo/kernel"
 import { start, type TestApi } from "./support/TestApi.js"
@@ -145,7 +145,7 @@ describe("Content", () => {
   })
 
   describe("menus", () => {
-    const mainItems: ReadonlyArray<Repo.MenuItem> = [
+    const mainItems: ReadonlyArray<MenuItem> = [
       {
         title: "Shop",
         url: "/collections/all",
@@ -161,8 +161,8 @@ describe("Content", () => {
     it("lists the site's menus by handle with their item trees, as the spec shows", async () => {
       const { siteId, key } = await fresh()
       const tenant = { siteId, livemode: false }
-      const main = await api.run(Repo.putMenu(tenant, { handle: "main", title: "Main menu", items: mainItems }))
-      const footer = await api.run(Repo.putMenu(tenant, { handle: "footer", title: "Footer", items: [] }))
+      const main = await api.run(Content.putMenu(tenant, { handle: "main", title: "Main menu", items: mainItems }))
+      const footer = await api.run(Content.putMenu(tenant, { handle: "footer", title: "Footer", items: [] }))
       const res = await api.request("GET", `/api/v1/${siteId}/menus`, { key })
       expect(res.status).toBe(200)
       expect(res.body).toEqual({
@@ -193,8 +193,10 @@ describe("Content", () => {
     it("shows only the caller's site and mode", async () => {
       const a = await fresh()
       const b = await fresh()
-      await api.run(Repo.putMenu({ siteId: b.siteId, livemode: false }, { handle: "main", title: "B", items: [] }))
-      await api.run(Repo.putMenu({ siteId: a.siteId, livemode: true }, { handle: "main", title: "A live", items: [] }))
+      await api.run(Content.putMenu({ siteId: b.siteId, livemode: false }, { handle: "main", title: "B", items: [] }))
+      await api.run(
+        Content.putMenu({ siteId: a.siteId, livemode: true }, { handle: "main", title: "A live", items: [] })
+      )
       expect((await api.request("GET", `/api/v1/${a.siteId}/menus`, { key: a.key })).body.data).toEqual([])
       const liveKey = (await api.createKey(a.siteId, { mode: "live" })).key
       expect((await api.request("GET", `/api/v1/${a.siteId}/menus`, { key: liveKey })).body.data).toMatchObject([
@@ -258,9 +260,9 @@ describe("Content", () => {
       expect(main.items[0].children.map((c: { url: string }) => c.url)).toContain("/categories/t-shirts")
       // Every page link in the menus points at a published page.
       const published = new Set(pages.body.data.map((p: { slug: string }) => `/pages/${p.slug}`))
-      const links = (items: ReadonlyArray<Repo.MenuItem>): Array<string> =>
+      const links = (items: ReadonlyArray<MenuItem>): Array<string> =>
         items.flatMap((i) => [i.url, ...links(i.children)])
-      for (const url of menus.body.data.flatMap((m: { items: ReadonlyArray<Repo.MenuItem> }) => links(m.items))) {
+      for (const url of menus.body.data.flatMap((m: { items: ReadonlyArray<MenuItem> }) => links(m.items))) {
         if (url.startsWith("/pages/")) expect(published.has(url), url).toBe(true)
       }
     })

@@ -1,11 +1,12 @@
 /**
  * The demo store's content: the pages every shop has (about, shipping and returns, privacy,
  * terms, FAQ), one unpublished draft to show that drafts stay hidden, and the `main` and
- * `footer` menus linking them. Written through the content repository, idempotent (a page or
+ * `footer` menus linking them. Written through the content service, idempotent (a page or
  * menu that already exists is left as it is), so seeding twice changes nothing.
  */
+import type { Tenant } from "@shopvo/kernel"
 import { Effect } from "effect"
-import * as Repo from "./Repo.js"
+import { Content, type MenuItem, type NewPage } from "./Service.js"
 
 /** A catalogue category to link from the main menu's "Shop" entry. */
 export interface MenuCategory {
@@ -28,7 +29,7 @@ export interface SeededContent {
 
 const daysBefore = (now: Date, days: number) => new Date(now.getTime() - days * 86_400_000)
 
-const pages = (now: Date): ReadonlyArray<Repo.NewPage> => [
+const pages = (now: Date): ReadonlyArray<NewPage> => [
   {
     title: "About Us",
     slug: "about",
@@ -87,7 +88,7 @@ const pages = (now: Date): ReadonlyArray<Repo.NewPage> => [
 ]
 
 // Never published: the storefront must not see it.
-const draft: Repo.NewPage = {
+const draft: NewPage = {
   title: "Autumn Lookbook",
   slug: "autumn-lookbook",
   content: "<h1>Autumn Lookbook</h1><p>Coming soon.</p>",
@@ -102,18 +103,18 @@ const defaultCategories: ReadonlyArray<MenuCategory> = [
   { name: "Accessories", slug: "accessories" }
 ]
 
-const leaf = (title: string, url: string): Repo.MenuItem => ({ title, url, children: [] })
+const leaf = (title: string, url: string): MenuItem => ({ title, url, children: [] })
 
 /** Seeds the demo content for one site and mode. */
-export const seedDemoContent = (tenant: Repo.Tenant, options: SeedOptions = {}) =>
+export const seedDemoContent = (tenant: Tenant, options: SeedOptions = {}) =>
   Effect.gen(function* () {
     const now = options.now ?? new Date()
     const pageIds: Array<string> = []
-    for (const page of pages(now)) pageIds.push(yield* Repo.putPage(tenant, page))
-    const draftPageId = yield* Repo.putPage(tenant, draft)
+    for (const page of pages(now)) pageIds.push(yield* Content.putPage(tenant, page))
+    const draftPageId = yield* Content.putPage(tenant, draft)
 
     const categories = options.categories ?? defaultCategories
-    const main = yield* Repo.putMenu(tenant, {
+    const main = yield* Content.putMenu(tenant, {
       handle: "main",
       title: "Main menu",
       items: [
@@ -126,7 +127,7 @@ export const seedDemoContent = (tenant: Repo.Tenant, options: SeedOptions = {}) 
         leaf("FAQ", "/pages/faq")
       ]
     })
-    const footer = yield* Repo.putMenu(tenant, {
+    const footer = yield* Content.putMenu(tenant, {
       handle: "footer",
       title: "Footer menu",
       items: [
