@@ -21,6 +21,7 @@ import { Reviews } from "./Reviews/Service.js"
 import { Sites } from "./Sites/Service.js"
 import { StoreCredit } from "./StoreCredit/Service.js"
 import { Variants } from "./Variants/Service.js"
+import { Webhooks } from "./Webhooks/Service.js"
 
 export const ServicesLive = Layer.mergeAll(
   Brands.Default,
@@ -39,7 +40,8 @@ export const ServicesLive = Layer.mergeAll(
   Reviews.Default,
   Sites.Default,
   StoreCredit.Default,
-  Variants.Default
+  Variants.Default,
+  Webhooks.Default
 )
 
 export type Services = Layer.Layer.Success<typeof ServicesLive>

@@ -1,18 +1,17 @@
 /**
  * Webhook subscription routes. Deliveries and redelivery arrive with the webhook worker.
  */
-import { RandomBytes, WebhookSecret } from "@shopvo/signing"
+import type { Operation, WebhookSubscription } from "@shopvo/contract"
 import type { SqlClient } from "@effect/sql"
-import { randomBytes } from "node:crypto"
-import { Effect, Option } from "effect"
+import type { DatabaseUnavailable, Destination } from "@shopvo/kernel"
+import { Effect } from "effect"
 import * as ApiError from "../Platform/ApiError.js"
 import { created, deleted, ok } from "../Platform/Envelope.js"
 import * as Pagination from "../Platform/Pagination.js"
 import type { Handler } from "../Platform/Pipeline.js"
-import { Destination } from "@shopvo/kernel"
-import * as Repo from "./Repo.js"
+import { type LimitReached, type Subscription, type WebhookNotFound, Webhooks } from "./Service.js"
 
-const serialize = (s: Repo.Subscription) => ({
+const serialize = (s: Subscription): Operation.Immutable<WebhookSubscription> => ({
   id: s.id,
   url: s.url,
   events: s.events,
@@ -22,63 +21,48 @@ const serialize = (s: Repo.Subscription) => ({
   updatedAt: s.updatedAt.toISOString()
 })
 
-/**
- * Refuses a destination webhooks may not reach (422 `invalid_webhook_url`, naming why). Test mode
- * may target any host, so only the URL's shape is checked. A live name is resolved now, so a name
- * pointing inside is refused at once; one that does not resolve yet is accepted, because the webhook
- * worker runs `Destination.resolve` again before every delivery attempt.
- */
-const checkDestination = (url: string, livemode: boolean) => {
-  const guard: Effect.Effect<unknown, Destination.DestinationRefused> = livemode
-    ? Destination.resolve(url, true).pipe(Effect.catchTag("ResolutionFailed", () => Effect.void))
-    : Destination.check(url, false)
-  return Effect.mapError(guard, (refused) => ApiError.unprocessable(refused.message, "invalid_webhook_url"))
-}
-
-type R = SqlClient.SqlClient
-
-const list: Handler<"webhooks.list", R> = (request) =>
-  Effect.gen(function* () {
-    const page = Pagination.offset(request.query)
-    const { items, total } = yield* Repo.list(request.tenant, page)
-    return Pagination.offsetPage(items.map(serialize), page, total)
-  })
-
-const get: Handler<"webhooks.get", R> = (request) =>
-  Effect.flatMap(
-    Repo.find(request.tenant, request.params.webhookId),
-    Option.match({
-      onNone: () => Effect.fail(ApiError.notFound("Webhook subscription")),
-      onSome: (s) => Effect.succeed(ok(serialize(s)))
-    })
-  )
-
-const create: Handler<"webhooks.create", R> = (request) =>
-  Effect.gen(function* () {
-    const body = request.body
-    yield* checkDestination(body.url, request.livemode)
-    const secret = yield* WebhookSecret.generate.pipe(
-      Effect.provide(RandomBytes.layer((n) => new Uint8Array(randomBytes(n))))
-    )
-    const made = yield* Repo.create(request.tenant, {
-      url: body.url,
-      events: body.events,
-      description: body.description ?? null,
-      secret
-    })
-    if (Option.isNone(made)) {
-      return yield* ApiError.unprocessable(
-        `A site may have at most ${Repo.maxPerSite} webhook subscriptions per mode`,
+/** The webhook aggregate's errors as API errors; an unavailable database is left to the pipeline (503). */
+const toApiError = (error: WebhookNotFound | LimitReached | Destination.DestinationRefused | DatabaseUnavailable) => {
+  switch (error._tag) {
+    case "WebhookNotFound":
+      return ApiError.notFound("Webhook subscription")
+    case "WebhookLimitReached":
+      return ApiError.unprocessable(
+        `A site may have at most ${error.limit} webhook subscriptions per mode`,
         "webhook_limit_reached"
       )
-    }
-    return created({ ...serialize(made.value), secret: made.value.secret })
-  })
+    case "DestinationRefused":
+      return ApiError.unprocessable(error.message, "invalid_webhook_url")
+    case "DatabaseUnavailable":
+      return error
+  }
+}
 
-const remove: Handler<"webhooks.delete", R> = (request) =>
-  Effect.flatMap(Repo.remove(request.tenant, request.params.webhookId), (found) =>
-    found ? Effect.succeed(deleted()) : Effect.fail(ApiError.notFound("Webhook subscription"))
+const list: Handler<"webhooks.list", Webhooks> = (request) => {
+  const page = Pagination.offset(request.query)
+  return Effect.map(Webhooks.list(request.tenant, page), ({ items, total }) =>
+    Pagination.offsetPage(items.map(serialize), page, total)
   )
+}
+
+const get: Handler<"webhooks.get", Webhooks> = (request) =>
+  Webhooks.get(request.tenant, request.params.webhookId).pipe(
+    Effect.map((s) => ok(serialize(s))),
+    Effect.mapError(toApiError)
+  )
+
+const create: Handler<"webhooks.create", Webhooks | SqlClient.SqlClient> = (request) =>
+  Webhooks.create(request.tenant, {
+    url: request.body.url,
+    events: request.body.events,
+    description: request.body.description ?? null
+  }).pipe(
+    Effect.map((made) => created({ ...serialize(made), secret: made.secret })),
+    Effect.mapError(toApiError)
+  )
+
+const remove: Handler<"webhooks.delete", Webhooks> = (request) =>
+  Webhooks.remove(request.tenant, request.params.webhookId).pipe(Effect.as(deleted()), Effect.mapError(toApiError))
 
 export const handlers = {
   "webhooks.list": list,
