@@ -14,6 +14,7 @@ import { GiftCards } from "./GiftCards/Service.js"
 import { Inventory } from "./Inventory/Service.js"
 import { Keys } from "./Keys/Service.js"
 import { Loyalty } from "./Loyalty/Service.js"
+import { Metafields } from "./Metafields/Service.js"
 import { Orders } from "./Orders/Service.js"
 import { Products } from "./Products/Service.js"
 import { Promotions } from "./Promotions/Service.js"
@@ -34,6 +35,7 @@ export const ServicesLive = Layer.mergeAll(
   Inventory.Default,
   Keys.Default,
   Loyalty.Default,
+  Metafields.Default,
   Orders.Default,
   Products.Default,
   Promotions.Default,

@@ -1,22 +1,24 @@
 /**
- * Metafield routes: `/{siteId}/{resourceType}/{resourceId}/metafields[/{metafieldId}]`.
- *
- * The spec validates each field; here are the rules it cannot state: the value must read as its
- * value type (checked on the pair after every change), the resource must exist in the caller's
- * site and mode, `namespace` + `key` is unique per resource and a resource holds at most
- * `Repo.maxPerResource` metafields.
+ * Metafield routes: `/{siteId}/{resourceType}/{resourceId}/metafields[/{metafieldId}]`. The rules
+ * the spec cannot state are the service's; here their refusals become API errors.
  */
-import { SqlClient } from "@effect/sql"
-import { Effect, Either, Option } from "effect"
+import type { Metafield as ContractMetafield, Operation } from "@shopvo/contract"
+import type { SqlClient } from "@effect/sql"
+import type { DatabaseUnavailable, Tenant } from "@shopvo/kernel"
+import { Effect } from "effect"
 import * as ApiError from "../Platform/ApiError.js"
 import { created, deleted, ok } from "../Platform/Envelope.js"
 import type { Handler } from "../Platform/Pipeline.js"
-import type { Tenant } from "@shopvo/kernel"
-import * as Repo from "./Repo.js"
 import * as Resources from "./Resources.js"
-import { problem, type ValueType } from "./ValueType.js"
-
-type R = SqlClient.SqlClient
+import {
+  type DuplicateKey,
+  type InvalidValue,
+  type LimitReached,
+  type Metafield,
+  type MetafieldNotFound,
+  Metafields,
+  type ResourceNotFound
+} from "./Service.js"
 
 /** The resource a metafield path names, in the caller's site and mode. */
 const target = (
@@ -29,7 +31,7 @@ const target = (
   resourceId: path.resourceId
 })
 
-const serialize = (m: Repo.Metafield) => ({
+const serialize = (m: Metafield): Operation.Immutable<ContractMetafield> => ({
   id: m.id,
   resourceType: m.resourceType,
   resourceId: m.resourceId,
@@ -41,91 +43,65 @@ const serialize = (m: Repo.Metafield) => ({
   updatedAt: m.updatedAt.toISOString()
 })
 
-/** The pair must agree; the detail points at the field the caller sent (`/value` unless only the type changed). */
-const checkPair = (valueType: ValueType, value: string, path: "/value" | "/valueType" = "/value") => {
-  const why = problem(valueType, value)
-  return why === undefined
-    ? Either.right({ value, valueType })
-    : Either.left(
-        ApiError.badRequest(`The value does not read as ${valueType}`, [
-          { path, message: path === "/value" ? why : `the stored value ${why}` }
-        ])
+/** The metafield aggregate's errors as API errors; an unavailable database is left to the pipeline (503). */
+const toApiError = (
+  error: InvalidValue | ResourceNotFound | MetafieldNotFound | DuplicateKey | LimitReached | DatabaseUnavailable
+) => {
+  switch (error._tag) {
+    case "InvalidMetafieldValue":
+      return ApiError.badRequest(`The value does not read as ${error.valueType}`, [
+        { path: error.path, message: error.path === "/value" ? error.reason : `the stored value ${error.reason}` }
+      ])
+    case "ResourceNotFound":
+      return ApiError.notFound(Resources.label[error.resourceType])
+    case "MetafieldNotFound":
+      return ApiError.notFound("Metafield")
+    case "MetafieldExists":
+      return ApiError.conflict(
+        `This ${error.resourceType} already has a metafield with namespace "${error.namespace}" and key "${error.key}"`,
+        "metafield_exists"
       )
+    case "MetafieldLimitReached":
+      return ApiError.unprocessable(
+        `A ${error.resourceType} may have at most ${error.limit} metafields`,
+        "metafield_limit_reached"
+      )
+    case "DatabaseUnavailable":
+      return error
+  }
 }
 
-const metafieldId = /^mf_[A-Za-z0-9]{1,60}$/
-
-const metafieldNotFound = () => ApiError.notFound("Metafield")
-
-/**
- * Whether the path can name a metafield at all: a well-formed id on a resource that can exist.
- * Anything else is 404 without a query (and no unstorable byte reaches PostgreSQL).
- */
-const addressable = (id: string, t: Resources.Target) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    metafieldId.test(id) && Option.isSome(Resources.row(sql, t)) ? Effect.void : Effect.fail(metafieldNotFound())
+const list: Handler<"metafields.list", Metafields> = (request) =>
+  Metafields.list(target(request.tenant, request.params), request.query.namespace).pipe(
+    Effect.map((metafields) => ok(metafields.map(serialize))),
+    Effect.mapError(toApiError)
   )
 
-const list: Handler<"metafields.list", R> = (request) =>
-  Effect.gen(function* () {
-    const t = target(request.tenant, request.params)
-    const found = yield* Repo.list(t, request.query.namespace)
-    if (Option.isNone(found)) return yield* ApiError.notFound(Resources.label[t.resourceType])
-    return ok(found.value.map(serialize))
-  })
+const create: Handler<"metafields.create", Metafields | SqlClient.SqlClient> = (request) =>
+  Metafields.create(target(request.tenant, request.params), {
+    namespace: request.body.namespace,
+    key: request.body.key,
+    value: request.body.value,
+    valueType: request.body.valueType ?? "string"
+  }).pipe(
+    Effect.map((metafield) => created(serialize(metafield))),
+    Effect.mapError(toApiError)
+  )
 
-const create: Handler<"metafields.create", R> = (request) =>
-  Effect.gen(function* () {
-    const t = target(request.tenant, request.params)
-    const body = request.body
-    const pair = yield* checkPair(body.valueType ?? "string", body.value)
-    const outcome = yield* Repo.create(t, { namespace: body.namespace, key: body.key, ...pair })
-    switch (outcome._tag) {
-      case "Created":
-        return created(serialize(outcome.metafield))
-      case "ResourceNotFound":
-        return yield* ApiError.notFound(Resources.label[t.resourceType])
-      case "Duplicate":
-        return yield* ApiError.conflict(
-          `This ${t.resourceType} already has a metafield with namespace "${body.namespace}" and key "${body.key}"`,
-          "metafield_exists"
-        )
-      case "LimitReached":
-        return yield* ApiError.unprocessable(
-          `A ${t.resourceType} may have at most ${Repo.maxPerResource} metafields`,
-          "metafield_limit_reached"
-        )
-    }
-  })
+const update: Handler<"metafields.update", Metafields | SqlClient.SqlClient> = (request) =>
+  Metafields.update(target(request.tenant, request.params), request.params.metafieldId, {
+    value: request.body.value,
+    valueType: request.body.valueType
+  }).pipe(
+    Effect.map((metafield) => ok(serialize(metafield))),
+    Effect.mapError(toApiError)
+  )
 
-const update: Handler<"metafields.update", R> = (request) =>
-  Effect.gen(function* () {
-    const t = target(request.tenant, request.params)
-    const id = request.params.metafieldId
-    yield* addressable(id, t)
-    const body = request.body
-    const updated =
-      body.value !== undefined && body.valueType !== undefined
-        ? yield* Effect.flatMap(checkPair(body.valueType, body.value), (pair) =>
-            Repo.replace(t, id, pair.value, pair.valueType)
-          )
-        : yield* Repo.modify(t, id, (current) =>
-            body.value !== undefined
-              ? checkPair(current.valueType, body.value)
-              : checkPair(body.valueType ?? current.valueType, current.value, "/valueType")
-          )
-    if (Option.isNone(updated)) return yield* metafieldNotFound()
-    return ok(serialize(updated.value))
-  })
-
-const remove: Handler<"metafields.delete", R> = (request) =>
-  Effect.gen(function* () {
-    const t = target(request.tenant, request.params)
-    yield* addressable(request.params.metafieldId, t)
-    const found = yield* Repo.remove(t, request.params.metafieldId)
-    if (!found) return yield* metafieldNotFound()
-    return deleted()
-  })
+const remove: Handler<"metafields.delete", Metafields> = (request) =>
+  Metafields.remove(target(request.tenant, request.params), request.params.metafieldId).pipe(
+    Effect.as(deleted()),
+    Effect.mapError(toApiError)
+  )
 
 export const handlers = {
   "metafields.list": list,

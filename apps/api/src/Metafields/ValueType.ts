@@ -4,7 +4,10 @@
  * The spec can validate each field alone but not the pair, so the rule lives here and is applied
  * on create and on every update (a PATCH may change either half of the pair).
  */
-export type ValueType = "string" | "integer" | "json" | "boolean"
+import { Schema } from "effect"
+
+export const ValueType = Schema.Literal("string", "integer", "json", "boolean")
+export type ValueType = typeof ValueType.Type
 
 const integerText = /^[+-]?[0-9]+$/
 const int64Min = -(2n ** 63n)
