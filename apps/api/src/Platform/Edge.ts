@@ -13,8 +13,8 @@
  * - What Node's HTTP parser refuses (headers over the size limit, a request line it cannot
  *   parse, a request that takes too long) is answered with the same envelope and logged too.
  */
+import { Entropy } from "@shopvo/kernel"
 import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { randomUUID } from "node:crypto"
 import { STATUS_CODES } from "node:http"
 import type { Duplex } from "node:stream"
 import { Cause, Context, Effect, LogLevel, Runtime } from "effect"
@@ -33,7 +33,7 @@ export class CurrentRequest extends Context.Tag("@shopvo/api/CurrentRequest")<Cu
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/
 const requestIdOf = (request: HttpServerRequest.HttpServerRequest): string => {
   const presented = request.headers["x-request-id"]
-  return presented !== undefined && requestIdPattern.test(presented) ? presented : randomUUID()
+  return presented !== undefined && requestIdPattern.test(presented) ? presented : Entropy.uuid()
 }
 
 /**
@@ -158,7 +158,7 @@ export const onClientError =
     // A client that went away (a reset, or a close halfway through a request) gets no answer.
     if (clientLeft.has(error.code ?? "") || !socket.writable) return void socket.destroy()
     const refusal = refusalOf(error.code)
-    const requestId = randomUUID()
+    const requestId = Entropy.uuid()
     const body = JSON.stringify(ApiError.body(refusal))
     socket.end(
       `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\n` +
