@@ -158,6 +158,13 @@ export class GiftCards extends Effect.Service<GiftCards>()("@shopvo/api/GiftCard
           return view(yield* find(tenant, { id }), now)
         }),
 
+      /** The card a customer typed the code of (any case), with its status now: checkout applies it by code. */
+      findByCode: (tenant: Tenant, code: string) =>
+        Effect.gen(function* () {
+          const now = yield* DateTime.now
+          return view(yield* find(tenant, { code }), now)
+        }),
+
       /**
        * Issues an `ACTIVE` card holding `initialBalance`. A given code must be a gift-card code
        * (`InvalidGiftCardCode`) not yet used on the site (`GiftCardCodeTaken`); a generated one is
