@@ -661,6 +661,8 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
               Effect.catchTags({
                 InsufficientBalance: (error) =>
                   Effect.fail(new CannotApply({ code: "insufficient_balance", reason: error.message })),
+                // The session's customer, whose row the foreign key keeps.
+                CustomerNotFound: Effect.die,
                 InvalidAmount: Effect.die,
                 CurrencyMismatch: Effect.die,
                 AmountOutOfRange: Effect.die
