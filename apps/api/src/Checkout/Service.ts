@@ -808,7 +808,8 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           shippingOptionId,
           payment,
           ...balances,
-          // Codes as the cards have them, each once.
+          // Codes as the promotion and the cards have them, each card once.
+          promotionCode: applied.discount?.code ?? balances.promotionCode,
           giftCardCodes: applied.giftCards.map((card) => card.code),
           orderId: session.orderId,
           totals: null
