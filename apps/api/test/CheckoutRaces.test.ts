@@ -231,3 +231,94 @@ describe("Checkout races", () => {
     expect(after).toMatchObject({ state: "review", orderId: null, totals: before.totals })
   })
 })
+
+describe("Checkout flow over HTTP", () => {
+  let api: TestApi
+  let site: string
+  let key: string
+
+  beforeAll(async () => {
+    api = await start()
+    site = (await api.createSite({ name: "Flow", currency: "EUR", plan: "enterprise" })).id
+    key = (await api.createKey(site)).key
+  })
+  afterAll(() => api.close())
+
+  const call = async (method: "GET" | "POST" | "PATCH", path: string, body?: Record<string, unknown>) => {
+    const res = await api.request(method, `/api/v1/${site}${path}`, { key, ...(body === undefined ? {} : { body }) })
+    expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300)
+    return res.body.data
+  }
+  const product = async (name: string, price: number) => {
+    const id: string = (await call("POST", "/products", { name, price, currency: "EUR", status: "ACTIVE" })).id
+    await call("POST", `/inventory/${id}`, { operation: "set", quantity: 10 })
+    return id
+  }
+
+  it("cart → 3 lines → checkout with a promotion and a gift card → order found by its number", async () => {
+    const ids = [await product("Tee", 2999), await product("Mug", 1500), await product("Cap", 1200)]
+    await call("POST", "/promotions", { code: "WELCOME10", type: "PERCENTAGE", value: 10 })
+    const card = await call("POST", "/gift-cards", { initialBalance: 2000 })
+
+    const cart = await call("POST", "/cart", { sessionId: "browser-1" })
+    for (const [i, productId] of ids.entries()) {
+      await call("PATCH", `/cart?cartId=${cart.id}`, { action: "add", item: { productId, quantity: i + 1 } })
+    }
+    // 2999 + 2 × 1500 + 3 × 1200
+    expect((await call("GET", `/cart?cartId=${cart.id}`)).subtotal).toBe(9599)
+
+    const session = await call("POST", "/checkout", { cartId: cart.id })
+    expect(session).toMatchObject({ state: "init", cartId: cart.id, totals: { subtotal: 9599, amountDue: 9599 } })
+    const advance = (body: Record<string, unknown>) => call("PATCH", "/checkout", { sessionId: session.id, ...body })
+    await advance({ state: "contact" })
+    await advance({ state: "shipping", email: "Ada@Example.com" })
+    const paying = await advance({
+      state: "payment",
+      shippingAddress: address,
+      shippingOptionId: "ship_standard",
+      promotionCode: "welcome10",
+      giftCardCodes: [card.code.toLowerCase()]
+    })
+    // 10% of 9599 is 959.9, rounded half-even to 960; shipping is free over 50.00; the card pays 2000.
+    const totals = {
+      subtotal: 9599,
+      discountTotal: 960,
+      shippingTotal: 0,
+      taxTotal: 0,
+      giftCardTotal: 2000,
+      storeCreditTotal: 0,
+      loyaltyTotal: 0,
+      total: 8639,
+      amountDue: 6639,
+      currency: "EUR"
+    }
+    expect(paying).toMatchObject({ promotionCode: "WELCOME10", giftCardCodes: [card.code], totals })
+    await advance({ state: "review", payment: { method: "card", token: "tok_visa" } })
+    const done = await advance({ state: "complete" })
+    expect(done).toMatchObject({ state: "complete", totals })
+
+    const order = await call("GET", `/orders/${done.orderId}`)
+    expect(order).toMatchObject({
+      subtotal: 9599,
+      discountTotal: 960,
+      shippingTotal: 0,
+      giftCardTotal: 2000,
+      total: 8639,
+      promotionCode: "WELCOME10",
+      paymentStatus: "PAID"
+    })
+    expect(order.number).toMatch(/^ORD-\d+$/)
+    expect((await call("GET", `/orders/${order.number}`)).id).toBe(order.id)
+    expect((await call("GET", `/gift-cards/${card.id}`)).status).toBe("REDEEMED")
+    expect((await call("GET", `/cart?cartId=${cart.id}`)).status).toBe("CONVERTED")
+    // The order's customer earned points on the amount paid in total (1 point per euro).
+    expect((await call("GET", `/loyalty/${order.customerId}`)).points).toBe(86)
+
+    // The cart can start no other checkout, and a missing or empty cart none at all (422, the spec's codes).
+    const refusal = async (cartId: string) =>
+      (await api.request("POST", `/api/v1/${site}/checkout`, { key, body: { cartId } })).body.code
+    expect(await refusal(cart.id)).toBe("cart_converted")
+    expect(await refusal("cart_missing")).toBe("cart_not_found")
+    expect(await refusal((await call("POST", "/cart", { sessionId: "browser-2" })).id)).toBe("cart_empty")
+  })
+})
