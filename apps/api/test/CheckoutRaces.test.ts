@@ -130,7 +130,7 @@ describe("Checkout races", () => {
     const refused = results.filter((r) => r.status !== 200)
     expect(placed).toHaveLength(50)
     expect(refused).toHaveLength(150)
-    for (const r of refused) expect([r.status, r.body.code]).toEqual([422, "promotion_invalid"])
+    for (const r of refused) expect([r.status, r.body.code], JSON.stringify(r.body)).toEqual([422, "promotion_invalid"])
     for (const r of placed) expect(r.body.data.totals).toMatchObject({ discountTotal: 100, total: 900, amountDue: 900 })
     expect(await usedCount(promotionId)).toBe(50)
     expect(
