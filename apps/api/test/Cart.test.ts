@@ -5,6 +5,7 @@ import { Effect, Either } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { seedDemoCart } from "../src/Cart/Seed.js"
 import { Cart } from "../src/Cart/Service.js"
+import { addCustomers } from "./support/Customers.js"
 import { start, type TestApi } from "./support/TestApi.js"
 
 describe("Cart", () => {
@@ -96,6 +97,7 @@ describe("Cart", () => {
     keyA = (await api.createKey(siteA)).key
     liveKeyA = (await api.createKey(siteA, { mode: "live" })).key
     keyB = (await api.createKey(siteB)).key
+    await addCustomers(api, siteA, ["cust_123"])
   })
   afterAll(() => api.close())
 
@@ -182,6 +184,14 @@ describe("Cart", () => {
         customerId: "cust_123",
         email: "ada@example.com"
       })
+    })
+
+    it("refuses a customer the site does not have with customer_not_found, creating nothing", async () => {
+      const before = await query<{ n: number }>("select count(*)::int as n from carts")
+      const res = await api.request("POST", cartPath(), { key: keyA, body: { customerId: "cust_missing" } })
+      expect(res.status).toBe(422)
+      expect(res.body).toMatchObject({ code: "customer_not_found", error: "Customer cust_missing not found" })
+      expect(await query<{ n: number }>("select count(*)::int as n from carts")).toEqual(before)
     })
 
     it("refuses a currency the site does not sell in, creating nothing", async () => {

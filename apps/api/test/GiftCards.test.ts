@@ -5,6 +5,7 @@ import { Effect, Either } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { seedDemoBalances } from "../src/GiftCards/Seed.js"
 import { GiftCards } from "../src/GiftCards/Service.js"
+import { addCustomers } from "./support/Customers.js"
 import { start, type TestApi } from "./support/TestApi.js"
 
 const codePattern = new RegExp(`^GIFT-[${GiftCardCode.alphabet}]{4}-[${GiftCardCode.alphabet}]{4}$`)
@@ -48,6 +49,7 @@ describe("Gift cards", () => {
     keyA = (await api.createKey(siteA)).key
     liveKeyA = (await api.createKey(siteA, { mode: "live" })).key
     keyB = (await api.createKey(siteB)).key
+    await addCustomers(api, siteA, ["cust_xyz", "cust_exp"])
   })
   afterAll(() => api.close())
 
@@ -73,6 +75,13 @@ describe("Gift cards", () => {
       expect(res.body.data.id).toMatch(/^gc_/)
       expect(res.body.data.code).toMatch(codePattern)
       expect((await get(res.body.data.id)).body.data).toEqual(res.body.data)
+    })
+
+    it("refuses a customer the site does not have with customer_not_found, issuing nothing", async () => {
+      const res = await issue({ initialBalance: 5000, customerId: "cust_missing" })
+      expect(res.status).toBe(422)
+      expect(res.body).toMatchObject({ code: "customer_not_found", error: "Customer cust_missing not found" })
+      expect((await api.request("GET", `${path()}?customerId=cust_missing`, { key: keyA })).body.items).toEqual([])
     })
 
     it("generates a different code for every card", async () => {
@@ -211,6 +220,7 @@ describe("Gift cards", () => {
     it("lists by status, customer and exact code (any case), newest first, in offset and cursor pages", async () => {
       const site = (await api.createSite({ name: "Listing", currency: "EUR" })).id
       const key = (await api.createKey(site)).key
+      await addCustomers(api, site, ["cust_list"])
       const made: Array<{ id: string; code: string }> = []
       for (let i = 0; i < 5; i++)
         made.push(await issued({ initialBalance: 1000 + i, customerId: "cust_list" }, key, site))

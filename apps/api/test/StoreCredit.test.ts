@@ -3,6 +3,7 @@ import { SqlClient } from "@effect/sql"
 import { Effect, Either } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { StoreCredit } from "../src/StoreCredit/Service.js"
+import { addCustomers } from "./support/Customers.js"
 import { start, type TestApi } from "./support/TestApi.js"
 
 describe("Store credit", () => {
@@ -41,6 +42,9 @@ describe("Store credit", () => {
     keyA = (await api.createKey(siteA)).key
     liveKeyA = (await api.createKey(siteA, { mode: "live" })).key
     keyB = (await api.createKey(siteB)).key
+    const ids = ["cust_xyz", "cust_short", "cust_empty", "cust_race", "cust_tenant", "cust_scope", "cust_checkout"]
+    await addCustomers(api, siteA, ids)
+    await addCustomers(api, siteB, ["cust_tenant"])
   })
   afterAll(() => api.close())
 
@@ -137,7 +141,8 @@ describe("Store credit", () => {
     await post("cust_tenant", { type: "CREDIT", amount: 700 })
     expect((await account("cust_tenant", liveKeyA)).balance).toBe(0)
     expect((await account("cust_tenant", keyB, siteB)).balance).toBe(0)
-    expect((await post("cust_tenant", { type: "DEBIT", amount: 100 }, liveKeyA)).status).toBe(422)
+    // A customer id is of one mode: the test-mode customer does not exist in live mode.
+    expect((await post("cust_tenant", { type: "DEBIT", amount: 100 }, liveKeyA)).status).toBe(404)
     expect((await post("cust_tenant", { type: "DEBIT", amount: 100 }, keyB, siteB)).status).toBe(422)
     expect((await account("cust_tenant")).balance).toBe(700)
     expect((await api.request("GET", path("cust_tenant", siteB), { key: keyA })).status).toBe(401)
@@ -152,6 +157,13 @@ describe("Store credit", () => {
     const writer = (await api.createKey(siteA, { scopes: ["write:store-credit"] })).key
     expect((await post("cust_scope", { type: "CREDIT", amount: 100 }, writer)).status).toBe(201)
     expect((await api.request("GET", path("cust_scope"), { key: writer })).status).toBe(403)
+  })
+
+  it("a transaction for a customer the site does not have is a 404 and records nothing", async () => {
+    const res = await post("cust_missing", { type: "CREDIT", amount: 100 })
+    expect(res.status).toBe(404)
+    expect(res.body.code).toBe("not_found")
+    expect(await rows("cust_missing")).toBe(0)
   })
 
   it("debits inside the caller's transaction, for checkout: a later failure rolls the debit back", async () => {

@@ -9,6 +9,7 @@ import { Effect } from "effect"
 import * as ApiError from "../Platform/ApiError.js"
 import { created, deleted, ok } from "../Platform/Envelope.js"
 import type { Handler } from "../Platform/Pipeline.js"
+import type { CustomerNotFound } from "../Customers/Errors.js"
 import type * as Errors from "./Errors.js"
 import { Cart, type PricedCart } from "./Service.js"
 
@@ -23,6 +24,7 @@ type CartError =
   | Errors.QuantityLimitExceeded
   | Errors.InsufficientStock
   | Errors.AmountOutOfRange
+  | CustomerNotFound
 
 /** Every refusal of the cart service as the API answers it; an unavailable database passes on (503). */
 const toApiError = (
@@ -51,6 +53,8 @@ const toApiError = (
       return ApiError.conflict(error.message, "insufficient_stock")
     case "CartAmountOutOfRange":
       return ApiError.unprocessable(error.message, "amount_out_of_range")
+    case "CustomerNotFound":
+      return ApiError.unprocessable(error.message, "customer_not_found")
   }
 }
 

@@ -31,6 +31,7 @@ import {
   QuantityLimitExceeded,
   VariantNotFound
 } from "./Errors.js"
+import { Customers } from "../Customers/Service.js"
 import { type CartLine, type CartRecord, CartRepo, type LineSelector } from "./Repo.js"
 
 export type { CartLine, CartRecord, LineSelector } from "./Repo.js"
@@ -128,9 +129,10 @@ const price = (cart: CartRecord, lines: ReadonlyArray<CartLine>): Effect.Effect<
 
 export class Cart extends Effect.Service<Cart>()("@shopvo/api/Cart", {
   accessors: true,
-  dependencies: [CartRepo.Default],
+  dependencies: [CartRepo.Default, Customers.Default],
   effect: Effect.gen(function* () {
     const repo = yield* CartRepo
+    const customers = yield* Customers
 
     const priced = (tenant: Tenant, cart: CartRecord) =>
       Effect.flatMap(repo.lines(tenant, cart.id), (lines) => price(cart, lines))
@@ -201,7 +203,7 @@ export class Cart extends Effect.Service<Cart>()("@shopvo/api/Cart", {
       )
 
     return {
-      /** Creates an empty `ACTIVE` cart in the site's currency (the only one it sells in). */
+      /** Creates an empty `ACTIVE` cart in the site's currency (the only one it sells in), for a known customer if any. */
       create: (tenant: Tenant, input: NewCart) =>
         Effect.gen(function* () {
           const site = yield* Effect.flatMap(repo.siteCurrency(tenant.siteId), Effect.orDie)
@@ -209,7 +211,7 @@ export class Cart extends Effect.Service<Cart>()("@shopvo/api/Cart", {
           if (currency !== site.currency || !Schema.is(Currency.Code)(currency)) {
             return yield* new CurrencyNotSupported({ currency })
           }
-          // The customer is not checked yet: customers have no table of their own so far.
+          if (input.customerId !== undefined) yield* customers.get(tenant, input.customerId)
           const cart = yield* repo.insert(tenant, {
             sessionId: input.sessionId ?? null,
             customerId: input.customerId ?? null,

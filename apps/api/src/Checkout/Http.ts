@@ -1,14 +1,14 @@
 /**
- * Checkout routes: get a session and move it (`checkout.advance`). Starting one from a cart
- * (`checkout.create`) needs the cart's snapshot, which the Cart service provides once it lands;
- * until then that route answers 501 and sessions start through `Checkout.start`.
+ * Checkout routes: start a session from a cart (`checkout.create`), get it, and move it
+ * (`checkout.advance`).
  */
 import type { CheckoutSession as ContractSession } from "@shopvo/contract"
 import type { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import * as ApiError from "../Platform/ApiError.js"
-import { ok } from "../Platform/Envelope.js"
+import { created, ok } from "../Platform/Envelope.js"
 import type { Handler } from "../Platform/Pipeline.js"
+import type * as CartErrors from "../Cart/Errors.js"
 import { Checkout, type CheckoutError, type PaymentFailed, type SessionView } from "./Service.js"
 
 /** The spec's `CheckoutSession`. */
@@ -16,7 +16,8 @@ export const serialize = ({
   session,
   availableShippingOptions,
   shippingOption,
-  totals
+  totals,
+  loyaltyPoints
 }: SessionView): ContractSession => ({
   id: session.id,
   cartId: session.cartId,
@@ -30,7 +31,7 @@ export const serialize = ({
   payment: session.payment === null ? null : { status: session.payment.status, method: session.payment.method },
   promotionCode: session.promotionCode,
   giftCardCodes: [...session.giftCardCodes],
-  loyaltyPoints: session.loyaltyPoints,
+  loyaltyPoints,
   totals,
   orderId: session.orderId,
   createdAt: session.createdAt.toISOString(),
@@ -60,16 +61,8 @@ const httpError = (error: CheckoutError | PaymentFailed): ApiError.ApiError => {
       return ApiError.unavailable(5)
     case "CustomerRequired":
       return ApiError.unprocessable(`${error.what} needs a checkout with a customer`, "customer_required")
-    case "NotYetAvailable": {
-      // Until these services land, the spec's refusal for each, with a message that says why.
-      const code = {
-        "Promotion codes": "promotion_invalid",
-        "Gift cards": "gift_card_not_found",
-        "Store credit": "insufficient_balance",
-        "Loyalty points": "insufficient_points"
-      }[error.feature]
-      return ApiError.unprocessable(`${error.feature} are not accepted at checkout yet`, code)
-    }
+    case "CannotApply":
+      return ApiError.unprocessable(error.reason, error.code)
     case "InsufficientStock":
       return ApiError.conflict(
         `Only ${error.available} of ${error.label} left in stock, ${error.requested} in the cart`,
@@ -79,6 +72,38 @@ const httpError = (error: CheckoutError | PaymentFailed): ApiError.ApiError => {
       return ApiError.unprocessable(`Cart ${error.cartId} was already turned into an order`, "cart_converted")
   }
 }
+
+/** Why a cart cannot start a checkout (the spec's `CheckoutCreateRejected`, all 422). */
+const cartRefusal = (
+  error:
+    | CartErrors.CartNotFound
+    | CartErrors.CartConverted
+    | CartErrors.CartEmpty
+    | CartErrors.ProductUnavailable
+    | CartErrors.AmountOutOfRange
+): ApiError.ApiError => {
+  switch (error._tag) {
+    case "CartNotFound":
+      return ApiError.unprocessable(error.message, "cart_not_found")
+    case "CartConverted":
+      return ApiError.unprocessable(error.message, "cart_converted")
+    case "CartEmpty":
+      return ApiError.unprocessable(error.message, "cart_empty")
+    case "ProductUnavailable":
+      return ApiError.unprocessable(error.message, "product_unavailable")
+    case "CartAmountOutOfRange":
+      return ApiError.unprocessable(error.message, "amount_out_of_range")
+  }
+}
+
+const create: Handler<"checkout.create", Checkout | SqlClient.SqlClient> = (request) =>
+  Checkout.fromCart(request.tenant, request.body.cartId).pipe(
+    Effect.map((view) => created(serialize(view))),
+    Effect.catchIf(
+      (error) => error._tag !== "DatabaseUnavailable",
+      (error) => Effect.fail(cartRefusal(error))
+    )
+  )
 
 const get: Handler<"checkout.get", Checkout> = (request) =>
   Checkout.get(request.tenant, request.query.sessionId).pipe(
@@ -97,6 +122,7 @@ const advance: Handler<"checkout.advance", Checkout | SqlClient.SqlClient> = (re
   )
 
 export const handlers = {
+  "checkout.create": create,
   "checkout.get": get,
   "checkout.advance": advance
 }

@@ -34,6 +34,21 @@ export type Payment = typeof Payment.Type
 
 const Minor = Schema.compose(Schema.NumberFromString, Schema.Int)
 
+/** The spec's `CheckoutTotals`. */
+export const CheckoutTotals = Schema.Struct({
+  subtotal: Schema.Int,
+  discountTotal: Schema.Int,
+  shippingTotal: Schema.Int,
+  taxTotal: Schema.Int,
+  giftCardTotal: Schema.Int,
+  storeCreditTotal: Schema.Int,
+  loyaltyTotal: Schema.Int,
+  total: Schema.Int,
+  amountDue: Schema.Int,
+  currency: Schema.String
+})
+export type CheckoutTotals = typeof CheckoutTotals.Type
+
 export class Session extends Schema.Class<Session>("CheckoutSession")({
   id: Schema.String,
   cartId: Schema.String,
@@ -51,6 +66,8 @@ export class Session extends Schema.Class<Session>("CheckoutSession")({
   storeCreditAmount: Minor,
   loyaltyPoints: Schema.Int,
   orderId: Schema.NullOr(Schema.String),
+  /** The totals the order was placed with, once complete (balances spent since do not change them). */
+  totals: Schema.NullOr(CheckoutTotals),
   createdAt: Schema.DateFromSelf,
   updatedAt: Schema.DateFromSelf
 }) {}
@@ -70,6 +87,7 @@ export type SessionData = Pick<
   | "storeCreditAmount"
   | "loyaltyPoints"
   | "orderId"
+  | "totals"
 >
 
 export interface NewSession {
@@ -101,7 +119,7 @@ export class CheckoutRepo extends Effect.Service<CheckoutRepo>()("@shopvo/api/Ch
       shipping_address as "shippingAddress", billing_address as "billingAddress",
       shipping_option_id as "shippingOptionId", payment, promotion_code as "promotionCode",
       gift_card_codes as "giftCardCodes", store_credit_amount as "storeCreditAmount",
-      loyalty_points as "loyaltyPoints", order_id as "orderId", created_at as "createdAt", updated_at as "updatedAt"`
+      loyalty_points as "loyaltyPoints", order_id as "orderId", totals, created_at as "createdAt", updated_at as "updatedAt"`
 
     const Lookup = Schema.Struct({ siteId: Schema.String, livemode: Schema.Boolean, id: Schema.String })
 
@@ -144,7 +162,7 @@ export class CheckoutRepo extends Effect.Service<CheckoutRepo>()("@shopvo/api/Ch
                 shipping_option_id = ${data.shippingOptionId}, payment = ${json(data.payment)},
                 promotion_code = ${data.promotionCode}, gift_card_codes = array(select jsonb_array_elements_text(${JSON.stringify(data.giftCardCodes)}::jsonb)),
                 store_credit_amount = ${data.storeCreditAmount}, loyalty_points = ${data.loyaltyPoints},
-                order_id = ${data.orderId}
+                order_id = ${data.orderId}, totals = ${json(data.totals)}
               where site_id = ${tenant.siteId} and livemode = ${tenant.livemode} and id = ${id}
               returning ${columns}`
       })(undefined)

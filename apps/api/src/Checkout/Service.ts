@@ -7,12 +7,19 @@
  * queue and completing it twice (or twenty times at once) places one order: the later ones find
  * it `complete` and answer with it.
  *
+ * A promotion code is validated by the Promotions service when it is applied, and gift cards,
+ * store credit and points are checked against their balances; the totals apply them in the spec's
+ * order (the discount, then gift cards, store credit and points, then the payment method for
+ * `amountDue`). A read of the session shows what completing would take now.
+ *
  * Completion is that same transaction: take the stock of every line (variants, then products, each
- * by id: one lock order for every checkout, so two cannot deadlock; a short line fails it), find
- * or create the customer by email, place the order (`ORD-<n>`; a cart gets one order) and count it
- * in the customer's totals, capture the payment (last of the steps that can fail, so a failing
- * capture undoes the rest), record `order.created` and `payment.confirmed` in the outbox, and mark
- * the session complete. A failure anywhere rolls all of it back.
+ * by id: one lock order for every checkout, so two cannot deadlock; a short line fails it), count
+ * the promotion use (`Promotions.claimUse`, exact under races), find or create the customer by
+ * email, place the order (`ORD-<n>`; a cart gets one order) and count it in the customer's totals,
+ * redeem the gift cards, store credit and points the totals took, earn the order's points, convert
+ * the cart, capture the payment (last of the steps that can fail, so a failing capture undoes the
+ * rest), record `order.created` and `payment.confirmed` in the outbox, and mark the session
+ * complete with the totals it was placed with. A failure anywhere rolls all of it back.
  */
 import {
   Checkout as Machine,
@@ -21,9 +28,16 @@ import {
   type StateMachine
 } from "@shopvo/checkout"
 import { Database, Outbox, type Tenant } from "@shopvo/kernel"
-import { Cart, Currency, type Money, Totals } from "@shopvo/pricing"
-import { Data, Effect, Either, Option, Schema } from "effect"
+import { LoyaltyProgram } from "@shopvo/loyalty"
+import { Cart, Currency, Ids, type Money, Totals } from "@shopvo/pricing"
+import { Discount, type Validation } from "@shopvo/promotions"
+import { Data, DateTime, Effect, Either, Option, Schema } from "effect"
+import { Cart as Carts } from "../Cart/Service.js"
 import { Customers } from "../Customers/Service.js"
+import { GiftCards } from "../GiftCards/Service.js"
+import { Loyalty } from "../Loyalty/Service.js"
+import { Promotions } from "../Promotions/Service.js"
+import { StoreCredit } from "../StoreCredit/Service.js"
 import { Inventory } from "../Inventory/Service.js"
 import { serialize as orderJson } from "../Orders/Json.js"
 import { type Address, type AddressInput, normalizeAddress } from "../Orders/Repo.js"
@@ -31,6 +45,7 @@ import { Orders } from "../Orders/Service.js"
 import { type Authorization, PaymentProvider, TestPaymentProvider } from "../Payments/Provider.js"
 import {
   CheckoutRepo,
+  type CheckoutTotals,
   type Line,
   type Payment,
   type Session,
@@ -40,7 +55,7 @@ import {
 } from "./Repo.js"
 
 export { Session } from "./Repo.js"
-export type { Line } from "./Repo.js"
+export type { CheckoutTotals, Line } from "./Repo.js"
 
 // ---------------------------------------------------------------------------
 // Errors
@@ -66,9 +81,19 @@ export class PaymentUnavailable extends Data.TaggedError("PaymentUnavailable")<{
 
 export class CustomerRequired extends Data.TaggedError("CustomerRequired")<{ readonly what: string }> {}
 
-/** A part of checkout whose service has not landed yet (promotion codes, gift cards, store credit, loyalty). */
-export class NotYetAvailable extends Data.TaggedError("NotYetAvailable")<{
-  readonly feature: "Promotion codes" | "Gift cards" | "Store credit" | "Loyalty points"
+/** The spec's refusals of a promotion code, gift card, store credit or points a session cannot use. */
+export type ApplyRefusal =
+  | "promotion_invalid"
+  | "gift_card_not_found"
+  | "gift_card_void"
+  | "gift_card_expired"
+  | "insufficient_balance"
+  | "insufficient_points"
+
+/** A code or balance the session cannot use (`code` is the spec's; `reason` says why). */
+export class CannotApply extends Data.TaggedError("CannotApply")<{
+  readonly code: ApplyRefusal
+  readonly reason: string
 }> {}
 
 export class InsufficientStock extends Data.TaggedError("InsufficientStock")<{
@@ -87,7 +112,7 @@ export type CheckoutError =
   | PaymentFailed
   | PaymentUnavailable
   | CustomerRequired
-  | NotYetAvailable
+  | CannotApply
   | InsufficientStock
   | CartConverted
 
@@ -107,63 +132,124 @@ export interface ShippingOption {
   readonly amount: number
 }
 
-/** The spec's `CheckoutTotals`. */
-export interface CheckoutTotals {
-  readonly subtotal: number
-  readonly discountTotal: number
-  readonly shippingTotal: number
-  readonly taxTotal: number
-  readonly giftCardTotal: number
-  readonly storeCreditTotal: number
-  readonly loyaltyTotal: number
-  readonly total: number
-  readonly amountDue: number
-  readonly currency: string
-}
-
 /** A session's currency, as pricing's type (sessions only ever hold a code the cart was priced in). */
 const currencyCode = Schema.decodeUnknownSync(Currency.Code)
 
 const subtotalOf = (lines: ReadonlyArray<Line>) => lines.reduce((sum, line) => sum + line.unitPrice * line.quantity, 0)
 
-/**
- * Prices the session's lines with @shopvo/pricing: line subtotals, shipping, then the balances in
- * the spec's order (gift cards, store credit, loyalty). Prices are taken as they are (no tax on
- * top) until sites carry tax settings.
- */
-const price = (currency: string, lines: ReadonlyArray<Line>, shipping: number): CheckoutTotals => {
-  const cart = Schema.decodeUnknownSync(Cart.Cart)({
-    currency,
-    taxMode: "INCLUSIVE",
+/** What a session's code and balances give, read when it is priced. */
+interface Applied {
+  readonly discount: Discount.Discount | null
+  /** Each card's code (as stored) and its balance, in the order they pay. */
+  readonly giftCards: ReadonlyArray<{ readonly code: string; readonly balance: number }>
+  readonly storeCredit: number
+  readonly loyalty: { readonly program: LoyaltyProgram.LoyaltyProgram; readonly points: number } | null
+}
+
+/** A session priced: its totals, and what of each balance they take. */
+interface Priced {
+  readonly totals: CheckoutTotals
+  readonly giftCards: ReadonlyArray<{ readonly code: string; readonly amount: number }>
+  /** The points worth `loyaltyTotal`: no more than asked, and only as many as there is left to pay. */
+  readonly loyaltyPoints: number
+}
+
+/** The lines as the promotion rules see them, with the shipping for free-shipping codes. */
+const summaryOf = (currency: string, lines: ReadonlyArray<Line>, shipping: number): Validation.CartSummary => {
+  const money = (amount: number): Money.Money => ({ amount, currency: currencyCode(currency) })
+  return {
+    subtotal: money(subtotalOf(lines)),
     lines: lines.map((line) => ({
-      id: line.id,
-      productId: line.productId,
-      variantId: line.variantId,
-      quantity: line.quantity,
-      productPrice: { amount: line.unitPrice, currency },
-      variantPrice: null,
-      taxRate: { basisPoints: 0 }
+      lineId: Ids.LineId.make(line.id),
+      productId: Ids.ProductId.make(line.productId),
+      subtotal: money(line.unitPrice * line.quantity)
     })),
-    shipping: { price: { amount: shipping, currency }, taxRate: { basisPoints: 0 } }
-  })
-  const totals = Either.getOrThrow(Totals.compute(cart))
+    shipping: money(shipping)
+  }
+}
+
+/**
+ * Prices the session's lines with @shopvo/pricing: line subtotals less the promotion's discount,
+ * shipping less its free-shipping part, then the balances in the spec's order (gift cards, store
+ * credit, loyalty), each capped by pricing at what is still due. Points are valued by
+ * @shopvo/loyalty, and only those worth what is left (never more than `subtotal − discountTotal`)
+ * are spent. Prices are taken as they are (no tax on top) until sites carry tax settings.
+ */
+const price = (currency: string, lines: ReadonlyArray<Line>, shipping: number, applied: Applied): Priced => {
+  const money = (amount: number) => ({ amount, currency })
+  const compute = (loyalty: number) =>
+    Either.getOrThrow(
+      Totals.compute(
+        Schema.decodeUnknownSync(Cart.Cart)({
+          currency,
+          taxMode: "INCLUSIVE",
+          lines: lines.map((line) => ({
+            id: line.id,
+            productId: line.productId,
+            variantId: line.variantId,
+            quantity: line.quantity,
+            productPrice: money(line.unitPrice),
+            variantPrice: null,
+            taxRate: { basisPoints: 0 }
+          })),
+          discounts: applied.discount === null ? [] : [Discount.toLineDiscount(applied.discount)],
+          shipping: {
+            price: money(shipping),
+            taxRate: { basisPoints: 0 },
+            discount: applied.discount === null ? money(0) : Discount.toShippingDiscount(applied.discount)
+          },
+          reductions: {
+            giftCards: applied.giftCards.map((card) => ({ code: card.code, amount: money(card.balance) })),
+            storeCredit: money(applied.storeCredit),
+            loyalty: money(loyalty)
+          }
+        })
+      )
+    )
+  const before = compute(0)
+  const spend =
+    applied.loyalty === null
+      ? { points: 0, value: 0 }
+      : pointsWithin(
+          applied.loyalty,
+          money(Math.max(0, Math.min(before.amountDue.amount, before.subtotal.amount - before.discountTotal.amount)))
+        )
+  const totals = spend.value === 0 ? before : compute(spend.value)
+  const reductions = (kind: Totals.AppliedReduction["kind"]) => totals.reductions.filter((r) => r.kind === kind)
   const reduced = (kind: Totals.AppliedReduction["kind"]) =>
-    totals.reductions.filter((r) => r.kind === kind).reduce((sum, r) => sum + r.applied.amount, 0)
+    reductions(kind).reduce((sum, r) => sum + r.applied.amount, 0)
   const loyaltyTotal = reduced("LOYALTY")
   return {
-    subtotal: totals.subtotal.amount,
-    discountTotal: totals.discountTotal.amount,
-    shippingTotal: totals.shipping.total.amount,
-    // INCLUSIVE prices already hold their tax: nothing is added on top.
-    taxTotal: totals.taxMode === "EXCLUSIVE" ? totals.taxTotal.amount : 0,
-    giftCardTotal: reduced("GIFT_CARD"),
-    storeCreditTotal: reduced("STORE_CREDIT"),
-    loyaltyTotal,
-    // The spec counts loyalty as a discount of the total; pricing as a balance spent after it.
-    total: totals.total.amount - loyaltyTotal,
-    amountDue: totals.amountDue.amount,
-    currency
+    totals: {
+      subtotal: totals.subtotal.amount,
+      discountTotal: totals.discountTotal.amount,
+      shippingTotal: totals.shipping.total.amount,
+      // INCLUSIVE prices already hold their tax: nothing is added on top.
+      taxTotal: totals.taxMode === "EXCLUSIVE" ? totals.taxTotal.amount : 0,
+      giftCardTotal: reduced("GIFT_CARD"),
+      storeCreditTotal: reduced("STORE_CREDIT"),
+      loyaltyTotal,
+      // The spec counts loyalty as a discount of the total; pricing as a balance spent after it.
+      total: totals.total.amount - loyaltyTotal,
+      amountDue: totals.amountDue.amount,
+      currency
+    },
+    giftCards: reductions("GIFT_CARD").map((r) => ({ code: r.reference ?? "", amount: r.applied.amount })),
+    loyaltyPoints: loyaltyTotal === 0 ? 0 : spend.points
   }
+}
+
+/** The most of `loyalty.points` whose value fits in `cap`, and that value (none when worth nothing). */
+const pointsWithin = (
+  loyalty: { readonly program: LoyaltyProgram.LoyaltyProgram; readonly points: number },
+  cap: { readonly amount: number; readonly currency: string }
+) => {
+  const worth = Either.getOrThrow(
+    LoyaltyProgram.pointsWorth(loyalty.program, { amount: cap.amount, currency: currencyCode(cap.currency) })
+  )
+  const points = Math.min(loyalty.points, worth)
+  const value = Either.getOrThrow(LoyaltyProgram.redemptionValue(loyalty.program, points)).amount
+  return value === 0 ? { points: 0, value: 0 } : { points, value }
 }
 
 /** A session with what is derived from it: its shipping options, the chosen one, and its totals. */
@@ -172,6 +258,8 @@ export interface SessionView {
   readonly availableShippingOptions: ReadonlyArray<ShippingOption>
   readonly shippingOption: ShippingOption | null
   readonly totals: CheckoutTotals
+  /** The points completing would redeem (the saved ones once complete). */
+  readonly loyaltyPoints: number
 }
 
 // ---------------------------------------------------------------------------
@@ -288,13 +376,147 @@ const stockTakes = (lines: ReadonlyArray<Line>) => {
 export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout", {
   accessors: true,
   // The test provider is the only one so far; a real one is another layer of `PaymentProvider`.
-  dependencies: [CheckoutRepo.Default, Orders.Default, Inventory.Default, Customers.Default, TestPaymentProvider],
+  dependencies: [
+    CheckoutRepo.Default,
+    Orders.Default,
+    Inventory.Default,
+    Customers.Default,
+    Carts.Default,
+    Promotions.Default,
+    GiftCards.Default,
+    StoreCredit.Default,
+    Loyalty.Default,
+    TestPaymentProvider
+  ],
   effect: Effect.gen(function* () {
     const repo = yield* CheckoutRepo
     const orders = yield* Orders
     const provider = yield* PaymentProvider
     const inventory = yield* Inventory
     const customers = yield* Customers
+    const carts = yield* Carts
+    const promotions = yield* Promotions
+    const giftCards = yield* GiftCards
+    const storeCredit = yield* StoreCredit
+    const loyalty = yield* Loyalty
+
+    /** Every failure of `effect` but an unavailable database, as the refusal `codeOf` names. */
+    const refusing = <A, E extends { readonly _tag: string; readonly message: string }, R>(
+      effect: Effect.Effect<A, E, R>,
+      codeOf: (error: Exclude<E, Database.DatabaseUnavailable>) => ApplyRefusal
+    ) =>
+      Effect.catchIf(
+        effect,
+        (error): error is Exclude<E, Database.DatabaseUnavailable> => error._tag !== "DatabaseUnavailable",
+        (error) => Effect.fail(new CannotApply({ code: codeOf(error), reason: error.message }))
+      )
+
+    /** The spec's code for a gift card that cannot pay. */
+    const giftCardCode = (error: { readonly _tag: string }): ApplyRefusal =>
+      error._tag === "GiftCardNotFound"
+        ? "gift_card_not_found"
+        : error._tag === "GiftCardVoid"
+          ? "gift_card_void"
+          : error._tag === "GiftCardExpired"
+            ? "gift_card_expired"
+            : "insufficient_balance"
+
+    /**
+     * What the session's code and balances give now. `strict` (a move) refuses what cannot be used
+     * with the spec's code; otherwise (a read) it is left out of the totals.
+     */
+    const applying = (
+      tenant: Tenant,
+      session: Pick<
+        Session,
+        | "currency"
+        | "lines"
+        | "customerId"
+        | "email"
+        | "promotionCode"
+        | "giftCardCodes"
+        | "storeCreditAmount"
+        | "loyaltyPoints"
+      >,
+      shipping: number,
+      strict: boolean
+    ) => {
+      const orLeftOut = <A, E, R>(effect: Effect.Effect<A, E | CannotApply, R>, none: A) =>
+        strict ? effect : Effect.catchTag(effect, "CannotApply", () => Effect.succeed(none))
+      const code = session.promotionCode
+      const discount =
+        code === null
+          ? Effect.succeed(null)
+          : refusing(
+              Effect.flatMap(DateTime.now, (now) =>
+                promotions.validate(tenant, {
+                  code,
+                  cart: summaryOf(session.currency, session.lines, shipping),
+                  email: session.email,
+                  now
+                })
+              ),
+              () => "promotion_invalid"
+            )
+      const cards = Effect.forEach(session.giftCardCodes, (code) =>
+        orLeftOut(
+          refusing(giftCards.findByCode(tenant, code), giftCardCode).pipe(
+            Effect.flatMap((found) =>
+              found.status === "ACTIVE"
+                ? Effect.succeed([{ code: found.card.code, balance: found.card.remainingBalance.amount }])
+                : Effect.fail(
+                    new CannotApply({
+                      code:
+                        found.status === "VOID"
+                          ? "gift_card_void"
+                          : found.status === "EXPIRED"
+                            ? "gift_card_expired"
+                            : "insufficient_balance",
+                      reason: `Gift card ${found.card.code} is ${found.status}`
+                    })
+                  )
+            )
+          ),
+          []
+        )
+      )
+      const customerId = session.customerId
+      const credit =
+        customerId === null || session.storeCreditAmount === 0
+          ? Effect.succeed(0)
+          : Effect.flatMap(storeCredit.get(tenant, customerId), (account) =>
+              account.balance.amount >= session.storeCreditAmount
+                ? Effect.succeed(session.storeCreditAmount)
+                : Effect.fail(
+                    new CannotApply({
+                      code: "insufficient_balance",
+                      reason: `The customer has ${account.balance.amount} of store credit, ${session.storeCreditAmount} asked`
+                    })
+                  )
+            )
+      const points = Effect.gen(function* () {
+        if (customerId === null || session.loyaltyPoints === 0) return null
+        const held = (yield* loyalty.get(tenant, customerId)).account.points
+        if (held < session.loyaltyPoints) {
+          return yield* new CannotApply({
+            code: "insufficient_points",
+            reason: `The customer has ${held} points, ${session.loyaltyPoints} asked`
+          })
+        }
+        return { program: yield* loyalty.program(tenant), points: session.loyaltyPoints }
+      })
+      return Effect.gen(function* () {
+        // The same card typed twice (in any case) pays once.
+        const found = (yield* cards).flat()
+        const unique = found.filter((card, i) => found.findIndex((other) => other.code === card.code) === i)
+        return {
+          discount: yield* orLeftOut(discount, null),
+          giftCards: unique,
+          storeCredit: yield* orLeftOut(credit, 0),
+          loyalty: yield* orLeftOut(points, null)
+        } satisfies Applied
+      })
+    }
 
     const shippingOptions = (tenant: Tenant, currency: string, lines: ReadonlyArray<Line>) =>
       Effect.map(repo.shippingRates(tenant, currency), (rates) => {
@@ -309,23 +531,26 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
       })
 
     const view = (tenant: Tenant, session: Session) =>
-      Effect.map(
-        session.shippingAddress === null
-          ? Effect.succeed<ReadonlyArray<ShippingOption>>([])
-          : shippingOptions(tenant, session.currency, session.lines),
-        (available): SessionView => {
-          const chosen = available.find((option) => option.id === session.shippingOptionId) ?? null
-          return {
-            session,
-            availableShippingOptions: available,
-            shippingOption: chosen,
-            totals: price(session.currency, session.lines, chosen?.amount ?? 0)
-          }
-        }
-      )
-
-    const place = (tenant: Tenant, session: Session, data: SessionData, totals: CheckoutTotals) =>
       Effect.gen(function* () {
+        const available =
+          session.shippingAddress === null ? [] : yield* shippingOptions(tenant, session.currency, session.lines)
+        const chosen = available.find((option) => option.id === session.shippingOptionId) ?? null
+        const base = { session, availableShippingOptions: available, shippingOption: chosen }
+        // A complete session shows what its order took, whatever the balances hold since.
+        if (session.totals !== null) return { ...base, totals: session.totals, loyaltyPoints: session.loyaltyPoints }
+        const priced = price(
+          session.currency,
+          session.lines,
+          chosen?.amount ?? 0,
+          // Not strict: what cannot be used is left out, never refused.
+          yield* applying(tenant, session, chosen?.amount ?? 0, false).pipe(Effect.catchTag("CannotApply", Effect.die))
+        )
+        return { ...base, totals: priced.totals, loyaltyPoints: priced.loyaltyPoints } satisfies SessionView
+      })
+
+    const place = (tenant: Tenant, session: Session, data: SessionData, priced: Priced, shipping: number) =>
+      Effect.gen(function* () {
+        const totals = priced.totals
         // 1. Stock, in one lock order for every checkout, through Inventory (audit rows, `inventory.low`).
         for (const take of stockTakes(session.lines)) {
           yield* inventory
@@ -353,8 +578,18 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
               })
             )
         }
-        // 2. Promotion use, gift cards, store credit and points: refused before this point until
-        //    their services land (see `balancesOf`), so nothing to redeem here yet.
+        // 2. The promotion's use, counted within `maxUses` and the customer's limit (the row stays
+        //    locked until commit); a code that can no longer be used refuses the whole completion.
+        if (data.promotionCode !== null) {
+          yield* promotions
+            .claimUse(tenant, {
+              code: data.promotionCode,
+              cart: summaryOf(session.currency, session.lines, shipping),
+              email: data.email ?? "",
+              now: yield* DateTime.now
+            })
+            .pipe((claim) => refusing(claim, () => "promotion_invalid"))
+        }
         // 3. The customer: the cart's, or the one with this email (created when there is none).
         const customerId =
           data.customerId ??
@@ -405,15 +640,67 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           paymentReference: authorization?.reference ?? null
         })
         if (Option.isNone(order)) return yield* new CartConverted({ cartId: session.cartId })
+        const placed = order.value
         yield* customers.recordOrder(tenant, customerId, totals.total).pipe(
           Effect.catchTag("CustomerNotFound", Effect.die) // found or created above, in this transaction
         )
-        // 5. Capture last: if the provider fails, everything above rolls back with it.
+        // 5. The balances the totals took, in the spec's order, each refused if it no longer holds it.
+        for (const card of priced.giftCards) {
+          if (card.amount > 0) {
+            yield* refusing(giftCards.redeem(tenant, { code: card.code }, card.amount, placed.id), giftCardCode)
+          }
+        }
+        const balanceOwner = data.customerId ?? customerId
+        if (totals.storeCreditTotal > 0) {
+          yield* storeCredit
+            .debit(tenant, balanceOwner, totals.storeCreditTotal, {
+              orderId: placed.id,
+              note: `Order ${placed.number}`
+            })
+            .pipe(
+              Effect.catchTags({
+                InsufficientBalance: (error) =>
+                  Effect.fail(new CannotApply({ code: "insufficient_balance", reason: error.message })),
+                // The session's customer, whose row the foreign key keeps.
+                CustomerNotFound: Effect.die,
+                InvalidAmount: Effect.die,
+                CurrencyMismatch: Effect.die,
+                AmountOutOfRange: Effect.die
+              })
+            )
+        }
+        if (priced.loyaltyPoints > 0) {
+          yield* loyalty.redeem(tenant, balanceOwner, priced.loyaltyPoints, { orderId: placed.id }).pipe(
+            Effect.catchTags({
+              InsufficientPoints: (error) =>
+                Effect.fail(new CannotApply({ code: "insufficient_points", reason: error.message })),
+              InvalidPoints: Effect.die,
+              RedemptionTooSmall: Effect.die,
+              AmountOutOfRange: Effect.die
+            })
+          )
+        }
+        // 6. The order is paid: it earns its points at the customer's tier.
+        yield* loyalty
+          .earnForOrder(
+            tenant,
+            customerId,
+            { amount: totals.total, currency: currencyCode(session.currency) },
+            placed.id
+          )
+          .pipe(Effect.catchIf((error) => error._tag !== "DatabaseUnavailable", Effect.die))
+        // 7. The cart becomes the order's (one deleted since the session started has nothing to convert).
+        yield* carts.convert(tenant, session.cartId, placed.id).pipe(
+          Effect.catchTags({
+            CartConverted: () => Effect.fail(new CartConverted({ cartId: session.cartId })),
+            CartNotFound: () => Effect.void
+          })
+        )
+        // 8. Capture last: if the provider fails, everything above rolls back with it.
         if (authorization !== null) {
           yield* provider.capture(authorization).pipe(Effect.mapError(() => new PaymentUnavailable()))
         }
-        // 6. The events, in the transaction that placed the order.
-        const placed = order.value
+        // 9. The events, in the transaction that placed the order.
         for (const event of [...created.events, ...paid.transition.events]) {
           switch (event) {
             case "order.created":
@@ -433,7 +720,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
         return placed.id
       })
 
-    /** Refuses balances this checkout cannot redeem yet, and those that need a customer it has not. */
+    /** The session's code and balances after the move; store credit and points need a customer. */
     const balancesOf = (session: Session, input: Advance) =>
       Effect.gen(function* () {
         const promotionCode = input.promotionCode === undefined ? session.promotionCode : input.promotionCode
@@ -446,12 +733,23 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
         if (session.customerId === null && loyaltyPoints > 0) {
           return yield* new CustomerRequired({ what: "Loyalty points" })
         }
-        if (promotionCode !== null) return yield* new NotYetAvailable({ feature: "Promotion codes" })
-        if (giftCardCodes.length > 0) return yield* new NotYetAvailable({ feature: "Gift cards" })
-        if (storeCreditAmount > 0) return yield* new NotYetAvailable({ feature: "Store credit" })
-        if (loyaltyPoints > 0) return yield* new NotYetAvailable({ feature: "Loyalty points" })
         return { promotionCode, giftCardCodes, storeCreditAmount, loyaltyPoints }
       })
+
+    const start = (tenant: Tenant, cart: CartSnapshot) =>
+      Database.transaction(
+        Effect.flatMap(
+          repo.insert(tenant, {
+            cartId: cart.cartId,
+            customerId: cart.customerId,
+            currency: cart.currency,
+            lines: cart.lines,
+            email: cart.email,
+            shippingAddress: cart.shippingAddress
+          }),
+          (session) => view(tenant, session)
+        )
+      )
 
     type Outcome =
       | { readonly _tag: "Moved"; readonly view: SessionView }
@@ -478,7 +776,11 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           return yield* new ShippingOptionUnavailable({ shippingOptionId: input.shippingOptionId })
         }
         const chosen = available.find((option) => option.id === shippingOptionId) ?? null
-        const totals = price(session.currency, session.lines, chosen?.amount ?? 0)
+        const shipping = chosen?.amount ?? 0
+        const email = input.email ?? session.email
+        const applied = yield* applying(tenant, { ...session, ...balances, email }, shipping, true)
+        const priced = price(session.currency, session.lines, shipping, applied)
+        const totals = priced.totals
 
         // New payment details, or a move back before `review`, release an authorization.
         const held = authorizationOf(session.payment, session.currency)
@@ -495,7 +797,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
         const data: SessionData = {
           state: session.state,
           customerId: session.customerId,
-          email: input.email ?? session.email,
+          email,
           shippingAddress,
           billingAddress:
             input.billingAddress === undefined
@@ -506,7 +808,11 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           shippingOptionId,
           payment,
           ...balances,
-          orderId: session.orderId
+          // Codes as the promotion and the cards have them, each card once.
+          promotionCode: applied.discount?.code ?? balances.promotionCode,
+          giftCardCodes: applied.giftCards.map((card) => card.code),
+          orderId: session.orderId,
+          totals: null
         }
 
         // The package decides whether the move is legal; only changed fields count as edits, so
@@ -574,8 +880,21 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
         if (Either.isLeft(result)) return yield* illegal(result.left)
 
         const moved: SessionData = { ...data, payment, state: result.right.state }
-        const orderId = moved.state === "complete" ? yield* place(tenant, session, moved, totals) : session.orderId
-        const saved = yield* repo.save(tenant, session.id, { ...moved, orderId })
+        if (moved.state !== "complete") {
+          return {
+            _tag: "Moved",
+            view: yield* view(tenant, yield* repo.save(tenant, session.id, moved))
+          } satisfies Outcome
+        }
+        // Complete: the session keeps what its order took.
+        const orderId = yield* place(tenant, session, moved, priced, shipping)
+        const saved = yield* repo.save(tenant, session.id, {
+          ...moved,
+          orderId,
+          storeCreditAmount: totals.storeCreditTotal,
+          loyaltyPoints: priced.loyaltyPoints,
+          totals
+        })
         return { _tag: "Moved", view: yield* view(tenant, saved) } satisfies Outcome
       })
 
@@ -584,19 +903,44 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
        * Starts a session at `init` for a cart's snapshot. The cart's own checks (it exists, has
        * lines, is not converted) are the caller's, which read the snapshot.
        */
-      start: (tenant: Tenant, cart: CartSnapshot) =>
+      start,
+      /**
+       * `checkout.create`: a session over the cart's snapshot (refused when the cart is missing,
+       * converted, empty or holds an inactive product), with the email and shipping address of the
+       * cart and its customer when known.
+       */
+      fromCart: (tenant: Tenant, cartId: string) =>
         Database.transaction(
-          Effect.flatMap(
-            repo.insert(tenant, {
-              cartId: cart.cartId,
+          Effect.gen(function* () {
+            const snapshot = yield* carts.snapshot(tenant, cartId)
+            const cart = snapshot.cart
+            const customer =
+              cart.customerId === null
+                ? null
+                : yield* customers.get(tenant, cart.customerId).pipe(
+                    Effect.map((found): { email: string; defaultAddress: AddressInput | null } | null => found),
+                    Effect.catchTag("CustomerNotFound", () => Effect.succeed(null))
+                  )
+            return yield* start(tenant, {
+              cartId: cart.id,
               customerId: cart.customerId,
               currency: cart.currency,
-              lines: cart.lines,
-              email: cart.email,
-              shippingAddress: cart.shippingAddress
-            }),
-            (session) => view(tenant, session)
-          )
+              lines: snapshot.lines.map((line) => ({
+                id: line.id,
+                productId: line.productId,
+                variantId: line.variantId,
+                name: line.name,
+                sku: line.sku,
+                quantity: line.quantity,
+                unitPrice: line.unitPrice.amount
+              })),
+              email: cart.email ?? customer?.email ?? null,
+              shippingAddress:
+                customer?.defaultAddress === null || customer === null
+                  ? null
+                  : normalizeAddress(customer.defaultAddress)
+            })
+          })
         ),
       get: (tenant: Tenant, sessionId: string) =>
         Effect.gen(function* () {

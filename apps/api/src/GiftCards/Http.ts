@@ -8,6 +8,7 @@ import type { DatabaseUnavailable, Tenant } from "@shopvo/kernel"
 import type { SqlClient } from "@effect/sql"
 import type { Money } from "@shopvo/pricing"
 import { DateTime, Effect, Option } from "effect"
+import type { CustomerNotFound } from "../Customers/Errors.js"
 import * as ApiError from "../Platform/ApiError.js"
 import { created, ok } from "../Platform/Envelope.js"
 import * as Pagination from "../Platform/Pagination.js"
@@ -23,6 +24,7 @@ import {
 type R = GiftCards | SqlClient.SqlClient
 
 type Failure =
+  | CustomerNotFound
   | GiftCardNotFound
   | GiftCardCodeTaken
   | CurrencyNotSupported
@@ -39,6 +41,8 @@ const invalid = (path: string, message: string) => ApiError.badRequest("Request 
 /** The one mapping of the gift-card service's failures to HTTP. */
 const httpError = (error: Failure): ApiError.ApiError => {
   switch (error._tag) {
+    case "CustomerNotFound":
+      return ApiError.unprocessable(error.message, "customer_not_found")
     case "GiftCardNotFound":
       return ApiError.notFound("Gift card")
     case "GiftCardCodeTaken":

@@ -18,6 +18,7 @@ import { GiftCard, GiftCardCode, GiftCardCodeGenerator } from "@shopvo/balances"
 import { Database, Entropy, Ids, type Tenant } from "@shopvo/kernel"
 import type { Money } from "@shopvo/pricing"
 import { Data, DateTime, Effect, Either, Option } from "effect"
+import { Customers } from "../Customers/Service.js"
 import { SiteCurrency } from "../Sites/Currency.js"
 import type * as Pagination from "../Platform/Pagination.js"
 import { type Filters, GiftCardsRepo, type Position, type StoredGiftCard } from "./Repo.js"
@@ -77,9 +78,15 @@ const maxRaces = 100
 
 export class GiftCards extends Effect.Service<GiftCards>()("@shopvo/api/GiftCards", {
   accessors: true,
-  dependencies: [GiftCardsRepo.Default, SiteCurrency.Default, GiftCardCodeGenerator.layer(Entropy.bytes)],
+  dependencies: [
+    GiftCardsRepo.Default,
+    SiteCurrency.Default,
+    Customers.Default,
+    GiftCardCodeGenerator.layer(Entropy.bytes)
+  ],
   effect: Effect.gen(function* () {
     const repo = yield* GiftCardsRepo
+    const customers = yield* Customers
     const sites = yield* SiteCurrency
     const generator = yield* GiftCardCodeGenerator.GiftCardCodeGenerator
 
@@ -158,8 +165,15 @@ export class GiftCards extends Effect.Service<GiftCards>()("@shopvo/api/GiftCard
           return view(yield* find(tenant, { id }), now)
         }),
 
+      /** The card a customer typed the code of (any case), with its status now: checkout applies it by code. */
+      findByCode: (tenant: Tenant, code: string) =>
+        Effect.gen(function* () {
+          const now = yield* DateTime.now
+          return view(yield* find(tenant, { code }), now)
+        }),
+
       /**
-       * Issues an `ACTIVE` card holding `initialBalance`. A given code must be a gift-card code
+       * Issues an `ACTIVE` card holding `initialBalance`, for a known customer if any (`CustomerNotFound`). A given code must be a gift-card code
        * (`InvalidGiftCardCode`) not yet used on the site (`GiftCardCodeTaken`); a generated one is
        * drawn again on a clash.
        */
@@ -171,6 +185,7 @@ export class GiftCards extends Effect.Service<GiftCards>()("@shopvo/api/GiftCard
             if (input.currency !== undefined && input.currency !== siteCurrency) {
               return yield* new CurrencyNotSupported({ currency: input.currency, siteCurrency })
             }
+            if (input.customerId !== undefined) yield* customers.get(tenant, input.customerId)
             const given = input.code === undefined ? undefined : yield* GiftCardCode.parse(input.code)
             const extra = { customerId: input.customerId ?? null, note: input.note ?? null }
             for (let attempt = 1; ; attempt++) {

@@ -8,6 +8,7 @@ import type { DatabaseUnavailable } from "@shopvo/kernel"
 import type { SqlClient } from "@effect/sql"
 import type { Money } from "@shopvo/pricing"
 import { DateTime, Effect } from "effect"
+import type { CustomerNotFound } from "../Customers/Errors.js"
 import * as ApiError from "../Platform/ApiError.js"
 import { created, ok } from "../Platform/Envelope.js"
 import type { Handler } from "../Platform/Pipeline.js"
@@ -15,11 +16,18 @@ import { StoreCredit, type Transaction } from "./Service.js"
 
 type R = StoreCredit | SqlClient.SqlClient
 
-type Failure = Balance.InsufficientBalance | Money.InvalidAmount | Money.CurrencyMismatch | Money.AmountOutOfRange
+type Failure =
+  | CustomerNotFound
+  | Balance.InsufficientBalance
+  | Money.InvalidAmount
+  | Money.CurrencyMismatch
+  | Money.AmountOutOfRange
 
 /** The one mapping of the store-credit service's failures to HTTP. */
 const httpError = (error: Failure): ApiError.ApiError => {
   switch (error._tag) {
+    case "CustomerNotFound":
+      return ApiError.notFound(`Customer ${error.customerId}`)
     case "InsufficientBalance":
       return ApiError.unprocessable(error.message, "insufficient_balance")
     case "CurrencyMismatch":

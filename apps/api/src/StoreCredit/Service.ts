@@ -11,13 +11,14 @@
  * (`Database.transaction` nests as a savepoint), holding the account's lock until the order
  * commits; a failure after it rolls the debit back.
  *
- * Customers are referenced by id only: whether the customer exists is not checked yet (the
- * customers table arrives with its own migration).
+ * A transaction names a customer of the site (`CustomerNotFound` otherwise); reading the account
+ * of an unknown id shows an empty balance, as for a customer who never had credit.
  */
 import { StoreCredit as Ledger } from "@shopvo/balances"
 import { Database, type Tenant } from "@shopvo/kernel"
 import type { Money } from "@shopvo/pricing"
 import { Effect, Option } from "effect"
+import { Customers } from "../Customers/Service.js"
 import { SiteCurrency } from "../Sites/Currency.js"
 import { StoreCreditRepo, type Transaction } from "./Repo.js"
 
@@ -37,9 +38,10 @@ export interface TransactionDetails {
 
 export class StoreCredit extends Effect.Service<StoreCredit>()("@shopvo/api/StoreCredit", {
   accessors: true,
-  dependencies: [StoreCreditRepo.Default, SiteCurrency.Default],
+  dependencies: [StoreCreditRepo.Default, SiteCurrency.Default, Customers.Default],
   effect: Effect.gen(function* () {
     const repo = yield* StoreCreditRepo
+    const customers = yield* Customers
     const sites = yield* SiteCurrency
 
     /** Applies one transaction to the locked account with the ledger's rule; returns the new balance and the entry. */
@@ -52,6 +54,7 @@ export class StoreCredit extends Effect.Service<StoreCredit>()("@shopvo/api/Stor
     ) =>
       Database.transaction(
         Effect.gen(function* () {
+          yield* customers.get(tenant, customerId)
           const account = yield* repo.lock(tenant, customerId, yield* sites.get(tenant))
           const ledger = yield* Effect.orDie(Ledger.open({ amount: account.balance, currency: account.currency }))
           const tx = { type, amount: { amount, currency: account.currency } }

@@ -4112,6 +4112,8 @@ export type CheckoutCreateErrors = {
      * - `cart_not_found`: `cartId` names no cart of this site;
      * - `cart_empty`: the cart has no lines;
      * - `cart_converted`: the cart was already turned into an order;
+     * - `product_unavailable`: a line's product is no longer `ACTIVE`;
+     * - `amount_out_of_range`: the cart's total is beyond the largest amount money can hold;
      * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
      *
      */
@@ -4124,12 +4126,6 @@ export type CheckoutCreateErrors = {
      * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
-    /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
     /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
