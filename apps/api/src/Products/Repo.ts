@@ -42,7 +42,7 @@ const productColumns =
     ["updatedAt", iso("p.updated_at")]
   ]) +
   ", (select coalesce(array_agg(pc.category_id order by pc.position, pc.category_id), '{}') " +
-  'from product_categories pc where pc.product_id = p.id) as "categoryIds"'
+  'from product_categories pc where pc.site_id = p.site_id and pc.product_id = p.id) as "categoryIds"'
 
 const brandJson =
   "(select json_build_object('id', b.id, 'name', b.name, 'slug', b.slug, 'description', b.description) " +
@@ -52,7 +52,8 @@ const categoriesJson =
   "(select coalesce(json_agg(json_build_object(" +
   "'id', c.id, 'name', c.name, 'slug', c.slug, 'description', c.description, 'parentId', c.parent_id" +
   ") order by pc.position, pc.category_id), '[]'::json) " +
-  "from product_categories pc join categories c on c.id = pc.category_id where pc.product_id = p.id)"
+  "from product_categories pc join categories c on c.site_id = pc.site_id and c.id = pc.category_id " +
+  "where pc.site_id = p.site_id and pc.product_id = p.id)"
 
 const relationColumns = (relations: Relations): string => {
   const out = [productColumns]
@@ -110,7 +111,8 @@ const filterClause = (sql: Sql, tenant: Tenant, filters: Filters): Statement.Fra
   if (filters.featured !== undefined) clauses.push(sql`p.featured = ${filters.featured}`)
   if (filters.categoryId !== undefined) {
     clauses.push(
-      sql`exists (select 1 from product_categories pc where pc.product_id = p.id and pc.category_id = ${filters.categoryId})`
+      sql`exists (select 1 from product_categories pc
+               where pc.site_id = p.site_id and pc.product_id = p.id and pc.category_id = ${filters.categoryId})`
     )
   }
   return sql.and(clauses)
@@ -354,7 +356,7 @@ export class ProductsRepo extends Effect.Service<ProductsRepo>()("@shopvo/api/Pr
       }),
       execute: ({ tenant, productId, categoryIds }) =>
         Effect.gen(function* () {
-          yield* sql`delete from product_categories where product_id = ${productId}`
+          yield* sql`delete from product_categories where site_id = ${tenant.siteId} and product_id = ${productId}`
           if (categoryIds.length === 0) return
           // The given order is kept (`position`), so `categoryIds` reads back as it was written.
           yield* sql`
