@@ -1,13 +1,15 @@
 /**
  * The demo store: created on the first start of a new database so that `pnpm start` serves a
  * believable shop, and by `shopvo seed --demo`. Its catalogue (categories, brands, 230 products
- * with variants and stock), reviews, content, customers, promotions (`WELCOME10`), gift cards and
- * a guest cart go through the same services the API uses.
+ * with variants and stock), reviews, content, customers, promotions (`WELCOME10`), gift cards, a
+ * guest cart and a few customers' orders (placed through checkout) go through the same services
+ * the API uses.
  */
 import { Database } from "@shopvo/kernel"
 import { Effect } from "effect"
 import { Categories } from "./Categories/Service.js"
 import { seedDemoCart } from "./Cart/Seed.js"
+import { seedDemoOrders } from "./Checkout/Seed.js"
 import { seedDemoContent } from "./Content/Seed.js"
 import { seedDemoCustomers } from "./Customers/Seed.js"
 import { seedDemoBalances } from "./GiftCards/Seed.js"
@@ -39,7 +41,7 @@ const build = Effect.gen(function* () {
   yield* seedDemoCatalog(tenant)
   yield* seedDemoReviews(tenant)
   yield* seedDemoContent(tenant, { categories: yield* Categories.topLevel(tenant) })
-  yield* seedDemoCustomers(tenant)
+  const customers = yield* seedDemoCustomers(tenant)
   // WELCOME10 and friends; the public `validate` reads live promotions, so they exist in both modes.
   yield* seedDemoPromotions(tenant)
   yield* seedDemoPromotions({ siteId: site.id, livemode: true })
@@ -50,11 +52,9 @@ const build = Effect.gen(function* () {
     { _tag: "Offset", limit: 20, offset: 0 },
     new Set()
   )
-  yield* seedDemoCart(
-    tenant,
-    products.map((product) => product.id),
-    3
-  )
+  const productIds = products.map((product) => product.id)
+  yield* seedDemoCart(tenant, productIds, 3)
+  yield* seedDemoOrders(tenant, customers.customerIds, productIds)
   const key = yield* Keys.create({ siteId: site.id, scopes: ["admin:*"], mode: "test", signing: false })
   return { siteId: site.id, key: key.key } satisfies Demo
 })

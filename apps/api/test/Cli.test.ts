@@ -66,7 +66,7 @@ describe("CLI", () => {
     expect((await api.request("GET", `/api/v1/${site.id}/site`, { key: key.key })).status).toBe(401)
   }, 60_000)
 
-  it("seeds a demo store with a catalogue, reviews and pages, whose admin key works", async () => {
+  it("seeds a demo store with a catalogue, reviews, pages and orders, whose admin key works", async () => {
     const demo = await shopvoJson("seed", "--demo")
     expect(demo.siteId).toMatch(/^site_/)
     const res = await api.request("GET", `/api/v1/${demo.siteId}/site`, { key: demo.key })
@@ -90,6 +90,16 @@ describe("CLI", () => {
       )
     )
     expect(reviewed[0]!.n).toBeGreaterThan(50)
+    // Orders placed through checkout by demo customers, one with WELCOME10.
+    const orders = await api.request("GET", `/api/v1/${demo.siteId}/orders`, { key: demo.key })
+    expect(orders.status).toBe(200)
+    expect(orders.body.items).toHaveLength(3)
+    for (const order of orders.body.items) {
+      expect(order).toMatchObject({ paymentStatus: "PAID", customerId: expect.stringMatching(/^cust_/) })
+    }
+    expect(
+      orders.body.items.filter((o: { promotionCode: string | null }) => o.promotionCode === "WELCOME10")
+    ).toHaveLength(1)
   }, 60_000)
 
   it("refuses bad input with a message and exit code 1", async () => {

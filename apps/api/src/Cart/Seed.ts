@@ -1,15 +1,21 @@
 /**
- * The demo store's cart: a guest cart holding one unit of the first `lines` given products whose
- * default variant is in stock, made through the cart service like any storefront's, so its prices
- * are the catalogue's. Deterministic for the same products and stock.
+ * The demo store's cart: a cart (a guest's unless `owner` says otherwise) holding one unit of the
+ * first `lines` given products whose default variant is in stock, made through the cart service
+ * like any storefront's, so its prices are the catalogue's. Deterministic for the same products
+ * and stock.
  */
 import type { Tenant } from "@shopvo/kernel"
 import { Effect } from "effect"
-import { Cart } from "./Service.js"
+import { Cart, type NewCart } from "./Service.js"
 
-export const seedDemoCart = (tenant: Tenant, productIds: ReadonlyArray<string>, lines = productIds.length) =>
+export const seedDemoCart = (
+  tenant: Tenant,
+  productIds: ReadonlyArray<string>,
+  lines = productIds.length,
+  owner: NewCart = { sessionId: "sess_demo" }
+) =>
   Effect.gen(function* () {
-    const cart = yield* Cart.create(tenant, { sessionId: "sess_demo" })
+    const cart = yield* Cart.create(tenant, owner)
     let added = 0
     for (const productId of productIds) {
       if (added === lines) break
