@@ -2,7 +2,7 @@
  * SQL for brands, per site and mode. Rows are decoded with `Brand`, the spec's shape, at this
  * boundary; the functions run inside whatever transaction their caller opened.
  */
-import { Database, Ids, type Tenant } from "@shopvo/kernel"
+import { Database, Ids, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { SqlClient, SqlSchema } from "@effect/sql"
 import { Effect, type Option, Schema } from "effect"
 
@@ -12,8 +12,6 @@ export class Brand extends Schema.Class<Brand>("Brand")({
   slug: Schema.String,
   description: Schema.NullOr(Schema.String)
 }) {}
-
-const TenantSchema = Schema.Struct({ siteId: Schema.String, livemode: Schema.Boolean })
 
 export class BrandsRepo extends Effect.Service<BrandsRepo>()("@shopvo/api/BrandsRepo", {
   accessors: true,

@@ -4,12 +4,10 @@
  * catalogue, so their names and prices are always the catalogue's current ones. The functions run
  * inside whatever transaction their caller opened; `lock` holds the cart row until it ends.
  */
-import { Database, Ids, type Tenant } from "@shopvo/kernel"
+import { Database, Ids, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { Currency } from "@shopvo/pricing"
 import { SqlClient, SqlSchema } from "@effect/sql"
 import { Cause, Effect, type Option, Schema } from "effect"
-
-const TenantSchema = Schema.Struct({ siteId: Schema.String, livemode: Schema.Boolean })
 
 /** A `bigint` money column: `pg` hands it over as a string. */
 const Amount = Schema.compose(Schema.NumberFromString, Schema.NonNegativeInt)

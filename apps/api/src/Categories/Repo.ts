@@ -3,7 +3,7 @@
  * decoded with `Category`, the spec's shape, at this boundary; the functions run inside whatever
  * transaction their caller opened.
  */
-import { Database, Ids, type Tenant } from "@shopvo/kernel"
+import { Database, Ids, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { SqlClient, SqlSchema } from "@effect/sql"
 import { Effect, type Option, Schema } from "effect"
 
@@ -14,8 +14,6 @@ export class Category extends Schema.Class<Category>("Category")({
   description: Schema.NullOr(Schema.String),
   parentId: Schema.NullOr(Schema.String)
 }) {}
-
-const TenantSchema = Schema.Struct({ siteId: Schema.String, livemode: Schema.Boolean })
 
 const columns = 'id, name, slug, description, parent_id as "parentId"'
 

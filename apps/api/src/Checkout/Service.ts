@@ -77,7 +77,7 @@ export class ShippingOptionUnavailable extends Data.TaggedError("ShippingOptionU
 export class PaymentFailed extends Data.TaggedError("PaymentFailed")<{ readonly reason: string }> {}
 
 /** The provider did not answer: nothing happened, try again. */
-export class PaymentUnavailable extends Data.TaggedError("PaymentUnavailable")<{}> {}
+export class PaymentUnavailable extends Data.TaggedError("PaymentUnavailable")<Record<never, never>> {}
 
 export class CustomerRequired extends Data.TaggedError("CustomerRequired")<{ readonly what: string }> {}
 

@@ -7,7 +7,7 @@
  * pages never leave this module through `listPublished`. Menus are read and written whole (their
  * item tree is one JSON value).
  */
-import { Database, Ids, type Tenant } from "@shopvo/kernel"
+import { Database, Ids, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { SqlClient, SqlSchema } from "@effect/sql"
 import { Effect, Schema } from "effect"
 
@@ -63,8 +63,6 @@ export interface NewMenu {
   readonly title: string
   readonly items: ReadonlyArray<MenuItem>
 }
-
-const TenantSchema = Schema.Struct({ siteId: Schema.String, livemode: Schema.Boolean })
 
 const pageColumns = `id, title, slug, content, seo_title as "seoTitle", seo_description as "seoDescription",
   published_at as "publishedAt", updated_at as "updatedAt"`

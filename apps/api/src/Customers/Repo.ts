@@ -5,7 +5,7 @@
  *
  * Emails compare ignoring case everywhere (`lower(email)`, the unique index's expression).
  */
-import { Database, Ids, type Tenant } from "@shopvo/kernel"
+import { Database, Ids, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { SqlClient, type SqlError, SqlSchema } from "@effect/sql"
 import { Cause, Effect, type Option, Schema } from "effect"
 import * as Pagination from "../Platform/Pagination.js"
@@ -59,8 +59,6 @@ export class CustomerGroup extends Schema.Class<CustomerGroup>("CustomerGroup")(
 const columns = `id, email, first_name as "firstName", last_name as "lastName", phone, group_id as "groupId",
   accepts_marketing as "acceptsMarketing", tags, default_address as "defaultAddress",
   total_orders as "totalOrders", total_spent as "totalSpent", created_at as "createdAt", updated_at as "updatedAt"`
-
-const TenantSchema = Schema.Struct({ siteId: Schema.String, livemode: Schema.Boolean })
 
 const Filters = Schema.Struct({
   search: Schema.optionalWith(Schema.String, { exact: true }),

@@ -4,7 +4,7 @@
  * functions run inside whatever transaction their caller opened.
  */
 import { GiftCard, GiftCardCode } from "@shopvo/balances"
-import { Database, Ids, type Tenant } from "@shopvo/kernel"
+import { Database, Ids, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { Currency } from "@shopvo/pricing"
 import { SqlClient, SqlSchema } from "@effect/sql"
 import { type DateTime, Effect, Option, Schema } from "effect"
@@ -26,8 +26,6 @@ export interface Filters {
   /** Canonical (upper case, trimmed); anything else matches no card. */
   readonly code?: string | undefined
 }
-
-const TenantSchema = Schema.Struct({ siteId: Schema.String, livemode: Schema.Boolean })
 
 // `bigint` columns arrive as decimal strings (pg's default), within the safe range by the spec's bounds.
 const MinorUnits = Schema.compose(Schema.NumberFromString, Schema.Int)

@@ -4,9 +4,9 @@
  * Schema, and runs inside its caller's transaction (the `Inventory` service's).
  */
 import { SqlClient, SqlSchema } from "@effect/sql"
-import { Database, Ids, type Tenant } from "@shopvo/kernel"
+import { Database, Ids, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { Effect, Option, Schema } from "effect"
-import { expectRow, Tenant as TenantSchema } from "../Products/Columns.js"
+import { expectRow } from "../Products/Columns.js"
 import * as Adjustments from "./Adjustments.js"
 import { InventoryStatus } from "./Status.js"
 

@@ -4,7 +4,7 @@
  * inside whatever transaction their caller opened.
  */
 import { LoyaltyProgram, LoyaltyTransaction } from "@shopvo/loyalty"
-import { Database, Ids, type Tenant } from "@shopvo/kernel"
+import { Database, Ids, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { SqlClient, SqlSchema } from "@effect/sql"
 import { Effect, Schema } from "effect"
 
@@ -30,7 +30,6 @@ export class Transaction extends Schema.Class<Transaction>("LoyaltyTransactionRo
 /** How many ledger entries an account shows (the spec's "50 most recent"). */
 export const recentTransactions = 50
 
-const TenantSchema = Schema.Struct({ siteId: Schema.String, livemode: Schema.Boolean })
 const AccountKey = Schema.Struct({ tenant: TenantSchema, customerId: Schema.String })
 
 const transactionColumns = `id, type, points, order_id as "orderId", note, created_at as "createdAt"`

@@ -3,6 +3,7 @@
  * statement (`json_agg`, in line order) and decoded with `Order`, the spec's shape. The functions
  * run inside whatever transaction their caller opened.
  */
+import { Order as OrderLifecycle, Payment as PaymentLifecycle } from "@shopvo/checkout"
 import { Database, Ids, type Tenant } from "@shopvo/kernel"
 import { SqlClient, type SqlError, SqlSchema } from "@effect/sql"
 import { Effect, Option, Schema } from "effect"
@@ -61,16 +62,9 @@ export const exactlyOne = <A, E, R>(effect: Effect.Effect<Option.Option<A>, E, R
 /** An amount in minor units; PostgreSQL's `bigint` arrives as a string. */
 const Minor = Schema.compose(Schema.NumberFromString, Schema.Int)
 
-export const OrderStatus = Schema.Literal(
-  "PENDING",
-  "CONFIRMED",
-  "PROCESSING",
-  "SHIPPED",
-  "DELIVERED",
-  "CANCELLED",
-  "REFUNDED"
-)
-export const PaymentStatus = Schema.Literal("PENDING", "PAID", "FAILED", "REFUNDED", "PARTIALLY_REFUNDED")
+// The lifecycles' states are @shopvo/checkout's: one home for them.
+export const OrderStatus = OrderLifecycle.OrderStatus
+export const PaymentStatus = PaymentLifecycle.PaymentStatus
 
 export class OrderItem extends Schema.Class<OrderItem>("OrderItem")({
   id: Schema.String,

@@ -7,9 +7,6 @@
 import type { SqlError } from "@effect/sql"
 import { Cause, Effect, Schema } from "effect"
 
-/** The tenant as a request schema: every catalogue query is scoped by site and mode. */
-export const Tenant = Schema.Struct({ siteId: Schema.String, livemode: Schema.Boolean })
-
 /** A `bigint` minor-units column read as text: a safe integer, or the row fails to decode (a defect). */
 export const Amount = Schema.compose(Schema.NumberFromString, Schema.Int)
 

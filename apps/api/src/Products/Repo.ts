@@ -8,11 +8,11 @@
  * the rows of the page — never one query per product.
  */
 import { SqlClient, SqlSchema, type Statement } from "@effect/sql"
-import { Database, type Tenant } from "@shopvo/kernel"
+import { Database, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { Effect, Option, Schema } from "effect"
 import type * as Pagination from "../Platform/Pagination.js"
 import * as VariantModel from "../Variants/Variant.js"
-import { expectRow, iso, isUniqueViolation, selectList, Tenant as TenantSchema } from "./Columns.js"
+import { expectRow, iso, isUniqueViolation, selectList } from "./Columns.js"
 import { SlugTaken } from "./Errors.js"
 import * as Model from "./Model.js"
 import * as Search from "./Search.js"

@@ -5,7 +5,7 @@
  */
 import { Ids as PricingIds } from "@shopvo/pricing"
 import { Promotion } from "@shopvo/promotions"
-import { Database, type Tenant } from "@shopvo/kernel"
+import { Database, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { SqlClient, SqlError, SqlSchema } from "@effect/sql"
 import { Effect, Option, Schema } from "effect"
 
@@ -25,8 +25,6 @@ export const PromotionRow = Schema.Struct({
 })
 
 export interface PromotionRow extends Schema.Schema.Type<typeof PromotionRow> {}
-
-const TenantSchema = Schema.Struct({ siteId: Schema.String, livemode: Schema.Boolean })
 
 const Written = Schema.Struct({ tenant: TenantSchema, promotion: Promotion.Promotion })
 

@@ -5,7 +5,7 @@
  *
  * The reviewer's email is written for moderation and purchase checks, and never read back here.
  */
-import { Database, Ids, type Tenant } from "@shopvo/kernel"
+import { Database, Ids, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { SqlClient, SqlSchema } from "@effect/sql"
 import { Effect, type Option, Schema } from "effect"
 
@@ -36,8 +36,6 @@ const ReviewJson = Schema.Struct({ ...reviewFields, createdAt: Schema.Date, upda
 // Never `reviewer_email`: what is not selected cannot be returned by mistake.
 const columns = `id, product_id as "productId", rating, title, content, reviewer_name as "reviewerName", status,
   is_verified_purchase as "isVerifiedPurchase", created_at as "createdAt", updated_at as "updatedAt"`
-
-const TenantSchema = Schema.Struct({ siteId: Schema.String, livemode: Schema.Boolean })
 
 export interface NewReview {
   readonly rating: number

@@ -3,7 +3,7 @@
  * ledger of transactions. The functions run inside whatever transaction their caller opened.
  */
 import type { StoreCredit } from "@shopvo/balances"
-import { Database, Ids, type Tenant } from "@shopvo/kernel"
+import { Database, Ids, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { Currency } from "@shopvo/pricing"
 import { SqlClient, SqlSchema } from "@effect/sql"
 import { Effect, Schema } from "effect"
@@ -30,7 +30,6 @@ export class Transaction extends Schema.Class<Transaction>("StoreCreditTransacti
 /** How many ledger entries an account shows (the spec's "50 most recent"). */
 export const recentTransactions = 50
 
-const TenantSchema = Schema.Struct({ siteId: Schema.String, livemode: Schema.Boolean })
 const AccountKey = Schema.Struct({ tenant: TenantSchema, customerId: Schema.String })
 
 const transactionColumns = `id, type, amount, note, order_id as "orderId", created_at as "createdAt"`

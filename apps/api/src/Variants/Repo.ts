@@ -7,10 +7,10 @@
  * impossible; its refusal becomes `DefaultConflict` here.
  */
 import { SqlClient, SqlError, SqlSchema } from "@effect/sql"
-import { Database, type Tenant } from "@shopvo/kernel"
+import { Database, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { Effect, Option, Schema } from "effect"
 import { InventoryStatus } from "../Inventory/Status.js"
-import { expectRow, isUniqueViolation, Tenant as TenantSchema } from "../Products/Columns.js"
+import { expectRow, isUniqueViolation } from "../Products/Columns.js"
 import { DefaultConflict, jsonArray, selectColumns, Variant } from "./Variant.js"
 
 const Options = Schema.Record({ key: Schema.String, value: Schema.String })

@@ -5,7 +5,7 @@
  * validated input, so a name outside it is a bug: a defect). The functions run inside whatever
  * transaction their caller opened.
  */
-import { Database, eventTypes, Ids, type Tenant } from "@shopvo/kernel"
+import { Database, eventTypes, Ids, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { SqlClient, SqlSchema } from "@effect/sql"
 import { Effect, Option, Schema } from "effect"
 
@@ -31,8 +31,6 @@ export interface NewSubscription {
   readonly description: string | null
   readonly secret: string
 }
-
-const TenantSchema = Schema.Struct({ siteId: Schema.String, livemode: Schema.Boolean })
 
 const columns = 'id, url, events, description, livemode, created_at as "createdAt", updated_at as "updatedAt"'
 
