@@ -3,7 +3,14 @@
  * over HTTP with `fetch`. Every response is checked against the spec for its operation and
  * status (the contract check): a response the spec does not describe fails the test.
  */
-import { Spec, Validator } from "@shopvo/contract"
+import {
+  type Error as ErrorEnvelope,
+  type Operation,
+  type OperationId,
+  operationOrFail,
+  Spec,
+  Validator
+} from "@shopvo/contract"
 import { Sql } from "@shopvo/db"
 import { TestDatabase } from "@shopvo/db/testing"
 import { HttpServer } from "@effect/platform"
@@ -46,6 +53,44 @@ const refusedBeforeRouting: Readonly<Record<string, number>> = {
   request_timeout: 408,
   headers_too_large: 431
 }
+
+/**
+ * The body of a success response of operation `id`, typed by the contract. Checks that `res` has a
+ * status below 400 and a body the spec declares for that status of `id`, so a test reads fields the
+ * spec guarantees instead of guessing; throws with the validator's issues otherwise.
+ */
+export const bodyOf = <Id extends OperationId>(res: Response, id: Id): Operation.Reply<Id>["body"] => {
+  const result = validator.response(operationOrFail(id), res.status, res.body)
+  const isReplyBody = (body: unknown): body is Operation.Reply<Id>["body"] => res.status < 400 && result.ok
+  if (!isReplyBody(res.body)) {
+    const issues = result.ok ? [{ path: "/", message: `status ${res.status} is not a success` }] : result.issues
+    throw new Error(`Not a ${id} reply: ${res.status} ${res.text}: ${JSON.stringify(issues)}`)
+  }
+  return res.body
+}
+
+/** A list reply in the offset envelope (`pagination`); throws when it is in the cursor envelope. */
+export const offsetPage = <B extends object>(body: B): Extract<B, { readonly pagination: unknown }> => {
+  const isOffset = (page: B): page is Extract<B, { readonly pagination: unknown }> => "pagination" in page
+  if (!isOffset(body)) throw new Error(`Not an offset page: ${JSON.stringify(body)}`)
+  return body
+}
+
+/** A list reply in the cursor envelope (`cursor`, `hasNextPage`); throws when it is in the offset envelope. */
+export const cursorPage = <B extends object>(body: B): Extract<B, { readonly cursor: unknown }> => {
+  const isCursor = (page: B): page is Extract<B, { readonly cursor: unknown }> => "cursor" in page
+  if (!isCursor(body)) throw new Error(`Not a cursor page: ${JSON.stringify(body)}`)
+  return body
+}
+
+/** The error envelope of a 4xx/5xx response; throws when `res` is a success or its body is not the envelope. */
+export const errorOf = (res: Response): ErrorEnvelope => {
+  const result = validator.validate({ $ref: "#/components/schemas/Error" }, res.body)
+  const isEnvelope = (body: unknown): body is ErrorEnvelope => res.status >= 400 && result.ok
+  if (!isEnvelope(res.body)) throw new Error(`Not an error envelope: ${res.status} ${res.text}`)
+  return res.body
+}
+
 const codeOf = (body: unknown): string =>
   typeof body === "object" && body !== null && "code" in body ? String(body.code) : ""
 
@@ -124,7 +169,7 @@ export const start = async (overrides: Partial<Config.ApiConfigShape> = {}, opti
       ...(text !== undefined ? { body: text } : {})
     })
     const raw = await response.text()
-    const body = raw === "" ? undefined : JSON.parse(raw)
+    const body: unknown = raw === "" ? undefined : JSON.parse(raw)
     checkContract(method, path, response.status, body)
     return { status: response.status, headers: response.headers, text: raw, body }
   }
