@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Config from "../src/Config.js"
 import { Keys } from "../src/Keys/Service.js"
 import * as Auth from "../src/Platform/Auth.js"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, errorOf, start, type TestApi } from "./support/TestApi.js"
 
 describe("Auth", () => {
   let api: TestApi
@@ -24,7 +24,7 @@ describe("Auth", () => {
     const key = (await api.createKey(siteId, { scopes: ["read:content"] })).key
     const res = await api.request("GET", `/api/v1/${siteId}/site`, { key })
     expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({
+    expect(bodyOf(res, "site.get")).toMatchObject({
       success: true,
       data: { id: siteId, name: "Site A", currency: "EUR", locale: "en" }
     })
@@ -34,7 +34,7 @@ describe("Auth", () => {
     for (const key of [undefined, "not-a-key", "sk_test_" + "x".repeat(64)]) {
       const res = await api.request("GET", `/api/v1/${siteId}/site`, key === undefined ? {} : { key })
       expect(res.status, String(key)).toBe(401)
-      expect(res.body.code).toMatch(/missing_api_key|invalid_api_key/)
+      expect(errorOf(res).code).toMatch(/missing_api_key|invalid_api_key/)
     }
   })
 
@@ -44,7 +44,7 @@ describe("Auth", () => {
     expect(await api.run(Keys.revoke(created.id))).toBe(true)
     const res = await api.request("GET", `/api/v1/${siteId}/site`, { key: created.key })
     expect(res.status).toBe(401)
-    expect(res.body.code).toBe("revoked_api_key")
+    expect(errorOf(res).code).toBe("revoked_api_key")
   })
 
   it("answers 401 when a key is used on another site's path", async () => {
@@ -56,7 +56,7 @@ describe("Auth", () => {
     const key = (await api.createKey(siteId, { scopes: ["read:catalog"] })).key
     const res = await api.request("GET", `/api/v1/${siteId}/site`, { key })
     expect(res.status).toBe(403)
-    expect(res.body).toEqual({ error: "Missing required scope: read:content", code: "forbidden" })
+    expect(errorOf(res)).toEqual({ error: "Missing required scope: read:content", code: "forbidden" })
   })
 
   it("lets admin:* call every operation's scope", async () => {

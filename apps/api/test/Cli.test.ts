@@ -3,8 +3,8 @@ import { Effect } from "effect"
 import { execFile } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { start, type TestApi } from "./support/TestApi.js"
+import { afterAll, assert, beforeAll, describe, expect, it } from "vitest"
+import { bodyOf, start, type TestApi } from "./support/TestApi.js"
 
 const exec = promisify(execFile)
 const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url))
@@ -49,7 +49,7 @@ describe("CLI", () => {
 
     const res = await api.request("GET", `/api/v1/${site.id}/site`, { key: key.key, signWith: key.signingSecret })
     expect(res.status).toBe(200)
-    expect(res.body.data.name).toBe("CLI Store")
+    expect(bodyOf(res, "site.get").data.name).toBe("CLI Store")
   }, 60_000)
 
   it("lists keys without revealing them, and revokes", async () => {
@@ -70,16 +70,18 @@ describe("CLI", () => {
     const demo = await shopvoJson("seed", "--demo")
     expect(demo.siteId).toMatch(/^site_/)
     const res = await api.request("GET", `/api/v1/${demo.siteId}/site`, { key: demo.key })
-    expect(res.body.data.name).toBe("Shopvo Demo Store")
+    expect(bodyOf(res, "site.get").data.name).toBe("Shopvo Demo Store")
     const products = await api.request("GET", `/api/v1/${demo.siteId}/products?limit=5&expand[]=variants`, {
       key: demo.key
     })
-    expect(products.body.pagination.total).toBeGreaterThanOrEqual(200)
-    expect(products.body.items[0].variants.length).toBeGreaterThan(0)
+    const page = bodyOf(products, "products.list")
+    assert("pagination" in page)
+    expect(page.pagination.total).toBeGreaterThanOrEqual(200)
+    expect(page.items[0]?.variants?.length).toBeGreaterThan(0)
     const categories = await api.request("GET", `/api/v1/${demo.siteId}/categories`, { key: demo.key })
-    expect(categories.body.data.length).toBeGreaterThan(0)
+    expect(bodyOf(categories, "categories.list").data.length).toBeGreaterThan(0)
     const pages = await api.request("GET", `/api/v1/${demo.siteId}/pages`, { key: demo.key })
-    expect(pages.body.data.map((p: { slug: string }) => p.slug)).toContain("about")
+    expect(bodyOf(pages, "pages.list").data.map((p: { slug: string }) => p.slug)).toContain("about")
     const reviewed = await api.run(
       Effect.flatMap(
         SqlClient.SqlClient,
@@ -93,12 +95,14 @@ describe("CLI", () => {
     // Orders placed through checkout by demo customers, one with WELCOME10.
     const orders = await api.request("GET", `/api/v1/${demo.siteId}/orders`, { key: demo.key })
     expect(orders.status).toBe(200)
-    expect(orders.body.items).toHaveLength(3)
-    for (const order of orders.body.items) {
+    expect(bodyOf(orders, "orders.list").items).toHaveLength(3)
+    for (const order of bodyOf(orders, "orders.list").items) {
       expect(order).toMatchObject({ paymentStatus: "PAID", customerId: expect.stringMatching(/^cust_/) })
     }
     expect(
-      orders.body.items.filter((o: { promotionCode: string | null }) => o.promotionCode === "WELCOME10")
+      bodyOf(orders, "orders.list").items.filter(
+        (o: { promotionCode: string | null }) => o.promotionCode === "WELCOME10"
+      )
     ).toHaveLength(1)
   }, 60_000)
 

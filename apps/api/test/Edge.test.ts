@@ -14,7 +14,7 @@ import { connect } from "node:net"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startApiProcess } from "./support/Process.js"
-import { checkContract, start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, checkContract, errorOf, start, type TestApi } from "./support/TestApi.js"
 
 const validator = new Validator()
 const MiB = 1024 * 1024
@@ -158,7 +158,7 @@ describe("Edge", () => {
     it("still decodes valid escapes, reserved characters included", async () => {
       const res = await api.request("GET", `/api/v1/${siteId}/products/prd_%C3%A9%2F%20x`, { key })
       expect(res.status).toBe(404)
-      expect(res.body.code).toBe("not_found")
+      expect(errorOf(res).code).toBe("not_found")
     })
   })
 
@@ -215,7 +215,7 @@ describe("Edge", () => {
         for (const [i, [shape, nest]] of Object.entries(nestings).entries()) {
           const res = await api.request(method, path, { key, rawBody: nest(depths[i]!) })
           expect(res.status, `${method} ${path} ${shape} ${depths[i]}`).toBe(400)
-          expect(res.body.code).toBe("malformed_json")
+          expect(errorOf(res).code).toBe("malformed_json")
         }
       }
       // Brackets inside strings are text, not nesting; 64 levels are allowed.
@@ -225,7 +225,7 @@ describe("Edge", () => {
       })
       expect(inString.status).toBe(201)
       const allowed = await api.request("POST", `/api/v1/${siteId}/products`, { key, rawBody: nestings.arrays(64) })
-      expect(allowed.body.code).toBe("validation_error")
+      expect(errorOf(allowed).code).toBe("validation_error")
     })
 
     it("refuses a body that is not UTF-8 with 400 and stores nothing", async () => {
@@ -248,7 +248,7 @@ describe("Edge", () => {
         body: { name: "Café ☕ 𝄞", price: 1 }
       })
       expect(accented.status).toBe(201)
-      expect(accented.body.data.name).toBe("Café ☕ 𝄞")
+      expect(bodyOf(accented, "products.create").data.name).toBe("Café ☕ 𝄞")
     })
 
     it("answers 415 to a write whose body is not declared as JSON, and accepts the JSON media types", async () => {
@@ -269,7 +269,7 @@ describe("Edge", () => {
           headers: { "content-type": contentType }
         })
         expect(res.status, contentType).toBe(415)
-        expect(res.body.code).toBe("unsupported_media_type")
+        expect(errorOf(res).code).toBe("unsupported_media_type")
       }
       expect(await productCount()).toBe(before)
       const accepted = [
@@ -291,9 +291,14 @@ describe("Edge", () => {
         key,
         body: { url: "https://hooks.example.com/x", events: ["order.created"] }
       })
-      const removed = await send(api.baseUrl, "DELETE", `/api/v1/${siteId}/webhooks/${webhook.body.data.id}`, {
-        headers: { authorization: `Bearer ${key}` }
-      })
+      const removed = await send(
+        api.baseUrl,
+        "DELETE",
+        `/api/v1/${siteId}/webhooks/${bodyOf(webhook, "webhooks.create").data.id}`,
+        {
+          headers: { authorization: `Bearer ${key}` }
+        }
+      )
       expect(removed.status).toBe(200)
     })
   })

@@ -19,7 +19,7 @@ import { join } from "node:path"
 import ts from "typescript"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { handlers } from "../src/Http.js"
-import { start, type TestApi } from "./support/TestApi.js"
+import { errorOf, start, type TestApi } from "./support/TestApi.js"
 
 const srcDir = new URL("../src/", import.meta.url).pathname
 const catalogue: ReadonlyArray<string> = Spec.resolveRef<{ enum: Array<string> }>("#/components/schemas/ErrorCode").enum
@@ -144,7 +144,7 @@ describe("ErrorCodes", () => {
     it("501 not_implemented is part of the contract, with the request id and rate-limit headers", async () => {
       const res = await api.request("GET", `/api/v1/${siteId}/b2b/accounts`, { key }) // checked against the spec
       expect(res.status).toBe(501)
-      expect(res.body.code).toBe("not_implemented")
+      expect(errorOf(res).code).toBe("not_implemented")
       const { sent, declared } = compare(res.headers, Spec.operation("b2b.listAccounts")!.responses["501"]!)
       expect(sent).toEqual(["x-request-id", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"])
       expect(declared).toEqual(expect.arrayContaining(sent))
@@ -162,12 +162,12 @@ describe("ErrorCodes", () => {
     it("401: the request id always, the rate-limit headers only once the request was counted", async () => {
       const unauthorized = Spec.operation("site.get")!.responses["401"]!
       const noKey = await api.request("GET", `/api/v1/${siteId}/site`)
-      expect(noKey.body.code).toBe("missing_api_key")
+      expect(errorOf(noKey).code).toBe("missing_api_key")
       expect(compare(noKey.headers, unauthorized).sent).toEqual(["x-request-id"])
 
       const signing = await api.createKey(siteId, { signing: true })
       const unsigned = await api.request("GET", `/api/v1/${siteId}/site`, { key: signing.key })
-      expect(unsigned.body.code).toBe("signature_missing")
+      expect(errorOf(unsigned).code).toBe("signature_missing")
       const { sent, declared } = compare(unsigned.headers, unauthorized)
       expect(sent).toEqual(["x-request-id", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"])
       expect(declared).toEqual(expect.arrayContaining(sent))

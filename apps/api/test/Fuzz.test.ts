@@ -16,7 +16,7 @@ import { handlers } from "../src/Http.js"
 import { seedDemoCatalog } from "../src/Products/Seed.js"
 import { seedDemoReviews } from "../src/Reviews/Seed.js"
 import * as A from "./support/Arbitraries.js"
-import { checkContract, start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, checkContract, start, type TestApi } from "./support/TestApi.js"
 
 const seed = 20_260_101
 /** Inputs per operation and category: built operations get more, the 501 ones only need to stay 4xx/501. */
@@ -237,8 +237,8 @@ describe("Fuzz", () => {
       variantId: rows.variants.filter((v) => v.productId === product.id).map((v) => v.id),
       resourceType: ["product"],
       resourceId: [product.id],
-      metafieldId: [metafield.body.data.id],
-      webhookId: [webhook.body.data.id],
+      metafieldId: [bodyOf(metafield, "metafields.create").data.id],
+      webhookId: [bodyOf(webhook, "webhooks.create").data.id],
       categoryId: categoryIds,
       parentId: categoryIds,
       categoryIds,

@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startApiProcess } from "./support/Process.js"
-import { checkContract, start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, checkContract, errorOf, start, type TestApi } from "./support/TestApi.js"
 
 describe("Idempotency-Key", () => {
   let api: TestApi
@@ -17,10 +17,7 @@ describe("Idempotency-Key", () => {
   afterAll(() => api.close())
 
   const hooks = async () =>
-    (await api.request("GET", `/api/v1/${siteId}/webhooks?limit=100`, { key })).body.items as Array<{
-      id: string
-      url: string
-    }>
+    bodyOf(await api.request("GET", `/api/v1/${siteId}/webhooks?limit=100`, { key }), "webhooks.list").items
   const create = (idempotencyKey: string, url: string) =>
     api.request("POST", `/api/v1/${siteId}/webhooks`, {
       key,
@@ -42,7 +39,7 @@ describe("Idempotency-Key", () => {
     await create("idem-2", "https://hooks.example.com/two")
     const reused = await create("idem-2", "https://hooks.example.com/other")
     expect(reused.status).toBe(422)
-    expect(reused.body.code).toBe("idempotency_key_reused")
+    expect(errorOf(reused).code).toBe("idempotency_key_reused")
   })
 
   it("creates one resource when the same request is retried concurrently", async () => {
@@ -52,15 +49,15 @@ describe("Idempotency-Key", () => {
     // The winner creates; each other attempt either saw it running (409) or replays it (201).
     expect(statuses.every((s) => s === 201 || s === 409)).toBe(true)
     expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(1)
-    const created = results.filter((r) => r.status === 201).map((r) => r.body.data.id)
+    const created = results.filter((r) => r.status === 201).map((r) => bodyOf(r, "webhooks.create").data.id)
     expect(new Set(created).size).toBe(1)
     for (const conflict of results.filter((r) => r.status === 409))
-      expect(conflict.body.code).toBe("idempotency_request_in_progress")
+      expect(errorOf(conflict).code).toBe("idempotency_request_in_progress")
     expect((await hooks()).filter((h) => h.url === url)).toHaveLength(1)
     // Once settled, a retry replays.
     const retry = await create("idem-3", url)
     expect(retry.status).toBe(201)
-    expect(retry.body.data.id).toBe(created[0])
+    expect(bodyOf(retry, "webhooks.create").data.id).toBe(created[0])
   })
 
   it("stores client errors too, so a retry gets the same answer", async () => {

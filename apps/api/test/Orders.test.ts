@@ -1,8 +1,8 @@
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, assert, beforeAll, describe, expect, it } from "vitest"
 import { Orders } from "../src/Orders/Service.js"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, errorOf, start, type TestApi } from "./support/TestApi.js"
 
 describe("Orders", () => {
   let api: TestApi
@@ -75,12 +75,12 @@ describe("Orders", () => {
   it("gets an order by id or by number, and not from another site", async () => {
     const byId = await api.request("GET", `/api/v1/${site}/orders/${placed[0]!.id}`, { key })
     expect(byId.status).toBe(200)
-    expect(byId.body.data).toMatchObject({ number: placed[0]!.number, total: 1499, refundedTotal: 0 })
-    expect(byId.body.data.items).toEqual([
+    expect(bodyOf(byId, "orders.get").data).toMatchObject({ number: placed[0]!.number, total: 1499, refundedTotal: 0 })
+    expect(bodyOf(byId, "orders.get").data.items).toEqual([
       expect.objectContaining({ name: "Mug", sku: "MUG-1", quantity: 1, unitPrice: 1000, total: 1000 })
     ])
     const byNumber = await api.request("GET", `/api/v1/${site}/orders/${placed[0]!.number}`, { key })
-    expect(byNumber.body.data.id).toBe(placed[0]!.id)
+    expect(bodyOf(byNumber, "orders.get").data.id).toBe(placed[0]!.id)
     expect((await api.request("GET", `/api/v1/${site}/orders/ORD-999999`, { key })).status).toBe(404)
     const foreign = await api.request("GET", `/api/v1/${site}/orders/${placed[0]!.id}`, { key: otherKey })
     expect(foreign.status).toBe(401)
@@ -88,21 +88,31 @@ describe("Orders", () => {
 
   it("lists newest first with status, payment status, customer and date filters", async () => {
     const all = await api.request("GET", `/api/v1/${site}/orders?limit=2`, { key })
-    expect(all.body.items.map((o: { id: string }) => o.id)).toEqual([placed[4]!.id, placed[3]!.id])
-    expect(all.body.pagination).toEqual({ page: 1, limit: 2, total: 5, totalPages: 3 })
+    const firstPage = bodyOf(all, "orders.list")
+    assert("pagination" in firstPage)
+    expect(firstPage.items.map((o) => o.id)).toEqual([placed[4]!.id, placed[3]!.id])
+    expect(firstPage.pagination).toEqual({ page: 1, limit: 2, total: 5, totalPages: 3 })
 
     const even = await api.request("GET", `/api/v1/${site}/orders?customerId=cust_even`, { key })
-    expect(even.body.items.map((o: { id: string }) => o.id)).toEqual([placed[4]!.id, placed[2]!.id, placed[0]!.id])
+    expect(bodyOf(even, "orders.list").items.map((o: { id: string }) => o.id)).toEqual([
+      placed[4]!.id,
+      placed[2]!.id,
+      placed[0]!.id
+    ])
 
     const range = await api.request("GET", `/api/v1/${site}/orders?from=2026-01-02T00:00:00Z&to=2026-01-04T12:00:00Z`, {
       key
     })
-    expect(range.body.items.map((o: { id: string }) => o.id)).toEqual([placed[2]!.id, placed[1]!.id])
+    expect(bodyOf(range, "orders.list").items.map((o: { id: string }) => o.id)).toEqual([placed[2]!.id, placed[1]!.id])
 
     const paid = await api.request("GET", `/api/v1/${site}/orders?paymentStatus=PAID&status=CONFIRMED`, { key })
-    expect(paid.body.pagination.total).toBe(5)
+    const paidPage = bodyOf(paid, "orders.list")
+    assert("pagination" in paidPage)
+    expect(paidPage.pagination.total).toBe(5)
     const refunded = await api.request("GET", `/api/v1/${site}/orders?paymentStatus=REFUNDED`, { key })
-    expect(refunded.body.pagination.total).toBe(0)
+    const refundedPage = bodyOf(refunded, "orders.list")
+    assert("pagination" in refundedPage)
+    expect(refundedPage.pagination.total).toBe(0)
 
     const backwards = await api.request(
       "GET",
@@ -112,7 +122,7 @@ describe("Orders", () => {
       }
     )
     expect(backwards.status).toBe(400)
-    expect(backwards.body.code).toBe("validation_error")
+    expect(errorOf(backwards).code).toBe("validation_error")
   })
 
   it("pages with a cursor through every order once, newest first", async () => {
@@ -122,9 +132,12 @@ describe("Orders", () => {
     for (;;) {
       const res = await api.request("GET", `/api/v1/${site}/orders?limit=2&cursor=${cursor}`, { key })
       expect(res.status).toBe(200)
-      seen.push(...res.body.items.map((o: { id: string }) => o.id))
-      if (!res.body.hasNextPage) break
-      cursor = res.body.cursor
+      const page = bodyOf(res, "orders.list")
+      assert("cursor" in page)
+      seen.push(...page.items.map((o) => o.id))
+      if (!page.hasNextPage) break
+      assert(page.cursor !== null)
+      cursor = page.cursor
     }
     expect(seen).toEqual([...placed].reverse().map((o) => o.id))
     const bad = await api.request("GET", `/api/v1/${site}/orders?cursor=nonsense`, { key })

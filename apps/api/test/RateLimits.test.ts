@@ -5,7 +5,7 @@ import { SqlClient } from "@effect/sql"
 import * as Config from "../src/Config.js"
 import * as RateLimits from "../src/Platform/RateLimits.js"
 import { startApiProcess } from "./support/Process.js"
-import { start, type TestApi } from "./support/TestApi.js"
+import { errorOf, start, type TestApi } from "./support/TestApi.js"
 
 describe("Rate limits", () => {
   let api: TestApi
@@ -33,7 +33,7 @@ describe("Rate limits", () => {
     const limited = await api.request("GET", `/api/v1/${site.id}/site`, { key })
     const receivedAt = Date.now() / 1000
     expect(limited.status).toBe(429)
-    expect(limited.body.code).toBe("rate_limited")
+    expect(errorOf(limited).code).toBe("rate_limited")
     expect(limited.headers.get("x-ratelimit-remaining")).toBe("0")
     const reset = Number(limited.headers.get("x-ratelimit-reset"))
     expect(String(reset)).toBe([...resets][0])

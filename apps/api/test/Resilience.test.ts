@@ -9,7 +9,7 @@ import * as path from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { freePort } from "./support/Process.js"
-import { checkContract, start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, checkContract, errorOf, start, type TestApi } from "./support/TestApi.js"
 
 /** A TCP proxy in front of PostgreSQL that the test can cut and restore, like a database outage. */
 const makeProxy = (target: { host: string; port: number }) => {
@@ -79,7 +79,7 @@ describe("Resilience", () => {
     const started = Date.now()
     const during = await api.request("GET", `/api/v1/${siteId}/site`, { key })
     expect(during.status).toBe(503)
-    expect(during.body.code).toBe("service_unavailable")
+    expect(errorOf(during).code).toBe("service_unavailable")
     expect(Number(during.headers.get("retry-after"))).toBeGreaterThan(0)
     const write = await api.request("POST", `/api/v1/${siteId}/webhooks`, {
       key,
@@ -96,8 +96,8 @@ describe("Resilience", () => {
       if (recovered !== 200) await new Promise((r) => setTimeout(r, 250))
     }
     expect(recovered).toBe(200)
-    const urls = (await api.request("GET", `/api/v1/${siteId}/webhooks`, { key })).body.items.map(
-      (w: { url: string }) => w.url
+    const urls = bodyOf(await api.request("GET", `/api/v1/${siteId}/webhooks`, { key }), "webhooks.list").items.map(
+      (w) => w.url
     )
     expect(urls).toContain("https://hooks.example.com/before-outage") // the acknowledged write survived
     expect(urls).not.toContain("https://hooks.example.com/during-outage") // the refused one left nothing
@@ -147,9 +147,9 @@ describe.skipIf(process.platform !== "linux")("Resilience: the embedded database
       ...(body === undefined ? {} : { body: JSON.stringify(body) })
     })
     const text = await response.text()
-    const json = text === "" ? undefined : JSON.parse(text)
+    const json: unknown = text === "" ? undefined : JSON.parse(text)
     checkContract(method, url, response.status, json)
-    return { status: response.status, headers: response.headers, body: json, ms: Date.now() - started }
+    return { status: response.status, headers: response.headers, text, body: json, ms: Date.now() - started }
   }
 
   const readSite = () => timed("GET", `/api/v1/${siteId}/site`)
@@ -220,7 +220,7 @@ describe.skipIf(process.platform !== "linux")("Resilience: the embedded database
     ])
     for (const response of [read, write]) {
       expect(response.status).toBe(503)
-      expect(response.body.code).toBe("service_unavailable")
+      expect(errorOf(response).code).toBe("service_unavailable")
       expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0)
       expect(response.ms).toBeLessThan(1_500)
     }
@@ -236,7 +236,9 @@ describe.skipIf(process.platform !== "linux")("Resilience: the embedded database
     expect(await recovered(10_000)).toBeLessThan(10_000)
     expect((await timed("GET", "/readyz")).status).toBe(200)
     const hooks = await timed("GET", `/api/v1/${siteId}/webhooks`)
-    expect(hooks.body.items.map((w: { url: string }) => w.url)).not.toContain("https://hooks.example.com/while-frozen")
+    expect(bodyOf(hooks, "webhooks.list").items.map((w) => w.url)).not.toContain(
+      "https://hooks.example.com/while-frozen"
+    )
   }, 60_000)
 
   it("kill -9 of the embedded PostgreSQL: 503 meanwhile, then it is restarted and the API serves again", async () => {

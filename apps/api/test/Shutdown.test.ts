@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Deferred, Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startApiProcess } from "./support/Process.js"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, start, type TestApi } from "./support/TestApi.js"
 
 describe("Graceful shutdown", () => {
   let api: TestApi
@@ -51,6 +51,8 @@ describe("Graceful shutdown", () => {
     expect(await exited).toBe(0)
 
     const list = await api.request("GET", `/api/v1/${site.id}/webhooks`, { key })
-    expect(list.body.items.map((w: { url: string }) => w.url)).toContain("https://hooks.example.com/drain")
+    expect(bodyOf(list, "webhooks.list").items.map((w: { url: string }) => w.url)).toContain(
+      "https://hooks.example.com/drain"
+    )
   }, 60_000)
 })

@@ -1,6 +1,6 @@
 import { Signature } from "@shopvo/signing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, errorOf, start, type TestApi } from "./support/TestApi.js"
 
 describe("Request signing", () => {
   let api: TestApi
@@ -35,7 +35,7 @@ describe("Request signing", () => {
   it("refuses a missing signature with 401", async () => {
     const res = await api.request("GET", `/api/v1/${siteId}/site`, { key })
     expect(res.status).toBe(401)
-    expect(res.body.code).toBe("signature_missing")
+    expect(errorOf(res).code).toBe("signature_missing")
   })
 
   it("refuses a signature over another body", async () => {
@@ -50,22 +50,24 @@ describe("Request signing", () => {
       headers: { "x-shopvo-signature": header }
     })
     expect(res.status).toBe(401)
-    expect(res.body.code).toBe("signature_mismatch")
+    expect(errorOf(res).code).toBe("signature_mismatch")
   })
 
   it("refuses a signature made with another secret, a malformed one, and an old one", async () => {
     const wrong = Signature.sign({ body: "", secret: "sks_other", timestamp: now() })
     expect(
-      (await api.request("GET", `/api/v1/${siteId}/site`, { key, headers: { "x-shopvo-signature": wrong } })).body.code
+      errorOf(await api.request("GET", `/api/v1/${siteId}/site`, { key, headers: { "x-shopvo-signature": wrong } }))
+        .code
     ).toBe("signature_mismatch")
     expect(
-      (await api.request("GET", `/api/v1/${siteId}/site`, { key, headers: { "x-shopvo-signature": "sha256=abc" } }))
-        .body.code
+      errorOf(
+        await api.request("GET", `/api/v1/${siteId}/site`, { key, headers: { "x-shopvo-signature": "sha256=abc" } })
+      ).code
     ).toBe("signature_malformed")
     const old = Signature.sign({ body: "", secret, timestamp: now() - 301 })
     const res = await api.request("GET", `/api/v1/${siteId}/site`, { key, headers: { "x-shopvo-signature": old } })
     expect(res.status).toBe(401)
-    expect(res.body.code).toBe("signature_expired")
+    expect(errorOf(res).code).toBe("signature_expired")
   })
 
   it("refuses a replayed write, even on another path", async () => {
@@ -83,9 +85,11 @@ describe("Request signing", () => {
       headers: { "x-shopvo-signature": header }
     })
     expect(again.status).toBe(401)
-    expect(again.body.code).toBe("signature_replayed")
+    expect(errorOf(again).code).toBe("signature_replayed")
     const list = await api.request("GET", `/api/v1/${siteId}/webhooks?limit=100`, { key, signWith: secret })
-    expect(list.body.items.filter((w: { url: string }) => w.url === "https://hooks.example.com/replay")).toHaveLength(1)
+    expect(
+      bodyOf(list, "webhooks.list").items.filter((w: { url: string }) => w.url === "https://hooks.example.com/replay")
+    ).toHaveLength(1)
   })
 
   it("refuses a replayed read, but not different reads signed in the same second", async () => {
@@ -98,7 +102,7 @@ describe("Request signing", () => {
     expect([site.status, hooks.status]).toEqual([200, 200])
     const again = await api.request("GET", `/api/v1/${siteId}/site`, { key, headers: { "x-shopvo-signature": header } })
     expect(again.status).toBe(401)
-    expect(again.body.code).toBe("signature_replayed")
+    expect(errorOf(again).code).toBe("signature_replayed")
   })
 
   it("recognises a replay whatever the spelling of the header", async () => {
@@ -122,7 +126,7 @@ describe("Request signing", () => {
       headers: { "x-shopvo-signature": respelled }
     })
     expect(again.status).toBe(401)
-    expect(again.body.code).toBe("signature_replayed")
+    expect(errorOf(again).code).toBe("signature_replayed")
   })
 
   it("does not ask keys without a signing secret for a signature", async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, errorOf, offsetPage, start, type TestApi } from "./support/TestApi.js"
 
 describe("Webhook subscriptions", () => {
   let api: TestApi
@@ -29,22 +29,24 @@ describe("Webhook subscriptions", () => {
       }
     })
     expect(created.status).toBe(201)
-    expect(created.body.data).toMatchObject({
+    expect(bodyOf(created, "webhooks.create").data).toMatchObject({
       url: "https://hooks.example.com/erp",
       livemode: false,
       description: "ERP sync"
     })
-    expect(created.body.data.secret).toMatch(/^whsec_/)
-    const id = created.body.data.id
+    expect(bodyOf(created, "webhooks.create").data.secret).toMatch(/^whsec_/)
+    const id = bodyOf(created, "webhooks.create").data.id
 
     const got = await api.request("GET", `/api/v1/${siteA}/webhooks/${id}`, { key: keyA })
     expect(got.status).toBe(200)
-    expect(got.body.data.secret).toBeUndefined()
+    expect(bodyOf(got, "webhooks.get").data).not.toHaveProperty("secret")
 
     const list = await api.request("GET", `/api/v1/${siteA}/webhooks`, { key: keyA })
-    expect(list.body.items.map((w: { id: string }) => w.id)).toContain(id)
+    expect(bodyOf(list, "webhooks.list").items.map((w: { id: string }) => w.id)).toContain(id)
 
-    expect((await api.request("DELETE", `/api/v1/${siteA}/webhooks/${id}`, { key: keyA })).body).toEqual({
+    expect(
+      bodyOf(await api.request("DELETE", `/api/v1/${siteA}/webhooks/${id}`, { key: keyA }), "webhooks.delete")
+    ).toEqual({
       success: true,
       deleted: true
     })
@@ -56,7 +58,7 @@ describe("Webhook subscriptions", () => {
       key: keyB,
       body: { url: "https://hooks.example.com/b", events: ["order.created"] }
     })
-    const id = theirs.body.data.id
+    const id = bodyOf(theirs, "webhooks.create").data.id
     for (const [method, path] of [
       ["GET", `/api/v1/${siteA}/webhooks/${id}`],
       ["DELETE", `/api/v1/${siteA}/webhooks/${id}`]
@@ -65,7 +67,9 @@ describe("Webhook subscriptions", () => {
       expect(res.status, `${method} ${path}`).toBe(404)
     }
     expect(
-      (await api.request("GET", `/api/v1/${siteA}/webhooks`, { key: keyA })).body.items.map((w: { id: string }) => w.id)
+      bodyOf(await api.request("GET", `/api/v1/${siteA}/webhooks`, { key: keyA }), "webhooks.list").items.map(
+        (w) => w.id
+      )
     ).not.toContain(id)
     // Still there for its owner.
     expect((await api.request("GET", `/api/v1/${siteB}/webhooks/${id}`, { key: keyB })).status).toBe(200)
@@ -77,10 +81,10 @@ describe("Webhook subscriptions", () => {
       body: { url: "http://localhost:9999/test-only", events: ["order.created"] }
     })
     expect(testHook.status).toBe(201)
-    const id = testHook.body.data.id
+    const id = bodyOf(testHook, "webhooks.create").data.id
     expect((await api.request("GET", `/api/v1/${siteA}/webhooks/${id}`, { key: liveKeyA })).status).toBe(404)
     const liveList = await api.request("GET", `/api/v1/${siteA}/webhooks`, { key: liveKeyA })
-    expect(liveList.body.items.map((w: { id: string }) => w.id)).not.toContain(id)
+    expect(bodyOf(liveList, "webhooks.list").items.map((w: { id: string }) => w.id)).not.toContain(id)
   })
 
   it("requires public https endpoints in live mode", async () => {
@@ -89,7 +93,7 @@ describe("Webhook subscriptions", () => {
       body: { url: "http://localhost:9999/hook", events: ["order.created"] }
     })
     expect(res.status).toBe(422)
-    expect(res.body.code).toBe("invalid_webhook_url")
+    expect(errorOf(res).code).toBe("invalid_webhook_url")
   })
 
   it.each([
@@ -106,17 +110,20 @@ describe("Webhook subscriptions", () => {
     ["https://[64:ff9b::a9fe:a9fe]/", "(link-local, embedded IPv4 169.254.169.254)"],
     ["http://hooks.example.com/x", "must use https, not http"]
   ])("live mode refuses %s with 422 naming why, and creates nothing", async (url, why) => {
-    const before = (await api.request("GET", `/api/v1/${siteA}/webhooks`, { key: liveKeyA })).body.pagination.total
+    const before = offsetPage(
+      bodyOf(await api.request("GET", `/api/v1/${siteA}/webhooks`, { key: liveKeyA }), "webhooks.list")
+    ).pagination.total
     const res = await api.request("POST", `/api/v1/${siteA}/webhooks`, {
       key: liveKeyA,
       body: { url, events: ["order.created"] }
     })
     expect(res.status).toBe(422)
-    expect(res.body.code).toBe("invalid_webhook_url")
-    expect(res.body.error).toContain(why)
-    expect((await api.request("GET", `/api/v1/${siteA}/webhooks`, { key: liveKeyA })).body.pagination.total).toBe(
-      before
-    )
+    expect(errorOf(res).code).toBe("invalid_webhook_url")
+    expect(errorOf(res).error).toContain(why)
+    expect(
+      offsetPage(bodyOf(await api.request("GET", `/api/v1/${siteA}/webhooks`, { key: liveKeyA }), "webhooks.list"))
+        .pagination.total
+    ).toBe(before)
   })
 
   it.each([
@@ -130,7 +137,7 @@ describe("Webhook subscriptions", () => {
       body: { url, events: ["order.created"] }
     })
     expect(res.status).toBe(201)
-    expect(res.body.data).toMatchObject({ url, livemode: true })
+    expect(bodyOf(res, "webhooks.create").data).toMatchObject({ url, livemode: true })
   })
 
   it("test mode still accepts http and local hosts", async () => {
@@ -151,7 +158,7 @@ describe("Webhook subscriptions", () => {
           body: { url, events: ["order.created"] }
         })
         expect(res.status, url).toBe(400)
-        expect(res.body.code).toBe("validation_error")
+        expect(errorOf(res).code).toBe("validation_error")
       }
     }
   })
@@ -168,7 +175,7 @@ describe("Webhook subscriptions", () => {
       )
     )
     expect(results.filter((r) => r.status === 201)).toHaveLength(20)
-    expect(results.filter((r) => r.status === 422).every((r) => r.body.code === "webhook_limit_reached")).toBe(true)
+    expect(results.filter((r) => r.status === 422).every((r) => errorOf(r).code === "webhook_limit_reached")).toBe(true)
   })
 
   it("checks scopes: webhooks:read cannot create", async () => {
@@ -179,7 +186,7 @@ describe("Webhook subscriptions", () => {
       body: { url: "https://hooks.example.com/x", events: ["order.created"] }
     })
     expect(res.status).toBe(403)
-    expect(res.body.error).toContain("webhooks:write")
+    expect(errorOf(res).error).toContain("webhooks:write")
   })
 })
 
