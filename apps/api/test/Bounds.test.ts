@@ -4,11 +4,12 @@
  * each of these reached PostgreSQL and came back as a 500 (or, for money past 2^53, was stored
  * rounded).
  */
+import type { OperationId as SpecOperationId } from "@shopvo/contract"
 import { SqlClient } from "@effect/sql"
 import { Effect, FastCheck } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, assert, beforeAll, describe, expect, it } from "vitest"
 import * as Slug from "../src/Products/Slug.js"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, errorOf, start, type TestApi } from "./support/TestApi.js"
 
 let api: TestApi
 let store: Awaited<ReturnType<typeof newStore>>
@@ -25,13 +26,15 @@ const newStore = async () => {
   const base = `/api/v1/${site.id}`
   const send = (method: string, path: string, rawBody?: string) =>
     api.request(method, `${base}${path}`, { key, ...(rawBody === undefined ? {} : { rawBody }) })
-  const created = async (path: string, body: unknown) => {
+  const created = async <Id extends SpecOperationId>(id: Id, path: string, body: unknown) => {
     const res = await send("POST", path, JSON.stringify(body))
     expect(res.status, res.text).toBe(201)
-    return res.body.data as { id: string; slug: string; [k: string]: unknown }
+    return bodyOf(res, id)
   }
-  const product = await created("/products", { name: "Classic White T-Shirt", price: 2999 })
-  const variant = await created(`/products/${product.id}/variants`, { name: "Small", inventoryCount: 5 })
+  const product = (await created("products.create", "/products", { name: "Classic White T-Shirt", price: 2999 })).data
+  const variant = (
+    await created("products.createVariant", `/products/${product.id}/variants`, { name: "Small", inventoryCount: 5 })
+  ).data
   return { site, base, send, created, productId: product.id, variantId: variant.id }
 }
 
@@ -142,8 +145,8 @@ describe("Bounds", () => {
           object({ ...operation.required, [field]: value })
         )
         expect(res.status, res.text).toBe(400)
-        expect(res.body.code).toBe("validation_error")
-        const paths: ReadonlyArray<string> = res.body.details.map((detail: { path: string }) => detail.path)
+        expect(errorOf(res).code).toBe("validation_error")
+        const paths: ReadonlyArray<string> = (errorOf(res).details ?? []).map((detail: { path: string }) => detail.path)
         expect(
           paths.some((path) => path === `/${field}` || path.startsWith(`/${field}/`)),
           paths.join()
@@ -158,17 +161,19 @@ describe("Bounds", () => {
       const body = object({ name: '"Yacht"', price: "9007199254740991", compareAtPrice: "9007199254740991" })
       const res = await store.send("POST", "/products", body)
       expect(res.status, res.text).toBe(201)
-      const read = await store.send("GET", `/products/${res.body.data.id}`)
+      const read = await store.send("GET", `/products/${bodyOf(res, "products.create").data.id}`)
       expect(read.text).toContain('"price":9007199254740991')
-      expect(read.body.data.compareAtPrice).toBe(9007199254740991)
+      expect(bodyOf(read, "products.get").data.compareAtPrice).toBe(9007199254740991)
     })
 
     it("a stock count of 2^31 - 1 is stored", async () => {
-      const variant = await store.created(`/products/${store.productId}/variants`, {
-        name: "Bulk",
-        inventoryCount: 2147483647,
-        price: 9007199254740991
-      })
+      const variant = (
+        await store.created("products.createVariant", `/products/${store.productId}/variants`, {
+          name: "Bulk",
+          inventoryCount: 2147483647,
+          price: 9007199254740991
+        })
+      ).data
       expect(variant.inventoryCount).toBe(2147483647)
     })
   })
@@ -181,8 +186,8 @@ describe("Bounds", () => {
       for (const list of lists()) {
         const res = await store.send("GET", `${list}?page=${page}`)
         expect(res.status, `${list}: ${res.text}`).toBe(400)
-        expect(res.body.code).toBe("validation_error")
-        expect(res.body.details[0].path).toBe("query.page")
+        expect(errorOf(res).code).toBe("validation_error")
+        expect(errorOf(res).details?.[0]?.path).toBe("query.page")
       }
     })
 
@@ -190,9 +195,11 @@ describe("Bounds", () => {
       for (const list of lists()) {
         const res = await store.send("GET", `${list}?page=10000000&limit=100`)
         expect(res.status, `${list}: ${res.text}`).toBe(200)
-        // Pages answer `data`, the other lists `items`.
-        expect(res.body.items ?? res.body.data).toEqual([])
-        expect(res.body.pagination.page).toBe(10000000)
+        // Pages answer `data`, the other lists `items`; the lists differ in type, so the body is read as unknown.
+        const page = res.body
+        assert(typeof page === "object" && page !== null && "pagination" in page)
+        expect("items" in page ? page.items : "data" in page ? page.data : undefined).toEqual([])
+        expect(page.pagination).toMatchObject({ page: 10000000 })
       }
     })
   })
@@ -216,23 +223,30 @@ describe("Bounds", () => {
     it.each(crafted)("%s is a 400 at query.cursor", async (_, search, value) => {
       const res = await store.send("GET", `/products?cursor=${value}${search}`)
       expect(res.status, res.text).toBe(400)
-      expect(res.body.code).toBe("validation_error")
-      expect(res.body.details[0].path).toBe("query.cursor")
+      expect(errorOf(res).code).toBe("validation_error")
+      expect(errorOf(res).details?.[0]?.path).toBe("query.cursor")
     })
 
     it("cursors the API issued still work, with and without search", async () => {
       for (const name of ["Shirt One", "Shirt Two", "Shirt Three"])
-        await store.created("/products", { name, price: 100 })
+        await store.created("products.create", "/products", { name, price: 100 })
       for (const search of ["", "&search=shirt"]) {
         const first = await store.send("GET", `/products?limit=1${search}`)
-        let res = await store.send("GET", `/products?limit=1&cursor=${first.body.items[0].id}${search}`)
-        const seen = [first.body.items[0].id]
-        while (res.status === 200 && res.body.cursor !== null) {
-          seen.push(res.body.items[0].id)
-          res = await store.send("GET", `/products?limit=1&cursor=${res.body.cursor}${search}`)
+        let res = await store.send(
+          "GET",
+          `/products?limit=1&cursor=${bodyOf(first, "products.list").items[0]?.id}${search}`
+        )
+        const seen = [bodyOf(first, "products.list").items[0]?.id]
+        for (;;) {
+          if (res.status !== 200) break
+          const page = bodyOf(res, "products.list")
+          assert("cursor" in page)
+          if (page.cursor === null) break
+          seen.push(page.items[0]?.id)
+          res = await store.send("GET", `/products?limit=1&cursor=${page.cursor}${search}`)
         }
         expect(res.status, res.text).toBe(200)
-        seen.push(...res.body.items.map((item: { id: string }) => item.id))
+        seen.push(...bodyOf(res, "products.list").items.map((item: { id: string }) => item.id))
         expect(seen.length).toBeGreaterThanOrEqual(3)
         expect(new Set(seen).size).toBe(seen.length)
       }
@@ -266,8 +280,8 @@ describe("Bounds", () => {
             const res = await store.send("POST", "/products", JSON.stringify({ name, price: 1 }))
             expect(res.status, res.text).toBe(expected)
             if (res.status === 201) {
-              expect(res.body.data.name).toBe(name)
-              expect(res.body.data.slug).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/)
+              expect(bodyOf(res, "products.create").data.name).toBe(name)
+              expect(bodyOf(res, "products.create").data.slug).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/)
             }
           }
         ),
@@ -278,7 +292,7 @@ describe("Bounds", () => {
     it("a name of only emoji or punctuation gets a slug of its own", async () => {
       const slugs = new Set<string>()
       for (const name of ["🎉🎉", "!!!", "🎉🎉", "…", "日本語"])
-        slugs.add((await store.created("/products", { name, price: 1 })).slug)
+        slugs.add((await store.created("products.create", "/products", { name, price: 1 })).data.slug)
       expect(slugs.size).toBe(5)
     })
   })

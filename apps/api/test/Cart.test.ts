@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { seedDemoCart } from "../src/Cart/Seed.js"
 import { Cart } from "../src/Cart/Service.js"
 import { addCustomers } from "./support/Customers.js"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, errorOf, start, type TestApi } from "./support/TestApi.js"
 
 describe("Cart", () => {
   let api: TestApi
@@ -64,7 +64,7 @@ describe("Cart", () => {
   const createCart = async (body: Record<string, unknown> = {}, key = keyA) => {
     const res = await api.request("POST", cartPath(), { key, body })
     expect(res.status, JSON.stringify(res.body)).toBe(201)
-    return res.body.data.id as string
+    return bodyOf(res, "cart.create").data.id
   }
 
   const patch = (cartId: string, body: unknown, key = keyA, site = siteA) =>
@@ -75,7 +75,7 @@ describe("Cart", () => {
   const getCart = async (cartId: string, key = keyA) => {
     const res = await api.request("GET", cartPath(cartId), { key })
     expect(res.status, JSON.stringify(res.body)).toBe(200)
-    return res.body.data
+    return bodyOf(res, "cart.get").data
   }
 
   /** The T-shirt of the reference's examples: one product, a default variant "Small / White". */
@@ -123,8 +123,8 @@ describe("Cart", () => {
           promotionCode: null
         }
       })
-      expect(res.body.data.id).toMatch(/^cart_/)
-      expect(res.body.data.createdAt).toBe(res.body.data.updatedAt)
+      expect(bodyOf(res, "cart.create").data.id).toMatch(/^cart_/)
+      expect(bodyOf(res, "cart.create").data.createdAt).toBe(bodyOf(res, "cart.create").data.updatedAt)
     })
 
     it("adds the example item, priced from the catalogue, and gets the cart", async () => {
@@ -154,7 +154,7 @@ describe("Cart", () => {
         promotionCode: null
       }
       expect(res.body).toMatchObject({ success: true, data: expected })
-      expect(res.body.data.items[0].id).toMatch(/^cli_/)
+      expect(bodyOf(res, "cart.update").data.items[0]?.id).toMatch(/^cli_/)
       expect(await getCart(cartId)).toMatchObject(expected)
     })
 
@@ -178,7 +178,7 @@ describe("Cart", () => {
         body: { customerId: "cust_123", email: "ada@example.com" }
       })
       expect(res.status).toBe(201)
-      expect(res.body.data).toMatchObject({
+      expect(bodyOf(res, "cart.create").data).toMatchObject({
         currency: "EUR",
         sessionId: null,
         customerId: "cust_123",
@@ -212,11 +212,11 @@ describe("Cart", () => {
       await add(cartId, { productId, variantId: priced, quantity: 1, price: 1, name: "Free hoodie" })
       const res = await add(cartId, { productId, variantId: unpriced, quantity: 2, price: 0 })
       expect(res.status).toBe(200)
-      expect(res.body.data.items).toMatchObject([
+      expect(bodyOf(res, "cart.update").data.items).toMatchObject([
         { variantId: priced, name: "Hoodie — M", unitPrice: 6400, total: 6400 },
         { variantId: unpriced, name: "Hoodie — S", unitPrice: 5900, total: 11800 }
       ])
-      expect(res.body.data).toMatchObject({ subtotal: 18200, total: 18200 })
+      expect(bodyOf(res, "cart.update").data).toMatchObject({ subtotal: 18200, total: 18200 })
     })
 
     it("prices lines at the catalogue's current price when read", async () => {
@@ -238,7 +238,7 @@ describe("Cart", () => {
       await add(cartId, { productId: shirt, variantId: small, quantity: 2 })
       await add(cartId, { productId: mug, quantity: 3 })
       const res = await add(cartId, { productId: sticker, quantity: 7 })
-      const cart = res.body.data
+      const cart = bodyOf(res, "cart.update").data
       const totals = await api.run(
         Totals.compute({
           currency: "EUR",
@@ -273,8 +273,8 @@ describe("Cart", () => {
       const cartId = await createCart()
       const res = await add(cartId, { productId, quantity: 1 })
       expect(res.status).toBe(422)
-      expect(res.body.code).toBe("currency_not_supported")
-      expect(res.body.error).toContain(productId)
+      expect(errorOf(res).code).toBe("currency_not_supported")
+      expect(errorOf(res).error).toContain(productId)
     })
 
     it("refuses a line whose total would be beyond the largest amount, changing nothing", async () => {
@@ -283,7 +283,7 @@ describe("Cart", () => {
       expect((await add(cartId, { productId, quantity: 1 })).status).toBe(200)
       const res = await add(cartId, { productId, quantity: 1 })
       expect(res.status).toBe(422)
-      expect(res.body.code).toBe("amount_out_of_range")
+      expect(errorOf(res).code).toBe("amount_out_of_range")
       expect((await getCart(cartId)).items).toMatchObject([{ quantity: 1 }])
     })
   })
@@ -314,8 +314,8 @@ describe("Cart", () => {
       for (const [item, code, named] of refusals) {
         const res = await add(cartId, item)
         expect(res.status, `${code} ${JSON.stringify(item)}`).toBe(422)
-        expect(res.body.code).toBe(code)
-        expect(res.body.error).toContain(named)
+        expect(errorOf(res).code).toBe(code)
+        expect(errorOf(res).error).toContain(named)
       }
       expect(await getCart(cartId)).toEqual(before)
     })
@@ -326,7 +326,9 @@ describe("Cart", () => {
       const red = await insertVariant(productId, { name: "Red", price: 1700, isDefault: true })
       const cartId = await createCart()
       const res = await add(cartId, { productId, quantity: 1 })
-      expect(res.body.data.items).toMatchObject([{ variantId: red, name: "Cap — Red", unitPrice: 1700 }])
+      expect(bodyOf(res, "cart.update").data.items).toMatchObject([
+        { variantId: red, name: "Cap — Red", unitPrice: 1700 }
+      ])
     })
 
     it("drops a line whose product is deleted from the catalogue", async () => {
@@ -345,21 +347,33 @@ describe("Cart", () => {
       const cartId = await createCart()
       await add(cartId, { productId, variantId: small, quantity: 1 })
       await add(cartId, { productId, quantity: 2 })
-      let cart = (await add(cartId, { productId: mug, quantity: 1 })).body.data
+      let cart = bodyOf(await add(cartId, { productId: mug, quantity: 1 }), "cart.update").data
       expect(cart.items).toMatchObject([
         { variantId: small, quantity: 3 },
         { productId: mug, quantity: 1 }
       ])
 
-      cart = (await patch(cartId, { action: "update", item: { lineId: cart.items[0].id, quantity: 5 } })).body.data
+      cart = bodyOf(
+        await patch(cartId, { action: "update", item: { lineId: cart.items[0]?.id, quantity: 5 } }),
+        "cart.update"
+      ).data
       expect(cart.items[0]).toMatchObject({ quantity: 5, total: 5 * 2999 })
-      cart = (await patch(cartId, { action: "update", item: { variantId: small, quantity: 4 } })).body.data
-      expect(cart.items[0].quantity).toBe(4)
-      cart = (await patch(cartId, { action: "update", item: { productId: mug, quantity: 2 } })).body.data
-      expect(cart.items[1].quantity).toBe(2)
-      cart = (await patch(cartId, { action: "update", item: { productId: mug, quantity: 0 } })).body.data
+      cart = bodyOf(
+        await patch(cartId, { action: "update", item: { variantId: small, quantity: 4 } }),
+        "cart.update"
+      ).data
+      expect(cart.items[0]?.quantity).toBe(4)
+      cart = bodyOf(
+        await patch(cartId, { action: "update", item: { productId: mug, quantity: 2 } }),
+        "cart.update"
+      ).data
+      expect(cart.items[1]?.quantity).toBe(2)
+      cart = bodyOf(
+        await patch(cartId, { action: "update", item: { productId: mug, quantity: 0 } }),
+        "cart.update"
+      ).data
       expect(cart.items).toHaveLength(1)
-      cart = (await patch(cartId, { action: "remove", item: { variantId: small } })).body.data
+      cart = bodyOf(await patch(cartId, { action: "remove", item: { variantId: small } }), "cart.update").data
       expect(cart).toMatchObject({ items: [], subtotal: 0, total: 0 })
     })
 
@@ -373,7 +387,7 @@ describe("Cart", () => {
       ]) {
         const res = await patch(cartId, body)
         expect(res.status).toBe(422)
-        expect(res.body.code).toBe("cart_line_not_found")
+        expect(errorOf(res).code).toBe("cart_line_not_found")
       }
     })
 
@@ -394,7 +408,7 @@ describe("Cart", () => {
       expect((await add(cartId, { productId, quantity: 9999 })).status).toBe(200)
       const over = await add(cartId, { productId, quantity: 1 })
       expect(over.status).toBe(422)
-      expect(over.body.code).toBe("quantity_limit_exceeded")
+      expect(errorOf(over).code).toBe("quantity_limit_exceeded")
       expect((await patch(cartId, { action: "update", item: { productId, quantity: 10_000 } })).status).toBe(400)
       expect((await getCart(cartId)).items).toMatchObject([{ quantity: 9999 }])
     })
@@ -429,7 +443,7 @@ describe("Cart", () => {
         await query("update carts set status = 'ABANDONED' where id = $1", [cartId])
         const res = await patch(cartId, change)
         expect(res.status).toBe(200)
-        expect(res.body.data.status).toBe("ACTIVE")
+        expect(bodyOf(res, "cart.update").data.status).toBe("ACTIVE")
         const now = await activity()
         expect(now.getTime()).toBeGreaterThan(last.getTime())
         last = now
@@ -459,7 +473,7 @@ describe("Cart", () => {
       expect(converted).toMatchObject({ status: "CONVERTED", orderId: "order_1" })
       const res = await add(cartId, { productId: mug, quantity: 1 })
       expect(res.status).toBe(422)
-      expect(res.body.code).toBe("cart_converted")
+      expect(errorOf(res).code).toBe("cart_converted")
       expect((await getCart(cartId)).status).toBe("CONVERTED")
       const again = await api.run(Effect.either(Cart.convert(tenantA(), cartId, "order_2")))
       expect(Either.isLeft(again) && again.left._tag).toBe("CartConverted")
@@ -545,14 +559,14 @@ describe("Cart", () => {
       for (const key of [reader, catalogue]) {
         const res = await api.request("POST", cartPath(), { key, body: {} })
         expect(res.status).toBe(403)
-        expect(res.body.error).toBe("Missing required scope: write:cart")
+        expect(errorOf(res).error).toBe("Missing required scope: write:cart")
         expect((await add(cartId, { productId, quantity: 1 }, key)).status).toBe(403)
         expect((await api.request("DELETE", cartPath(cartId), { key })).status).toBe(403)
       }
       for (const key of [writer, catalogue]) {
         const res = await api.request("GET", cartPath(cartId), { key })
         expect(res.status).toBe(403)
-        expect(res.body.error).toBe("Missing required scope: read:cart")
+        expect(errorOf(res).error).toBe("Missing required scope: read:cart")
       }
       expect((await getCart(cartId)).items).toMatchObject([{ quantity: 1 }])
     })
@@ -570,7 +584,7 @@ describe("Cart", () => {
       expect(results.map((res) => res.status)).toEqual(results.map(() => 200))
       const cart = await getCart(cartId)
       expect(cart.items).toHaveLength(6)
-      expect(cart.items.find((item: { variantId: string }) => item.variantId === small).quantity).toBe(30)
+      expect(cart.items.find((item) => item.variantId === small)?.quantity).toBe(30)
       expect(cart.total).toBe(30 * 2999 + 2 * (100 + 200 + 300 + 400 + 500))
       expect(cart.subtotal).toBe(cart.items.reduce((sum: number, item: { total: number }) => sum + item.total, 0))
     })
@@ -580,7 +594,7 @@ describe("Cart", () => {
       const cartId = await createCart()
       const results = await Promise.all(Array.from({ length: 25 }, () => add(cartId, { productId, quantity: 1 })))
       expect(results.filter((res) => res.status === 200)).toHaveLength(10)
-      expect(results.filter((res) => res.status === 409 && res.body.code === "insufficient_stock")).toHaveLength(15)
+      expect(results.filter((res) => res.status === 409 && errorOf(res).code === "insufficient_stock")).toHaveLength(15)
       expect((await getCart(cartId)).items).toMatchObject([{ quantity: 10, total: 12_500 }])
     })
 

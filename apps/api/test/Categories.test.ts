@@ -2,7 +2,7 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Brand, Brands } from "../src/Brands/Service.js"
 import { Categories, type Category, type NewCategory } from "../src/Categories/Service.js"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, errorOf, start, type TestApi } from "./support/TestApi.js"
 
 let api: TestApi
 
@@ -38,8 +38,8 @@ describe("Categories", () => {
   it("the reference's example: a flat list of { id, name, slug, … }", async () => {
     const res = await store.get("/categories")
     expect(res.status).toBe(200)
-    expect(res.body.success).toBe(true)
-    expect(res.body.data[0]).toEqual({
+    expect(bodyOf(res, "categories.list").success).toBe(true)
+    expect(bodyOf(res, "categories.list").data[0]).toEqual({
       id: apparel.id,
       name: "Apparel",
       slug: "apparel",
@@ -50,7 +50,7 @@ describe("Categories", () => {
 
   it("lists every category flat, ordered by name, with parentId to rebuild the tree", async () => {
     const res = await store.get("/categories")
-    expect(res.body.data).toEqual([
+    expect(bodyOf(res, "categories.list").data).toEqual([
       { id: apparel.id, name: "Apparel", slug: "apparel", description: "Clothing for every day.", parentId: null },
       { id: home.id, name: "Home & Living", slug: "home-living", description: null, parentId: null },
       { id: hoodies.id, name: "Hoodies", slug: "hoodies", description: null, parentId: apparel.id },
@@ -59,24 +59,32 @@ describe("Categories", () => {
   })
 
   it("slug returns the one matching category, or an empty list", async () => {
-    expect((await store.get("/categories?slug=t-shirts")).body.data).toEqual([
+    expect(bodyOf(await store.get("/categories?slug=t-shirts"), "categories.list").data).toEqual([
       { id: tees.id, name: "T-Shirts", slug: "t-shirts", description: null, parentId: apparel.id }
     ])
-    expect((await store.get("/categories?slug=nothing-here")).body).toEqual({ success: true, data: [] })
+    expect(bodyOf(await store.get("/categories?slug=nothing-here"), "categories.list")).toEqual({
+      success: true,
+      data: []
+    })
   })
 
   it("parentId returns the direct children only", async () => {
     const socks = await api.run(Categories.create(store.tenant, { name: "Socks", parentId: tees.id }))
-    expect((await store.get(`/categories?parentId=${apparel.id}`)).body.data.map((c: { id: string }) => c.id)).toEqual([
-      hoodies.id,
-      tees.id
-    ])
-    expect((await store.get(`/categories?parentId=${tees.id}`)).body.data.map((c: { id: string }) => c.id)).toEqual([
-      socks.id
-    ])
-    expect((await store.get(`/categories?parentId=${home.id}`)).body.data).toEqual([])
     expect(
-      (await store.get(`/categories?parentId=${apparel.id}&slug=hoodies`)).body.data.map((c: { id: string }) => c.id)
+      bodyOf(await store.get(`/categories?parentId=${apparel.id}`), "categories.list").data.map(
+        (c: { id: string }) => c.id
+      )
+    ).toEqual([hoodies.id, tees.id])
+    expect(
+      bodyOf(await store.get(`/categories?parentId=${tees.id}`), "categories.list").data.map(
+        (c: { id: string }) => c.id
+      )
+    ).toEqual([socks.id])
+    expect(bodyOf(await store.get(`/categories?parentId=${home.id}`), "categories.list").data).toEqual([])
+    expect(
+      bodyOf(await store.get(`/categories?parentId=${apparel.id}&slug=hoodies`), "categories.list").data.map(
+        (c: { id: string }) => c.id
+      )
     ).toEqual([hoodies.id])
   })
 
@@ -87,17 +95,17 @@ describe("Categories", () => {
 
   it("another site's or mode's categories are invisible, also by slug and as a parent", async () => {
     const other = await newStore()
-    expect((await other.get("/categories")).body.data).toEqual([])
-    expect((await other.get("/categories?slug=apparel")).body.data).toEqual([])
-    expect((await other.get(`/categories?parentId=${apparel.id}`)).body.data).toEqual([])
+    expect(bodyOf(await other.get("/categories"), "categories.list").data).toEqual([])
+    expect(bodyOf(await other.get("/categories?slug=apparel"), "categories.list").data).toEqual([])
+    expect(bodyOf(await other.get(`/categories?parentId=${apparel.id}`), "categories.list").data).toEqual([])
     const live = (await api.createKey(store.site.id, { mode: "live" })).key
-    expect((await store.get("/categories", live)).body.data).toEqual([])
-    expect((await store.get("/categories?slug=apparel", live)).body.data).toEqual([])
+    expect(bodyOf(await store.get("/categories", live), "categories.list").data).toEqual([])
+    expect(bodyOf(await store.get("/categories?slug=apparel", live), "categories.list").data).toEqual([])
     // The same slug may exist in another site and in the other mode.
     await api.run(Categories.create(other.tenant, { name: "Apparel" }))
     await api.run(Categories.create({ siteId: store.site.id, livemode: true }, { name: "Apparel" }))
-    expect((await store.get("/categories?slug=apparel", live)).body.data).toHaveLength(1)
-    expect((await store.get("/categories?slug=apparel")).body.data[0].id).toBe(apparel.id)
+    expect(bodyOf(await store.get("/categories?slug=apparel", live), "categories.list").data).toHaveLength(1)
+    expect(bodyOf(await store.get("/categories?slug=apparel"), "categories.list").data[0]?.id).toBe(apparel.id)
   })
 
   it("the repository refuses a taken slug and a parent from another site", async () => {
@@ -116,7 +124,7 @@ describe("Categories", () => {
     expect((await store.get("/categories", reader)).status).toBe(200)
     const refused = await store.get("/categories", other)
     expect(refused.status).toBe(403)
-    expect(refused.body.code).toBe("forbidden")
+    expect(errorOf(refused).code).toBe("forbidden")
     expect((await api.request("GET", `/api/v1/${store.site.id}/categories`)).status).toBe(401)
   })
 })
@@ -137,7 +145,7 @@ describe("Brands", () => {
   it("the reference's example: every brand as { id, name, slug, … }, ordered by name", async () => {
     const res = await store.get("/brands")
     expect(res.status).toBe(200)
-    expect(res.body).toEqual({
+    expect(bodyOf(res, "brands.list")).toEqual({
       success: true,
       data: [
         { id: alpine.id, name: "Alpine Thread", slug: "alpine-thread", description: null },
@@ -147,19 +155,19 @@ describe("Brands", () => {
   })
 
   it("slug returns the one matching brand, or an empty list", async () => {
-    expect((await store.get("/brands?slug=essentials")).body.data).toEqual([
+    expect(bodyOf(await store.get("/brands?slug=essentials"), "brands.list").data).toEqual([
       { id: essentials.id, name: "Essentials", slug: "essentials", description: "Wardrobe basics made to last." }
     ])
-    expect((await store.get("/brands?slug=unknown")).body.data).toEqual([])
+    expect(bodyOf(await store.get("/brands?slug=unknown"), "brands.list").data).toEqual([])
     expect((await store.get("/brands?slug=")).status).toBe(400)
   })
 
   it("another site's or mode's brands are invisible", async () => {
     const other = await newStore()
-    expect((await other.get("/brands")).body.data).toEqual([])
-    expect((await other.get("/brands?slug=essentials")).body.data).toEqual([])
+    expect(bodyOf(await other.get("/brands"), "brands.list").data).toEqual([])
+    expect(bodyOf(await other.get("/brands?slug=essentials"), "brands.list").data).toEqual([])
     const live = (await api.createKey(store.site.id, { mode: "live" })).key
-    expect((await store.get("/brands", live)).body.data).toEqual([])
+    expect(bodyOf(await store.get("/brands", live), "brands.list").data).toEqual([])
   })
 
   it("the repository derives slugs and refuses a taken one", async () => {

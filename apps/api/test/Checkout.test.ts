@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Checkout, type Line } from "../src/Checkout/Service.js"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, errorOf, start, type TestApi } from "./support/TestApi.js"
 
 const address = {
   firstName: "Jane",
@@ -87,7 +87,7 @@ describe("Checkout", () => {
       { state: "review", payment: { method: "card", token } }
     ]) {
       const res = await advance({ sessionId, ...body })
-      expect(res.status, JSON.stringify(res.body)).toBe(200)
+      expect(res.status, JSON.stringify(bodyOf(res, "checkout.advance"))).toBe(200)
     }
   }
 
@@ -110,8 +110,13 @@ describe("Checkout", () => {
 
     const got = await api.request("GET", `/api/v1/${site}/checkout?sessionId=${sessionId}`, { key })
     expect(got.status).toBe(200)
-    expect(got.body.data).toMatchObject({ state: "init", availableShippingOptions: [], payment: null, orderId: null })
-    expect(got.body.data.totals).toEqual({
+    expect(bodyOf(got, "checkout.get").data).toMatchObject({
+      state: "init",
+      availableShippingOptions: [],
+      payment: null,
+      orderId: null
+    })
+    expect(bodyOf(got, "checkout.get").data.totals).toEqual({
       subtotal: 5998,
       discountTotal: 0,
       shippingTotal: 0,
@@ -124,35 +129,45 @@ describe("Checkout", () => {
       currency: "EUR"
     })
 
-    expect((await advance({ sessionId, state: "contact" })).body.data.state).toBe("contact")
+    expect(bodyOf(await advance({ sessionId, state: "contact" }), "checkout.advance").data.state).toBe("contact")
     const shipping = await advance({ sessionId, state: "shipping", email: "jane@example.com" })
-    expect(shipping.body.data).toMatchObject({ state: "shipping", email: "jane@example.com" })
+    expect(bodyOf(shipping, "checkout.advance").data).toMatchObject({ state: "shipping", email: "jane@example.com" })
 
     const addressed = await advance({ sessionId, state: "shipping", shippingAddress: address })
     // Standard is free over 50.00; the cart holds 59.98.
-    expect(addressed.body.data.availableShippingOptions).toEqual([
+    expect(bodyOf(addressed, "checkout.advance").data.availableShippingOptions).toEqual([
       { id: "ship_standard", name: "Standard (3–5 days)", amount: 0 },
       { id: "ship_express", name: "Express (1–2 days)", amount: 1299 }
     ])
     const payment = await advance({ sessionId, state: "payment", shippingOptionId: "ship_express" })
-    expect(payment.body.data).toMatchObject({ state: "payment", shippingOption: { id: "ship_express", amount: 1299 } })
-    expect(payment.body.data.totals).toMatchObject({ shippingTotal: 1299, total: 7297, amountDue: 7297 })
+    expect(bodyOf(payment, "checkout.advance").data).toMatchObject({
+      state: "payment",
+      shippingOption: { id: "ship_express", amount: 1299 }
+    })
+    expect(bodyOf(payment, "checkout.advance").data.totals).toMatchObject({
+      shippingTotal: 1299,
+      total: 7297,
+      amountDue: 7297
+    })
 
     const review = await advance({ sessionId, state: "review", payment: { method: "card", token: "tok_visa" } })
     expect(review.status).toBe(200)
-    expect(review.body.data).toMatchObject({ state: "review", payment: { status: "authorized", method: "card" } })
-    expect(JSON.stringify(review.body)).not.toContain("tok_visa")
+    expect(bodyOf(review, "checkout.advance").data).toMatchObject({
+      state: "review",
+      payment: { status: "authorized", method: "card" }
+    })
+    expect(JSON.stringify(bodyOf(review, "checkout.advance"))).not.toContain("tok_visa")
 
     const complete = await advance({ sessionId, state: "complete" })
     expect(complete.status).toBe(200)
-    expect(complete.body.data.state).toBe("complete")
-    const orderId: string = complete.body.data.orderId
+    expect(bodyOf(complete, "checkout.advance").data.state).toBe("complete")
+    const orderId = bodyOf(complete, "checkout.advance").data.orderId
     expect(orderId).toMatch(/^order_/)
     expect(await stockOf(item.variantId)).toBe(3)
 
     const order = await api.request("GET", `/api/v1/${site}/orders/${orderId}`, { key })
     expect(order.status).toBe(200)
-    expect(order.body.data).toMatchObject({
+    expect(bodyOf(order, "orders.get").data).toMatchObject({
       status: "CONFIRMED",
       paymentStatus: "PAID",
       email: "jane@example.com",
@@ -164,8 +179,10 @@ describe("Checkout", () => {
       billingAddress: null,
       items: [{ productId: item.productId, variantId: item.variantId, quantity: 2, unitPrice: 2999, total: 5998 }]
     })
-    const byNumber = await api.request("GET", `/api/v1/${site}/orders/${order.body.data.number}`, { key })
-    expect(byNumber.body.data.id).toBe(orderId)
+    const byNumber = await api.request("GET", `/api/v1/${site}/orders/${bodyOf(order, "orders.get").data.number}`, {
+      key
+    })
+    expect(bodyOf(byNumber, "orders.get").data.id).toBe(orderId)
 
     const events = await query<{ type: string; payload: { id?: string; orderId?: string; amount?: number } }>(
       "select type, payload from events where site_id = $1 and type in ('order.created', 'payment.confirmed') and (payload->>'id' = $2 or payload->>'orderId' = $2) order by type",
@@ -182,15 +199,23 @@ describe("Checkout", () => {
     ).toBe(1)
 
     // A guest checkout creates the customer with its email, and counts the order in its totals.
-    const customer = await api.request("GET", `/api/v1/${site}/customers/${order.body.data.customerId}`, { key })
-    expect(customer.body.data).toMatchObject({ email: "jane@example.com", totalOrders: 1, totalSpent: 7297 })
+    const customer = await api.request(
+      "GET",
+      `/api/v1/${site}/customers/${bodyOf(order, "orders.get").data.customerId}`,
+      { key }
+    )
+    expect(bodyOf(customer, "customers.get").data).toMatchObject({
+      email: "jane@example.com",
+      totalOrders: 1,
+      totalSpent: 7297
+    })
 
     // Completing again answers with the same order; nothing else leaves `complete`.
     const again = await advance({ sessionId, state: "complete" })
-    expect(again.body.data.orderId).toBe(orderId)
+    expect(bodyOf(again, "checkout.advance").data.orderId).toBe(orderId)
     const back = await advance({ sessionId, state: "contact" })
     expect(back.status).toBe(422)
-    expect(back.body.code).toBe("illegal_transition")
+    expect(errorOf(back).code).toBe("illegal_transition")
   })
 
   it("refuses moves the state machine does not allow, naming what is missing, and changes nothing", async () => {
@@ -199,17 +224,17 @@ describe("Checkout", () => {
 
     const skip = await advance({ sessionId, state: "shipping", email: "jane@example.com" })
     expect(skip.status).toBe(422)
-    expect(skip.body.code).toBe("illegal_transition")
+    expect(errorOf(skip).code).toBe("illegal_transition")
 
     await advance({ sessionId, state: "contact" })
     const noEmail = await advance({ sessionId, state: "shipping" })
     expect(noEmail.status).toBe(422)
-    expect(noEmail.body.details).toEqual([{ path: "/email", message: "is required to enter shipping" }])
+    expect(errorOf(noEmail).details).toEqual([{ path: "/email", message: "is required to enter shipping" }])
 
     await advance({ sessionId, state: "shipping", email: "jane@example.com" })
     const noAddress = await advance({ sessionId, state: "payment" })
     expect(noAddress.status).toBe(422)
-    expect(noAddress.body.details.map((d: { path: string }) => d.path)).toEqual([
+    expect((errorOf(noAddress).details ?? []).map((d: { path: string }) => d.path)).toEqual([
       "/shippingAddress",
       "/shippingOptionId"
     ])
@@ -221,20 +246,23 @@ describe("Checkout", () => {
       shippingOptionId: "ship_drone"
     })
     expect(badOption.status).toBe(422)
-    expect(badOption.body.code).toBe("shipping_option_unavailable")
+    expect(errorOf(badOption).code).toBe("shipping_option_unavailable")
     const unchanged = await api.request("GET", `/api/v1/${site}/checkout?sessionId=${sessionId}`, { key })
-    expect(unchanged.body.data).toMatchObject({ state: "shipping", shippingAddress: null })
+    expect(bodyOf(unchanged, "checkout.get").data).toMatchObject({ state: "shipping", shippingAddress: null })
 
     await advance({ sessionId, state: "payment", shippingAddress: address, shippingOptionId: "ship_standard" })
     const noToken = await advance({ sessionId, state: "review", payment: { method: "card" } })
     expect(noToken.status).toBe(422)
-    expect(noToken.body.details).toEqual([{ path: "/payment/token", message: "is required to enter review" }])
+    expect(errorOf(noToken).details).toEqual([{ path: "/payment/token", message: "is required to enter review" }])
 
     const declined = await advance({ sessionId, state: "review", payment: { method: "card", token: "tok_declined" } })
     expect(declined.status).toBe(422)
-    expect(declined.body.code).toBe("payment_failed")
+    expect(errorOf(declined).code).toBe("payment_failed")
     const failed = await api.request("GET", `/api/v1/${site}/checkout?sessionId=${sessionId}`, { key })
-    expect(failed.body.data).toMatchObject({ state: "payment", payment: { status: "failed", method: "card" } })
+    expect(bodyOf(failed, "checkout.get").data).toMatchObject({
+      state: "payment",
+      payment: { status: "failed", method: "card" }
+    })
 
     const network = await advance({
       sessionId,
@@ -245,12 +273,15 @@ describe("Checkout", () => {
 
     const credit = await advance({ sessionId, state: "payment", storeCreditAmount: 100 })
     expect(credit.status).toBe(422)
-    expect(credit.body.code).toBe("customer_required")
+    expect(errorOf(credit).code).toBe("customer_required")
 
     // Going back before review releases the authorization.
     await advance({ sessionId, state: "review", payment: { method: "card", token: "tok_visa" } })
     const backToShipping = await advance({ sessionId, state: "shipping" })
-    expect(backToShipping.body.data).toMatchObject({ state: "shipping", payment: { status: "pending" } })
+    expect(bodyOf(backToShipping, "checkout.advance").data).toMatchObject({
+      state: "shipping",
+      payment: { status: "pending" }
+    })
 
     const missing = await advance({ sessionId: "cs_doesNotExist", state: "contact" })
     expect(missing.status).toBe(404)
@@ -266,13 +297,13 @@ describe("Checkout", () => {
     const statuses = results.map((r) => r.status)
     expect(statuses.filter((s) => s === 200)).toHaveLength(1)
     expect(statuses.filter((s) => s === 409)).toHaveLength(99)
-    expect(results.find((r) => r.status === 409)!.body.code).toBe("insufficient_stock")
+    expect(errorOf(results.find((r) => r.status === 409)!).code).toBe("insufficient_stock")
     expect(await stockOf(item.variantId)).toBe(0)
     expect(await countOf("select count(*)::int as n from order_items where variant_id = $1", [item.variantId])).toBe(1)
     // The losers stay in review.
     const loser = sessions[statuses.indexOf(409)]!
     const state = await api.request("GET", `/api/v1/${site}/checkout?sessionId=${loser}`, { key })
-    expect(state.body.data.state).toBe("review")
+    expect(bodyOf(state, "checkout.get").data.state).toBe("review")
   }, 120_000)
 
   it("concurrent guest checkouts with one email make one customer with exact totals", async () => {
@@ -303,7 +334,7 @@ describe("Checkout", () => {
 
     const results = await Promise.all(Array.from({ length: 20 }, () => advance({ sessionId, state: "complete" })))
     expect(results.map((r) => r.status)).toEqual(Array.from({ length: 20 }, () => 200))
-    expect(new Set(results.map((r) => r.body.data.orderId)).size).toBe(1)
+    expect(new Set(results.map((r) => bodyOf(r, "checkout.advance").data.orderId)).size).toBe(1)
     expect(await countOf("select count(*)::int as n from orders where checkout_session_id = $1", [sessionId])).toBe(1)
     expect(await stockOf(item.variantId)).toBe(9)
   }, 60_000)
@@ -326,7 +357,7 @@ describe("Checkout", () => {
     expect(await countOf("select count(*)::int as n from events where site_id = $1", [site])).toBe(eventsBefore)
     expect(await countOf("select count(*)::int as n from customers where site_id = $1", [site])).toBe(customersBefore)
     const session = await api.request("GET", `/api/v1/${site}/checkout?sessionId=${sessionId}`, { key })
-    expect(session.body.data).toMatchObject({ state: "review", orderId: null })
+    expect(bodyOf(session, "checkout.get").data).toMatchObject({ state: "review", orderId: null })
   })
 
   it("a short line is 409 insufficient_stock and takes nothing from the other lines", async () => {
@@ -336,8 +367,8 @@ describe("Checkout", () => {
     await toReview(sessionId)
     const res = await advance({ sessionId, state: "complete" })
     expect(res.status).toBe(409)
-    expect(res.body).toMatchObject({ code: "insufficient_stock" })
-    expect(res.body.error).toMatch(/^Only 1 of .* left in stock, 2 in the cart$/)
+    expect(errorOf(res)).toMatchObject({ code: "insufficient_stock" })
+    expect(errorOf(res).error).toMatch(/^Only 1 of .* left in stock, 2 in the cart$/)
     expect(await stockOf(plenty.variantId)).toBe(10)
     expect(await stockOf(short.variantId)).toBe(1)
   })

@@ -1,11 +1,12 @@
 import { SqlClient } from "@effect/sql"
+import type { OperationId } from "@shopvo/contract"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Cart } from "../src/Cart/Service.js"
 import { type Advance, Checkout } from "../src/Checkout/Service.js"
 import { Loyalty } from "../src/Loyalty/Service.js"
 import { addCustomers } from "./support/Customers.js"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, errorOf, start, type TestApi } from "./support/TestApi.js"
 
 const address = {
   firstName: "Jane",
@@ -90,17 +91,18 @@ describe("Checkout races", () => {
   const createPromotion = async (body: Record<string, unknown>) => {
     const res = await api.request("POST", `/api/v1/${site}/promotions`, { key, body })
     expect(res.status, JSON.stringify(res.body)).toBe(201)
-    return res.body.data.id as string
+    return bodyOf(res, "promotions.create").data.id
   }
   const issueGiftCard = async (initialBalance: number) => {
     const res = await api.request("POST", `/api/v1/${site}/gift-cards`, { key, body: { initialBalance } })
     expect(res.status).toBe(201)
-    return res.body.data as { id: string; code: string }
+    return bodyOf(res, "giftCards.create").data
   }
   const giftCardBalance = async (id: string) =>
     Number((await one<{ b: string }>("select remaining_balance as b from gift_cards where id = $1", [id])).b)
   const storeCreditOf = async (customerId: string) =>
-    (await api.request("GET", `/api/v1/${site}/store-credit/${customerId}`, { key })).body.data.balance as number
+    bodyOf(await api.request("GET", `/api/v1/${site}/store-credit/${customerId}`, { key }), "storeCredit.get").data
+      .balance as number
   const usedCount = async (promotionId: string) =>
     (await one<{ n: number }>("select used_count::int as n from promotions where id = $1", [promotionId])).n
   const countOf = async (text: string, params: ReadonlyArray<unknown>) => (await one<{ n: number }>(text, params)).n
@@ -130,8 +132,14 @@ describe("Checkout races", () => {
     const refused = results.filter((r) => r.status !== 200)
     expect(placed).toHaveLength(50)
     expect(refused).toHaveLength(150)
-    for (const r of refused) expect([r.status, r.body.code], JSON.stringify(r.body)).toEqual([422, "promotion_invalid"])
-    for (const r of placed) expect(r.body.data.totals).toMatchObject({ discountTotal: 100, total: 900, amountDue: 900 })
+    for (const r of refused)
+      expect([r.status, errorOf(r).code], JSON.stringify(r.body)).toEqual([422, "promotion_invalid"])
+    for (const r of placed)
+      expect(bodyOf(r, "checkout.advance").data.totals).toMatchObject({
+        discountTotal: 100,
+        total: 900,
+        amountDue: 900
+      })
     expect(await usedCount(promotionId)).toBe(50)
     expect(
       await countOf(
@@ -156,7 +164,7 @@ describe("Checkout races", () => {
     expect(succeeded).toHaveLength(25)
     for (const r of results.filter((r) => r.status !== 200 && r.status !== 201)) {
       expect(r.status).toBe(422)
-      expect(["insufficient_balance"]).toContain(r.body.code)
+      expect(["insufficient_balance"]).toContain(errorOf(r).code)
     }
     expect(await giftCardBalance(card.id)).toBe(0)
     expect(
@@ -184,7 +192,7 @@ describe("Checkout races", () => {
     const results = await Promise.all(sessions.map(complete))
     expect(results.filter((r) => r.status === 200)).toHaveLength(10)
     for (const r of results.filter((r) => r.status !== 200)) {
-      expect([r.status, r.body.code]).toEqual([422, "insufficient_balance"])
+      expect([r.status, errorOf(r).code]).toEqual([422, "insufficient_balance"])
     }
     expect(await storeCreditOf(customerId)).toBe(0)
     expect(await stockOf(item.variantId)).toBe(90)
@@ -208,7 +216,10 @@ describe("Checkout races", () => {
       balances: { promotionCode: "ROLLBACK5", giftCardCodes: [card.code], storeCreditAmount: 700, loyaltyPoints: 300 },
       token: "tok_capture_error"
     })
-    const before = (await api.request("GET", `/api/v1/${site}/checkout?sessionId=${sessionId}`, { key })).body.data
+    const before = bodyOf(
+      await api.request("GET", `/api/v1/${site}/checkout?sessionId=${sessionId}`, { key }),
+      "checkout.get"
+    ).data
     // 5000 − 500 off; then the gift card 1000, store credit 700, 300 points worth 300; 2500 to charge.
     expect(before.totals).toMatchObject({
       discountTotal: 500,
@@ -227,7 +238,10 @@ describe("Checkout races", () => {
     expect(await storeCreditOf(customerId)).toBe(700)
     expect((await api.run(Loyalty.get(tenant(), customerId))).account.points).toBe(300)
     expect(await countOf("select count(*)::int as n from orders where checkout_session_id = $1", [sessionId])).toBe(0)
-    const after = (await api.request("GET", `/api/v1/${site}/checkout?sessionId=${sessionId}`, { key })).body.data
+    const after = bodyOf(
+      await api.request("GET", `/api/v1/${site}/checkout?sessionId=${sessionId}`, { key }),
+      "checkout.get"
+    ).data
     expect(after).toMatchObject({ state: "review", orderId: null, totals: before.totals })
   })
 })
@@ -244,32 +258,42 @@ describe("Checkout flow over HTTP", () => {
   })
   afterAll(() => api.close())
 
-  const call = async (method: "GET" | "POST" | "PATCH", path: string, body?: Record<string, unknown>) => {
+  const call = async <Id extends OperationId>(
+    id: Id,
+    method: "GET" | "POST" | "PATCH",
+    path: string,
+    body?: Record<string, unknown>
+  ) => {
     const res = await api.request(method, `/api/v1/${site}${path}`, { key, ...(body === undefined ? {} : { body }) })
     expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300)
-    return res.body.data
+    return bodyOf(res, id)
   }
   const product = async (name: string, price: number) => {
-    const id: string = (await call("POST", "/products", { name, price, currency: "EUR", status: "ACTIVE" })).id
-    await call("POST", `/inventory/${id}`, { operation: "set", quantity: 10 })
+    const id = (await call("products.create", "POST", "/products", { name, price, currency: "EUR", status: "ACTIVE" }))
+      .data.id
+    await call("inventory.adjust", "POST", `/inventory/${id}`, { operation: "set", quantity: 10 })
     return id
   }
 
   it("cart → 3 lines → checkout with a promotion and a gift card → order found by its number", async () => {
     const ids = [await product("Tee", 2999), await product("Mug", 1500), await product("Cap", 1200)]
-    await call("POST", "/promotions", { code: "WELCOME10", type: "PERCENTAGE", value: 10 })
-    const card = await call("POST", "/gift-cards", { initialBalance: 2000 })
+    await call("promotions.create", "POST", "/promotions", { code: "WELCOME10", type: "PERCENTAGE", value: 10 })
+    const card = (await call("giftCards.create", "POST", "/gift-cards", { initialBalance: 2000 })).data
 
-    const cart = await call("POST", "/cart", { sessionId: "browser-1" })
+    const cart = (await call("cart.create", "POST", "/cart", { sessionId: "browser-1" })).data
     for (const [i, productId] of ids.entries()) {
-      await call("PATCH", `/cart?cartId=${cart.id}`, { action: "add", item: { productId, quantity: i + 1 } })
+      await call("cart.update", "PATCH", `/cart?cartId=${cart.id}`, {
+        action: "add",
+        item: { productId, quantity: i + 1 }
+      })
     }
     // 2999 + 2 × 1500 + 3 × 1200
-    expect((await call("GET", `/cart?cartId=${cart.id}`)).subtotal).toBe(9599)
+    expect((await call("cart.get", "GET", `/cart?cartId=${cart.id}`)).data.subtotal).toBe(9599)
 
-    const session = await call("POST", "/checkout", { cartId: cart.id })
+    const session = (await call("checkout.create", "POST", "/checkout", { cartId: cart.id })).data
     expect(session).toMatchObject({ state: "init", cartId: cart.id, totals: { subtotal: 9599, amountDue: 9599 } })
-    const advance = (body: Record<string, unknown>) => call("PATCH", "/checkout", { sessionId: session.id, ...body })
+    const advance = async (body: Record<string, unknown>) =>
+      (await call("checkout.advance", "PATCH", "/checkout", { sessionId: session.id, ...body })).data
     await advance({ state: "contact" })
     await advance({ state: "shipping", email: "Ada@Example.com" })
     const paying = await advance({
@@ -297,7 +321,7 @@ describe("Checkout flow over HTTP", () => {
     const done = await advance({ state: "complete" })
     expect(done).toMatchObject({ state: "complete", totals })
 
-    const order = await call("GET", `/orders/${done.orderId}`)
+    const order = (await call("orders.get", "GET", `/orders/${done.orderId}`)).data
     expect(order).toMatchObject({
       subtotal: 9599,
       discountTotal: 960,
@@ -308,17 +332,19 @@ describe("Checkout flow over HTTP", () => {
       paymentStatus: "PAID"
     })
     expect(order.number).toMatch(/^ORD-\d+$/)
-    expect((await call("GET", `/orders/${order.number}`)).id).toBe(order.id)
-    expect((await call("GET", `/gift-cards/${card.id}`)).status).toBe("REDEEMED")
-    expect((await call("GET", `/cart?cartId=${cart.id}`)).status).toBe("CONVERTED")
+    expect((await call("orders.get", "GET", `/orders/${order.number}`)).data.id).toBe(order.id)
+    expect((await call("giftCards.get", "GET", `/gift-cards/${card.id}`)).data.status).toBe("REDEEMED")
+    expect((await call("cart.get", "GET", `/cart?cartId=${cart.id}`)).data.status).toBe("CONVERTED")
     // The order's customer earned points on the amount paid in total (1 point per euro).
-    expect((await call("GET", `/loyalty/${order.customerId}`)).points).toBe(86)
+    expect((await call("loyalty.get", "GET", `/loyalty/${order.customerId}`)).data.points).toBe(86)
 
     // The cart can start no other checkout, and a missing or empty cart none at all (422, the spec's codes).
     const refusal = async (cartId: string) =>
-      (await api.request("POST", `/api/v1/${site}/checkout`, { key, body: { cartId } })).body.code
+      errorOf(await api.request("POST", `/api/v1/${site}/checkout`, { key, body: { cartId } })).code
     expect(await refusal(cart.id)).toBe("cart_converted")
     expect(await refusal("cart_missing")).toBe("cart_not_found")
-    expect(await refusal((await call("POST", "/cart", { sessionId: "browser-2" })).id)).toBe("cart_empty")
+    expect(await refusal((await call("cart.create", "POST", "/cart", { sessionId: "browser-2" })).data.id)).toBe(
+      "cart_empty"
+    )
   })
 })

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Content, type MenuItem } from "../src/Content/Service.js"
 import { seedDemoContent } from "../src/Content/Seed.js"
 import { Ids } from "@shopvo/kernel"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, errorOf, offsetPage, start, type TestApi } from "./support/TestApi.js"
 
 describe("Content", () => {
   let api: TestApi
@@ -50,9 +50,9 @@ describe("Content", () => {
       const faq = await insertPage(siteId, { slug: "faq", title: "FAQ", published: "now() - interval '1 hour'" })
       const res = await api.request("GET", `/api/v1/${siteId}/pages`, { key })
       expect(res.status).toBe(200)
-      expect(res.body.success).toBe(true)
-      expect(res.body.data.map((p: { id: string }) => p.id)).toEqual([faq, about])
-      expect(res.body.data[1]).toMatchObject({
+      expect(bodyOf(res, "pages.list").success).toBe(true)
+      expect(bodyOf(res, "pages.list").data.map((p: { id: string }) => p.id)).toEqual([faq, about])
+      expect(bodyOf(res, "pages.list").data[1]).toMatchObject({
         id: about,
         title: "About Us",
         slug: "about",
@@ -60,7 +60,7 @@ describe("Content", () => {
         seoTitle: null,
         seoDescription: null
       })
-      expect(res.body.pagination).toEqual({ page: 1, limit: 20, total: 2, totalPages: 1 })
+      expect(offsetPage(bodyOf(res, "pages.list")).pagination).toEqual({ page: 1, limit: 20, total: 2, totalPages: 1 })
     })
 
     it("returns the one page matching slug, and nothing for unknown or impossible slugs", async () => {
@@ -72,14 +72,22 @@ describe("Content", () => {
       })
       await insertPage(siteId, { slug: "faq", published: "now() - interval '1 day'" })
       const res = await api.request("GET", `/api/v1/${siteId}/pages?slug=about`, { key })
-      expect(res.body).toMatchObject({ success: true, data: [{ id: about, title: "About Us", slug: "about" }] })
-      expect(res.body.data).toHaveLength(1)
-      expect(res.body.pagination.total).toBe(1)
+      expect(bodyOf(res, "pages.list")).toMatchObject({
+        success: true,
+        data: [{ id: about, title: "About Us", slug: "about" }]
+      })
+      expect(bodyOf(res, "pages.list").data).toHaveLength(1)
+      expect(offsetPage(bodyOf(res, "pages.list")).pagination.total).toBe(1)
       for (const slug of ["missing", "About", "not%20a%20slug"]) {
         const none = await api.request("GET", `/api/v1/${siteId}/pages?slug=${slug}`, { key })
         expect(none.status, slug).toBe(200)
-        expect(none.body.data).toEqual([])
-        expect(none.body.pagination).toEqual({ page: 1, limit: 20, total: 0, totalPages: 0 })
+        expect(bodyOf(none, "pages.list").data).toEqual([])
+        expect(offsetPage(bodyOf(none, "pages.list")).pagination).toEqual({
+          page: 1,
+          limit: 20,
+          total: 0,
+          totalPages: 0
+        })
       }
     })
 
@@ -89,17 +97,21 @@ describe("Content", () => {
       await insertPage(siteId, { slug: "draft", published: "null" })
       await insertPage(siteId, { slug: "scheduled", published: "now() + interval '1 day'" })
       const res = await api.request("GET", `/api/v1/${siteId}/pages`, { key })
-      expect(res.body.data.map((p: { id: string }) => p.id)).toEqual([live])
-      expect(res.body.pagination.total).toBe(1)
+      expect(bodyOf(res, "pages.list").data.map((p: { id: string }) => p.id)).toEqual([live])
+      expect(offsetPage(bodyOf(res, "pages.list")).pagination.total).toBe(1)
       for (const slug of ["draft", "scheduled"]) {
-        expect((await api.request("GET", `/api/v1/${siteId}/pages?slug=${slug}`, { key })).body.data).toEqual([])
+        expect(
+          bodyOf(await api.request("GET", `/api/v1/${siteId}/pages?slug=${slug}`, { key }), "pages.list").data
+        ).toEqual([])
       }
       // Once its time has come, the scheduled page appears.
       await query(
         (sql) =>
           sql`update pages set published_at = now() - interval '1 second' where site_id = ${siteId} and slug = 'scheduled'`
       )
-      expect((await api.request("GET", `/api/v1/${siteId}/pages?slug=scheduled`, { key })).body.data).toHaveLength(1)
+      expect(
+        bodyOf(await api.request("GET", `/api/v1/${siteId}/pages?slug=scheduled`, { key }), "pages.list").data
+      ).toHaveLength(1)
     })
 
     it("pages with offset pagination, every page reachable, none repeated", async () => {
@@ -113,14 +125,19 @@ describe("Content", () => {
       const seen: Array<string> = []
       for (const page of [1, 2, 3]) {
         const res = await api.request("GET", `/api/v1/${siteId}/pages?page=${page}&limit=10`, { key })
-        expect(res.body.pagination).toEqual({ page, limit: 10, total: 25, totalPages: 3 })
-        expect(res.body.data).toHaveLength(page === 3 ? 5 : 10)
-        seen.push(...res.body.data.map((p: { id: string }) => p.id))
+        expect(offsetPage(bodyOf(res, "pages.list")).pagination).toEqual({ page, limit: 10, total: 25, totalPages: 3 })
+        expect(bodyOf(res, "pages.list").data).toHaveLength(page === 3 ? 5 : 10)
+        seen.push(...bodyOf(res, "pages.list").data.map((p: { id: string }) => p.id))
       }
       expect(new Set(seen).size).toBe(25)
       const past = await api.request("GET", `/api/v1/${siteId}/pages?page=4&limit=10`, { key })
-      expect(past.body.data).toEqual([])
-      expect(past.body.pagination).toEqual({ page: 4, limit: 10, total: 25, totalPages: 3 })
+      expect(bodyOf(past, "pages.list").data).toEqual([])
+      expect(offsetPage(bodyOf(past, "pages.list")).pagination).toEqual({
+        page: 4,
+        limit: 10,
+        total: 25,
+        totalPages: 3
+      })
       expect((await api.request("GET", `/api/v1/${siteId}/pages?limit=101`, { key })).status).toBe(400)
       expect((await api.request("GET", `/api/v1/${siteId}/pages?page=0`, { key })).status).toBe(400)
     })
@@ -137,7 +154,9 @@ describe("Content", () => {
       })
       await insertPage(b.siteId, { slug: "about", published: "now() - interval '1 day'" })
       const ids = async (key: string) =>
-        (await api.request("GET", `/api/v1/${a.siteId}/pages`, { key })).body.data.map((p: { id: string }) => p.id)
+        bodyOf(await api.request("GET", `/api/v1/${a.siteId}/pages`, { key }), "pages.list").data.map(
+          (p: { id: string }) => p.id
+        )
       expect(await ids(a.key)).toEqual([testPage])
       expect(await ids(liveKey)).toEqual([livePage])
       expect((await api.request("GET", `/api/v1/${a.siteId}/pages`, { key: b.key })).status).toBe(401)
@@ -165,7 +184,7 @@ describe("Content", () => {
       const footer = await api.run(Content.putMenu(tenant, { handle: "footer", title: "Footer", items: [] }))
       const res = await api.request("GET", `/api/v1/${siteId}/menus`, { key })
       expect(res.status).toBe(200)
-      expect(res.body).toEqual({
+      expect(bodyOf(res, "menus.list")).toEqual({
         success: true,
         data: [
           { id: footer, handle: "footer", title: "Footer", items: [] },
@@ -173,10 +192,12 @@ describe("Content", () => {
         ]
       })
       const one = await api.request("GET", `/api/v1/${siteId}/menus?handle=main`, { key })
-      expect(one.body.data).toEqual([{ id: main, handle: "main", title: "Main menu", items: mainItems }])
+      expect(bodyOf(one, "menus.list").data).toEqual([
+        { id: main, handle: "main", title: "Main menu", items: mainItems }
+      ])
       for (const handle of ["sidebar", "Main"]) {
         const none = await api.request("GET", `/api/v1/${siteId}/menus?handle=${handle}`, { key })
-        expect([none.status, none.body.data]).toEqual([200, []])
+        expect([none.status, bodyOf(none, "menus.list").data]).toEqual([200, []])
       }
     })
 
@@ -187,7 +208,7 @@ describe("Content", () => {
                      values (${Ids.make("menu")}, ${siteId}, false, 'legacy', 'Legacy', ${JSON.stringify([{ title: "Home", url: "/" }])}::jsonb)`
       )
       const res = await api.request("GET", `/api/v1/${siteId}/menus`, { key })
-      expect(res.body.data[0].items).toEqual([{ title: "Home", url: "/", children: [] }])
+      expect(bodyOf(res, "menus.list").data[0]?.items).toEqual([{ title: "Home", url: "/", children: [] }])
     })
 
     it("shows only the caller's site and mode", async () => {
@@ -197,11 +218,13 @@ describe("Content", () => {
       await api.run(
         Content.putMenu({ siteId: a.siteId, livemode: true }, { handle: "main", title: "A live", items: [] })
       )
-      expect((await api.request("GET", `/api/v1/${a.siteId}/menus`, { key: a.key })).body.data).toEqual([])
+      expect(bodyOf(await api.request("GET", `/api/v1/${a.siteId}/menus`, { key: a.key }), "menus.list").data).toEqual(
+        []
+      )
       const liveKey = (await api.createKey(a.siteId, { mode: "live" })).key
-      expect((await api.request("GET", `/api/v1/${a.siteId}/menus`, { key: liveKey })).body.data).toMatchObject([
-        { title: "A live" }
-      ])
+      expect(
+        bodyOf(await api.request("GET", `/api/v1/${a.siteId}/menus`, { key: liveKey }), "menus.list").data
+      ).toMatchObject([{ title: "A live" }])
     })
   })
 
@@ -217,7 +240,7 @@ describe("Content", () => {
       const key = (await api.createKey(site.id, { scopes: ["read:content"] })).key
       const res = await api.request("GET", `/api/v1/${site.id}/site`, { key })
       expect(res.status).toBe(200)
-      expect(res.body).toMatchObject({
+      expect(bodyOf(res, "site.get")).toMatchObject({
         success: true,
         data: {
           id: site.id,
@@ -240,29 +263,29 @@ describe("Content", () => {
       expect(again).toEqual(first)
 
       const pages = await api.request("GET", `/api/v1/${siteId}/pages`, { key })
-      expect(pages.body.data.map((p: { slug: string }) => p.slug).sort()).toEqual([
-        "about",
-        "faq",
-        "privacy-policy",
-        "shipping-returns",
-        "terms"
-      ])
-      expect(pages.body.data.map((p: { title: string }) => p.title)).toContain("Shipping & Returns")
-      expect(pages.body.data.map((p: { id: string }) => p.id)).not.toContain(first.draftPageId)
+      expect(
+        bodyOf(pages, "pages.list")
+          .data.map((p: { slug: string }) => p.slug)
+          .sort()
+      ).toEqual(["about", "faq", "privacy-policy", "shipping-returns", "terms"])
+      expect(bodyOf(pages, "pages.list").data.map((p: { title: string }) => p.title)).toContain("Shipping & Returns")
+      expect(bodyOf(pages, "pages.list").data.map((p: { id: string }) => p.id)).not.toContain(first.draftPageId)
       const [draft] = (await query(
         (sql) => sql`select published_at from pages where id = ${first.draftPageId}`
       )) as Array<{ published_at: Date | null }>
       expect(draft!.published_at).toBeNull()
 
       const menus = await api.request("GET", `/api/v1/${siteId}/menus`, { key })
-      expect(menus.body.data.map((m: { handle: string }) => m.handle)).toEqual(["footer", "main"])
-      const main = menus.body.data[1]
-      expect(main.items[0].children.map((c: { url: string }) => c.url)).toContain("/categories/t-shirts")
+      expect(bodyOf(menus, "menus.list").data.map((m: { handle: string }) => m.handle)).toEqual(["footer", "main"])
+      const main = bodyOf(menus, "menus.list").data[1]
+      expect(main?.items[0]?.children.map((c: { url: string }) => c.url)).toContain("/categories/t-shirts")
       // Every page link in the menus points at a published page.
-      const published = new Set(pages.body.data.map((p: { slug: string }) => `/pages/${p.slug}`))
+      const published = new Set(bodyOf(pages, "pages.list").data.map((p: { slug: string }) => `/pages/${p.slug}`))
       const links = (items: ReadonlyArray<MenuItem>): Array<string> =>
         items.flatMap((i) => [i.url, ...links(i.children)])
-      for (const url of menus.body.data.flatMap((m: { items: ReadonlyArray<MenuItem> }) => links(m.items))) {
+      for (const url of bodyOf(menus, "menus.list").data.flatMap((m: { items: ReadonlyArray<MenuItem> }) =>
+        links(m.items)
+      )) {
         if (url.startsWith("/pages/")) expect(published.has(url), url).toBe(true)
       }
     })
@@ -277,7 +300,7 @@ describe("Content", () => {
         expect((await api.request("GET", `/api/v1/${siteId}/${path}`, { key: content })).status, path).toBe(200)
         const denied = await api.request("GET", `/api/v1/${siteId}/${path}`, { key: catalog })
         expect(denied.status, path).toBe(403)
-        expect(denied.body.error).toContain("read:content")
+        expect(errorOf(denied).error).toContain("read:content")
       }
     })
   })

@@ -2,7 +2,7 @@ import { Validator } from "@shopvo/contract"
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, errorOf, offsetPage, start, type TestApi } from "./support/TestApi.js"
 
 const validator = new Validator()
 
@@ -38,7 +38,7 @@ describe("Inventory", () => {
   const addVariant = async (productId: string, body: Record<string, unknown>, key = keyA, site = siteA) => {
     const res = await api.request("POST", `/api/v1/${site}/products/${productId}/variants`, { key, body })
     expect(res.status, JSON.stringify(res.body)).toBe(201)
-    return res.body.data.id as string
+    return bodyOf(res, "products.createVariant").data.id
   }
 
   const adjustPath = (productId: string, site = siteA) => `/api/v1/${site}/inventory/${productId}`
@@ -95,7 +95,7 @@ describe("Inventory", () => {
       })
       const res = await api.request("GET", `/api/v1/${site}/inventory`, { key })
       expect(res.status).toBe(200)
-      expect(res.body).toEqual({
+      expect(bodyOf(res, "inventory.list")).toEqual({
         success: true,
         items: [
           {
@@ -123,11 +123,16 @@ describe("Inventory", () => {
       })
       // The SKU filter finds one item, a variant's or a product's.
       const bySku = await api.request("GET", `/api/v1/${site}/inventory?sku=TS-WHT-S`, { key })
-      expect(bySku.body.items.map((i: { id: string }) => i.id)).toEqual([small])
-      expect(bySku.body.pagination.total).toBe(1)
-      expect((await api.request("GET", `/api/v1/${site}/inventory?sku=MUG-ENM`, { key })).body.items[0].id).toBe(mug)
+      expect(bodyOf(bySku, "inventory.list").items.map((i: { id: string }) => i.id)).toEqual([small])
+      expect(offsetPage(bodyOf(bySku, "inventory.list")).pagination.total).toBe(1)
+      expect(
+        bodyOf(await api.request("GET", `/api/v1/${site}/inventory?sku=MUG-ENM`, { key }), "inventory.list").items[0]
+          ?.id
+      ).toBe(mug)
       // A product with variants is not itself an item, so its own SKU finds nothing.
-      expect((await api.request("GET", `/api/v1/${site}/inventory?sku=TS-WHT`, { key })).body.items).toEqual([])
+      expect(
+        bodyOf(await api.request("GET", `/api/v1/${site}/inventory?sku=TS-WHT`, { key }), "inventory.list").items
+      ).toEqual([])
     })
 
     it("adjusts a variant with the example request", async () => {
@@ -140,7 +145,7 @@ describe("Inventory", () => {
         reason: "Restock from supplier PO-1234"
       })
       expect(res.status).toBe(200)
-      expect(res.body).toEqual({
+      expect(bodyOf(res, "inventory.adjust")).toEqual({
         success: true,
         data: { id: small, productId: product, variantId: small, inventoryCount: 52, inventoryStatus: "IN_STOCK" }
       })
@@ -165,7 +170,10 @@ describe("Inventory", () => {
       const step = async (body: Record<string, unknown>) => {
         const res = await adjust(product, { variantId: v, ...body })
         expect(res.status, JSON.stringify(res.body)).toBe(200)
-        return [res.body.data.inventoryCount, res.body.data.inventoryStatus]
+        return [
+          bodyOf(res, "inventory.adjust").data.inventoryCount,
+          bodyOf(res, "inventory.adjust").data.inventoryStatus
+        ]
       }
       expect(await step({ operation: "decrement", quantity: 15 })).toEqual([5, "LOW_STOCK"])
       expect(await step({ operation: "increment", quantity: 1 })).toEqual([6, "IN_STOCK"])
@@ -183,7 +191,10 @@ describe("Inventory", () => {
       ])
       // The variant itself reflects the last adjustment.
       const listed = await api.request("GET", `/api/v1/${siteA}/products/${product}/variants`, { key: keyA })
-      expect(listed.body.data[0]).toMatchObject({ inventoryCount: 0, inventoryStatus: "OUT_OF_STOCK" })
+      expect(bodyOf(listed, "products.listVariants").data[0]).toMatchObject({
+        inventoryCount: 0,
+        inventoryStatus: "OUT_OF_STOCK"
+      })
     })
 
     it("adjusts the stock of a product without variants", async () => {
@@ -194,7 +205,7 @@ describe("Inventory", () => {
         inventoryStatus: "IN_STOCK"
       })
       const res = await adjust(product, { operation: "decrement", quantity: 2 })
-      expect(res.body.data).toEqual({
+      expect(bodyOf(res, "inventory.adjust").data).toEqual({
         id: product,
         productId: product,
         variantId: null,
@@ -210,7 +221,7 @@ describe("Inventory", () => {
       const v = await addVariant(product, { name: "V", inventoryCount: 3 })
       const res = await adjust(product, { operation: "decrement", quantity: 4, variantId: v, reason: "Sale" })
       expect(res.status).toBe(409)
-      expect(res.body.code).toBe("insufficient_stock")
+      expect(errorOf(res).code).toBe("insufficient_stock")
       expect(await count("variants", v)).toBe(3)
       expect(await audit(product)).toEqual([])
       expect(await lowEvents(v)).toEqual([])
@@ -222,7 +233,7 @@ describe("Inventory", () => {
       expect((await adjust(product, { operation: "set", quantity: 2147483647, variantId: v })).status).toBe(200)
       const res = await adjust(product, { operation: "increment", quantity: 1, variantId: v })
       expect(res.status).toBe(409)
-      expect(res.body.code).toBe("inventory_limit_exceeded")
+      expect(errorOf(res).code).toBe("inventory_limit_exceeded")
       expect(await count("variants", v)).toBe(2147483647)
     })
 
@@ -231,7 +242,7 @@ describe("Inventory", () => {
       for (const operation of ["increment", "decrement"]) {
         const res = await adjust(product, { operation, quantity: 0 })
         expect(res.status).toBe(400)
-        expect(res.body).toMatchObject({ code: "validation_error", details: [{ path: "/quantity" }] })
+        expect(errorOf(res)).toMatchObject({ code: "validation_error", details: [{ path: "/quantity" }] })
       }
       for (const body of [
         { operation: "add", quantity: 1 },
@@ -250,7 +261,7 @@ describe("Inventory", () => {
       await addVariant(product, { name: "V" })
       const missing = await adjust(product, { operation: "increment", quantity: 1 })
       expect(missing.status).toBe(422)
-      expect(missing.body.code).toBe("variant_required")
+      expect(errorOf(missing).code).toBe("variant_required")
       const other = await insertProduct(siteA, false, { name: "Other" })
       const otherVariant = await addVariant(other, { name: "W" })
       const wrong = await adjust(product, { operation: "increment", quantity: 1, variantId: otherVariant })
@@ -335,7 +346,7 @@ describe("Inventory", () => {
       const statuses = results.map((r) => r.status)
       expect(statuses.filter((s) => s === 200)).toHaveLength(10)
       expect(statuses.filter((s) => s === 409)).toHaveLength(90)
-      expect(results.filter((r) => r.status === 409).every((r) => r.body.code === "insufficient_stock")).toBe(true)
+      expect(results.filter((r) => r.status === 409).every((r) => errorOf(r).code === "insufficient_stock")).toBe(true)
       expect(await count("variants", v)).toBe(0)
       const rows = await audit(product)
       expect(rows).toHaveLength(10)
@@ -345,7 +356,7 @@ describe("Inventory", () => {
       expect(
         results
           .filter((r) => r.status === 200)
-          .map((r) => r.body.data.inventoryCount)
+          .map((r) => bodyOf(r, "inventory.adjust").data.inventoryCount)
           .sort((a, b) => a - b)
       ).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
       // The one crossing of the threshold (6 → 5) was recorded once.
@@ -378,18 +389,23 @@ describe("Inventory", () => {
       const z2 = await addVariant(zebra, { name: "Two", isDefault: true }, key, site)
       const mango = await insertProduct(site, false, { name: "Mango" })
       const all = await api.request("GET", `/api/v1/${site}/inventory`, { key })
-      expect(all.body.items.map((i: { id: string }) => i.id)).toEqual([apple, mango, z2, z1])
+      expect(bodyOf(all, "inventory.list").items.map((i: { id: string }) => i.id)).toEqual([apple, mango, z2, z1])
       const page2 = await api.request("GET", `/api/v1/${site}/inventory?limit=3&page=2`, { key })
-      expect(page2.body.items.map((i: { id: string }) => i.id)).toEqual([z1])
-      expect(page2.body.pagination).toEqual({ page: 2, limit: 3, total: 4, totalPages: 2 })
+      expect(bodyOf(page2, "inventory.list").items.map((i: { id: string }) => i.id)).toEqual([z1])
+      expect(offsetPage(bodyOf(page2, "inventory.list")).pagination).toEqual({
+        page: 2,
+        limit: 3,
+        total: 4,
+        totalPages: 2
+      })
       const past = await api.request("GET", `/api/v1/${site}/inventory?limit=3&page=5`, { key })
-      expect(past.body).toEqual({
+      expect(bodyOf(past, "inventory.list")).toEqual({
         success: true,
         items: [],
         pagination: { page: 5, limit: 3, total: 4, totalPages: 2 }
       })
       const pastSku = await api.request("GET", `/api/v1/${site}/inventory?limit=3&page=5&sku=nothing`, { key })
-      expect(pastSku.body.pagination.total).toBe(0)
+      expect(offsetPage(bodyOf(pastSku, "inventory.list")).pagination.total).toBe(0)
     })
 
     it("shows the site's own threshold", async () => {
@@ -398,7 +414,7 @@ describe("Inventory", () => {
       await query("update sites set low_stock_threshold = 12 where id = $1", [site])
       await insertProduct(site, false, { name: "Item", inventoryCount: 1 })
       const res = await api.request("GET", `/api/v1/${site}/inventory`, { key })
-      expect(res.body.items[0].lowStockThreshold).toBe(12)
+      expect(bodyOf(res, "inventory.list").items[0]?.lowStockThreshold).toBe(12)
     })
   })
 
@@ -418,18 +434,18 @@ describe("Inventory", () => {
       ] as const) {
         const res = await adjust(product, { operation: "set", quantity: 1, ...(variantId ? { variantId } : {}) })
         expect(res.status, product).toBe(404)
-        expect(res.body.code).toBe("not_found")
+        expect(errorOf(res).code).toBe("not_found")
       }
       expect(await count("products", theirs)).toBe(5)
       expect(await count("products", live)).toBe(5)
       expect(await count("variants", liveVariant)).toBe(5)
 
       const listed = await api.request("GET", `/api/v1/${siteA}/inventory?sku=SHARED-SKU`, { key: keyA })
-      expect(listed.body.items.map((i: { id: string }) => i.id)).toEqual([mine])
+      expect(bodyOf(listed, "inventory.list").items.map((i: { id: string }) => i.id)).toEqual([mine])
       const liveListed = await api.request("GET", `/api/v1/${siteA}/inventory?sku=SHARED-SKU`, { key: liveKeyA })
-      expect(liveListed.body.items.map((i: { id: string }) => i.id)).toEqual([live])
+      expect(bodyOf(liveListed, "inventory.list").items.map((i: { id: string }) => i.id)).toEqual([live])
       const theirList = await api.request("GET", `/api/v1/${siteB}/inventory?sku=SHARED-SKU`, { key: keyB })
-      expect(theirList.body.items.map((i: { id: string }) => i.id)).toEqual([theirs])
+      expect(bodyOf(theirList, "inventory.list").items.map((i: { id: string }) => i.id)).toEqual([theirs])
     })
 
     it("needs read:inventory to list and write:inventory to adjust", async () => {
@@ -442,7 +458,7 @@ describe("Inventory", () => {
       for (const key of [reader, catalog]) {
         const res = await adjust(product, { operation: "increment", quantity: 1 }, key)
         expect(res.status).toBe(403)
-        expect(res.body.error).toContain("write:inventory")
+        expect(errorOf(res).error).toContain("write:inventory")
       }
       expect((await adjust(product, { operation: "increment", quantity: 1 }, writer)).status).toBe(200)
       expect(await count("products", product)).toBe(6)
@@ -458,7 +474,7 @@ describe("Inventory", () => {
         })
       const first = await send()
       const second = await send()
-      expect(first.body.data.inventoryCount).toBe(3)
+      expect(bodyOf(first, "inventory.adjust").data.inventoryCount).toBe(3)
       expect(second.body).toEqual(first.body)
       expect(second.headers.get("idempotent-replayed")).toBe("true")
       expect(await count("products", product)).toBe(3)

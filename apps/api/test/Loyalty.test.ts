@@ -2,7 +2,7 @@ import { Database } from "@shopvo/kernel"
 import { Effect, Either, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Loyalty } from "../src/Loyalty/Service.js"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, errorOf, start, type TestApi } from "./support/TestApi.js"
 
 const defaultProgram = {
   currency: "EUR",
@@ -28,7 +28,7 @@ describe("Loyalty", () => {
   const account = async (customerId: string, key = keyA, site = siteA) => {
     const res = await api.request("GET", `/api/v1/${site}/loyalty/${customerId}`, { key })
     expect(res.status).toBe(200)
-    return res.body.data
+    return bodyOf(res, "loyalty.get").data
   }
   const award = (customerId: string, body: Record<string, unknown>, key = keyA, site = siteA) =>
     api.request("POST", `/api/v1/${site}/loyalty/${customerId}/award`, { key, body })
@@ -53,7 +53,7 @@ describe("Loyalty", () => {
       const site = (await api.createSite({ name: "Rules", currency: "EUR" })).id
       const key = (await api.createKey(site)).key
       const live = (await api.createKey(site, { mode: "live" })).key
-      expect((await program(key, site)).body.data).toEqual(defaultProgram)
+      expect(bodyOf(await program(key, site), "loyalty.getProgram").data).toEqual(defaultProgram)
 
       const rules = {
         pointsPerUnit: "2",
@@ -66,9 +66,9 @@ describe("Loyalty", () => {
       }
       const set = await setProgram(rules, key, site)
       expect(set.status).toBe(200)
-      expect(set.body.data).toEqual({ currency: "EUR", ...rules })
-      expect((await program(key, site)).body.data).toEqual({ currency: "EUR", ...rules })
-      expect((await program(live, site)).body.data).toEqual(defaultProgram)
+      expect(bodyOf(set, "loyalty.updateProgram").data).toEqual({ currency: "EUR", ...rules })
+      expect(bodyOf(await program(key, site), "loyalty.getProgram").data).toEqual({ currency: "EUR", ...rules })
+      expect(bodyOf(await program(live, site), "loyalty.getProgram").data).toEqual(defaultProgram)
     })
 
     it("refuses rules the package refuses, with a 400 naming the rule, and keeps the program", async () => {
@@ -95,14 +95,14 @@ describe("Loyalty", () => {
       for (const [tiers, message] of refusals) {
         const res = await setProgram({ ...base, tiers }, key, site)
         expect(res.status).toBe(400)
-        expect(res.body.code).toBe("validation_error")
-        expect(res.body.details.map((d: { message: string }) => d.message)).toContain(message)
+        expect(errorOf(res).code).toBe("validation_error")
+        expect((errorOf(res).details ?? []).map((d: { message: string }) => d.message)).toContain(message)
       }
       // The spec's own bounds: rates as decimal strings, never floats.
       expect((await setProgram({ ...base, pointsPerUnit: 1.5, tiers: defaultProgram.tiers }, key, site)).status).toBe(
         400
       )
-      expect((await program(key, site)).body.data).toEqual(defaultProgram)
+      expect(bodyOf(await program(key, site), "loyalty.getProgram").data).toEqual(defaultProgram)
     })
 
     it("needs read:loyalty to read it and write:loyalty to set it", async () => {
@@ -110,7 +110,7 @@ describe("Loyalty", () => {
       expect((await program(reader)).status).toBe(200)
       const refused = await setProgram({ ...defaultProgram, currency: undefined }, reader)
       expect(refused.status).toBe(403)
-      expect(refused.body.error).toContain("write:loyalty")
+      expect(errorOf(refused).error).toContain("write:loyalty")
     })
   })
 
@@ -157,7 +157,7 @@ describe("Loyalty", () => {
       await award("cust_award", { points: 1250 })
       const res = await award("cust_award", { points: 500, note: "Referral bonus" })
       expect(res.status).toBe(201)
-      expect(res.body.data).toEqual({
+      expect(bodyOf(res, "loyalty.award").data).toEqual({
         points: 1750,
         tier: "GOLD",
         transaction: {
@@ -170,7 +170,7 @@ describe("Loyalty", () => {
         }
       })
       const spent = await redeem("cust_award", { points: 1500 })
-      expect(spent.body.data).toEqual({ discountAmount: 1500, pointsRemaining: 250, tier: "GOLD" })
+      expect(bodyOf(spent, "loyalty.redeem").data).toEqual({ discountAmount: 1500, pointsRemaining: 250, tier: "GOLD" })
       expect(await account("cust_award")).toMatchObject({ points: 250, lifetimePoints: 1750, tier: "GOLD" })
     })
 
@@ -178,7 +178,7 @@ describe("Loyalty", () => {
       await award("cust_redeem", { points: 1250 })
       const res = await redeem("cust_redeem", { points: 100, orderId: "order_xyz" })
       expect(res.status).toBe(200)
-      expect(res.body.data).toEqual({ discountAmount: 100, pointsRemaining: 1150, tier: "GOLD" })
+      expect(bodyOf(res, "loyalty.redeem").data).toEqual({ discountAmount: 100, pointsRemaining: 1150, tier: "GOLD" })
       const tx = (await account("cust_redeem")).transactions[0]
       expect(tx).toMatchObject({ type: "REDEEM", points: -100, orderId: "order_xyz" })
     })
@@ -187,7 +187,7 @@ describe("Loyalty", () => {
       await award("cust_short", { points: 1250 })
       const res = await redeem("cust_short", { points: 2000 })
       expect(res.status).toBe(422)
-      expect(res.body.code).toBe("insufficient_points")
+      expect(errorOf(res).code).toBe("insufficient_points")
       const data = await account("cust_short")
       expect(data).toMatchObject({ points: 1250, lifetimePoints: 1250 })
       expect(data.transactions).toHaveLength(1)
@@ -219,8 +219,10 @@ describe("Loyalty", () => {
       expect((await account("cust_rate", key, site)).tier).toBe("VIP")
       const small = await redeem("cust_rate", { points: 2 }, key, site)
       expect(small.status).toBe(400)
-      expect(small.body.details).toEqual([{ path: "/points", message: expect.stringContaining("redeem at least 3") }])
-      expect((await redeem("cust_rate", { points: 7 }, key, site)).body.data.discountAmount).toBe(2)
+      expect(errorOf(small).details).toEqual([
+        { path: "/points", message: expect.stringContaining("redeem at least 3") }
+      ])
+      expect(bodyOf(await redeem("cust_rate", { points: 7 }, key, site), "loyalty.redeem").data.discountAmount).toBe(2)
       expect((await account("cust_rate", key, site)).points).toBe(593)
     })
 
@@ -229,7 +231,7 @@ describe("Loyalty", () => {
       const results = await Promise.all(Array.from({ length: 30 }, () => redeem("cust_race", { points: 10 })))
       expect(results.filter((r) => r.status !== 200 && r.status !== 422).map((r) => r.text)).toEqual([])
       expect(results.filter((r) => r.status === 200)).toHaveLength(10)
-      expect(results.filter((r) => r.status === 422).every((r) => r.body.code === "insufficient_points")).toBe(true)
+      expect(results.filter((r) => r.status === 422).every((r) => errorOf(r).code === "insufficient_points")).toBe(true)
       expect(await account("cust_race")).toMatchObject({ points: 0, lifetimePoints: 100 })
     })
 

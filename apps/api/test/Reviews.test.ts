@@ -2,7 +2,7 @@ import { Validator } from "@shopvo/contract"
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, errorOf, start, type TestApi } from "./support/TestApi.js"
 
 const validator = new Validator()
 
@@ -42,7 +42,7 @@ describe("Reviews", () => {
   const submit = async (productId: string, body: Record<string, unknown> = example, key = keyA, site = siteA) => {
     const res = await api.request("POST", reviewsPath(productId, site), { key, body })
     expect(res.status, JSON.stringify(res.body)).toBe(201)
-    return res.body.data as { id: string; status: string }
+    return bodyOf(res, "products.createReview").data
   }
 
   beforeAll(async () => {
@@ -79,7 +79,7 @@ describe("Reviews", () => {
       expect(res.text).not.toContain("jane@example.com")
       // Stored for moderation all the same.
       const stored = await query<{ reviewer_email: string }>("select reviewer_email from reviews where id = $1", [
-        res.body.data.id
+        bodyOf(res, "products.createReview").data.id
       ])
       expect(stored[0]!.reviewer_email).toBe("jane@example.com")
     })
@@ -123,9 +123,10 @@ describe("Reviews", () => {
       await query("update reviews set status = 'PUBLISHED' where id = $1", [published.id])
       await query("update reviews set status = 'SPAM' where id = $1", [spam.id])
       const ids = async (qs: string) =>
-        (await api.request("GET", `${reviewsPath(product)}${qs}`, { key: keyA })).body.items.map(
-          (r: { id: string }) => r.id
-        )
+        bodyOf(
+          await api.request("GET", `${reviewsPath(product)}${qs}`, { key: keyA }),
+          "products.listReviews"
+        ).items.map((r: { id: string }) => r.id)
       expect(await ids("")).toEqual([published.id])
       expect(await ids("?status=PENDING")).toEqual([pending.id])
       expect(await ids("?status=SPAM")).toEqual([spam.id])
@@ -142,7 +143,7 @@ describe("Reviews", () => {
       const review = await submit(product, example, key, site)
       expect(review.status).toBe("PUBLISHED")
       const list = await api.request("GET", reviewsPath(product, site), { key })
-      expect(list.body.items.map((r: { id: string }) => r.id)).toEqual([review.id])
+      expect(bodyOf(list, "products.listReviews").items.map((r: { id: string }) => r.id)).toEqual([review.id])
     })
 
     it("records review.created (without the email) in the same transaction", async () => {
@@ -153,11 +154,11 @@ describe("Reviews", () => {
       })
       const events = await query<{ payload: Record<string, unknown>; livemode: boolean; site_id: string }>(
         "select payload, livemode, site_id from events where type = 'review.created' and payload->>'id' = $1",
-        [res.body.data.id]
+        [bodyOf(res, "products.createReview").data.id]
       )
       expect(events).toHaveLength(1)
       expect(events[0]).toMatchObject({ livemode: false, site_id: siteA })
-      expect(events[0]!.payload).toEqual(res.body.data)
+      expect(events[0]!.payload).toEqual(bodyOf(res, "products.createReview").data)
       expect(JSON.stringify(events[0]!.payload)).not.toContain("secret@example.com")
       expect(validator.validate({ $ref: "#/components/schemas/Review" }, events[0]!.payload).ok).toBe(true)
       // A refused submission records nothing.
@@ -175,7 +176,10 @@ describe("Reviews", () => {
       await query("update reviews set status = 'PUBLISHED' where product_id = $1", [product])
       const newestFirst = [...ids].reverse()
       const page = async (n: number) =>
-        (await api.request("GET", `${reviewsPath(product)}?limit=2&page=${n}`, { key: keyA })).body
+        bodyOf(
+          await api.request("GET", `${reviewsPath(product)}?limit=2&page=${n}`, { key: keyA }),
+          "products.listReviews"
+        )
       const p1 = await page(1)
       expect(p1.items.map((r: { id: string }) => r.id)).toEqual(newestFirst.slice(0, 2))
       expect(p1.pagination).toEqual({ page: 1, limit: 2, total: 5, totalPages: 3 })
@@ -203,7 +207,7 @@ describe("Reviews", () => {
       for (const rating of [0, 6, 4.5, null]) {
         const res = await api.request("POST", reviewsPath(product), { key: keyA, body: { ...example, rating } })
         expect(res.status, `rating ${rating}`).toBe(400)
-        expect(res.body.details.map((d: { path: string }) => d.path)).toContain("/rating")
+        expect((errorOf(res).details ?? []).map((d: { path: string }) => d.path)).toContain("/rating")
       }
       for (const rating of [1, 5]) await submit(product, { ...example, rating })
       const { reviewerEmail: _email, ...withoutEmail } = example
@@ -232,7 +236,7 @@ describe("Reviews", () => {
         body: { rating: 3, reviewerName: "Terse", reviewerEmail: "t@example.com" }
       })
       expect(res.status).toBe(201)
-      expect(res.body.data).toMatchObject({ rating: 3, title: null, content: null })
+      expect(bodyOf(res, "products.createReview").data).toMatchObject({ rating: 3, title: null, content: null })
     })
   })
 
@@ -250,10 +254,13 @@ describe("Reviews", () => {
       ] as const) {
         const res = await api.request(method, path, { key: keyA, ...(method === "POST" ? { body: example } : {}) })
         expect(res.status, `${method} ${path}`).toBe(404)
-        expect(res.body.code).toBe("not_found")
+        expect(errorOf(res).code).toBe("not_found")
       }
       expect(
-        (await api.request("GET", `${reviewsPath(theirs, siteB)}?status=PENDING`, { key: keyB })).body.items
+        bodyOf(
+          await api.request("GET", `${reviewsPath(theirs, siteB)}?status=PENDING`, { key: keyB }),
+          "products.listReviews"
+        ).items
       ).toHaveLength(1)
       expect((await api.request("POST", reviewsPath(live), { key: liveKeyA, body: example })).status).toBe(201)
       // Nothing was added to another tenant.
@@ -269,7 +276,7 @@ describe("Reviews", () => {
       expect((await api.request("GET", reviewsPath(product), { key: content })).status).toBe(403)
       const refused = await api.request("POST", reviewsPath(product), { key: reader, body: example })
       expect(refused.status).toBe(403)
-      expect(refused.body.error).toContain("write:catalog")
+      expect(errorOf(refused).error).toContain("write:catalog")
       expect((await api.request("POST", reviewsPath(product), { key: writer, body: example })).status).toBe(201)
     })
   })

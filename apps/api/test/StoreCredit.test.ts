@@ -4,7 +4,7 @@ import { Effect, Either } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { StoreCredit } from "../src/StoreCredit/Service.js"
 import { addCustomers } from "./support/Customers.js"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, errorOf, start, type TestApi } from "./support/TestApi.js"
 
 describe("Store credit", () => {
   let api: TestApi
@@ -20,7 +20,7 @@ describe("Store credit", () => {
   const account = async (customerId: string, key = keyA, site = siteA) => {
     const res = await api.request("GET", path(customerId, site), { key })
     expect(res.status).toBe(200)
-    return res.body.data
+    return bodyOf(res, "storeCredit.get").data
   }
   const rows = async (customerId: string) =>
     Number(
@@ -55,15 +55,15 @@ describe("Store credit", () => {
   it("keeps the ledger the reference shows: credits, debits, newest first, and the example's credit", async () => {
     const welcome = await post("cust_xyz", { type: "CREDIT", amount: 5000, note: "Welcome bonus" })
     expect(welcome.status).toBe(201)
-    expect(welcome.body.data.balance).toBe(5000)
+    expect(bodyOf(welcome, "storeCredit.createTransaction").data.balance).toBe(5000)
     const spent = await post("cust_xyz", { type: "DEBIT", amount: 1500, orderId: "order_xyz" })
-    expect(spent.body.data.balance).toBe(3500)
+    expect(bodyOf(spent, "storeCredit.createTransaction").data.balance).toBe(3500)
 
     const data = await account("cust_xyz")
     expect(data).toMatchObject({ customerId: "cust_xyz", currency: "EUR", balance: 3500 })
     expect(data.transactions).toEqual([
       {
-        id: spent.body.data.transaction.id,
+        id: bodyOf(spent, "storeCredit.createTransaction").data.transaction.id,
         type: "DEBIT",
         amount: 1500,
         note: null,
@@ -71,7 +71,7 @@ describe("Store credit", () => {
         createdAt: expect.any(String)
       },
       {
-        id: welcome.body.data.transaction.id,
+        id: bodyOf(welcome, "storeCredit.createTransaction").data.transaction.id,
         type: "CREDIT",
         amount: 5000,
         note: "Welcome bonus",
@@ -79,7 +79,7 @@ describe("Store credit", () => {
         createdAt: expect.any(String)
       }
     ])
-    expect(data.transactions[0].id).toMatch(/^sct_/)
+    expect(data.transactions[0]?.id).toMatch(/^sct_/)
 
     // The reference's request and response.
     const refund = await post("cust_xyz", {
@@ -89,7 +89,7 @@ describe("Store credit", () => {
       orderId: "order_xyz"
     })
     expect(refund.status).toBe(201)
-    expect(refund.body.data).toEqual({
+    expect(bodyOf(refund, "storeCredit.createTransaction").data).toEqual({
       balance: 5500,
       transaction: {
         id: expect.stringMatching(/^sct_/),
@@ -106,7 +106,7 @@ describe("Store credit", () => {
     await post("cust_short", { type: "CREDIT", amount: 3500 })
     const res = await post("cust_short", { type: "DEBIT", amount: 5000 })
     expect(res.status).toBe(422)
-    expect(res.body.code).toBe("insufficient_balance")
+    expect(errorOf(res).code).toBe("insufficient_balance")
     expect((await account("cust_short")).balance).toBe(3500)
     expect(await rows("cust_short")).toBe(1)
     // A debit on an account that never existed opens nothing.
@@ -125,12 +125,12 @@ describe("Store credit", () => {
     )
     expect(results.filter((r) => r.status !== 201 && r.status !== 422).map((r) => r.text)).toEqual([])
     expect(results.filter((r) => r.status === 201)).toHaveLength(33)
-    expect(results.filter((r) => r.status === 422).every((r) => r.body.code === "insufficient_balance")).toBe(true)
+    expect(results.filter((r) => r.status === 422).every((r) => errorOf(r).code === "insufficient_balance")).toBe(true)
     // Each success saw the balance the previous one left.
     expect(
       results
         .filter((r) => r.status === 201)
-        .map((r) => r.body.data.balance)
+        .map((r) => bodyOf(r, "storeCredit.createTransaction").data.balance)
         .sort((a, b) => a - b)
     ).toEqual(Array.from({ length: 33 }, (_, i) => 10 + i * 30))
     expect((await account("cust_race")).balance).toBe(10)
@@ -153,7 +153,7 @@ describe("Store credit", () => {
     expect((await api.request("GET", path("cust_scope"), { key: reader })).status).toBe(200)
     const refused = await post("cust_scope", { type: "CREDIT", amount: 100 }, reader)
     expect(refused.status).toBe(403)
-    expect(refused.body.error).toContain("write:store-credit")
+    expect(errorOf(refused).error).toContain("write:store-credit")
     const writer = (await api.createKey(siteA, { scopes: ["write:store-credit"] })).key
     expect((await post("cust_scope", { type: "CREDIT", amount: 100 }, writer)).status).toBe(201)
     expect((await api.request("GET", path("cust_scope"), { key: writer })).status).toBe(403)
@@ -162,7 +162,7 @@ describe("Store credit", () => {
   it("a transaction for a customer the site does not have is a 404 and records nothing", async () => {
     const res = await post("cust_missing", { type: "CREDIT", amount: 100 })
     expect(res.status).toBe(404)
-    expect(res.body.code).toBe("not_found")
+    expect(errorOf(res).code).toBe("not_found")
     expect(await rows("cust_missing")).toBe(0)
   })
 
