@@ -4,7 +4,7 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { seedDemoCustomers } from "../src/Customers/Seed.js"
 import { Customers } from "../src/Customers/Service.js"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, cursorPage, errorOf, offsetPage, start, type TestApi } from "./support/TestApi.js"
 
 let api: TestApi
 
@@ -40,7 +40,7 @@ describe("Customers", () => {
 
       const res = await store.get(`/${jane.id}`)
       expect(res.status).toBe(200)
-      expect(res.body).toMatchObject({
+      expect(bodyOf(res, "customers.get")).toMatchObject({
         success: true,
         data: {
           id: jane.id,
@@ -60,9 +60,12 @@ describe("Customers", () => {
       for (const email of ["a@example.com", "b@example.com", "c@example.com"]) made.push(await store.customer(email))
       const res = await store.get("")
       expect(res.status).toBe(200)
-      expect(res.body).toMatchObject({ success: true, pagination: { page: 1, limit: 20, total: 3, totalPages: 1 } })
+      expect(bodyOf(res, "customers.list")).toMatchObject({
+        success: true,
+        pagination: { page: 1, limit: 20, total: 3, totalPages: 1 }
+      })
       // Newest first.
-      expect(ids(res.body)).toEqual(made.map((c) => c.id).reverse())
+      expect(ids(bodyOf(res, "customers.list"))).toEqual(made.map((c) => c.id).reverse())
     })
 
     it("PATCH /customers/{id} with the reference's body updates the profile", async () => {
@@ -74,8 +77,10 @@ describe("Customers", () => {
         success: true,
         data: { id: jane.id, firstName: "Jane", lastName: "Smith", phone: "+30 210 1234567" }
       })
-      expect(new Date(res.body.data.updatedAt).getTime()).toBeGreaterThan(jane.updatedAt.getTime())
-      expect((await store.get(`/${jane.id}`)).body.data.phone).toBe("+30 210 1234567")
+      expect(new Date(bodyOf(res, "customers.update").data.updatedAt).getTime()).toBeGreaterThan(
+        jane.updatedAt.getTime()
+      )
+      expect(bodyOf(await store.get(`/${jane.id}`), "customers.get").data.phone).toBe("+30 210 1234567")
     })
   })
 
@@ -86,7 +91,7 @@ describe("Customers", () => {
       const mark = await store.customer("mark@shop.example", { firstName: "Mark", lastName: "JANSEN" })
       const zoe = await store.customer("zoe@other.example", { firstName: "Zoë", lastName: "Ørsted" })
       const found = async (search: string) =>
-        ids((await store.get(`?search=${encodeURIComponent(search)}`)).body).sort()
+        ids(bodyOf(await store.get(`?search=${encodeURIComponent(search)}`), "customers.list")).sort()
 
       expect(await found("jane.doe@example")).toEqual([jane.id])
       expect(await found("EXAMPLE.COM")).toEqual([jane.id])
@@ -103,7 +108,7 @@ describe("Customers", () => {
       expect(await found("%")).toEqual([])
       expect(await found("j_ne")).toEqual([])
       // The total counts the matches, not the site's customers.
-      expect((await store.get("?search=jan")).body.pagination.total).toBe(2)
+      expect(offsetPage(bodyOf(await store.get("?search=jan"), "customers.list")).pagination.total).toBe(2)
     })
 
     it("the search predicate is one the trigram index answers", async () => {
@@ -129,7 +134,7 @@ describe("Customers", () => {
       const other = await newStore()
       await other.customer("jane@example.com")
       await api.run(Customers.findOrCreateByEmail({ ...store.tenant, livemode: true }, { email: "jane@example.com" }))
-      expect(ids((await store.get("?search=jane")).body)).toEqual([])
+      expect(ids(bodyOf(await store.get("?search=jane"), "customers.list"))).toEqual([])
     })
   })
 
@@ -141,17 +146,17 @@ describe("Customers", () => {
       const a = await store.customer("a@example.com")
       const b = await store.customer("b@example.com")
       await store.customer("c@example.com")
-      expect((await store.patch(a.id, { groupId: vip.id })).body.data.groupId).toBe(vip.id)
+      expect(bodyOf(await store.patch(a.id, { groupId: vip.id }), "customers.update").data.groupId).toBe(vip.id)
       expect((await store.patch(b.id, { groupId: wholesale.id })).status).toBe(200)
 
-      expect(ids((await store.get(`?group=${vip.id}`)).body)).toEqual([a.id])
-      expect(ids((await store.get(`?group=${wholesale.id}&search=b@`)).body)).toEqual([b.id])
-      expect((await store.get(`?group=${vip.id}`)).body.pagination.total).toBe(1)
-      expect(ids((await store.get("?group=grp_none")).body)).toEqual([])
+      expect(ids(bodyOf(await store.get(`?group=${vip.id}`), "customers.list"))).toEqual([a.id])
+      expect(ids(bodyOf(await store.get(`?group=${wholesale.id}&search=b@`), "customers.list"))).toEqual([b.id])
+      expect(offsetPage(bodyOf(await store.get(`?group=${vip.id}`), "customers.list")).pagination.total).toBe(1)
+      expect(ids(bodyOf(await store.get("?group=grp_none"), "customers.list"))).toEqual([])
 
       // Leaving the group.
-      expect((await store.patch(a.id, { groupId: null })).body.data.groupId).toBeNull()
-      expect(ids((await store.get(`?group=${vip.id}`)).body)).toEqual([])
+      expect(bodyOf(await store.patch(a.id, { groupId: null }), "customers.update").data.groupId).toBeNull()
+      expect(ids(bodyOf(await store.get(`?group=${vip.id}`), "customers.list"))).toEqual([])
     })
   })
 
@@ -165,31 +170,41 @@ describe("Customers", () => {
       const pages = []
       for (let page = 1; page <= 4; page++) {
         const res = await store.get(`?page=${page}&limit=3`)
-        expect(res.body.pagination).toEqual({ page, limit: 3, total: 7, totalPages: 3 })
-        pages.push(...ids(res.body))
+        expect(offsetPage(bodyOf(res, "customers.list")).pagination).toEqual({
+          page,
+          limit: 3,
+          total: 7,
+          totalPages: 3
+        })
+        pages.push(...ids(bodyOf(res, "customers.list")))
       }
       expect(pages).toEqual(newestFirst)
 
       // Continue from the first offset page with the id of its last customer, then with the
       // opaque cursors; a customer created meanwhile is newer than every page, so it never shifts
       // or repeats one.
-      const firstPage = ids((await store.get("?page=1&limit=3")).body)
+      const firstPage = ids(bodyOf(await store.get("?page=1&limit=3"), "customers.list"))
       const walked = [...firstPage]
       let res = await store.get(`?limit=2&cursor=${firstPage[2]}`)
       for (;;) {
         expect(res.status).toBe(200)
-        expect(res.body.limit).toBe(2)
-        walked.push(...ids(res.body))
-        if (!res.body.hasNextPage) break
+        expect(cursorPage(bodyOf(res, "customers.list")).limit).toBe(2)
+        walked.push(...ids(bodyOf(res, "customers.list")))
+        if (!cursorPage(bodyOf(res, "customers.list")).hasNextPage) break
         await store.customer(`late${walked.length}@example.com`)
-        res = await store.get(`?limit=2&cursor=${encodeURIComponent(res.body.cursor)}`)
+        res = await store.get(
+          `?limit=2&cursor=${encodeURIComponent(cursorPage(bodyOf(res, "customers.list")).cursor ?? "")}`
+        )
       }
-      expect(res.body.cursor).toBeNull()
+      expect(cursorPage(bodyOf(res, "customers.list")).cursor).toBeNull()
       expect(walked).toEqual(newestFirst)
 
       // Filters apply in cursor mode too.
       const filtered = await store.get(`?search=p1@&cursor=${made[6]}`)
-      expect([ids(filtered.body), filtered.body.hasNextPage]).toEqual([[made[1]], false])
+      expect([
+        ids(bodyOf(filtered, "customers.list")),
+        cursorPage(bodyOf(filtered, "customers.list")).hasNextPage
+      ]).toEqual([[made[1]], false])
     })
 
     it("refuses a cursor the API did not issue, or another site's customer, with a 400 at query.cursor", async () => {
@@ -199,7 +214,7 @@ describe("Customers", () => {
       for (const cursor of ["garbage", badDate, theirs.id, "cust_missing"]) {
         const res = await store.get(`?cursor=${cursor}`)
         expect(res.status).toBe(400)
-        expect(res.body.details[0].path).toBe("query.cursor")
+        expect(errorOf(res).details?.[0]?.path).toBe("query.cursor")
       }
     })
   })
@@ -222,10 +237,10 @@ describe("Customers", () => {
       ]) {
         const res = await store.patch(jane.id, body)
         expect(res.status, JSON.stringify(body)).toBe(400)
-        expect(res.body.code).toBe("validation_error")
+        expect(errorOf(res).code).toBe("validation_error")
       }
-      expect((await store.patch(jane.id, { phone: "12" })).body.details[0].path).toBe("/phone")
-      const after = (await store.get(`/${jane.id}`)).body.data
+      expect(errorOf(await store.patch(jane.id, { phone: "12" })).details?.[0]?.path).toBe("/phone")
+      const after = bodyOf(await store.get(`/${jane.id}`), "customers.get").data
       expect(after).toMatchObject({ firstName: "Jane", phone: null })
       expect(after.updatedAt).toBe(jane.updatedAt.toISOString())
     })
@@ -234,10 +249,10 @@ describe("Customers", () => {
       const store = await newStore()
       const jane = await store.customer("jane@example.com", { firstName: "Jane", lastName: "Smith" })
       for (const phone of ["+30 210 1234567", "(555) 010-4477", "030.901.820", "+4930901820"]) {
-        expect((await store.patch(jane.id, { phone })).body.data.phone).toBe(phone)
+        expect(bodyOf(await store.patch(jane.id, { phone }), "customers.update").data.phone).toBe(phone)
       }
       const cleared = await store.patch(jane.id, { phone: null, lastName: null })
-      expect(cleared.body.data).toMatchObject({ phone: null, lastName: null, firstName: "Jane" })
+      expect(bodyOf(cleared, "customers.update").data).toMatchObject({ phone: null, lastName: null, firstName: "Jane" })
     })
 
     it("changes email, marketing consent, tags and the default address", async () => {
@@ -250,7 +265,7 @@ describe("Customers", () => {
         defaultAddress: { firstName: "Jane", lastName: "Smith", line1: "Ermou 25", city: "Athens", country: "GR" }
       })
       expect(res.status).toBe(200)
-      expect(res.body.data).toMatchObject({
+      expect(bodyOf(res, "customers.update").data).toMatchObject({
         email: "jane.smith@example.com",
         acceptsMarketing: true,
         tags: ["vip", "newsletter"],
@@ -267,8 +282,10 @@ describe("Customers", () => {
           phone: null
         }
       })
-      expect((await store.patch(jane.id, { tags: ["gold"] })).body.data.tags).toEqual(["gold"])
-      expect((await store.patch(jane.id, { defaultAddress: null })).body.data.defaultAddress).toBeNull()
+      expect(bodyOf(await store.patch(jane.id, { tags: ["gold"] }), "customers.update").data.tags).toEqual(["gold"])
+      expect(
+        bodyOf(await store.patch(jane.id, { defaultAddress: null }), "customers.update").data.defaultAddress
+      ).toBeNull()
       const badAddress = await store.patch(jane.id, { defaultAddress: { line1: "Ermou 25", country: "Greece" } })
       expect(badAddress.status).toBe(400)
     })
@@ -279,10 +296,15 @@ describe("Customers", () => {
       const mark = await store.customer("mark@example.com")
       const res = await store.patch(mark.id, { email: "JANE@example.com", firstName: "Mark" })
       expect(res.status).toBe(409)
-      expect(res.body.code).toBe("email_taken")
-      expect((await store.get(`/${mark.id}`)).body.data).toMatchObject({ email: "mark@example.com", firstName: null })
+      expect(errorOf(res).code).toBe("email_taken")
+      expect(bodyOf(await store.get(`/${mark.id}`), "customers.get").data).toMatchObject({
+        email: "mark@example.com",
+        firstName: null
+      })
       // A customer may change the case of its own email.
-      expect((await store.patch(jane.id, { email: "Jane@Example.com" })).body.data.email).toBe("Jane@Example.com")
+      expect(bodyOf(await store.patch(jane.id, { email: "Jane@Example.com" }), "customers.update").data.email).toBe(
+        "Jane@Example.com"
+      )
     })
 
     it("a group of no group of this site is 422 customer_group_not_found", async () => {
@@ -296,14 +318,14 @@ describe("Customers", () => {
         expect(res.status).toBe(422)
         expect(res.body).toEqual({ error: `Customer group ${groupId} not found`, code: "customer_group_not_found" })
       }
-      expect((await store.get(`/${jane.id}`)).body.data.groupId).toBeNull()
+      expect(bodyOf(await store.get(`/${jane.id}`), "customers.get").data.groupId).toBeNull()
     })
 
     it("an unknown customer is 404", async () => {
       const store = await newStore()
       expect((await store.get("/cust_missing")).status).toBe(404)
       const res = await store.patch("cust_missing", { firstName: "X" })
-      expect([res.status, res.body.code]).toEqual([404, "not_found"])
+      expect([res.status, errorOf(res).code]).toEqual([404, "not_found"])
     })
   })
 
@@ -314,8 +336,8 @@ describe("Customers", () => {
       const theirs = await other.customer("jane@example.com", { firstName: "Jane" })
       expect((await store.get(`/${theirs.id}`)).status).toBe(404)
       expect((await store.patch(theirs.id, { firstName: "Mallory" })).status).toBe(404)
-      expect(ids((await store.get("")).body)).toEqual([])
-      expect((await other.get(`/${theirs.id}`)).body.data.firstName).toBe("Jane")
+      expect(ids(bodyOf(await store.get(""), "customers.list"))).toEqual([])
+      expect(bodyOf(await other.get(`/${theirs.id}`), "customers.get").data.firstName).toBe("Jane")
       // A key of another site is refused before anything is looked up.
       expect((await store.get(`/${theirs.id}`, other.key)).status).toBe(401)
     })
@@ -331,8 +353,8 @@ describe("Customers", () => {
       expect(liveJane.customer.id).not.toBe(testJane.id)
       expect((await store.get(`/${testJane.id}`, liveKey)).status).toBe(404)
       expect((await store.get(`/${liveJane.customer.id}`)).status).toBe(404)
-      expect(ids((await store.get("", liveKey)).body)).toEqual([liveJane.customer.id])
-      expect(ids((await store.get("")).body)).toEqual([testJane.id])
+      expect(ids(bodyOf(await store.get("", liveKey), "customers.list"))).toEqual([liveJane.customer.id])
+      expect(ids(bodyOf(await store.get(""), "customers.list"))).toEqual([testJane.id])
     })
   })
 
@@ -348,11 +370,11 @@ describe("Customers", () => {
       expect((await store.get(`/${jane.id}`, reader)).status).toBe(200)
       const refused = await store.patch(jane.id, { firstName: "X" }, reader)
       expect(refused.status).toBe(403)
-      expect(refused.body.error).toContain("write:customers")
+      expect(errorOf(refused).error).toContain("write:customers")
       expect((await store.patch(jane.id, { firstName: "Jane" }, writer)).status).toBe(200)
       expect((await store.get("", writer)).status).toBe(403)
       expect((await store.get(`/${jane.id}`, catalog)).status).toBe(403)
-      expect((await store.get(`/${jane.id}`)).body.data.firstName).toBe("Jane")
+      expect(bodyOf(await store.get(`/${jane.id}`), "customers.get").data.firstName).toBe("Jane")
     })
   })
 
@@ -390,7 +412,7 @@ describe("Customers", () => {
           sql`select count(*)::int as count from customers where site_id = ${store.site.id} and lower(email) = 'race@example.com'`
       )
       expect(rows[0]!.count).toBe(1)
-      expect((await store.get("?search=race")).body.pagination.total).toBe(1)
+      expect(offsetPage(bodyOf(await store.get("?search=race"), "customers.list")).pagination.total).toBe(1)
     })
 
     it("findOrCreateByEmail finds an existing customer without changing it", async () => {
@@ -428,7 +450,7 @@ describe("Customers", () => {
         )
       ).rejects.toThrow()
       const res = await store.get(`/${jane.id}`)
-      expect(res.body.data).toMatchObject({
+      expect(bodyOf(res, "customers.get").data).toMatchObject({
         totalOrders: 40,
         totalSpent: totals.reduce((sum, total) => sum + total, 0)
       })
@@ -440,7 +462,7 @@ describe("Customers", () => {
       const theirs = await other.customer("jane@example.com")
       const outcome = await api.run(Effect.flip(Customers.recordOrder(store.tenant, theirs.id, 100)))
       expect(outcome._tag).toBe("CustomerNotFound")
-      expect((await other.get(`/${theirs.id}`)).body.data.totalOrders).toBe(0)
+      expect(bodyOf(await other.get(`/${theirs.id}`), "customers.get").data.totalOrders).toBe(0)
     })
   })
 
@@ -454,7 +476,7 @@ describe("Customers", () => {
       body: { namespace: "crm", key: "segment", value: "gold" }
     })
     expect(made.status).toBe(201)
-    expect((await api.request("GET", path, { key: store.key })).body.data).toHaveLength(1)
+    expect(bodyOf(await api.request("GET", path, { key: store.key }), "metafields.list").data).toHaveLength(1)
     const foreign = `/api/v1/${other.site.id}/customer/${jane.id}/metafields`
     expect((await api.request("GET", foreign, { key: other.key })).status).toBe(404)
   })
@@ -464,11 +486,11 @@ describe("Customers", () => {
     const seeded = await api.run(seedDemoCustomers(store.tenant))
     expect(seeded.customerIds).toHaveLength(6)
     const list = await store.get("?limit=100")
-    expect(list.body.pagination.total).toBe(6)
-    expect(ids((await store.get(`?group=${seeded.vipGroupId}`)).body).sort()).toEqual(
+    expect(offsetPage(bodyOf(list, "customers.list")).pagination.total).toBe(6)
+    expect(ids(bodyOf(await store.get(`?group=${seeded.vipGroupId}`), "customers.list")).sort()).toEqual(
       [seeded.customerIds[0], seeded.customerIds[4]].sort()
     )
-    const jane = (await store.get(`/${seeded.customerIds[0]}`)).body.data
+    const jane = bodyOf(await store.get(`/${seeded.customerIds[0]}`), "customers.get").data
     expect(jane).toMatchObject({
       email: "jane@example.com",
       firstName: "Jane",

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { seedDemoBalances } from "../src/GiftCards/Seed.js"
 import { GiftCards } from "../src/GiftCards/Service.js"
 import { addCustomers } from "./support/Customers.js"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, cursorPage, errorOf, offsetPage, start, type TestApi } from "./support/TestApi.js"
 
 const codePattern = new RegExp(`^GIFT-[${GiftCardCode.alphabet}]{4}-[${GiftCardCode.alphabet}]{4}$`)
 
@@ -23,8 +23,8 @@ describe("Gift cards", () => {
     api.request("POST", path(site), { key, body })
   const issued = async (body: Record<string, unknown>, key = keyA, site = siteA) => {
     const res = await issue(body, key, site)
-    expect(res.status, JSON.stringify(res.body)).toBe(201)
-    return res.body.data as { id: string; code: string }
+    expect(res.status, JSON.stringify(bodyOf(res, "giftCards.create"))).toBe(201)
+    return bodyOf(res, "giftCards.create").data
   }
   const redeem = (id: string, body: Record<string, unknown>, key = keyA) =>
     api.request("POST", `${path()}/${id}/redeem`, { key, body })
@@ -63,7 +63,7 @@ describe("Gift cards", () => {
         note: "Birthday gift"
       })
       expect(res.status).toBe(201)
-      expect(res.body.data).toMatchObject({
+      expect(bodyOf(res, "giftCards.create").data).toMatchObject({
         currency: "EUR",
         initialBalance: 5000,
         remainingBalance: 5000,
@@ -72,16 +72,20 @@ describe("Gift cards", () => {
         note: "Birthday gift",
         expiresAt: "2099-12-31T23:59:59.000Z"
       })
-      expect(res.body.data.id).toMatch(/^gc_/)
-      expect(res.body.data.code).toMatch(codePattern)
-      expect((await get(res.body.data.id)).body.data).toEqual(res.body.data)
+      expect(bodyOf(res, "giftCards.create").data.id).toMatch(/^gc_/)
+      expect(bodyOf(res, "giftCards.create").data.code).toMatch(codePattern)
+      expect(bodyOf(await get(bodyOf(res, "giftCards.create").data.id), "giftCards.get").data).toEqual(
+        bodyOf(res, "giftCards.create").data
+      )
     })
 
     it("refuses a customer the site does not have with customer_not_found, issuing nothing", async () => {
       const res = await issue({ initialBalance: 5000, customerId: "cust_missing" })
       expect(res.status).toBe(422)
-      expect(res.body).toMatchObject({ code: "customer_not_found", error: "Customer cust_missing not found" })
-      expect((await api.request("GET", `${path()}?customerId=cust_missing`, { key: keyA })).body.items).toEqual([])
+      expect(errorOf(res)).toMatchObject({ code: "customer_not_found", error: "Customer cust_missing not found" })
+      expect(
+        bodyOf(await api.request("GET", `${path()}?customerId=cust_missing`, { key: keyA }), "giftCards.list").items
+      ).toEqual([])
     })
 
     it("generates a different code for every card", async () => {
@@ -98,7 +102,7 @@ describe("Gift cards", () => {
       const before = await cardCount()
       const taken = await issue({ initialBalance: 2000, code: "GIFT-4H7K-Q2ZD" })
       expect(taken.status).toBe(409)
-      expect(taken.body.code).toBe("gift_card_code_taken")
+      expect(errorOf(taken).code).toBe("gift_card_code_taken")
       expect(await cardCount()).toBe(before)
       // Codes are unique per site and mode, not across them.
       expect((await issue({ initialBalance: 2000, code: "GIFT-4H7K-Q2ZD" }, keyB, siteB)).status).toBe(201)
@@ -109,15 +113,15 @@ describe("Gift cards", () => {
       const before = await cardCount()
       const ambiguous = await issue({ initialBalance: 1000, code: "GIFT-0O1I-LLLL" })
       expect(ambiguous.status).toBe(400)
-      expect(ambiguous.body.details[0].path).toBe("/code")
+      expect(errorOf(ambiguous).details?.[0]?.path).toBe("/code")
       const zero = await issue({ initialBalance: 0 })
       expect(zero.status).toBe(400)
       const past = await issue({ initialBalance: 1000, expiresAt: "2020-01-01T00:00:00Z" })
       expect(past.status).toBe(400)
-      expect(past.body.details).toEqual([{ path: "/expiresAt", message: expect.stringContaining("cannot expire") }])
+      expect(errorOf(past).details).toEqual([{ path: "/expiresAt", message: expect.stringContaining("cannot expire") }])
       const currency = await issue({ initialBalance: 1000, currency: "USD" })
       expect(currency.status).toBe(422)
-      expect(currency.body.code).toBe("currency_not_supported")
+      expect(errorOf(currency).code).toBe("currency_not_supported")
       expect(await cardCount()).toBe(before)
       expect((await issue({ initialBalance: 1000, currency: "EUR" })).status).toBe(201)
     })
@@ -128,24 +132,31 @@ describe("Gift cards", () => {
       const card = await issued({ initialBalance: 5000 })
       const res = await redeem(card.id, { amount: 2500, orderId: "order_xyz" })
       expect(res.status).toBe(200)
-      expect(res.body.data).toMatchObject({ id: card.id, remainingBalance: 2500, status: "ACTIVE" })
+      expect(bodyOf(res, "giftCards.redeem").data).toMatchObject({
+        id: card.id,
+        remainingBalance: 2500,
+        status: "ACTIVE"
+      })
       const rest = await redeem(card.id, { amount: 2500 })
-      expect(rest.body.data).toMatchObject({ remainingBalance: 0, status: "REDEEMED" })
+      expect(bodyOf(rest, "giftCards.redeem").data).toMatchObject({ remainingBalance: 0, status: "REDEEMED" })
       expect(await redemptions(card.id)).toEqual([
         { amount: "2500", order_id: "order_xyz" },
         { amount: "2500", order_id: null }
       ])
       const again = await redeem(card.id, { amount: 1 })
       expect(again.status).toBe(422)
-      expect(again.body.code).toBe("insufficient_balance")
+      expect(errorOf(again).code).toBe("insufficient_balance")
     })
 
     it("refuses more than the balance and takes nothing", async () => {
       const card = await issued({ initialBalance: 2500 })
       const res = await redeem(card.id, { amount: 3000 })
       expect(res.status).toBe(422)
-      expect(res.body.code).toBe("insufficient_balance")
-      expect((await get(card.id)).body.data).toMatchObject({ remainingBalance: 2500, status: "ACTIVE" })
+      expect(errorOf(res).code).toBe("insufficient_balance")
+      expect(bodyOf(await get(card.id), "giftCards.get").data).toMatchObject({
+        remainingBalance: 2500,
+        status: "ACTIVE"
+      })
       expect(await redemptions(card.id)).toEqual([])
     })
 
@@ -156,15 +167,20 @@ describe("Gift cards", () => {
       expect(results.filter((r) => r.status !== 200 && r.status !== 422).map((r) => r.text)).toEqual([])
       expect(statuses.filter((s) => s === 200)).toHaveLength(25)
       expect(statuses.filter((s) => s === 422)).toHaveLength(175)
-      expect(results.filter((r) => r.status === 422).every((r) => r.body.code === "insufficient_balance")).toBe(true)
+      expect(results.filter((r) => r.status === 422).every((r) => errorOf(r).code === "insufficient_balance")).toBe(
+        true
+      )
       // Each success saw the previous one's balance: 2400, 2300, …, 0, each once.
       expect(
         results
           .filter((r) => r.status === 200)
-          .map((r) => r.body.data.remainingBalance)
+          .map((r) => bodyOf(r, "giftCards.redeem").data.remainingBalance)
           .sort((a, b) => a - b)
       ).toEqual(Array.from({ length: 25 }, (_, i) => i * 100))
-      expect((await get(card.id)).body.data).toMatchObject({ remainingBalance: 0, status: "REDEEMED" })
+      expect(bodyOf(await get(card.id), "giftCards.get").data).toMatchObject({
+        remainingBalance: 0,
+        status: "REDEEMED"
+      })
       const rows = await redemptions(card.id)
       expect(rows).toHaveLength(25)
       expect(rows.reduce((sum, row) => sum + Number(row.amount), 0)).toBe(2500)
@@ -177,41 +193,53 @@ describe("Gift cards", () => {
       await redeem(card.id, { amount: 2500 })
       const voided = await patch(card.id, { status: "VOID" })
       expect(voided.status).toBe(200)
-      expect(voided.body.data).toMatchObject({ id: card.id, status: "VOID", remainingBalance: 2500 })
+      expect(bodyOf(voided, "giftCards.update").data).toMatchObject({
+        id: card.id,
+        status: "VOID",
+        remainingBalance: 2500
+      })
       for (const refused of [
         await redeem(card.id, { amount: 100 }),
         await patch(card.id, { expiresAt: "2099-01-01T00:00:00Z" }),
         await patch(card.id, { status: "VOID" })
       ]) {
         expect(refused.status).toBe(422)
-        expect(refused.body.code).toBe("gift_card_void")
+        expect(errorOf(refused).code).toBe("gift_card_void")
       }
-      expect((await get(card.id)).body.data).toMatchObject({ status: "VOID", remainingBalance: 2500, expiresAt: null })
+      expect(bodyOf(await get(card.id), "giftCards.get").data).toMatchObject({
+        status: "VOID",
+        remainingBalance: 2500,
+        expiresAt: null
+      })
       expect(await redemptions(card.id)).toHaveLength(1)
     })
 
     it("expires a card whose expiry is moved into the past, and reactivates it when moved ahead", async () => {
       const card = await issued({ initialBalance: 3000, expiresAt: "2099-01-01T00:00:00Z", customerId: "cust_exp" })
       const expired = await patch(card.id, { expiresAt: "2021-06-01T00:00:00Z" })
-      expect(expired.body.data).toMatchObject({ status: "EXPIRED", expiresAt: "2021-06-01T00:00:00.000Z" })
+      expect(bodyOf(expired, "giftCards.update").data).toMatchObject({
+        status: "EXPIRED",
+        expiresAt: "2021-06-01T00:00:00.000Z"
+      })
       const refused = await redeem(card.id, { amount: 100 })
       expect(refused.status).toBe(422)
-      expect(refused.body.code).toBe("gift_card_expired")
-      expect((await get(card.id)).body.data.remainingBalance).toBe(3000)
+      expect(errorOf(refused).code).toBe("gift_card_expired")
+      expect(bodyOf(await get(card.id), "giftCards.get").data.remainingBalance).toBe(3000)
 
       const listed = async (status: string) =>
-        (await api.request("GET", `${path()}?customerId=cust_exp&status=${status}`, { key: keyA })).body.items.map(
-          (c: { id: string }) => c.id
-        )
+        bodyOf(
+          await api.request("GET", `${path()}?customerId=cust_exp&status=${status}`, { key: keyA }),
+          "giftCards.list"
+        ).items.map((c) => c.id)
       expect(await listed("EXPIRED")).toEqual([card.id])
       expect(await listed("ACTIVE")).toEqual([])
 
       const renewed = await patch(card.id, { expiresAt: null })
-      expect(renewed.body.data).toMatchObject({ status: "ACTIVE", expiresAt: null })
+      expect(bodyOf(renewed, "giftCards.update").data).toMatchObject({ status: "ACTIVE", expiresAt: null })
       const yearZero = await patch(card.id, { expiresAt: "0000-06-01T00:00:00Z" })
       expect(yearZero.status).toBe(400)
-      expect(yearZero.body.details[0].path).toBe("/expiresAt")
-      expect((await redeem(card.id, { amount: 100 })).body.data.remainingBalance).toBe(2900)
+      expect(errorOf(yearZero).details?.[0]?.path).toBe("/expiresAt")
+      expect(bodyOf(await redeem(card.id, { amount: 100 }), "giftCards.redeem").data.remainingBalance).toBe(2900)
       expect(await listed("ACTIVE")).toEqual([card.id])
     })
   })
@@ -229,27 +257,34 @@ describe("Gift cards", () => {
       const list = (q: string) => api.request("GET", `${path(site)}?${q}`, { key })
 
       const all = await list("limit=4")
-      expect(all.body.pagination).toEqual({ page: 1, limit: 4, total: 6, totalPages: 2 })
-      expect(all.body.items.map((c: { id: string }) => c.id)).toEqual(
+      expect(offsetPage(bodyOf(all, "giftCards.list")).pagination).toEqual({
+        page: 1,
+        limit: 4,
+        total: 6,
+        totalPages: 2
+      })
+      expect(bodyOf(all, "giftCards.list").items.map((c: { id: string }) => c.id)).toEqual(
         [other, ...made.slice().reverse()].slice(0, 4).map((c) => c.id)
       )
-      expect((await list("customerId=cust_list")).body.pagination.total).toBe(5)
-      expect((await list("status=REDEEMED")).body.items.map((c: { id: string }) => c.id)).toEqual([made[0]!.id])
-      expect((await list("status=ACTIVE")).body.pagination.total).toBe(5)
-      expect((await list("status=VOID")).body.items).toEqual([])
+      expect(offsetPage(bodyOf(await list("customerId=cust_list"), "giftCards.list")).pagination.total).toBe(5)
+      expect(bodyOf(await list("status=REDEEMED"), "giftCards.list").items.map((c: { id: string }) => c.id)).toEqual([
+        made[0]!.id
+      ])
+      expect(offsetPage(bodyOf(await list("status=ACTIVE"), "giftCards.list")).pagination.total).toBe(5)
+      expect(bodyOf(await list("status=VOID"), "giftCards.list").items).toEqual([])
       const byCode = await list(`code=${encodeURIComponent(` ${made[2]!.code.toLowerCase()} `)}`)
-      expect(byCode.body.items.map((c: { id: string }) => c.id)).toEqual([made[2]!.id])
-      expect((await list("code=NOT-A-CODE")).body.items).toEqual([])
+      expect(bodyOf(byCode, "giftCards.list").items.map((c: { id: string }) => c.id)).toEqual([made[2]!.id])
+      expect(bodyOf(await list("code=NOT-A-CODE"), "giftCards.list").items).toEqual([])
 
       // Cursor mode, started as the reference shows (`cursor=<id>`: the cards after that one).
-      const walk: Array<string> = (await list("limit=6")).body.items.map((c: { id: string }) => c.id)
+      const walk: Array<string> = bodyOf(await list("limit=6"), "giftCards.list").items.map((c: { id: string }) => c.id)
       const ids: Array<string> = []
       let page = await list(`limit=2&cursor=${walk[0]}`)
       for (;;) {
         expect(page.status).toBe(200)
-        ids.push(...page.body.items.map((c: { id: string }) => c.id))
-        if (!page.body.hasNextPage) break
-        page = await list(`limit=2&cursor=${page.body.cursor}`)
+        ids.push(...bodyOf(page, "giftCards.list").items.map((c: { id: string }) => c.id))
+        if (!cursorPage(bodyOf(page, "giftCards.list")).hasNextPage) break
+        page = await list(`limit=2&cursor=${cursorPage(bodyOf(page, "giftCards.list")).cursor}`)
       }
       expect(ids).toEqual(walk.slice(1))
       expect((await list("cursor=gc_unknown")).status).toBe(400)
@@ -266,8 +301,11 @@ describe("Gift cards", () => {
       expect((await redeem(card.id, { amount: 1 }, liveKeyA)).status).toBe(404)
       expect((await patch(card.id, { status: "VOID" }, liveKeyA)).status).toBe(404)
       const live = await api.request("GET", `${path()}?code=${card.code}`, { key: liveKeyA })
-      expect(live.body.items).toEqual([])
-      expect((await get(card.id)).body.data).toMatchObject({ status: "ACTIVE", remainingBalance: 1000 })
+      expect(bodyOf(live, "giftCards.list").items).toEqual([])
+      expect(bodyOf(await get(card.id), "giftCards.get").data).toMatchObject({
+        status: "ACTIVE",
+        remainingBalance: 1000
+      })
     })
 
     it("needs read:gift-cards to read and write:gift-cards to change", async () => {
@@ -281,7 +319,7 @@ describe("Gift cards", () => {
         await patch(card.id, { status: "VOID" }, reader)
       ]) {
         expect(refused.status).toBe(403)
-        expect(refused.body.error).toContain("write:gift-cards")
+        expect(errorOf(refused).error).toContain("write:gift-cards")
       }
       const writer = (await api.createKey(siteA, { scopes: ["write:gift-cards"] })).key
       expect((await get(card.id, writer)).status).toBe(403)
@@ -317,7 +355,7 @@ describe("Gift cards", () => {
         )
       )
       expect(Either.isLeft(outcome)).toBe(true)
-      expect((await get(card.id)).body.data.remainingBalance).toBe(1000)
+      expect(bodyOf(await get(card.id), "giftCards.get").data.remainingBalance).toBe(1000)
       expect(await redemptions(card.id)).toEqual([])
     })
   })
@@ -331,10 +369,7 @@ describe("Gift cards", () => {
     expect(await api.run(seedDemoBalances(tenant))).toEqual([])
     const list = await api.request("GET", `${path(site)}?limit=10`, { key })
     const byCode = Object.fromEntries(
-      list.body.items.map((c: { code: string; status: string; remainingBalance: number }) => [
-        c.code,
-        [c.status, c.remainingBalance]
-      ])
+      bodyOf(list, "giftCards.list").items.map((c) => [c.code, [c.status, c.remainingBalance]])
     )
     expect(byCode).toEqual({
       "GIFT-HAPP-Y2YR": ["ACTIVE", 5000],

@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Ids } from "@shopvo/kernel"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, errorOf, start, type TestApi } from "./support/TestApi.js"
 
 describe("Metafields", () => {
   let api: TestApi
@@ -55,39 +55,45 @@ describe("Metafields", () => {
         valueType: "integer"
       })
       expect(made.status).toBe(201)
-      expect(made.body).toMatchObject({
+      expect(bodyOf(made, "metafields.create")).toMatchObject({
         success: true,
         data: { namespace: "custom", key: "warranty_months", value: "24" }
       })
-      expect(made.body.data).toMatchObject({ resourceType: "product", resourceId: product, valueType: "integer" })
-      const id = made.body.data.id
+      expect(bodyOf(made, "metafields.create").data).toMatchObject({
+        resourceType: "product",
+        resourceId: product,
+        valueType: "integer"
+      })
+      const id = bodyOf(made, "metafields.create").data.id
       expect(id).toMatch(/^mf_/)
 
       const listed = await api.request("GET", path, { key: keyA })
       expect(listed.status).toBe(200)
-      expect(listed.body.success).toBe(true)
-      expect(listed.body.data).toHaveLength(1)
-      expect(listed.body.data[0]).toMatchObject({
+      expect(bodyOf(listed, "metafields.list").success).toBe(true)
+      expect(bodyOf(listed, "metafields.list").data).toHaveLength(1)
+      expect(bodyOf(listed, "metafields.list").data[0]).toMatchObject({
         id,
         namespace: "custom",
         key: "warranty_months",
         value: "24",
         valueType: "integer"
       })
-      expect(Date.parse(listed.body.data[0].createdAt)).not.toBeNaN()
+      expect(Date.parse(bodyOf(listed, "metafields.list").data[0]?.createdAt ?? "")).not.toBeNaN()
 
       const updated = await api.request("PATCH", `${path}/${id}`, {
         key: keyA,
         body: { value: "36", valueType: "integer" }
       })
       expect(updated.status).toBe(200)
-      expect(updated.body).toMatchObject({ success: true, data: { id, value: "36" } })
-      expect(Date.parse(updated.body.data.updatedAt)).toBeGreaterThanOrEqual(Date.parse(made.body.data.updatedAt))
+      expect(bodyOf(updated, "metafields.update")).toMatchObject({ success: true, data: { id, value: "36" } })
+      expect(Date.parse(bodyOf(updated, "metafields.update").data.updatedAt)).toBeGreaterThanOrEqual(
+        Date.parse(bodyOf(made, "metafields.create").data.updatedAt)
+      )
 
       const removed = await api.request("DELETE", `${path}/${id}`, { key: keyA })
       expect(removed.status).toBe(200)
-      expect(removed.body).toEqual({ success: true, deleted: true })
-      expect((await api.request("GET", path, { key: keyA })).body.data).toEqual([])
+      expect(bodyOf(removed, "metafields.delete")).toEqual({ success: true, deleted: true })
+      expect(bodyOf(await api.request("GET", path, { key: keyA }), "metafields.list").data).toEqual([])
       expect((await api.request("DELETE", `${path}/${id}`, { key: keyA })).status).toBe(404)
     })
   })
@@ -105,7 +111,7 @@ describe("Metafields", () => {
       for (const value of ["", "24", "not json {", " spaced ", "ünïcödé ✓", "x".repeat(65536)]) {
         const res = await attempt(value)
         expect(res.status, JSON.stringify(value.slice(0, 20))).toBe(201)
-        expect(res.body.data).toMatchObject({ value, valueType: "string" })
+        expect(bodyOf(res, "metafields.create").data).toMatchObject({ value, valueType: "string" })
       }
     })
 
@@ -159,7 +165,7 @@ describe("Metafields", () => {
         for (const value of values) {
           const res = await attempt(value, valueType)
           expect(res.status, `${valueType} ${JSON.stringify(value)}`).toBe(201)
-          expect(res.body.data).toMatchObject({ value, valueType })
+          expect(bodyOf(res, "metafields.create").data).toMatchObject({ value, valueType })
         }
       })
     }
@@ -168,8 +174,8 @@ describe("Metafields", () => {
         for (const value of values) {
           const res = await attempt(value, valueType)
           expect(res.status, `${valueType} ${JSON.stringify(value.slice(0, 30))}`).toBe(400)
-          expect(res.body.code).toBe("validation_error")
-          expect(res.body.details).toEqual([expect.objectContaining({ path: "/value" })])
+          expect(errorOf(res).code).toBe("validation_error")
+          expect(errorOf(res).details).toEqual([expect.objectContaining({ path: "/value" })])
         }
       })
     }
@@ -177,41 +183,50 @@ describe("Metafields", () => {
     it("refuses values storage cannot hold (NUL) and unknown value types, per the spec", async () => {
       const nul = await attempt("a\u0000b")
       expect(nul.status).toBe(400)
-      expect(nul.body.details[0].path).toBe("/value")
+      expect(errorOf(nul).details?.[0]?.path).toBe("/value")
       const type = await attempt("1", "float")
       expect(type.status).toBe(400)
-      expect(type.body.details[0].path).toBe("/valueType")
+      expect(errorOf(type).details?.[0]?.path).toBe("/valueType")
     })
 
     it("re-validates the pair on update, whichever half changes", async () => {
       const made = await attempt("24", "integer")
-      const at = `${path}/${made.body.data.id}`
+      const at = `${path}/${bodyOf(made, "metafields.create").data.id}`
       const patch = (body: unknown) => api.request("PATCH", at, { key: keyA, body })
 
       const badValue = await patch({ value: "twenty" })
       expect(badValue.status).toBe(400)
-      expect(badValue.body.details).toEqual([expect.objectContaining({ path: "/value" })])
+      expect(errorOf(badValue).details).toEqual([expect.objectContaining({ path: "/value" })])
 
       // The stored "24" is not a boolean: the type alone cannot change.
       const badType = await patch({ valueType: "boolean" })
       expect(badType.status).toBe(400)
-      expect(badType.body.code).toBe("validation_error")
-      expect(badType.body.details).toEqual([expect.objectContaining({ path: "/valueType" })])
+      expect(errorOf(badType).code).toBe("validation_error")
+      expect(errorOf(badType).details).toEqual([expect.objectContaining({ path: "/valueType" })])
 
       const badPair = await patch({ value: "1.5", valueType: "integer" })
       expect(badPair.status).toBe(400)
-      expect(badPair.body.details).toEqual([expect.objectContaining({ path: "/value" })])
+      expect(errorOf(badPair).details).toEqual([expect.objectContaining({ path: "/value" })])
 
       // Nothing changed so far.
-      const unchanged = (await api.request("GET", path, { key: keyA })).body.data.find(
-        (m: { id: string }) => m.id === made.body.data.id
+      const unchanged = bodyOf(await api.request("GET", path, { key: keyA }), "metafields.list").data.find(
+        (m: { id: string }) => m.id === bodyOf(made, "metafields.create").data.id
       )
       expect(unchanged).toMatchObject({ value: "24", valueType: "integer" })
 
-      expect((await patch({ value: "-5" })).body.data).toMatchObject({ value: "-5", valueType: "integer" })
-      expect((await patch({ valueType: "json" })).body.data).toMatchObject({ value: "-5", valueType: "json" })
-      expect((await patch({ valueType: "string" })).body.data).toMatchObject({ value: "-5", valueType: "string" })
-      expect((await patch({ value: "true", valueType: "boolean" })).body.data).toMatchObject({
+      expect(bodyOf(await patch({ value: "-5" }), "metafields.update").data).toMatchObject({
+        value: "-5",
+        valueType: "integer"
+      })
+      expect(bodyOf(await patch({ valueType: "json" }), "metafields.update").data).toMatchObject({
+        value: "-5",
+        valueType: "json"
+      })
+      expect(bodyOf(await patch({ valueType: "string" }), "metafields.update").data).toMatchObject({
+        value: "-5",
+        valueType: "string"
+      })
+      expect(bodyOf(await patch({ value: "true", valueType: "boolean" }), "metafields.update").data).toMatchObject({
         value: "true",
         valueType: "boolean"
       })
@@ -220,11 +235,11 @@ describe("Metafields", () => {
 
     it("takes only value and valueType in an update, and at least one of them", async () => {
       const made = await attempt("x")
-      const at = `${path}/${made.body.data.id}`
+      const at = `${path}/${bodyOf(made, "metafields.create").data.id}`
       expect((await api.request("PATCH", at, { key: keyA, body: {} })).status).toBe(400)
       const rename = await api.request("PATCH", at, { key: keyA, body: { key: "renamed" } })
       expect(rename.status).toBe(400)
-      expect(rename.body.details[0].path).toBe("/key")
+      expect(errorOf(rename).details?.[0]?.path).toBe("/key")
     })
   })
 
@@ -236,11 +251,11 @@ describe("Metafields", () => {
       expect((await create(keyA, path, body)).status).toBe(201)
       const again = await create(keyA, path, { ...body, value: "other", valueType: "string" })
       expect(again.status).toBe(409)
-      expect(again.body.code).toBe("metafield_exists")
+      expect(errorOf(again).code).toBe("metafield_exists")
       // The same key in another namespace, or on another resource, is a different metafield.
       expect((await create(keyA, path, { ...body, namespace: "erp" })).status).toBe(201)
       expect((await create(keyA, base(siteA, "product", await insertProduct(siteA)), body)).status).toBe(201)
-      expect((await api.request("GET", path, { key: keyA })).body.data).toHaveLength(2)
+      expect(bodyOf(await api.request("GET", path, { key: keyA }), "metafields.list").data).toHaveLength(2)
     })
 
     it("creates exactly one of many concurrent duplicates; the others get 409", async () => {
@@ -253,8 +268,8 @@ describe("Metafields", () => {
       expect(results.filter((r) => r.status === 201)).toHaveLength(1)
       const losers = results.filter((r) => r.status !== 201)
       expect(losers).toHaveLength(19)
-      for (const r of losers) expect([r.status, r.body.code]).toEqual([409, "metafield_exists"])
-      expect((await api.request("GET", path, { key: keyA })).body.data).toHaveLength(1)
+      for (const r of losers) expect([r.status, errorOf(r).code]).toEqual([409, "metafield_exists"])
+      expect(bodyOf(await api.request("GET", path, { key: keyA }), "metafields.list").data).toHaveLength(1)
     })
 
     it("maps a duplicate to 409 on the Idempotency-Key path too, and replays a create", async () => {
@@ -265,8 +280,8 @@ describe("Metafields", () => {
       const replay = await create(keyA, path, body, { "idempotency-key": "mf-idem-1" })
       expect(replay.text).toBe(first.text)
       const duplicate = await create(keyA, path, body, { "idempotency-key": "mf-idem-2" })
-      expect([duplicate.status, duplicate.body.code]).toEqual([409, "metafield_exists"])
-      expect((await api.request("GET", path, { key: keyA })).body.data).toHaveLength(1)
+      expect([duplicate.status, errorOf(duplicate).code]).toEqual([409, "metafield_exists"])
+      expect(bodyOf(await api.request("GET", path, { key: keyA }), "metafields.list").data).toHaveLength(1)
     })
 
     it("stops at 250 per resource, even under concurrent creates (422 metafield_limit_reached)", async () => {
@@ -284,15 +299,15 @@ describe("Metafields", () => {
       expect(results.filter((r) => r.status === 201)).toHaveLength(6)
       const refused = results.filter((r) => r.status !== 201)
       expect(refused).toHaveLength(6)
-      for (const r of refused) expect([r.status, r.body.code]).toEqual([422, "metafield_limit_reached"])
+      for (const r of refused) expect([r.status, errorOf(r).code]).toEqual([422, "metafield_limit_reached"])
       const listed = await api.request("GET", path, { key: keyA })
-      expect(listed.body.data).toHaveLength(250)
+      expect(bodyOf(listed, "metafields.list").data).toHaveLength(250)
       // A duplicate at the limit is still reported as the duplicate it is.
-      expect((await create(keyA, path, { namespace: "bulk", key: "k1", value: "v" })).body.code).toBe(
+      expect(errorOf(await create(keyA, path, { namespace: "bulk", key: "k1", value: "v" })).code).toBe(
         "metafield_exists"
       )
       // Deleting one makes room for one.
-      await api.request("DELETE", `${path}/${listed.body.data[0].id}`, { key: keyA })
+      await api.request("DELETE", `${path}/${bodyOf(listed, "metafields.list").data[0]?.id}`, { key: keyA })
       expect((await create(keyA, path, { namespace: "race", key: "late", value: "v" })).status).toBe(201)
       expect((await create(keyA, path, { namespace: "race", key: "later", value: "v" })).status).toBe(422)
     })
@@ -309,13 +324,18 @@ describe("Metafields", () => {
       ]) {
         expect((await create(keyA, path, { namespace, key, value: "v" })).status).toBe(201)
       }
-      const all = (await api.request("GET", path, { key: keyA })).body.data.map(
+      const all = bodyOf(await api.request("GET", path, { key: keyA }), "metafields.list").data.map(
         (m: { namespace: string; key: string }) => `${m.namespace}.${m.key}`
       )
       expect(all).toEqual(["custom.care", "custom.warranty_months", "erp.code", "seo.title"])
       const custom = await api.request("GET", `${path}?namespace=custom`, { key: keyA })
-      expect(custom.body.data.map((m: { key: string }) => m.key)).toEqual(["care", "warranty_months"])
-      expect((await api.request("GET", `${path}?namespace=none`, { key: keyA })).body.data).toEqual([])
+      expect(bodyOf(custom, "metafields.list").data.map((m: { key: string }) => m.key)).toEqual([
+        "care",
+        "warranty_months"
+      ])
+      expect(bodyOf(await api.request("GET", `${path}?namespace=none`, { key: keyA }), "metafields.list").data).toEqual(
+        []
+      )
       expect((await api.request("GET", `${path}?namespace=bad%20ns`, { key: keyA })).status).toBe(400)
     })
 
@@ -325,7 +345,7 @@ describe("Metafields", () => {
         const path = base(siteA, "product", id)
         const listed = await api.request("GET", path, { key: keyA })
         expect(listed.status, id).toBe(404)
-        expect(listed.body.code).toBe("not_found")
+        expect(errorOf(listed).code).toBe("not_found")
         expect((await create(keyA, path, { namespace: "a", key: "b", value: "c" })).status, id).toBe(404)
         expect((await api.request("PATCH", `${path}/mf_x`, { key: keyA, body: { value: "c" } })).status).toBe(404)
         expect((await api.request("DELETE", `${path}/mf_x`, { key: keyA })).status).toBe(404)
@@ -340,7 +360,7 @@ describe("Metafields", () => {
         value: "B"
       })
       expect(made.status).toBe(201)
-      const id = made.body.data.id
+      const id = bodyOf(made, "metafields.create").data.id
       const mine = base(siteA, "product", theirs)
       expect((await api.request("GET", mine, { key: keyA })).status).toBe(404)
       expect((await create(keyA, mine, { namespace: "custom", key: "x", value: "A" })).status).toBe(404)
@@ -351,9 +371,9 @@ describe("Metafields", () => {
       expect((await api.request("PATCH", `${own}/${id}`, { key: keyA, body: { value: "A" } })).status).toBe(404)
       expect((await api.request("DELETE", `${own}/${id}`, { key: keyA })).status).toBe(404)
       // Untouched for its owner.
-      expect((await api.request("GET", base(siteB, "product", theirs), { key: keyB })).body.data).toMatchObject([
-        { id, value: "B" }
-      ])
+      expect(
+        bodyOf(await api.request("GET", base(siteB, "product", theirs), { key: keyB }), "metafields.list").data
+      ).toMatchObject([{ id, value: "B" }])
     })
 
     it("keeps test and live apart: a test product is 404 to a live key", async () => {
@@ -363,7 +383,9 @@ describe("Metafields", () => {
       expect(made.status).toBe(201)
       expect((await api.request("GET", path, { key: liveKeyA })).status).toBe(404)
       expect((await create(liveKeyA, path, { namespace: "custom", key: "mode2", value: "live" })).status).toBe(404)
-      expect((await api.request("DELETE", `${path}/${made.body.data.id}`, { key: liveKeyA })).status).toBe(404)
+      expect(
+        (await api.request("DELETE", `${path}/${bodyOf(made, "metafields.create").data.id}`, { key: liveKeyA })).status
+      ).toBe(404)
       const liveProduct = await insertProduct(siteA, true)
       expect(
         (
@@ -380,10 +402,13 @@ describe("Metafields", () => {
     it("moves no metafield between resources: an id under another product of the same site is 404", async () => {
       const p1 = base(siteA, "product", await insertProduct(siteA))
       const p2 = base(siteA, "product", await insertProduct(siteA))
-      const id = (await create(keyA, p1, { namespace: "custom", key: "k", value: "v" })).body.data.id
+      const id = bodyOf(await create(keyA, p1, { namespace: "custom", key: "k", value: "v" }), "metafields.create").data
+        .id
       expect((await api.request("PATCH", `${p2}/${id}`, { key: keyA, body: { value: "w" } })).status).toBe(404)
       expect((await api.request("DELETE", `${p2}/${id}`, { key: keyA })).status).toBe(404)
-      expect((await api.request("GET", p1, { key: keyA })).body.data).toMatchObject([{ id, value: "v" }])
+      expect(bodyOf(await api.request("GET", p1, { key: keyA }), "metafields.list").data).toMatchObject([
+        { id, value: "v" }
+      ])
     })
 
     it("deletes a product's metafields with the product", async () => {
@@ -409,10 +434,12 @@ describe("Metafields", () => {
         valueType: "json"
       })
       expect(made.status).toBe(201)
-      expect(made.body.data).toMatchObject({ resourceType: "site", resourceId: siteA })
-      expect((await api.request("GET", path, { key: keyA })).body.data).toMatchObject([{ key: "banner" }])
+      expect(bodyOf(made, "metafields.create").data).toMatchObject({ resourceType: "site", resourceId: siteA })
+      expect(bodyOf(await api.request("GET", path, { key: keyA }), "metafields.list").data).toMatchObject([
+        { key: "banner" }
+      ])
       // Live data is apart from test data even on the site.
-      expect((await api.request("GET", path, { key: liveKeyA })).body.data).toEqual([])
+      expect(bodyOf(await api.request("GET", path, { key: liveKeyA }), "metafields.list").data).toEqual([])
       // Another site's id, through my site's path: that resource is not mine.
       expect((await api.request("GET", base(siteA, "site", siteB), { key: keyA })).status).toBe(404)
       expect((await create(keyA, base(siteA, "site", siteB), { namespace: "x", key: "y", value: "z" })).status).toBe(
@@ -420,7 +447,7 @@ describe("Metafields", () => {
       )
       expect(
         (
-          await api.request("PATCH", `${base(siteA, "site", siteB)}/${made.body.data.id}`, {
+          await api.request("PATCH", `${base(siteA, "site", siteB)}/${bodyOf(made, "metafields.create").data.id}`, {
             key: keyA,
             body: { value: "1" }
           })
@@ -428,12 +455,18 @@ describe("Metafields", () => {
       ).toBe(404)
       // Another site's key cannot reach my site at all.
       expect((await api.request("GET", path, { key: keyB })).status).toBe(401)
-      const at = `${path}/${made.body.data.id}`
+      const at = `${path}/${bodyOf(made, "metafields.create").data.id}`
       const updated = await api.request("PATCH", at, { key: keyA, body: { value: '{"text":"Free returns"}' } })
-      expect(updated.body.data).toMatchObject({ value: '{"text":"Free returns"}', valueType: "json" })
+      expect(bodyOf(updated, "metafields.update").data).toMatchObject({
+        value: '{"text":"Free returns"}',
+        valueType: "json"
+      })
       expect((await api.request("PATCH", at, { key: keyA, body: { value: "{broken" } })).status).toBe(400)
       expect((await api.request("DELETE", at, { key: liveKeyA })).status).toBe(404)
-      expect((await api.request("DELETE", at, { key: keyA })).body).toEqual({ success: true, deleted: true })
+      expect(bodyOf(await api.request("DELETE", at, { key: keyA }), "metafields.delete")).toEqual({
+        success: true,
+        deleted: true
+      })
     })
 
     it("answers 404 for a customer or an order that does not exist", async () => {
@@ -444,7 +477,7 @@ describe("Metafields", () => {
         const path = base(siteA, type, id)
         expect((await api.request("GET", path, { key: keyA })).status).toBe(404)
         const res = await create(keyA, path, { namespace: "a", key: "b", value: "c" })
-        expect([res.status, res.body.code]).toEqual([404, "not_found"])
+        expect([res.status, errorOf(res).code]).toEqual([404, "not_found"])
         expect((await api.request("DELETE", `${path}/mf_x`, { key: keyA })).status).toBe(404)
       }
       expect((await api.request("GET", base(siteA, "variant", "var_abc"), { key: keyA })).status).toBe(400)
@@ -460,7 +493,7 @@ describe("Metafields", () => {
 
       const made = await create(writer, path, { namespace: "custom", key: "k", value: "v" })
       expect(made.status).toBe(201)
-      const at = `${path}/${made.body.data.id}`
+      const at = `${path}/${bodyOf(made, "metafields.create").data.id}`
 
       expect((await api.request("GET", path, { key: reader })).status).toBe(200)
       for (const [method, url, body] of [
@@ -470,11 +503,11 @@ describe("Metafields", () => {
       ] as const) {
         const res = await api.request(method, url, { key: reader, ...(body ? { body } : {}) })
         expect(res.status, method).toBe(403)
-        expect(res.body.error).toContain("metafields:write")
+        expect(errorOf(res).error).toContain("metafields:write")
       }
       const denied = await api.request("GET", path, { key: writer })
       expect(denied.status).toBe(403)
-      expect(denied.body.error).toContain("metafields:read")
+      expect(errorOf(denied).error).toContain("metafields:read")
       expect((await api.request("GET", path, { key: catalog })).status).toBe(403)
       expect((await create(catalog, path, { namespace: "custom", key: "k3", value: "v" })).status).toBe(403)
       expect((await api.request("PATCH", at, { key: writer, body: { value: "w" } })).status).toBe(200)

@@ -7,7 +7,7 @@ import { Ids } from "@shopvo/kernel"
 import * as Search from "../src/Products/Search.js"
 import * as Seed from "../src/Products/Seed.js"
 import * as Slug from "../src/Products/Slug.js"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, cursorPage, errorOf, offsetPage, start, type TestApi } from "./support/TestApi.js"
 
 interface Tenant {
   readonly siteId: string
@@ -34,7 +34,7 @@ const newStore = async (input: { currency?: string; plan?: "free" | "starter" | 
   const create = async (body: Record<string, unknown>) => {
     const res = await post("/products", { price: 1000, ...body })
     expect(res.status, JSON.stringify(res.body)).toBe(201)
-    return res.body.data as { id: string; slug: string; [k: string]: unknown }
+    return bodyOf(res, "products.create").data
   }
   const brand = (name: string, description: string | null = null) =>
     api.run(Brands.create(tenant, { name, description }))
@@ -122,7 +122,7 @@ describe("Products: the reference's examples", () => {
       featured: true
     })
     expect(res.status).toBe(201)
-    expect(res.body).toEqual({
+    expect(bodyOf(res, "products.create")).toEqual({
       success: true,
       data: {
         id: expect.stringMatching(/^prd_/),
@@ -143,14 +143,14 @@ describe("Products: the reference's examples", () => {
         updatedAt: expect.any(String)
       }
     })
-    expect(res.body.data.createdAt).toBe(res.body.data.updatedAt)
-    tshirt = res.body.data
+    expect(bodyOf(res, "products.create").data.createdAt).toBe(bodyOf(res, "products.create").data.updatedAt)
+    tshirt = bodyOf(res, "products.create").data
   })
 
   it("products.list: `?fields=id,name,slug,price,compareAtPrice,images` returns exactly those fields, in the offset envelope", async () => {
     const res = await store.get("/products?fields=id,name,slug,price,compareAtPrice,images")
     expect(res.status).toBe(200)
-    expect(res.body).toEqual({
+    expect(bodyOf(res, "products.list")).toEqual({
       success: true,
       items: [
         {
@@ -179,13 +179,13 @@ describe("Products: the reference's examples", () => {
     ])
     const res = await store.get("/products/classic-white-t-shirt")
     expect(res.status).toBe(200)
-    expect(res.body.data).toMatchObject({
+    expect(bodyOf(res, "products.get").data).toMatchObject({
       id: tshirt.id,
       name: "Classic White T-Shirt",
       slug: "classic-white-t-shirt",
       price: 2999
     })
-    expect(res.body.data.variants).toEqual([
+    expect(bodyOf(res, "products.get").data.variants).toEqual([
       {
         id: expect.stringMatching(/^var_/),
         productId: tshirt.id,
@@ -209,27 +209,32 @@ describe("Products: the reference's examples", () => {
     ])
     // By id: the same product.
     const byId = await store.get(`/products/${tshirt.id}`)
-    expect(byId.body.data).toEqual(res.body.data)
+    expect(bodyOf(byId, "products.get").data).toEqual(bodyOf(res, "products.get").data)
     // Without expand[] a single product carries no brand or categories objects.
-    expect(res.body.data).not.toHaveProperty("brand")
-    expect(res.body.data).not.toHaveProperty("categories")
+    expect(bodyOf(res, "products.get").data).not.toHaveProperty("brand")
+    expect(bodyOf(res, "products.get").data).not.toHaveProperty("categories")
   })
 
   it("products.get: expand[]=brand and expand[]=categories embed them", async () => {
     const res = await store.get(`/products/${tshirt.id}?expand[]=brand&expand[]=categories`)
     expect(res.status).toBe(200)
-    expect(res.body.data.brand).toEqual({ id: brandId, name: "Essentials", slug: "essentials", description: null })
-    expect(res.body.data.categories).toEqual([
+    expect(bodyOf(res, "products.get").data.brand).toEqual({
+      id: brandId,
+      name: "Essentials",
+      slug: "essentials",
+      description: null
+    })
+    expect(bodyOf(res, "products.get").data.categories).toEqual([
       { id: categoryId, name: "Apparel", slug: "apparel", description: null, parentId: null }
     ])
-    expect(res.body.data.variants).toHaveLength(2)
+    expect(bodyOf(res, "products.get").data.variants).toHaveLength(2)
   })
 
   it("products.list: `expand[]=variants&expand[]=brand&expand[]=categories` embeds every relation in every item", async () => {
     const plain = await store.create({ name: "Plain Mug" })
     const res = await store.get("/products?expand[]=variants&expand[]=brand&expand[]=categories")
     expect(res.status).toBe(200)
-    const byId = new Map(res.body.items.map((item: { id: string }) => [item.id, item]))
+    const byId = new Map(bodyOf(res, "products.list").items.map((item: { id: string }) => [item.id, item]))
     expect(byId.get(tshirt.id)).toMatchObject({
       brand: { id: brandId, slug: "essentials" },
       categories: [{ id: categoryId, slug: "apparel" }],
@@ -249,10 +254,10 @@ describe("Products: the reference's examples", () => {
 
   it("products.list: without expand[] items carry brandId and categoryIds but no relations", async () => {
     const res = await store.get("/products")
-    for (const item of res.body.items) {
+    for (const item of bodyOf(res, "products.list").items) {
       expect(Object.keys(item).sort()).toEqual([...productFields].sort())
     }
-    expect(res.body.items.find((item: { id: string }) => item.id === tshirt.id)).toMatchObject({
+    expect(bodyOf(res, "products.list").items.find((item: { id: string }) => item.id === tshirt.id)).toMatchObject({
       brandId,
       categoryIds: [categoryId]
     })
@@ -261,7 +266,7 @@ describe("Products: the reference's examples", () => {
   it("products.update: the spec's request example changes price, compareAtPrice and featured and keeps the rest", async () => {
     const res = await store.patch(`/products/${tshirt.id}`, { price: 2499, compareAtPrice: 2999, featured: false })
     expect(res.status).toBe(200)
-    expect(res.body.data).toMatchObject({
+    expect(bodyOf(res, "products.update").data).toMatchObject({
       id: tshirt.id,
       name: "Classic White T-Shirt",
       slug: "classic-white-t-shirt",
@@ -272,13 +277,18 @@ describe("Products: the reference's examples", () => {
       brandId,
       categoryIds: [categoryId]
     })
-    expect(res.body.data.variants).toHaveLength(2)
-    expect(Date.parse(res.body.data.updatedAt)).toBeGreaterThan(Date.parse(res.body.data.createdAt))
+    expect(bodyOf(res, "products.update").data.variants).toHaveLength(2)
+    expect(Date.parse(bodyOf(res, "products.update").data.updatedAt)).toBeGreaterThan(
+      Date.parse(bodyOf(res, "products.update").data.createdAt)
+    )
   })
 
   it("products.delete: answers { success, deleted } and the product is gone", async () => {
     const doomed = await store.create({ name: "Doomed Tee" })
-    expect((await store.del(`/products/${doomed.id}`)).body).toEqual({ success: true, deleted: true })
+    expect(bodyOf(await store.del(`/products/${doomed.id}`), "products.delete")).toEqual({
+      success: true,
+      deleted: true
+    })
     expect((await store.get(`/products/${doomed.id}`)).status).toBe(404)
     expect((await store.del(`/products/${doomed.id}`)).status).toBe(404)
   })
@@ -308,36 +318,41 @@ describe("Products: filters", () => {
 
   it("lists ACTIVE products by default, newest first", async () => {
     const res = await store.get("/products")
-    expect(ids(res.body)).toEqual([made["mug"], made["jacket"], made["tee"]])
+    expect(ids(bodyOf(res, "products.list"))).toEqual([made["mug"], made["jacket"], made["tee"]])
   })
 
   it("status selects DRAFT or ARCHIVED products instead", async () => {
-    expect(ids((await store.get("/products?status=DRAFT")).body)).toEqual([made["draft"]])
-    expect(ids((await store.get("/products?status=ARCHIVED")).body)).toEqual([made["archived"]])
+    expect(ids(bodyOf(await store.get("/products?status=DRAFT"), "products.list"))).toEqual([made["draft"]])
+    expect(ids(bodyOf(await store.get("/products?status=ARCHIVED"), "products.list"))).toEqual([made["archived"]])
     expect((await store.get("/products?status=GONE")).status).toBe(400)
   })
 
   it("categoryId keeps the products filed in that category", async () => {
-    expect(ids((await store.get(`/products?categoryId=${tees}`)).body)).toEqual([made["tee"]])
-    expect(ids((await store.get(`/products?categoryId=${apparel}`)).body)).toEqual([made["jacket"], made["tee"]])
-    expect(ids((await store.get(`/products?categoryId=${tees}&status=DRAFT`)).body)).toEqual([made["draft"]])
-    expect((await store.get("/products?categoryId=cat_nothing")).body.items).toEqual([])
+    expect(ids(bodyOf(await store.get(`/products?categoryId=${tees}`), "products.list"))).toEqual([made["tee"]])
+    expect(ids(bodyOf(await store.get(`/products?categoryId=${apparel}`), "products.list"))).toEqual([
+      made["jacket"],
+      made["tee"]
+    ])
+    expect(ids(bodyOf(await store.get(`/products?categoryId=${tees}&status=DRAFT`), "products.list"))).toEqual([
+      made["draft"]
+    ])
+    expect(bodyOf(await store.get("/products?categoryId=cat_nothing"), "products.list").items).toEqual([])
   })
 
   it("brandId keeps the brand's products", async () => {
-    expect(ids((await store.get(`/products?brandId=${northwind}`)).body)).toEqual([made["jacket"]])
+    expect(ids(bodyOf(await store.get(`/products?brandId=${northwind}`), "products.list"))).toEqual([made["jacket"]])
   })
 
   it("featured=true keeps featured products, featured=false the others", async () => {
-    expect(ids((await store.get("/products?featured=true")).body)).toEqual([made["mug"], made["tee"]])
-    expect(ids((await store.get("/products?featured=false")).body)).toEqual([made["jacket"]])
+    expect(ids(bodyOf(await store.get("/products?featured=true"), "products.list"))).toEqual([made["mug"], made["tee"]])
+    expect(ids(bodyOf(await store.get("/products?featured=false"), "products.list"))).toEqual([made["jacket"]])
     expect((await store.get("/products?featured=maybe")).status).toBe(400)
   })
 
   it("filters combine, and the total counts only matching products", async () => {
     const res = await store.get(`/products?categoryId=${apparel}&featured=true`)
-    expect(ids(res.body)).toEqual([made["tee"]])
-    expect(res.body.pagination).toEqual({ page: 1, limit: 20, total: 1, totalPages: 1 })
+    expect(ids(bodyOf(res, "products.list"))).toEqual([made["tee"]])
+    expect(offsetPage(bodyOf(res, "products.list")).pagination).toEqual({ page: 1, limit: 20, total: 1, totalPages: 1 })
   })
 })
 
@@ -376,61 +391,77 @@ describe("Products: search", () => {
   it("ranks name matches above description matches", async () => {
     const res = await store.get("/products?search=hoodie")
     expect(res.status).toBe(200)
-    const found = ids(res.body)
+    const found = ids(bodyOf(res, "products.list"))
     expect(new Set(found)).toEqual(new Set([made["hoodie"], made["zip"], made["described"]]))
     expect(found[found.length - 1]).toBe(made["described"])
-    expect(res.body.pagination.total).toBe(3)
+    expect(offsetPage(bodyOf(res, "products.list")).pagination.total).toBe(3)
   })
 
   it("finds partial words in names (trigram/ILIKE), not in descriptions", async () => {
-    expect(ids((await store.get("/products?search=hood")).body)).toEqual([made["zip"], made["hoodie"]])
-    expect(ids((await store.get("/products?search=class%20whi")).body)).toEqual([made["tee"]])
+    expect(ids(bodyOf(await store.get("/products?search=hood"), "products.list"))).toEqual([
+      made["zip"],
+      made["hoodie"]
+    ])
+    expect(ids(bodyOf(await store.get("/products?search=class%20whi"), "products.list"))).toEqual([made["tee"]])
   })
 
   it("finds a product by its exact SKU, and by the SKU of one of its variants", async () => {
     // The gift box mentions the SKU in its description; the product with that SKU comes first.
-    expect(ids((await store.get("/products?search=TS-WHT")).body)).toEqual([made["tee"], made["giftBox"]])
-    expect(ids((await store.get("/products?search=TS-WHT-L")).body)).toEqual([made["tee"]])
-    expect(ids((await store.get("/products?search=ts-wht-s")).body)).toEqual([made["tee"]])
-    expect(ids((await store.get("/products?search=HD-ORG")).body)[0]).toBe(made["hoodie"])
+    expect(ids(bodyOf(await store.get("/products?search=TS-WHT"), "products.list"))).toEqual([
+      made["tee"],
+      made["giftBox"]
+    ])
+    expect(ids(bodyOf(await store.get("/products?search=TS-WHT-L"), "products.list"))).toEqual([made["tee"]])
+    expect(ids(bodyOf(await store.get("/products?search=ts-wht-s"), "products.list"))).toEqual([made["tee"]])
+    expect(ids(bodyOf(await store.get("/products?search=HD-ORG"), "products.list"))[0]).toBe(made["hoodie"])
   })
 
   it("stems descriptions (shirt finds shirts) and understands web-search syntax", async () => {
-    expect(ids((await store.get("/products?search=shirt")).body)).toContain(made["shirts"])
-    expect(ids((await store.get("/products?search=%22organic%20cotton%22")).body)).toEqual([made["hoodie"]])
-    expect(ids((await store.get("/products?search=hoodie%20-zip")).body)).not.toContain(made["zip"])
+    expect(ids(bodyOf(await store.get("/products?search=shirt"), "products.list"))).toContain(made["shirts"])
+    expect(ids(bodyOf(await store.get("/products?search=%22organic%20cotton%22"), "products.list"))).toEqual([
+      made["hoodie"]
+    ])
+    expect(ids(bodyOf(await store.get("/products?search=hoodie%20-zip"), "products.list"))).not.toContain(made["zip"])
   })
 
   it("applies filters to search results (status defaults to ACTIVE)", async () => {
-    expect(ids((await store.get("/products?search=hoodie")).body)).not.toContain(made["draft"])
-    expect(ids((await store.get("/products?search=hoodie&status=DRAFT")).body)).toEqual([made["draft"]])
+    expect(ids(bodyOf(await store.get("/products?search=hoodie"), "products.list"))).not.toContain(made["draft"])
+    expect(ids(bodyOf(await store.get("/products?search=hoodie&status=DRAFT"), "products.list"))).toEqual([
+      made["draft"]
+    ])
   })
 
   it("treats LIKE wildcards in the search as plain characters", async () => {
-    expect((await store.get("/products?search=%25")).body.items).toEqual([])
-    expect((await store.get("/products?search=_")).body.items).toEqual([])
+    expect(bodyOf(await store.get("/products?search=%25"), "products.list").items).toEqual([])
+    expect(bodyOf(await store.get("/products?search=_"), "products.list").items).toEqual([])
   })
 
   it("answers an empty page for a search nothing matches", async () => {
     const res = await store.get("/products?search=submarine")
-    expect(res.body).toEqual({ success: true, items: [], pagination: { page: 1, limit: 20, total: 0, totalPages: 0 } })
+    expect(bodyOf(res, "products.list")).toEqual({
+      success: true,
+      items: [],
+      pagination: { page: 1, limit: 20, total: 0, totalPages: 0 }
+    })
   })
 
   it("pages search results with a cursor in rank order, stable while better matches are added", async () => {
-    const expected = ids((await store.get("/products?search=hoodie&limit=100")).body)
+    const expected = ids(bodyOf(await store.get("/products?search=hoodie&limit=100"), "products.list"))
     const first = await store.get("/products?search=hoodie&limit=1")
-    const seen = [...ids(first.body)]
+    const seen = [...ids(bodyOf(first, "products.list"))]
     let res = await store.get(`/products?search=hoodie&limit=1&cursor=${seen[0]}`)
     for (;;) {
       expect(res.status).toBe(200)
-      seen.push(...ids(res.body))
+      seen.push(...ids(bodyOf(res, "products.list")))
       // A new, newer name match appears meanwhile: it sorts before the cursor, so it never shows up.
       await store.create({ name: `Hoodie ${seen.length}` })
-      if (!res.body.hasNextPage) break
-      res = await store.get(`/products?search=hoodie&limit=1&cursor=${encodeURIComponent(res.body.cursor)}`)
+      if (!cursorPage(bodyOf(res, "products.list")).hasNextPage) break
+      res = await store.get(
+        `/products?search=hoodie&limit=1&cursor=${encodeURIComponent(cursorPage(bodyOf(res, "products.list")).cursor ?? "")}`
+      )
     }
     expect(seen).toEqual(expected)
-    expect((await store.get("/products?search=hoodie&limit=100")).body.items.length).toBe(
+    expect(bodyOf(await store.get("/products?search=hoodie&limit=100"), "products.list").items.length).toBe(
       expected.length + expected.length - 1
     )
   })
@@ -464,19 +495,29 @@ describe("Products: pagination", () => {
   beforeAll(async () => {
     store = await newStore()
     for (let i = 0; i < 25; i++) await store.create({ name: `Product ${i}` })
-    all = ids((await store.get("/products?limit=100")).body)
+    all = ids(bodyOf(await store.get("/products?limit=100"), "products.list"))
     expect(all).toHaveLength(25)
   })
 
   it("offset: page and limit with total and totalPages; limit defaults to 20, at most 100", async () => {
     const first = await store.get("/products")
-    expect(first.body.items).toHaveLength(20)
-    expect(first.body.pagination).toEqual({ page: 1, limit: 20, total: 25, totalPages: 2 })
+    expect(bodyOf(first, "products.list").items).toHaveLength(20)
+    expect(offsetPage(bodyOf(first, "products.list")).pagination).toEqual({
+      page: 1,
+      limit: 20,
+      total: 25,
+      totalPages: 2
+    })
     const second = await store.get("/products?page=2&limit=10")
-    expect(ids(second.body)).toEqual(all.slice(10, 20))
-    expect(second.body.pagination).toEqual({ page: 2, limit: 10, total: 25, totalPages: 3 })
+    expect(ids(bodyOf(second, "products.list"))).toEqual(all.slice(10, 20))
+    expect(offsetPage(bodyOf(second, "products.list")).pagination).toEqual({
+      page: 2,
+      limit: 10,
+      total: 25,
+      totalPages: 3
+    })
     // Past the end: no items, but the total is still right.
-    expect((await store.get("/products?page=9&limit=10")).body).toEqual({
+    expect(bodyOf(await store.get("/products?page=9&limit=10"), "products.list")).toEqual({
       success: true,
       items: [],
       pagination: { page: 9, limit: 10, total: 25, totalPages: 3 }
@@ -491,7 +532,7 @@ describe("Products: pagination", () => {
     const made = await Promise.all(
       Array.from({ length: 12 }, (_, i) => shop.post("/products", { name: `Counted ${i}`, price: 1 }))
     )
-    const productIds = made.map((r) => r.body.data.id as string)
+    const productIds = made.map((r) => bodyOf(r, "products.create").data.id)
     // Opposite status changes at once (ACTIVE→DRAFT and DRAFT→ACTIVE move the same two counters).
     await Promise.all(productIds.slice(0, 6).map((id) => shop.patch(`/products/${id}`, { status: "DRAFT" })))
     const flips = await Promise.all([
@@ -508,44 +549,49 @@ describe("Products: pagination", () => {
     for (const row of actual) expected[row.status] = row.n
     expect(expected).toEqual({ ACTIVE: 3, DRAFT: 6, ARCHIVED: 1 })
     for (const status of ["ACTIVE", "DRAFT", "ARCHIVED"]) {
-      expect((await shop.get(`/products?status=${status}&limit=1`)).body.pagination.total, status).toBe(
-        expected[status]
-      )
+      expect(
+        offsetPage(bodyOf(await shop.get(`/products?status=${status}&limit=1`), "products.list")).pagination.total,
+        status
+      ).toBe(expected[status])
     }
     // The live mode of the same site has its own (empty) count.
     const live = (await api.createKey(shop.site.id, { mode: "live" })).key
-    expect((await shop.get("/products", live)).body.pagination.total).toBe(0)
+    expect(offsetPage(bodyOf(await shop.get("/products", live), "products.list")).pagination.total).toBe(0)
   })
 
   it("cursor: walks every product exactly once in the list order", async () => {
     const seen: Array<string> = []
     const first = await store.get("/products?limit=7")
-    seen.push(...ids(first.body))
+    seen.push(...ids(bodyOf(first, "products.list")))
     let res = await store.get(`/products?limit=7&cursor=${seen[seen.length - 1]}`)
     for (;;) {
-      expect(res.body).toMatchObject({ success: true, limit: 7 })
-      expect(res.body).not.toHaveProperty("pagination")
-      seen.push(...ids(res.body))
-      if (!res.body.hasNextPage) break
-      res = await store.get(`/products?limit=7&cursor=${encodeURIComponent(res.body.cursor)}`)
+      expect(bodyOf(res, "products.list")).toMatchObject({ success: true, limit: 7 })
+      expect(bodyOf(res, "products.list")).not.toHaveProperty("pagination")
+      seen.push(...ids(bodyOf(res, "products.list")))
+      if (!cursorPage(bodyOf(res, "products.list")).hasNextPage) break
+      res = await store.get(
+        `/products?limit=7&cursor=${encodeURIComponent(cursorPage(bodyOf(res, "products.list")).cursor ?? "")}`
+      )
     }
-    expect(res.body.cursor).toBeNull()
+    expect(cursorPage(bodyOf(res, "products.list")).cursor).toBeNull()
     expect(seen).toEqual(all)
   })
 
   it("cursor: stays stable while products are inserted between page fetches (no duplicates, no skips)", async () => {
-    const before = ids((await store.get("/products?limit=100")).body)
+    const before = ids(bodyOf(await store.get("/products?limit=100"), "products.list"))
     const seen: Array<string> = []
     const offsetSeen: Array<string> = []
     let res = await store.get(`/products?limit=5&cursor=${before[0]}`)
     seen.push(before[0]!)
     for (let page = 1; ; page++) {
-      seen.push(...ids(res.body))
+      seen.push(...ids(bodyOf(res, "products.list")))
       // Offset paging over the same inserts, for contrast: it repeats rows as they shift down.
-      offsetSeen.push(...ids((await store.get(`/products?limit=5&page=${page}`)).body))
+      offsetSeen.push(...ids(bodyOf(await store.get(`/products?limit=5&page=${page}`), "products.list")))
       await store.create({ name: `Inserted while paging ${page}` })
-      if (!res.body.hasNextPage) break
-      res = await store.get(`/products?limit=5&cursor=${encodeURIComponent(res.body.cursor)}`)
+      if (!cursorPage(bodyOf(res, "products.list")).hasNextPage) break
+      res = await store.get(
+        `/products?limit=5&cursor=${encodeURIComponent(cursorPage(bodyOf(res, "products.list")).cursor ?? "")}`
+      )
     }
     expect(seen).toEqual(before)
     expect(new Set(offsetSeen).size).toBeLessThan(offsetSeen.length)
@@ -559,7 +605,7 @@ describe("Products: pagination", () => {
     ]) {
       const res = await store.get(`/products?cursor=${cursor}`)
       expect(res.status, cursor).toBe(400)
-      expect(res.body.code).toBe("validation_error")
+      expect(errorOf(res).code).toBe("validation_error")
     }
     const other = await newStore()
     const theirs = await other.create({ name: "Theirs" })
@@ -568,7 +614,7 @@ describe("Products: pagination", () => {
 
   it("cursor: combines with filters and fields", async () => {
     const res = await store.get(`/products?limit=3&cursor=${all[0]}&fields=name`)
-    expect(res.body.items).toEqual(all.slice(1, 4).map((id) => ({ id, name: expect.any(String) })))
+    expect(bodyOf(res, "products.list").items).toEqual(all.slice(1, 4).map((id) => ({ id, name: expect.any(String) })))
   })
 })
 
@@ -588,30 +634,32 @@ describe("Products: sparse fieldsets and expansion", () => {
   it("returns only the requested fields, id always included", async () => {
     const res = await store.get("/products?fields=name,price&limit=2")
     expect(res.status).toBe(200)
-    for (const item of res.body.items) expect(Object.keys(item)).toEqual(["id", "name", "price"])
+    for (const item of bodyOf(res, "products.list").items) expect(Object.keys(item)).toEqual(["id", "name", "price"])
     const onlyId = await store.get("/products?fields=id&limit=2")
-    for (const item of onlyId.body.items) expect(Object.keys(item)).toEqual(["id"])
+    for (const item of bodyOf(onlyId, "products.list").items) expect(Object.keys(item)).toEqual(["id"])
   })
 
   it("an unknown field is a 400 validation_error naming it", async () => {
     const res = await store.get("/products?fields=id,name,colour,weight")
     expect(res.status).toBe(400)
-    expect(res.body.code).toBe("validation_error")
-    expect(res.body.error).toContain("colour")
-    expect(res.body.error).toContain("weight")
-    expect(res.body.details.map((d: { message: string }) => d.message).join(" ")).toMatch(/"colour".*"weight"/)
+    expect(errorOf(res).code).toBe("validation_error")
+    expect(errorOf(res).error).toContain("colour")
+    expect(errorOf(res).error).toContain("weight")
+    expect((errorOf(res).details ?? []).map((d: { message: string }) => d.message).join(" ")).toMatch(
+      /"colour".*"weight"/
+    )
     const relation = await store.get("/products?fields=variants")
     expect(relation.status).toBe(400)
-    expect(relation.body.error).toContain("expand[]")
+    expect(errorOf(relation).error).toContain("expand[]")
     expect((await store.get("/products?fields=name,,price")).status).toBe(400)
   })
 
   it("fields and expand[] combine: relations asked for are always embedded", async () => {
     const res = await store.get("/products?fields=name&expand[]=variants&expand[]=brand&limit=3")
-    for (const item of res.body.items) {
+    for (const item of bodyOf(res, "products.list").items) {
       expect(Object.keys(item)).toEqual(["id", "name", "variants", "brand"])
-      expect(item.variants.map((v: { name: string }) => v.name)).toEqual(["B", "A", "C"])
-      expect(item.brand.name).toBe("Essentials")
+      expect(item.variants?.map((v) => v.name)).toEqual(["B", "A", "C"])
+      expect(item.brand?.name).toBe("Essentials")
     }
   })
 
@@ -622,10 +670,10 @@ describe("Products: sparse fieldsets and expansion", () => {
 
   it("expands a page of 30 products with variants, brand and categories", async () => {
     const res = await store.get("/products?limit=30&expand[]=variants&expand[]=brand&expand[]=categories")
-    expect(res.body.items).toHaveLength(30)
-    for (const item of res.body.items) {
+    expect(bodyOf(res, "products.list").items).toHaveLength(30)
+    for (const item of bodyOf(res, "products.list").items) {
       expect(item.variants).toHaveLength(3)
-      expect(item.variants.filter((v: { isDefault: boolean }) => v.isDefault)).toHaveLength(1)
+      expect(item.variants?.filter((v) => v.isDefault)).toHaveLength(1)
       expect(item.categories).toHaveLength(1)
     }
   })
@@ -676,7 +724,7 @@ describe("Products: create, update, delete", () => {
       Array.from({ length: 8 }, () => store.post("/products", { name: "Rush Tee", price: 100 }))
     )
     expect(results.map((r) => r.status)).toEqual(Array(8).fill(201))
-    const slugs = results.map((r) => r.body.data.slug)
+    const slugs = results.map((r) => bodyOf(r, "products.create").data.slug)
     expect(new Set(slugs).size).toBe(8)
     expect(slugs).toContain("rush-tee")
   })
@@ -685,11 +733,11 @@ describe("Products: create, update, delete", () => {
     const a = await store.create({ name: "A", slug: "the-one" })
     const clash = await store.post("/products", { name: "B", slug: "the-one", price: 1 })
     expect(clash.status).toBe(409)
-    expect(clash.body.code).toBe("slug_taken")
+    expect(errorOf(clash).code).toBe("slug_taken")
     const b = await store.create({ name: "B", slug: "the-other" })
     const update = await store.patch(`/products/${b.id}`, { slug: "the-one" })
     expect(update.status).toBe(409)
-    expect(update.body.code).toBe("slug_taken")
+    expect(errorOf(update).code).toBe("slug_taken")
     // Keeping one's own slug is no clash.
     expect((await store.patch(`/products/${a.id}`, { slug: "the-one", name: "A2" })).status).toBe(200)
     expect((await store.post("/products", { name: "C", slug: "Not A Slug", price: 1 })).status).toBe(400)
@@ -701,10 +749,10 @@ describe("Products: create, update, delete", () => {
     for (const sku of ["SKU-A", "SKU-A-1"]) {
       const res = await store.post("/products", { name: "Sku B", sku, price: 1 })
       expect(res.status, sku).toBe(409)
-      expect(res.body.code).toBe("sku_taken")
+      expect(errorOf(res).code).toBe("sku_taken")
     }
     const b = await store.create({ name: "Sku B", sku: "SKU-B" })
-    expect((await store.patch(`/products/${b.id}`, { sku: "SKU-A" })).body.code).toBe("sku_taken")
+    expect(errorOf(await store.patch(`/products/${b.id}`, { sku: "SKU-A" })).code).toBe("sku_taken")
     expect((await store.patch(`/products/${a.id}`, { sku: "SKU-A" })).status).toBe(200)
     // The same SKU in another site is fine.
     const other = await newStore()
@@ -716,7 +764,7 @@ describe("Products: create, update, delete", () => {
       Array.from({ length: 6 }, (_, i) => store.post("/products", { name: `Race ${i}`, sku: "RACE-1", price: 1 }))
     )
     expect(results.filter((r) => r.status === 201)).toHaveLength(1)
-    expect(results.filter((r) => r.status === 409 && r.body.code === "sku_taken")).toHaveLength(5)
+    expect(results.filter((r) => r.status === 409 && errorOf(r).code === "sku_taken")).toHaveLength(5)
   })
 
   it("brandId and categoryIds must exist in the same site and mode: 422 unknown_brand / unknown_category", async () => {
@@ -729,22 +777,25 @@ describe("Products: create, update, delete", () => {
 
     const badBrand = await store.post("/products", { name: "X", price: 1, brandId: theirBrand.id })
     expect(badBrand.status).toBe(422)
-    expect(badBrand.body.code).toBe("unknown_brand")
-    expect(badBrand.body.error).toContain(theirBrand.id)
+    expect(errorOf(badBrand).code).toBe("unknown_brand")
+    expect(errorOf(badBrand).error).toContain(theirBrand.id)
 
     for (const categoryIds of [[category, theirCategory.id], [liveCategory.id], ["cat_missing"]]) {
       const res = await store.post("/products", { name: "X", price: 1, categoryIds })
       expect(res.status, JSON.stringify(categoryIds)).toBe(422)
-      expect(res.body.code).toBe("unknown_category")
-      expect(res.body.error).not.toContain(`"${category}"`)
+      expect(errorOf(res).code).toBe("unknown_category")
+      expect(errorOf(res).error).not.toContain(`"${category}"`)
     }
     const mine = await store.create({ name: "Mine" })
-    expect((await store.patch(`/products/${mine.id}`, { brandId: theirBrand.id })).body.code).toBe("unknown_brand")
-    expect((await store.patch(`/products/${mine.id}`, { categoryIds: [theirCategory.id] })).body.code).toBe(
+    expect(errorOf(await store.patch(`/products/${mine.id}`, { brandId: theirBrand.id })).code).toBe("unknown_brand")
+    expect(errorOf(await store.patch(`/products/${mine.id}`, { categoryIds: [theirCategory.id] })).code).toBe(
       "unknown_category"
     )
     // Nothing was written by the failed requests.
-    expect((await store.get(`/products/${mine.id}`)).body.data).toMatchObject({ brandId: null, categoryIds: [] })
+    expect(bodyOf(await store.get(`/products/${mine.id}`), "products.get").data).toMatchObject({
+      brandId: null,
+      categoryIds: []
+    })
   })
 
   it("validates the body against the spec: required fields, negative or fractional money, unknown fields, bad URLs", async () => {
@@ -761,7 +812,7 @@ describe("Products: create, update, delete", () => {
     ]) {
       const res = await store.post("/products", body)
       expect(res.status, JSON.stringify(body)).toBe(400)
-      expect(res.body.code).toBe("validation_error")
+      expect(errorOf(res).code).toBe("validation_error")
     }
     expect((await store.patch(`/products/prd_x`, {})).status).toBe(400)
   })
@@ -783,7 +834,7 @@ describe("Products: create, update, delete", () => {
       status: "ARCHIVED"
     })
     expect(res.status).toBe(200)
-    expect(res.body.data).toMatchObject({
+    expect(bodyOf(res, "products.update").data).toMatchObject({
       name: "Replaced",
       slug: "replace-me",
       brandId: null,
@@ -793,7 +844,11 @@ describe("Products: create, update, delete", () => {
       status: "ARCHIVED"
     })
     const cleared = await store.patch(`/products/${p.id}`, { categoryIds: [], compareAtPrice: null, description: null })
-    expect(cleared.body.data).toMatchObject({ categoryIds: [], compareAtPrice: null, description: null })
+    expect(bodyOf(cleared, "products.update").data).toMatchObject({
+      categoryIds: [],
+      compareAtPrice: null,
+      description: null
+    })
   })
 
   it("records product.created / product.updated with the full product and product.deleted with id and slug", async () => {
@@ -805,7 +860,7 @@ describe("Products: create, update, delete", () => {
     await addVariants(store.tenant, p.id, [{ name: "Only", isDefault: true }])
     const updated = await store.patch(`/products/${p.id}`, { price: 4200 })
     const [updatedEvent] = await events("product.updated", p.id)
-    expect(updatedEvent!.payload).toEqual(updated.body.data)
+    expect(updatedEvent!.payload).toEqual(bodyOf(updated, "products.update").data)
     expect(updatedEvent!.payload["variants"]).toHaveLength(1)
 
     await store.del(`/products/${p.id}`)
@@ -857,7 +912,7 @@ describe("Products: create, update, delete", () => {
       headers
     })
     expect(first.status).toBe(201)
-    expect(again.body.data.id).toBe(first.body.data.id)
+    expect(bodyOf(again, "products.create").data.id).toBe(bodyOf(first, "products.create").data.id)
     expect(again.headers.get("idempotent-replayed")).toBe("true")
   })
 })
@@ -881,10 +936,10 @@ describe("Products: tenancy and scopes", () => {
       await b.del(`/products/${product.id}`)
     ]) {
       expect(res.status).toBe(404)
-      expect(res.body.code).toBe("not_found")
+      expect(errorOf(res).code).toBe("not_found")
     }
-    expect((await b.get("/products")).body.items).toEqual([])
-    expect((await b.get("/products?search=private")).body.items).toEqual([])
+    expect(bodyOf(await b.get("/products"), "products.list").items).toEqual([])
+    expect(bodyOf(await b.get("/products?search=private"), "products.list").items).toEqual([])
     // Using site A's key on site B's URL is refused by auth, not answered with A's data.
     expect((await api.request("GET", `/api/v1/${b.site.id}/products/${product.id}`, { key: a.key })).status).toBe(401)
     expect((await a.get(`/products/${product.id}`)).status).toBe(200)
@@ -895,12 +950,14 @@ describe("Products: tenancy and scopes", () => {
     expect((await a.get(`/products/${product.id}`, live)).status).toBe(404)
     expect((await a.get(`/products/${product.slug}`, live)).status).toBe(404)
     expect((await a.patch(`/products/${product.id}`, { price: 1 }, live)).status).toBe(404)
-    expect((await a.get("/products", live)).body.items).toEqual([])
+    expect(bodyOf(await a.get("/products", live), "products.list").items).toEqual([])
     // The same slug may exist in live mode: slugs are unique per site and mode.
     const liveProduct = await a.post("/products", { name: "Private Tee", price: 1 }, live)
     expect(liveProduct.status).toBe(201)
-    expect(liveProduct.body.data.slug).toBe(product.slug)
-    expect((await a.get(`/products/${product.slug}`, live)).body.data.id).toBe(liveProduct.body.data.id)
+    expect(bodyOf(liveProduct, "products.create").data.slug).toBe(product.slug)
+    expect(bodyOf(await a.get(`/products/${product.slug}`, live), "products.get").data.id).toBe(
+      bodyOf(liveProduct, "products.create").data.id
+    )
   })
 
   it("read:catalog reads but cannot write; write:catalog alone cannot read; other scopes get 403", async () => {
@@ -917,7 +974,7 @@ describe("Products: tenancy and scopes", () => {
       await a.get("/products", stranger)
     ]) {
       expect(res.status).toBe(403)
-      expect(res.body.code).toBe("forbidden")
+      expect(errorOf(res).code).toBe("forbidden")
     }
     expect((await a.post("/products", { name: "Yes", price: 1 }, writer)).status).toBe(201)
     expect((await api.request("GET", `${a.base}/products`)).status).toBe(401)
@@ -935,7 +992,7 @@ describe("Products: search rate limit", () => {
     }
     const limited = await store.get("/products?search=findable")
     expect(limited.status).toBe(429)
-    expect(limited.body.code).toBe("rate_limited")
+    expect(errorOf(limited).code).toBe("rate_limited")
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1)
     const plain = await store.get("/products")
     expect(plain.status).toBe(200)
@@ -959,7 +1016,7 @@ describe("Products: demo catalogue seed", () => {
     expect(summary.brands).toBeGreaterThanOrEqual(6)
     expect(summary.products).toBeGreaterThanOrEqual(220)
     const active = await store.get("/products?limit=1")
-    expect(active.body.pagination.total).toBeGreaterThanOrEqual(220)
+    expect(offsetPage(bodyOf(active, "products.list")).pagination.total).toBeGreaterThanOrEqual(220)
 
     const [shape] = await query<{
       min: number
@@ -992,23 +1049,23 @@ describe("Products: demo catalogue seed", () => {
     expect(shape!.priced).toBeGreaterThan(0)
 
     // Served by the API like any product: a category page, a brand page, search, a product page.
-    const categories = (await store.get("/categories")).body.data
-    const tees = categories.find((c: { slug: string }) => c.slug === "t-shirts")
-    expect(tees.parentId).toBe(categories.find((c: { slug: string }) => c.slug === "apparel").id)
-    const teePage = await store.get(`/products?categoryId=${tees.id}&expand[]=variants&expand[]=brand`)
-    expect(teePage.body.items.length).toBeGreaterThan(0)
-    for (const item of teePage.body.items) {
-      expect(item.images[0]).toMatch(/^https:\/\/cdn\.shopvo\.eu\/demo\//)
-      expect(item.variants[0].isDefault).toBe(true)
+    const categories = bodyOf(await store.get("/categories"), "categories.list").data
+    const tees = categories.find((c) => c.slug === "t-shirts")
+    expect(tees?.parentId).toBe(categories.find((c) => c.slug === "apparel")?.id)
+    const teePage = await store.get(`/products?categoryId=${tees?.id}&expand[]=variants&expand[]=brand`)
+    expect(bodyOf(teePage, "products.list").items.length).toBeGreaterThan(0)
+    for (const item of bodyOf(teePage, "products.list").items) {
+      expect(item.images?.[0]).toMatch(/^https:\/\/cdn\.shopvo\.eu\/demo\//)
+      expect(item.variants?.[0]?.isDefault).toBe(true)
     }
-    expect((await store.get("/products?search=hoodie")).body.items.length).toBeGreaterThan(0)
+    expect(bodyOf(await store.get("/products?search=hoodie"), "products.list").items.length).toBeGreaterThan(0)
     const featured = await store.get("/products?featured=true")
-    expect(featured.body.items.length).toBeGreaterThan(0)
-    const one = await store.get(`/products/${teePage.body.items[0].slug}`)
+    expect(bodyOf(featured, "products.list").items.length).toBeGreaterThan(0)
+    const one = await store.get(`/products/${bodyOf(teePage, "products.list").items[0]?.slug}`)
     expect(one.status).toBe(200)
     // Newest first follows the seeded order: creation times are spread, not all equal.
-    const times = (await store.get("/products?limit=100&fields=createdAt")).body.items.map(
-      (i: { createdAt: string }) => i.createdAt
+    const times = bodyOf(await store.get("/products?limit=100&fields=createdAt"), "products.list").items.map(
+      (i) => i.createdAt
     )
     expect(new Set(times).size).toBe(times.length)
   })

@@ -2,10 +2,10 @@ import { SqlClient } from "@effect/sql"
 import { Database } from "@shopvo/kernel"
 import type { Validation } from "@shopvo/promotions"
 import { DateTime, Duration, Effect, Either } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, assert, beforeAll, describe, expect, it } from "vitest"
 import { Promotions } from "../src/Promotions/Service.js"
 import { seedDemoPromotions } from "../src/Promotions/Seed.js"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, errorOf, offsetPage, start, type TestApi } from "./support/TestApi.js"
 
 let api: TestApi
 
@@ -29,21 +29,18 @@ const newStore = async () => {
   const create = async (body: Record<string, unknown>, key = live) => {
     const res = await call("POST", "/promotions", body, key)
     expect(res.status, JSON.stringify(res.body)).toBe(201)
-    return res.body.data as { id: string; code: string }
+    return bodyOf(res, "promotions.create").data
   }
   const validate = (body: Record<string, unknown>) => call("POST", "/promotions/validate", body, null)
   const product = async (key = live) => {
     const res = await call("POST", "/products", { name: "Tee", price: 2000 }, key)
     expect(res.status).toBe(201)
-    return res.body.data.id as string
+    return bodyOf(res, "products.create").data.id
   }
   const listed = async (query = "", key = live) => {
     const res = await call("GET", `/promotions${query}`, undefined, key)
     expect(res.status).toBe(200)
-    return res.body as {
-      items: Array<{ id: string; code: string; status: string; usedCount: number }>
-      pagination: { total: number }
-    }
+    return offsetPage(bodyOf(res, "promotions.list"))
   }
   const liveTenant = { siteId: site.id, livemode: true }
   return { site, live, test, call, create, validate, product, listed, liveTenant }
@@ -75,12 +72,12 @@ describe("Promotions: the reference's examples", () => {
     })
     expect(created.status).toBe(201)
     const live = Date.now() < Date.parse("2026-12-31T23:59:59Z")
-    expect(created.body).toMatchObject({
+    expect(bodyOf(created, "promotions.create")).toMatchObject({
       success: true,
       data: { code: "WELCOME20", status: live ? "ACTIVE" : "EXPIRED" }
     })
-    expect(created.body.data.id).toMatch(/^promo_/)
-    expect(created.body.data).toMatchObject({
+    expect(bodyOf(created, "promotions.create").data.id).toMatch(/^promo_/)
+    expect(bodyOf(created, "promotions.create").data).toMatchObject({
       type: "PERCENTAGE",
       value: 20,
       minOrderAmount: 1000,
@@ -90,12 +87,22 @@ describe("Promotions: the reference's examples", () => {
       appliesToProducts: [],
       startsAt: null
     })
-    expect(Date.parse(created.body.data.expiresAt)).toBe(Date.parse("2026-12-31T23:59:59Z"))
+    expect(Date.parse(bodyOf(created, "promotions.create").data.expiresAt ?? "")).toBe(
+      Date.parse("2026-12-31T23:59:59Z")
+    )
 
     const list = await store.call("GET", "/promotions?page=1&limit=20")
-    expect(list.body).toMatchObject({
+    expect(bodyOf(list, "promotions.list")).toMatchObject({
       success: true,
-      items: [{ id: created.body.data.id, code: "WELCOME20", type: "PERCENTAGE", value: 20, usedCount: 0 }],
+      items: [
+        {
+          id: bodyOf(created, "promotions.create").data.id,
+          code: "WELCOME20",
+          type: "PERCENTAGE",
+          value: 20,
+          usedCount: 0
+        }
+      ],
       pagination: { page: 1, limit: 20, total: 1, totalPages: 1 }
     })
 
@@ -107,7 +114,12 @@ describe("Promotions: the reference's examples", () => {
             success: true,
             valid: true,
             discount: 1000,
-            promotion: { id: created.body.data.id, code: "WELCOME20", type: "PERCENTAGE", value: 20 }
+            promotion: {
+              id: bodyOf(created, "promotions.create").data.id,
+              code: "WELCOME20",
+              type: "PERCENTAGE",
+              value: 20
+            }
           }
         : expect.objectContaining({ valid: false, reason: "expired" })
     )
@@ -163,7 +175,7 @@ describe("Promotions: status, computed at the time of the request", () => {
     )
     expect((await store.listed()).items[0]!.status).toBe("EXHAUSTED")
     const res = await store.call("PATCH", `/promotions/${before.id}`, { startsAt: at(-2 * day), expiresAt: at(-day) })
-    expect(res.body.data.status).toBe("EXPIRED")
+    expect(bodyOf(res, "promotions.update").data.status).toBe("EXPIRED")
   })
 })
 
@@ -191,15 +203,17 @@ describe("Promotions: promotions.validate", () => {
   const reason = async (body: Record<string, unknown>) => {
     const res = await store.validate(body)
     expect(res.status).toBe(200)
-    expect(res.body.valid).toBe(false)
-    expect(res.body.message).toEqual(expect.any(String))
-    return res.body.reason
+    const answer = bodyOf(res, "promotions.validate")
+    assert(!answer.valid)
+    expect(answer.message).toEqual(expect.any(String))
+    return answer.reason
   }
   const discount = async (body: Record<string, unknown>) => {
     const res = await store.validate(body)
     expect(res.status, JSON.stringify(res.body)).toBe(200)
-    expect(res.body.valid, JSON.stringify(res.body)).toBe(true)
-    return res.body.discount
+    const answer = bodyOf(res, "promotions.validate")
+    assert(answer.valid, JSON.stringify(res.body))
+    return answer.discount
   }
 
   it("says why a code gives nothing, with each reason of the spec", async () => {
@@ -263,7 +277,7 @@ describe("Promotions: promotions.validate", () => {
       items: [{ productId: tee, quantity: 9999, price: 9007199254740991 }]
     })
     expect(huge.status).toBe(400)
-    expect(huge.body.details[0].path).toBe("/items/0")
+    expect(errorOf(huge).details?.[0]?.path).toBe("/items/0")
   })
 
   it("is limited per client address", async () => {
@@ -282,7 +296,7 @@ describe("Promotions: create, update, delete", () => {
     expect(created.code).toBe("WELCOME10")
     const taken = await store.call("POST", "/promotions", { code: "Welcome10", type: "FIXED_AMOUNT", value: 1 })
     expect(taken.status).toBe(409)
-    expect(taken.body.code).toBe("promotion_code_taken")
+    expect(errorOf(taken).code).toBe("promotion_code_taken")
     // Another mode, another site: free.
     await store.create({ code: "WELCOME10", type: "PERCENTAGE", value: 10 }, store.test)
     const other = await newStore()
@@ -295,8 +309,8 @@ describe("Promotions: create, update, delete", () => {
     const refused = async (body: Record<string, unknown>, status: number, code: string) => {
       const res = await store.call("POST", "/promotions", body)
       expect(res.status, JSON.stringify(res.body)).toBe(status)
-      expect(res.body.code).toBe(code)
-      return res.body
+      expect(errorOf(res).code).toBe(code)
+      return errorOf(res)
     }
     await refused({ code: "BIG", type: "PERCENTAGE", value: 101 }, 400, "validation_error")
     await refused({ code: "ZERO", type: "PERCENTAGE", value: 0 }, 400, "validation_error")
@@ -337,38 +351,51 @@ describe("Promotions: create, update, delete", () => {
 
     const changed = await patch({ value: 20, minOrderAmount: 1500, expiresAt: at(day) })
     expect(changed.status).toBe(200)
-    expect(changed.body.data).toMatchObject({
+    expect(bodyOf(changed, "promotions.update").data).toMatchObject({
       code: "SPRING",
       value: 20,
       minOrderAmount: 1500,
       maxUses: 10,
       usedCount: 1
     })
-    expect(Date.parse(changed.body.data.updatedAt)).toBeGreaterThanOrEqual(Date.parse(changed.body.data.createdAt))
+    expect(Date.parse(bodyOf(changed, "promotions.update").data.updatedAt)).toBeGreaterThanOrEqual(
+      Date.parse(bodyOf(changed, "promotions.update").data.createdAt)
+    )
 
-    expect((await patch({ code: "taken" })).body.code).toBe("promotion_code_taken")
+    expect(errorOf(await patch({ code: "taken" })).code).toBe("promotion_code_taken")
     expect((await patch({ code: "spring" })).status).toBe(200) // its own code, in another case
     const freeShipping = await patch({ type: "FREE_SHIPPING" })
-    expect(freeShipping.body.data).toMatchObject({ type: "FREE_SHIPPING", value: 0 })
+    expect(bodyOf(freeShipping, "promotions.update").data).toMatchObject({ type: "FREE_SHIPPING", value: 0 })
     const noValue = await patch({ type: "PERCENTAGE" })
     expect(noValue.status).toBe(400)
-    expect(noValue.body.details[0].path).toBe("/value")
-    expect((await patch({ startsAt: at(2 * day) })).body.details).toEqual([
+    expect(errorOf(noValue).details?.[0]?.path).toBe("/value")
+    expect(errorOf(await patch({ startsAt: at(2 * day) })).details).toEqual([
       { path: "/expiresAt", message: "must be after startsAt" }
     ])
-    expect((await patch({ appliesToProducts: ["prd_missing"] })).body.code).toBe("product_not_found")
+    expect(errorOf(await patch({ appliesToProducts: ["prd_missing"] })).code).toBe("product_not_found")
     expect((await patch({})).status).toBe(400)
     const cleared = await patch({ minOrderAmount: null, expiresAt: null, maxUses: 1 })
-    expect(cleared.body.data).toMatchObject({ minOrderAmount: null, expiresAt: null, maxUses: 1, status: "EXHAUSTED" })
+    expect(bodyOf(cleared, "promotions.update").data).toMatchObject({
+      minOrderAmount: null,
+      expiresAt: null,
+      maxUses: 1,
+      status: "EXHAUSTED"
+    })
     expect((await store.call("PATCH", "/promotions/promo_missing", { value: 5 })).status).toBe(404)
   })
 
   it("deletes a promotion: its code stops validating at once", async () => {
     const store = await newStore()
     const promo = await store.create({ code: "BYE", type: "PERCENTAGE", value: 5 })
-    expect((await store.validate({ code: "BYE", cartTotal: 100 })).body.valid).toBe(true)
-    expect((await store.call("DELETE", `/promotions/${promo.id}`)).body).toEqual({ success: true, deleted: true })
-    expect((await store.validate({ code: "BYE", cartTotal: 100 })).body.reason).toBe("not_found")
+    expect(bodyOf(await store.validate({ code: "BYE", cartTotal: 100 }), "promotions.validate").valid).toBe(true)
+    expect(bodyOf(await store.call("DELETE", `/promotions/${promo.id}`), "promotions.delete")).toEqual({
+      success: true,
+      deleted: true
+    })
+    expect(bodyOf(await store.validate({ code: "BYE", cartTotal: 100 }), "promotions.validate")).toHaveProperty(
+      "reason",
+      "not_found"
+    )
     expect((await store.call("DELETE", `/promotions/${promo.id}`)).status).toBe(404)
   })
 })
@@ -381,7 +408,10 @@ describe("Promotions: tenancy and scopes", () => {
     expect((await a.listed()).items).toEqual([])
     expect((await a.call("PATCH", `/promotions/${theirs.id}`, { value: 6 })).status).toBe(404)
     expect((await a.call("DELETE", `/promotions/${theirs.id}`)).status).toBe(404)
-    expect((await a.validate({ code: "BONLY", cartTotal: 100 })).body.reason).toBe("not_found")
+    expect(bodyOf(await a.validate({ code: "BONLY", cartTotal: 100 }), "promotions.validate")).toHaveProperty(
+      "reason",
+      "not_found"
+    )
     expect((await b.listed()).items.map((p) => p.id)).toEqual([theirs.id])
 
     const testOnly = await a.create({ code: "TESTMODE", type: "PERCENTAGE", value: 5 }, a.test)
@@ -516,7 +546,7 @@ describe("Promotions: demo seed", () => {
     const codes = (await store.listed()).items.map((p) => `${p.code}:${p.status}`)
     expect(codes.sort()).toEqual(["FREESHIP50:ACTIVE", "SAVE5:ACTIVE", "SUMMER25:EXPIRED", "WELCOME10:ACTIVE"])
     const res = await store.validate({ code: "welcome10", cartTotal: 5000 })
-    expect(res.body).toMatchObject({
+    expect(bodyOf(res, "promotions.validate")).toMatchObject({
       valid: true,
       discount: 500,
       promotion: { code: "WELCOME10", type: "PERCENTAGE", value: 10 }

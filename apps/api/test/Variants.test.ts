@@ -2,7 +2,7 @@ import { Validator } from "@shopvo/contract"
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { start, type TestApi } from "./support/TestApi.js"
+import { bodyOf, errorOf, start, type TestApi } from "./support/TestApi.js"
 
 const validator = new Validator()
 
@@ -39,8 +39,8 @@ describe("Variants", () => {
 
   const createVariant = async (productId: string, body: Record<string, unknown>, key = keyA) => {
     const res = await api.request("POST", variantsPath(productId), { key, body })
-    expect(res.status, JSON.stringify(res.body)).toBe(201)
-    return res.body.data as { id: string; isDefault: boolean; inventoryStatus: string }
+    expect(res.status, JSON.stringify(bodyOf(res, "products.createVariant"))).toBe(201)
+    return bodyOf(res, "products.createVariant").data
   }
 
   const defaults = async (productId: string) =>
@@ -71,9 +71,9 @@ describe("Variants", () => {
       })
       const res = await api.request("GET", variantsPath(product), { key: keyA })
       expect(res.status).toBe(200)
-      expect(res.body.success).toBe(true)
-      expect(res.body.data).toHaveLength(1)
-      expect(res.body.data[0]).toMatchObject({
+      expect(bodyOf(res, "products.listVariants").success).toBe(true)
+      expect(bodyOf(res, "products.listVariants").data).toHaveLength(1)
+      expect(bodyOf(res, "products.listVariants").data[0]).toMatchObject({
         productId: product,
         name: "Small / White",
         sku: "EX-TS-WHT-S",
@@ -84,7 +84,7 @@ describe("Variants", () => {
         options: { Size: "Small", Color: "White" },
         isDefault: true
       })
-      expect(res.body.data[0].id).toMatch(/^var_/)
+      expect(bodyOf(res, "products.listVariants").data[0]?.id).toMatch(/^var_/)
     })
 
     it("creates a variant from the example request", async () => {
@@ -101,7 +101,7 @@ describe("Variants", () => {
         }
       })
       expect(res.status).toBe(201)
-      expect(res.body).toMatchObject({
+      expect(bodyOf(res, "products.createVariant")).toMatchObject({
         success: true,
         data: {
           productId: product,
@@ -115,7 +115,9 @@ describe("Variants", () => {
           isDefault: false
         }
       })
-      expect(res.body.data.createdAt).toBe(res.body.data.updatedAt)
+      expect(bodyOf(res, "products.createVariant").data.createdAt).toBe(
+        bodyOf(res, "products.createVariant").data.updatedAt
+      )
     })
 
     it("updates a variant with the example request", async () => {
@@ -131,7 +133,7 @@ describe("Variants", () => {
         body: { inventoryCount: 0, inventoryStatus: "OUT_OF_STOCK" }
       })
       expect(res.status).toBe(200)
-      expect(res.body).toMatchObject({
+      expect(bodyOf(res, "products.updateVariant")).toMatchObject({
         success: true,
         data: {
           id: small.id,
@@ -154,7 +156,9 @@ describe("Variants", () => {
       const res = await api.request("DELETE", `${variantsPath(product)}/${v.id}`, { key: keyA })
       expect(res.status).toBe(200)
       expect(res.body).toEqual({ success: true, deleted: true })
-      expect((await api.request("GET", variantsPath(product), { key: keyA })).body.data).toEqual([])
+      expect(
+        bodyOf(await api.request("GET", variantsPath(product), { key: keyA }), "products.listVariants").data
+      ).toEqual([])
       expect((await api.request("DELETE", `${variantsPath(product)}/${v.id}`, { key: keyA })).status).toBe(404)
     })
   })
@@ -175,8 +179,12 @@ describe("Variants", () => {
       const b = await createVariant(product, { name: "B" })
       const c = await createVariant(product, { name: "C", isDefault: true })
       const res = await api.request("GET", variantsPath(product), { key: keyA })
-      expect(res.body.data.map((v: { id: string }) => v.id)).toEqual([c.id, a.id, b.id])
-      expect(res.body.data.map((v: { isDefault: boolean }) => v.isDefault)).toEqual([true, false, false])
+      expect(bodyOf(res, "products.listVariants").data.map((v: { id: string }) => v.id)).toEqual([c.id, a.id, b.id])
+      expect(bodyOf(res, "products.listVariants").data.map((v: { isDefault: boolean }) => v.isDefault)).toEqual([
+        true,
+        false,
+        false
+      ])
     })
 
     it("creating with isDefault: true demotes the previous default", async () => {
@@ -186,7 +194,7 @@ describe("Variants", () => {
       expect(b.isDefault).toBe(true)
       expect(await defaults(product)).toEqual([b.id])
       const list = await api.request("GET", variantsPath(product), { key: keyA })
-      expect(list.body.data.find((v: { id: string }) => v.id === a.id).isDefault).toBe(false)
+      expect(bodyOf(list, "products.listVariants").data.find((v) => v.id === a.id)?.isDefault).toBe(false)
     })
 
     it("updating with isDefault: true promotes the variant and demotes the previous default", async () => {
@@ -198,7 +206,7 @@ describe("Variants", () => {
         body: { isDefault: true }
       })
       expect(res.status).toBe(200)
-      expect(res.body.data.isDefault).toBe(true)
+      expect(bodyOf(res, "products.updateVariant").data.isDefault).toBe(true)
       expect(await defaults(product)).toEqual([b.id])
       // Promoting the default again changes nothing.
       expect(
@@ -218,17 +226,17 @@ describe("Variants", () => {
         body: { isDefault: false, name: "Renamed" }
       })
       expect(res.status).toBe(422)
-      expect(res.body.code).toBe("default_variant_required")
+      expect(errorOf(res).code).toBe("default_variant_required")
       // Nothing of the refused update was applied.
       const list = await api.request("GET", variantsPath(product), { key: keyA })
-      expect(list.body.data[0]).toMatchObject({ id: a.id, name: "A", isDefault: true })
+      expect(bodyOf(list, "products.listVariants").data[0]).toMatchObject({ id: a.id, name: "A", isDefault: true })
 
       const other = await api.request("PATCH", `${variantsPath(product)}/${b.id}`, {
         key: keyA,
         body: { isDefault: false }
       })
       expect(other.status).toBe(200)
-      expect(other.body.data.isDefault).toBe(false)
+      expect(bodyOf(other, "products.updateVariant").data.isDefault).toBe(false)
       expect(await defaults(product)).toEqual([a.id])
     })
 
@@ -267,8 +275,10 @@ describe("Variants", () => {
       const winners = await defaults(product)
       expect(winners).toHaveLength(1)
       const list = await api.request("GET", variantsPath(product), { key: keyA })
-      expect(list.body.data.filter((v: { isDefault: boolean }) => v.isDefault)).toHaveLength(1)
-      expect(list.body.data[0].id).toBe(winners[0])
+      expect(
+        bodyOf(list, "products.listVariants").data.filter((v: { isDefault: boolean }) => v.isDefault)
+      ).toHaveLength(1)
+      expect(bodyOf(list, "products.listVariants").data[0]?.id).toBe(winners[0])
     })
 
     it("keeps one default under simultaneous creates, promotions and deletes", async () => {
@@ -315,14 +325,17 @@ describe("Variants", () => {
         key,
         body: { name: "X", inventoryCount: 8 }
       })
-      expect(res.body.data.inventoryStatus).toBe("LOW_STOCK")
+      expect(bodyOf(res, "products.createVariant").data.inventoryStatus).toBe("LOW_STOCK")
     })
 
     it("re-derives the status when an update changes the count without a status", async () => {
       const product = await insertProduct(siteA, false)
       const v = await createVariant(product, { name: "X", inventoryCount: 20 })
       const patch = async (body: Record<string, unknown>) =>
-        (await api.request("PATCH", `${variantsPath(product)}/${v.id}`, { key: keyA, body })).body.data.inventoryStatus
+        bodyOf(
+          await api.request("PATCH", `${variantsPath(product)}/${v.id}`, { key: keyA, body }),
+          "products.updateVariant"
+        ).data.inventoryStatus
       expect(await patch({ inventoryCount: 3 })).toBe("LOW_STOCK")
       expect(await patch({ inventoryCount: 0 })).toBe("OUT_OF_STOCK")
       expect(await patch({ inventoryCount: 9 })).toBe("IN_STOCK")
@@ -383,7 +396,11 @@ describe("Variants", () => {
         key: keyA,
         body: { price: null, options: { Size: "XXL" } }
       })
-      expect(res.body.data).toMatchObject({ price: null, compareAtPrice: 3999, options: { Size: "XXL" } })
+      expect(bodyOf(res, "products.updateVariant").data).toMatchObject({
+        price: null,
+        compareAtPrice: 3999,
+        options: { Size: "XXL" }
+      })
     })
 
     it("refuses a SKU already used by a variant or a product of the site (409), not one of another site", async () => {
@@ -394,7 +411,7 @@ describe("Variants", () => {
         body: { name: "B", sku: "DUP-1" }
       })
       expect(dupVariant.status).toBe(409)
-      expect(dupVariant.body.code).toBe("sku_taken")
+      expect(errorOf(dupVariant).code).toBe("sku_taken")
       const dupProduct = await api.request("POST", variantsPath(product), {
         key: keyA,
         body: { name: "B", sku: "PRODUCT-SKU-1" }
@@ -415,7 +432,7 @@ describe("Variants", () => {
         body: { sku: "DUP-1" }
       })
       expect(taken.status).toBe(409)
-      expect(taken.body.code).toBe("sku_taken")
+      expect(errorOf(taken).code).toBe("sku_taken")
       // Another site, and live mode, have their own SKUs.
       const theirs = await insertProduct(siteB, false)
       expect(
@@ -491,11 +508,15 @@ describe("Variants", () => {
   describe("tenancy and scopes", () => {
     it("answers 404 for a product of another site or mode, and for a variant of another product", async () => {
       const theirs = await insertProduct(siteB, false)
-      const theirVariant = (await api.request("POST", variantsPath(theirs, siteB), { key: keyB, body: { name: "B" } }))
-        .body.data.id
+      const theirVariant = bodyOf(
+        await api.request("POST", variantsPath(theirs, siteB), { key: keyB, body: { name: "B" } }),
+        "products.createVariant"
+      ).data.id
       const live = await insertProduct(siteA, true)
-      const liveVariant = (await api.request("POST", variantsPath(live), { key: liveKeyA, body: { name: "L" } })).body
-        .data.id
+      const liveVariant = bodyOf(
+        await api.request("POST", variantsPath(live), { key: liveKeyA, body: { name: "L" } }),
+        "products.createVariant"
+      ).data.id
       const mine = await insertProduct(siteA, false)
       const myVariant = await createVariant(mine, { name: "M" })
       const other = await insertProduct(siteA, false)
@@ -517,12 +538,18 @@ describe("Variants", () => {
       for (const [method, path, body] of probes) {
         const res = await api.request(method, path, { key: keyA, ...(body ? { body } : {}) })
         expect(res.status, `${method} ${path}`).toBe(404)
-        expect(res.body.code).toBe("not_found")
+        expect(errorOf(res).code).toBe("not_found")
       }
       // Untouched for their owners.
-      expect((await api.request("GET", variantsPath(theirs, siteB), { key: keyB })).body.data).toHaveLength(1)
-      expect((await api.request("GET", variantsPath(live), { key: liveKeyA })).body.data).toHaveLength(1)
-      expect((await api.request("GET", variantsPath(mine), { key: keyA })).body.data[0].name).toBe("M")
+      expect(
+        bodyOf(await api.request("GET", variantsPath(theirs, siteB), { key: keyB }), "products.listVariants").data
+      ).toHaveLength(1)
+      expect(
+        bodyOf(await api.request("GET", variantsPath(live), { key: liveKeyA }), "products.listVariants").data
+      ).toHaveLength(1)
+      expect(
+        bodyOf(await api.request("GET", variantsPath(mine), { key: keyA }), "products.listVariants").data[0]?.name
+      ).toBe("M")
     })
 
     it("needs read:catalog to list and write:catalog to change", async () => {
@@ -540,7 +567,7 @@ describe("Variants", () => {
       ] as const) {
         const res = await api.request(method, path, { key: reader, ...(body ? { body } : {}) })
         expect(res.status, `${method} ${path}`).toBe(403)
-        expect(res.body.error).toContain("write:catalog")
+        expect(errorOf(res).error).toContain("write:catalog")
       }
       expect(
         (await api.request("PATCH", `${variantsPath(product)}/${v.id}`, { key: writer, body: { name: "B" } })).status
@@ -558,8 +585,10 @@ describe("Variants", () => {
       const first = await send()
       const second = await send()
       expect(second.status).toBe(201)
-      expect(second.body.data.id).toBe(first.body.data.id)
-      expect((await api.request("GET", variantsPath(product), { key: keyA })).body.data).toHaveLength(1)
+      expect(bodyOf(second, "products.createVariant").data.id).toBe(bodyOf(first, "products.createVariant").data.id)
+      expect(
+        bodyOf(await api.request("GET", variantsPath(product), { key: keyA }), "products.listVariants").data
+      ).toHaveLength(1)
     })
   })
 })
