@@ -29,10 +29,9 @@ export interface Response {
   readonly text: string
   /**
    * The parsed JSON, already validated against the spec for its operation and status by
-   * `checkContract`. Left loosely typed for assertions: the one `any` of the repository.
+   * `checkContract`. Read it typed through `bodyOf` (a success) or `errorOf` (an error envelope).
    */
-  // biome-ignore lint/suspicious/noExplicitAny: test assertions read validated response JSON by path
-  readonly body: any
+  readonly body: unknown
 }
 
 export interface RequestOptions {
