@@ -9,7 +9,7 @@
  * Then the whole storefront flow on the same API process: 20 virtual storefronts, each on its own
  * connection, repeat create cart → add 3 lines → checkout create → contact → shipping → payment →
  * review → complete for BENCH_DURATION, and it prints completions/s and p50/p99 per flow. The
- * bench site's own settings raise its route limits (as any site's can), and its products hold
+ * bench site's own settings raise its route limits (as every site's can), and its products hold
  * enough stock that completions never run out.
  *
  * BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 50), BENCH_ONLY=api (skip the

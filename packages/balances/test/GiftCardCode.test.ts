@@ -29,7 +29,7 @@ describe("GiftCardCode", () => {
   })
 
   it.prop(
-    "fromRandomBytes: any 16 bytes give a canonical code (or run out) and the same bytes the same code",
+    "fromRandomBytes: every 16 bytes give a canonical code (or run out) and the same bytes the same code",
     [FastCheck.uint8Array({ minLength: 16, maxLength: 16 })],
     ([random]) => {
       const first = GiftCardCode.fromRandomBytes(random)
@@ -76,7 +76,7 @@ describe("GiftCardCode", () => {
   })
 
   it.prop(
-    "parse: any case variant of a code parses back to the code",
+    "parse: every case variant of a code parses back to the code",
     [
       FastCheck.uint8Array({ minLength: 16, maxLength: 16 }),
       FastCheck.array(FastCheck.boolean(), { minLength: 14, maxLength: 14 })

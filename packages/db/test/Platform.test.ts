@@ -144,7 +144,7 @@ describe("Platform schema (0001_platform)", () => {
       })
     )
 
-    it.effect("api_keys: any non-empty scope list is stored (the API checks scopes against the spec)", () =>
+    it.effect("api_keys: every non-empty scope list is stored (the API checks scopes against the spec)", () =>
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
         const siteId = yield* insertSite()

@@ -200,7 +200,7 @@ const isCount = (n: number, min: number): boolean => Number.isSafeInteger(n) && 
  *
  * - code: trimmed, upper-cased, then `[A-Z0-9_-]{3,32}`;
  * - PERCENTAGE: whole percent 1–100; FIXED_AMOUNT: whole minor units > 0;
- *   FREE_SHIPPING: any value is ignored and stored as 0;
+ *   FREE_SHIPPING: the value is ignored and stored as 0;
  * - minOrderAmount ≥ 0, maxUses ≥ 1, perCustomerLimit ≥ 1, all integers;
  * - expiresAt strictly after startsAt when both are set.
  *

@@ -54,6 +54,6 @@ export const seedDemoOrders = (tenant: Tenant, customerIds: ReadonlyArray<string
       return done.session.orderId
     })
   ).pipe(
-    // The demo data is valid by construction: any refusal but an outage is a bug.
+    // The demo data is valid by construction: every refusal but an outage is a bug.
     Effect.catchIf((error) => error._tag !== "DatabaseUnavailable", Effect.die)
   )

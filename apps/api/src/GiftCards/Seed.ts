@@ -53,6 +53,6 @@ export const seedDemoBalances = (tenant: Tenant, options: SeedOptions = {}) =>
     }
     return ids
   }).pipe(
-    // The demo data is valid by construction: any refusal but an outage is a bug.
+    // The demo data is valid by construction: every refusal but an outage is a bug.
     Effect.catchIf((error) => error._tag !== "DatabaseUnavailable", Effect.die)
   )

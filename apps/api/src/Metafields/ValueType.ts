@@ -19,7 +19,7 @@ const int64Max = 2n ** 63n - 1n
  * - `integer`: base 10 with an optional sign, no decimals, exponent or spaces, within the signed
  *   64-bit range (what a `bigint` column or a Java `long` can hold);
  * - `boolean`: exactly `true` or `false`;
- * - `json`: any JSON text (`JSON.parse` accepts it);
+ * - `json`: every JSON text (what `JSON.parse` accepts);
  * - `string`: anything.
  */
 export const problem = (valueType: ValueType, value: string): string | undefined => {
