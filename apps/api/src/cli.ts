@@ -15,11 +15,12 @@ import { Database, Migrations } from "@shopvo/db"
 import { Args, Command, Options } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import type { DatabaseUnavailable } from "@shopvo/kernel"
-import { Config, Console, Effect, Layer, Logger, LogLevel, Option } from "effect"
+import { Config, Console, Effect, Layer, Logger, LogLevel, Option, Schema } from "effect"
 import { ServicesLive } from "./Services.js"
 import * as Demo from "./Demo.js"
 import { Keys, type UnknownScopes } from "./Keys/Service.js"
 import * as Auth from "./Platform/Auth.js"
+import * as SitesRepo from "./Sites/Repo.js"
 import { type SiteNotFound, Sites, type UnknownPlan } from "./Sites/Service.js"
 
 class CliError extends Error {}
@@ -99,6 +100,39 @@ const sitesCreate = Command.make(
     }).pipe(withDatabase)
 ).pipe(Command.withDescription("Create a site"))
 
+const limitOption = (name: string, description: string) =>
+  Options.integer(name).pipe(Options.withDescription(description), Options.optional)
+
+const sitesLimits = Command.make(
+  "limits",
+  {
+    site: Options.text("site"),
+    rpm: limitOption("rpm", "Requests per minute per key (30-1000)"),
+    checkout: limitOption("checkout", "Requests per minute per key to /checkout"),
+    orders: limitOption("orders", "Requests per minute per key to /orders"),
+    search: limitOption("search", "Product searches per minute per key"),
+    json
+  },
+  ({ checkout, json, orders, rpm, search, site }) =>
+    Effect.gen(function* () {
+      const given = {
+        ...Option.match(rpm, { onNone: () => ({}), onSome: (n) => ({ rateLimitRpm: n }) }),
+        ...Option.match(checkout, { onNone: () => ({}), onSome: (n) => ({ checkoutLimitRpm: n }) }),
+        ...Option.match(orders, { onNone: () => ({}), onSome: (n) => ({ ordersLimitRpm: n }) }),
+        ...Option.match(search, { onNone: () => ({}), onSome: (n) => ({ productSearchLimitRpm: n }) })
+      }
+      const limits = yield* Schema.decodeUnknown(SitesRepo.Limits)(given).pipe(
+        Effect.mapError(() => new CliError("--rpm must be 30 to 1000; --checkout, --orders and --search 1 to 1000000"))
+      )
+      const effective = yield* Sites.setLimits(site, limits).pipe(Effect.mapError(toCliError))
+      yield* output(
+        json,
+        { siteId: site, ...effective },
+        `Limits of ${site} per key and minute: ${effective.rateLimitRpm} requests, ${effective.checkoutLimitRpm} to /checkout, ${effective.ordersLimitRpm} to /orders, ${effective.productSearchLimitRpm} searches`
+      )
+    }).pipe(withDatabase)
+).pipe(Command.withDescription("Set a site's own rate limits (each replaces its plan's)"))
+
 const keysCreate = Command.make(
   "create",
   {
@@ -172,7 +206,7 @@ const seed = Command.make(
 const root = Command.make("shopvo").pipe(
   Command.withSubcommands([
     migrate,
-    Command.make("sites").pipe(Command.withSubcommands([sitesCreate])),
+    Command.make("sites").pipe(Command.withSubcommands([sitesCreate, sitesLimits])),
     Command.make("keys").pipe(Command.withSubcommands([keysCreate, keysList, keysRevoke])),
     seed
   ])

@@ -52,6 +52,29 @@ describe("CLI", () => {
     expect(bodyOf(res, "site.get").data.name).toBe("CLI Store")
   }, 60_000)
 
+  it("raises a site's own route limits, and the API enforces them", async () => {
+    const site = await shopvoJson("sites", "create", "--name", "Busy Store", "--currency", "EUR", "--plan", "free")
+    const limits = await shopvoJson("sites", "limits", "--site", site.id, "--checkout", "500", "--rpm", "1000")
+    expect(limits).toEqual({
+      siteId: site.id,
+      rateLimitRpm: 1000,
+      checkoutLimitRpm: 500,
+      ordersLimitRpm: 30,
+      productSearchLimitRpm: 60
+    })
+    const key = (await api.createKey(site.id)).key
+    const res = await fetch(`${api.baseUrl}/api/v1/${site.id}/checkout?sessionId=cs_x`, {
+      headers: { authorization: `Bearer ${key}` }
+    })
+    expect(res.headers.get("x-ratelimit-limit")).toBe("500")
+    await expect(shopvo("sites", "limits", "--site", site.id, "--rpm", "5000")).rejects.toThrow(
+      /--rpm must be 30 to 1000/
+    )
+    await expect(shopvo("sites", "limits", "--site", "site_missing", "--checkout", "50")).rejects.toThrow(
+      /No site with id site_missing/
+    )
+  }, 60_000)
+
   it("lists keys without revealing them, and revokes", async () => {
     const site = await shopvoJson("sites", "create", "--name", "Revoke Store", "--currency", "EUR")
     const key = await shopvoJson("keys", "create", "--site", site.id, "--scopes", "admin:*", "--mode", "live")

@@ -32,6 +32,26 @@ export const NewSiteRow = Schema.Struct({
   reviewAutoApprove: Schema.Boolean
 })
 
+/**
+ * A site's own per-minute limits, each replacing its plan's: the per-key limit (30–1000, as the
+ * `sites` table allows) and the route limits of `/checkout`, `/orders` and product search.
+ */
+export const Limits = Schema.Struct({
+  rateLimitRpm: Schema.optional(Schema.Int.pipe(Schema.between(30, 1000))),
+  checkoutLimitRpm: Schema.optional(Schema.Int.pipe(Schema.between(1, 1_000_000))),
+  ordersLimitRpm: Schema.optional(Schema.Int.pipe(Schema.between(1, 1_000_000))),
+  productSearchLimitRpm: Schema.optional(Schema.Int.pipe(Schema.between(1, 1_000_000)))
+})
+export type Limits = typeof Limits.Type
+
+/** The limits in force: the site's own where it set one, its plan's otherwise. */
+export const EffectiveLimits = Schema.Struct({
+  rateLimitRpm: Schema.Int,
+  checkoutLimitRpm: Schema.Int,
+  ordersLimitRpm: Schema.Int,
+  productSearchLimitRpm: Schema.Int
+})
+
 export class SitesRepo extends Effect.Service<SitesRepo>()("@shopvo/api/SitesRepo", {
   accessors: true,
   effect: Effect.gen(function* () {
@@ -51,6 +71,27 @@ export class SitesRepo extends Effect.Service<SitesRepo>()("@shopvo/api/SitesRep
       Request: Schema.String,
       Result: Site,
       execute: (id) => sql`select ${siteColumns} from sites s join plans p on p.name = s.plan where s.id = ${id}`
+    })
+
+    const setLimits = SqlSchema.findOne({
+      Request: Schema.Struct({ siteId: Schema.String, limits: Limits }),
+      Result: EffectiveLimits,
+      execute: ({ siteId, limits }) => sql`
+        with s as (
+          update sites set
+            rate_limit_rpm = coalesce(${limits.rateLimitRpm ?? null}::int, rate_limit_rpm),
+            checkout_limit_rpm = coalesce(${limits.checkoutLimitRpm ?? null}::int, checkout_limit_rpm),
+            orders_limit_rpm = coalesce(${limits.ordersLimitRpm ?? null}::int, orders_limit_rpm),
+            product_search_limit_rpm = coalesce(${limits.productSearchLimitRpm ?? null}::int, product_search_limit_rpm),
+            updated_at = now()
+          where id = ${siteId}
+          returning *
+        )
+        select coalesce(s.rate_limit_rpm, p.rate_limit_rpm) as "rateLimitRpm",
+               coalesce(s.checkout_limit_rpm, p.checkout_limit_rpm) as "checkoutLimitRpm",
+               coalesce(s.orders_limit_rpm, p.orders_limit_rpm) as "ordersLimitRpm",
+               coalesce(s.product_search_limit_rpm, p.product_search_limit_rpm) as "productSearchLimitRpm"
+        from s join plans p on p.name = s.plan`
     })
 
     const anySite = SqlSchema.single({
@@ -85,6 +126,8 @@ export class SitesRepo extends Effect.Service<SitesRepo>()("@shopvo/api/SitesRep
         Effect.map((row) => row.found),
         Effect.catchTag("NoSuchElementException", Effect.die)
       ),
+      /** Sets the site's own limits (the others keep theirs); `None` when there is no such site. */
+      setLimits: (siteId: string, limits: Limits) => Database.boundary(setLimits({ siteId, limits })),
       insert: (site: typeof NewSiteRow.Type) =>
         Database.boundary(insert(site)).pipe(Effect.catchTag("NoSuchElementException", Effect.die))
     }

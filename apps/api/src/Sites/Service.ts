@@ -4,7 +4,7 @@
  */
 import { Database } from "@shopvo/kernel"
 import { Data, Effect, Option } from "effect"
-import { SitesRepo } from "./Repo.js"
+import { type Limits, SitesRepo } from "./Repo.js"
 
 export { Site } from "./Repo.js"
 
@@ -42,6 +42,14 @@ export class Sites extends Effect.Service<Sites>()("@shopvo/api/Sites", {
         Effect.flatMap(
           repo.find(siteId),
           Option.match({ onNone: () => Effect.fail(new SiteNotFound({ siteId })), onSome: Effect.succeed })
+        ),
+      /** Raises (or lowers) the site's own limits; the key cache picks them up within `KEY_CACHE_TTL`. */
+      setLimits: (siteId: string, limits: Limits) =>
+        Database.transaction(
+          Effect.flatMap(
+            repo.setLimits(siteId, limits),
+            Option.match({ onNone: () => Effect.fail(new SiteNotFound({ siteId })), onSome: Effect.succeed })
+          )
         ),
       create: (input: NewSite) =>
         Database.transaction(
