@@ -13,20 +13,9 @@ import { CustomerGroupNotFound, EmailTaken } from "./Errors.js"
 
 const nullableString = Schema.NullOr(Schema.String)
 
-/** A postal address as the spec has it, every optional field present (null when unknown). */
-export const Address = Schema.Struct({
-  firstName: Schema.String,
-  lastName: Schema.String,
-  company: nullableString,
-  line1: Schema.String,
-  line2: nullableString,
-  city: Schema.String,
-  region: nullableString,
-  postalCode: nullableString,
-  country: Schema.String,
-  phone: nullableString
-})
-export type Address = typeof Address.Type
+import { Address } from "../Address.js"
+
+export { Address } from "../Address.js"
 
 /** `bigint` columns arrive as strings; money stays a safe integer. */
 const MinorUnits = Schema.compose(Schema.NumberFromString, Schema.Int)

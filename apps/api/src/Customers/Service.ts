@@ -13,11 +13,12 @@
  *
  * The spec's webhook catalogue has no customer event, so none is recorded.
  */
-import type { Address as AddressInput, CustomerUpdate } from "@shopvo/contract"
+import type { CustomerUpdate } from "@shopvo/contract"
+import * as Address from "../Address.js"
 import type { Database, Tenant } from "@shopvo/kernel"
 import { Effect, Option } from "effect"
 import { CustomerNotFound } from "./Errors.js"
-import { type Address, type Customer, CustomersRepo, type Filters, type Patch } from "./Repo.js"
+import { type Customer, CustomersRepo, type Filters, type Patch } from "./Repo.js"
 
 export { Customer, CustomerGroup } from "./Repo.js"
 export { CustomerGroupNotFound, CustomerNotFound, EmailTaken } from "./Errors.js"
@@ -37,25 +38,11 @@ export interface FoundOrCreated {
   readonly created: boolean
 }
 
-/** The spec's address with every optional field present, as stored and returned. */
-const storedAddress = (address: AddressInput): Address => ({
-  firstName: address.firstName,
-  lastName: address.lastName,
-  company: address.company ?? null,
-  line1: address.line1,
-  line2: address.line2 ?? null,
-  city: address.city,
-  region: address.region ?? null,
-  postalCode: address.postalCode ?? null,
-  country: address.country,
-  phone: address.phone ?? null
-})
-
 const toPatch = ({ defaultAddress, ...fields }: CustomerUpdate): Patch => ({
   ...fields,
   ...(defaultAddress === undefined
     ? {}
-    : { defaultAddress: defaultAddress === null ? null : storedAddress(defaultAddress) })
+    : { defaultAddress: defaultAddress === null ? null : Address.normalize(defaultAddress) })
 })
 
 const orNotFound =
