@@ -8,6 +8,7 @@ export const eventTypes = [
   "order.refunded",
   "payment.confirmed",
   "payment.failed",
+  "payment.succeeded",
   "inventory.low",
   "cart.abandoned",
   "review.created",

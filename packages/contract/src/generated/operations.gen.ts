@@ -285,6 +285,48 @@ export interface Operations {
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
+  readonly "payments.createSession": {
+    readonly data: T.PaymentsCreateSessionData
+    readonly responses: T.PaymentsCreateSessionResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "payments.getSession": {
+    readonly data: T.PaymentsGetSessionData
+    readonly responses: T.PaymentsGetSessionResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "payments.confirmSession": {
+    readonly data: T.PaymentsConfirmSessionData
+    readonly responses: T.PaymentsConfirmSessionResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "payments.captureSession": {
+    readonly data: T.PaymentsCaptureSessionData
+    readonly responses: T.PaymentsCaptureSessionResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "payments.voidSession": {
+    readonly data: T.PaymentsVoidSessionData
+    readonly responses: T.PaymentsVoidSessionResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "payments.refundSession": {
+    readonly data: T.PaymentsRefundSessionData
+    readonly responses: T.PaymentsRefundSessionResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "payments.handleCallback": {
+    readonly data: T.PaymentsHandleCallbackData
+    readonly responses: T.PaymentsHandleCallbackResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
   readonly "promotions.list": {
     readonly data: T.PromotionsListData
     readonly responses: T.PromotionsListResponses
@@ -422,6 +464,13 @@ export const operationIds: ReadonlyArray<OperationId> = [
   "orders.list",
   "orders.get",
   "orders.refund",
+  "payments.createSession",
+  "payments.getSession",
+  "payments.confirmSession",
+  "payments.captureSession",
+  "payments.voidSession",
+  "payments.refundSession",
+  "payments.handleCallback",
   "promotions.list",
   "promotions.create",
   "promotions.update",

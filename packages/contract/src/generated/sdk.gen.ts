@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, BrandsListData, BrandsListErrors, BrandsListResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, PagesListData, PagesListErrors, PagesListResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
+import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, BrandsListData, BrandsListErrors, BrandsListResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, PagesListData, PagesListErrors, PagesListResponses, PaymentsCaptureSessionData, PaymentsCaptureSessionErrors, PaymentsCaptureSessionResponses, PaymentsConfirmSessionData, PaymentsConfirmSessionErrors, PaymentsConfirmSessionResponses, PaymentsCreateSessionData, PaymentsCreateSessionErrors, PaymentsCreateSessionResponses, PaymentsGetSessionData, PaymentsGetSessionErrors, PaymentsGetSessionResponses, PaymentsHandleCallbackData, PaymentsHandleCallbackErrors, PaymentsHandleCallbackResponses, PaymentsRefundSessionData, PaymentsRefundSessionErrors, PaymentsRefundSessionResponses, PaymentsVoidSessionData, PaymentsVoidSessionErrors, PaymentsVoidSessionResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -971,6 +971,186 @@ export class Orders extends HeyApiClient {
     }
 }
 
+export class Payments extends HeyApiClient {
+    /**
+     * Create a payment session
+     *
+     * Creates a payment session for a checkout session (`checkoutSessionId`) or an order (`orderId`),
+     * exactly one of them, in status `requires_confirmation`. Nothing is charged yet.
+     *
+     * - `amount` defaults to what is due: the checkout's `totals.amountDue`, or the order's `total` less
+     * its gift-card and store-credit parts. It must be positive and at most that.
+     * - `currency`, when given, must be the checkout's or order's currency.
+     * - `method`: `card` and `wallet` (a token from the provider's client SDK, sent with `confirm`),
+     * `bank_transfer` (the customer pays from their bank; resolved later by the provider), or
+     * `on_account` (B2B payment terms: needs a customer, from the order or checkout or `customerId`).
+     *
+     * A session for an order can only pay an order whose `paymentStatus` is `PENDING` or `FAILED`.
+     *
+     */
+    public createSession<ThrowOnError extends boolean = false>(options: Options<PaymentsCreateSessionData, ThrowOnError>) {
+        return (options.client ?? this.client).post<PaymentsCreateSessionResponses, PaymentsCreateSessionErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/payments/sessions',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Get a payment session
+     *
+     * Returns one payment session of the key's site and mode (404 for another site's or mode's).
+     *
+     */
+    public getSession<ThrowOnError extends boolean = false>(options: Options<PaymentsGetSessionData, ThrowOnError>) {
+        return (options.client ?? this.client).get<PaymentsGetSessionResponses, PaymentsGetSessionErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/payments/sessions/{paymentSessionId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Confirm a payment session
+     *
+     * Asks the provider to authorize the session's `amount` with `token` (required for `card` and
+     * `wallet`). Allowed from `requires_confirmation` and `failed` (a new attempt, e.g. another card).
+     * The provider's idempotency key is derived from the session and the `Idempotency-Key`, so a
+     * retried confirm never authorizes twice.
+     *
+     * - `authorized`: funds are held; `capture` takes them, `void` releases them.
+     * - `requires_action`: the customer must complete a step first (`nextAction`: a 3-D Secure
+     * `redirect`, or `bank_transfer` instructions). The provider later reports the outcome to
+     * `payments.handleCallback`, which moves the session to `authorized`, `succeeded` (a bank transfer
+     * received) or `failed`.
+     * - A decline is a 422 `payment_failed`; the session is saved as `failed` with `failureCode` and
+     * `failureMessage`, and `payment.failed` is emitted.
+     * - The provider not answering is a 503: nothing changed, retry with the same `Idempotency-Key`.
+     *
+     * Test mode's provider is deterministic; its tokens: `tok_visa` (authorized), `tok_declined`
+     * (declined), `tok_network_error` (the provider does not answer), `tok_capture_error` (authorized;
+     * capture fails), `tok_capture_timeout` (authorized; the first capture charges but its answer is
+     * lost), `tok_3ds_succeeds` and `tok_3ds_fails` (`requires_action`, then a late success or failure).
+     * `bank_transfer` needs no token (`tok_transfer_expires`: the transfer never arrives); `on_account`
+     * is authorized for a session with a customer.
+     *
+     */
+    public confirmSession<ThrowOnError extends boolean = false>(options: Options<PaymentsConfirmSessionData, ThrowOnError>) {
+        return (options.client ?? this.client).post<PaymentsConfirmSessionResponses, PaymentsConfirmSessionErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/payments/sessions/{paymentSessionId}/confirm',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Capture a payment session
+     *
+     * Captures `amount` (default: all of `amount`) of an `authorized` session: the funds are taken and
+     * the rest of the authorization is released. The session becomes `succeeded` with
+     * `capturedAmount`, and `payment.succeeded` is emitted. A session for an order that it pays in full
+     * marks the order `PAID` (`payment.confirmed`).
+     *
+     * The provider is called with an idempotency key derived from the session and the request's
+     * `Idempotency-Key`: a capture retried with the same key (after a timeout, or concurrently) charges
+     * once. `amount` above the session's `amount` is a 422 `capture_exceeds_authorized`; a session that
+     * is not `authorized` (already captured, voided, failed…) is a 422 `illegal_payment_transition`.
+     *
+     */
+    public captureSession<ThrowOnError extends boolean = false>(options: Options<PaymentsCaptureSessionData, ThrowOnError>) {
+        return (options.client ?? this.client).post<PaymentsCaptureSessionResponses, PaymentsCaptureSessionErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/payments/sessions/{paymentSessionId}/capture',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Void a payment session
+     *
+     * Cancels a session that has captured nothing (`requires_confirmation`, `requires_action`,
+     * `authorized` or `failed`): an authorization is released at the provider. The session becomes
+     * `canceled`. A captured session is refunded instead (422 `illegal_payment_transition`).
+     *
+     */
+    public voidSession<ThrowOnError extends boolean = false>(options: Options<PaymentsVoidSessionData, ThrowOnError>) {
+        return (options.client ?? this.client).post<PaymentsVoidSessionResponses, PaymentsVoidSessionErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/payments/sessions/{paymentSessionId}/void',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Refund a payment session
+     *
+     * Refunds `amount` (default: everything still refundable) of a `succeeded` or `partially_refunded`
+     * session, through the provider (with an idempotency key derived from the request's
+     * `Idempotency-Key`). The session becomes `partially_refunded`, or `refunded` once
+     * `refundedAmount = capturedAmount`. Refunds of one session are serialized: concurrent refunds can
+     * never together exceed `capturedAmount − refundedAmount`; one that would is a 422
+     * `refund_exceeds_captured` and changes nothing. A session that captured nothing is a 422
+     * `illegal_payment_transition`.
+     *
+     */
+    public refundSession<ThrowOnError extends boolean = false>(options: Options<PaymentsRefundSessionData, ThrowOnError>) {
+        return (options.client ?? this.client).post<PaymentsRefundSessionResponses, PaymentsRefundSessionErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/payments/sessions/{paymentSessionId}/refund',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Receive a payment provider callback
+     *
+     * Called by the payment provider, not by API clients: it reports the late outcome of a session
+     * in `requires_action` (the customer finished or abandoned 3-D Secure, a bank transfer arrived
+     * or expired). The body must carry the provider's signature in `X-Provider-Signature`
+     * (`t=<unix seconds>,sha256=<hex HMAC-SHA256 of "<t>.<raw body>">`, keyed with the provider's
+     * callback secret), compared in constant time; a missing, malformed, stale (more than 300 s)
+     * or wrong signature is a 401 and changes nothing.
+     *
+     * The callback is idempotent: a session already resolved answers 200 unchanged. `reference`
+     * is the provider's reference of the session in `livemode`'s data of the site; an unknown one
+     * is a 404. The session moves to `authorized`, `succeeded` or `failed` (emitting
+     * `payment.succeeded` or `payment.failed`), and its checkout or order follows: a checkout
+     * shows the payment `authorized` (it can then move to `review`) or `failed` (it needs new
+     * payment details); an order becomes `PAID` or `FAILED`.
+     *
+     */
+    public handleCallback<ThrowOnError extends boolean = false>(options: Options<PaymentsHandleCallbackData, ThrowOnError>) {
+        return (options.client ?? this.client).post<PaymentsHandleCallbackResponses, PaymentsHandleCallbackErrors, ThrowOnError>({
+            url: '/api/v1/{siteId}/payments/callbacks',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
 export class Promotions extends HeyApiClient {
     /**
      * List promotions
@@ -1321,6 +1501,11 @@ export class ShopvoApi extends HeyApiClient {
     private _orders?: Orders;
     get orders(): Orders {
         return this._orders ??= new Orders({ client: this.client });
+    }
+    
+    private _payments?: Payments;
+    get payments(): Payments {
+        return this._payments ??= new Payments({ client: this.client });
     }
     
     private _promotions?: Promotions;

@@ -4,7 +4,7 @@ export type ClientOptions = {
     baseUrl: 'http://localhost:3000' | 'https://{domain}' | (string & {});
 };
 
-export type Webhooks = WebhookEventsOrderCreatedWebhookRequest | WebhookEventsOrderUpdatedWebhookRequest | WebhookEventsOrderRefundedWebhookRequest | WebhookEventsPaymentConfirmedWebhookRequest | WebhookEventsPaymentFailedWebhookRequest | WebhookEventsInventoryLowWebhookRequest | WebhookEventsCartAbandonedWebhookRequest | WebhookEventsReviewCreatedWebhookRequest | WebhookEventsProductCreatedWebhookRequest | WebhookEventsProductUpdatedWebhookRequest | WebhookEventsProductDeletedWebhookRequest;
+export type Webhooks = WebhookEventsOrderCreatedWebhookRequest | WebhookEventsOrderUpdatedWebhookRequest | WebhookEventsOrderRefundedWebhookRequest | WebhookEventsPaymentConfirmedWebhookRequest | WebhookEventsPaymentFailedWebhookRequest | WebhookEventsPaymentSucceededWebhookRequest | WebhookEventsInventoryLowWebhookRequest | WebhookEventsCartAbandonedWebhookRequest | WebhookEventsReviewCreatedWebhookRequest | WebhookEventsProductCreatedWebhookRequest | WebhookEventsProductUpdatedWebhookRequest | WebhookEventsProductDeletedWebhookRequest;
 
 /**
  * The error envelope shared by every non-2xx response.
@@ -35,7 +35,7 @@ export type ErrorDetail = {
  * never on the human-readable `error`; a response's own description says which codes it can carry.
  *
  */
-export type ErrorCode = 'validation_error' | 'malformed_json' | 'unauthorized' | 'missing_api_key' | 'invalid_api_key' | 'revoked_api_key' | 'signature_missing' | 'signature_malformed' | 'signature_expired' | 'signature_mismatch' | 'signature_replayed' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_request_in_progress' | 'insufficient_stock' | 'inventory_limit_exceeded' | 'sku_taken' | 'slug_taken' | 'metafield_exists' | 'email_taken' | 'gift_card_code_taken' | 'promotion_code_taken' | 'contact_in_other_account' | 'malformed_request' | 'request_timeout' | 'payload_too_large' | 'unsupported_media_type' | 'headers_too_large' | 'idempotency_key_reused' | 'unknown_brand' | 'unknown_category' | 'variant_required' | 'default_variant_required' | 'metafield_limit_reached' | 'webhook_limit_reached' | 'invalid_webhook_url' | 'customer_not_found' | 'customer_group_not_found' | 'customer_required' | 'currency_not_supported' | 'product_not_found' | 'variant_not_found' | 'product_unavailable' | 'price_list_not_found' | 'order_not_found' | 'order_not_paid' | 'refund_exceeds_captured' | 'cart_not_found' | 'cart_empty' | 'cart_converted' | 'cart_line_not_found' | 'quantity_limit_exceeded' | 'amount_out_of_range' | 'illegal_transition' | 'shipping_option_unavailable' | 'payment_failed' | 'promotion_invalid' | 'gift_card_not_found' | 'gift_card_void' | 'gift_card_expired' | 'insufficient_balance' | 'insufficient_points' | 'rate_limited' | 'internal_error' | 'not_implemented' | 'service_unavailable';
+export type ErrorCode = 'validation_error' | 'malformed_json' | 'unauthorized' | 'missing_api_key' | 'invalid_api_key' | 'revoked_api_key' | 'signature_missing' | 'signature_malformed' | 'signature_expired' | 'signature_mismatch' | 'signature_replayed' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_request_in_progress' | 'insufficient_stock' | 'inventory_limit_exceeded' | 'sku_taken' | 'slug_taken' | 'metafield_exists' | 'email_taken' | 'gift_card_code_taken' | 'promotion_code_taken' | 'contact_in_other_account' | 'malformed_request' | 'request_timeout' | 'payload_too_large' | 'unsupported_media_type' | 'headers_too_large' | 'idempotency_key_reused' | 'unknown_brand' | 'unknown_category' | 'variant_required' | 'default_variant_required' | 'metafield_limit_reached' | 'webhook_limit_reached' | 'invalid_webhook_url' | 'customer_not_found' | 'customer_group_not_found' | 'customer_required' | 'currency_not_supported' | 'product_not_found' | 'variant_not_found' | 'product_unavailable' | 'price_list_not_found' | 'order_not_found' | 'order_not_paid' | 'refund_exceeds_captured' | 'checkout_not_found' | 'illegal_payment_transition' | 'capture_exceeds_authorized' | 'cart_not_found' | 'cart_empty' | 'cart_converted' | 'cart_line_not_found' | 'quantity_limit_exceeded' | 'amount_out_of_range' | 'illegal_transition' | 'shipping_option_unavailable' | 'payment_failed' | 'promotion_invalid' | 'gift_card_not_found' | 'gift_card_void' | 'gift_card_expired' | 'insufficient_balance' | 'insufficient_points' | 'rate_limited' | 'internal_error' | 'not_implemented' | 'service_unavailable';
 
 export type OffsetPagination = {
     page: number;
@@ -631,13 +631,20 @@ export type ShippingOption = {
  */
 export type CheckoutPayment = {
     /**
-     * `pending`: not yet authorized; `authorized`: funds held, captured at `complete`; `failed`: declined.
+     * `pending`: not yet authorized; `authorized`: funds held, captured at `complete`; `failed`:
+     * declined; `requires_action`: the customer must complete a step (the payment session's
+     * `nextAction`), the provider reports the outcome later and the session shows it.
+     *
      */
-    status: 'pending' | 'authorized' | 'failed';
+    status: 'pending' | 'authorized' | 'failed' | 'requires_action';
     /**
      * Payment method, as offered by the site's payment provider.
      */
     method: string;
+    /**
+     * The payment session (`pay_…`) that authorizes this checkout, once one was created.
+     */
+    paymentSessionId?: string | null;
 };
 
 /**
@@ -1421,6 +1428,136 @@ export type OrderRefundRequest = {
 };
 
 /**
+ * - `requires_confirmation`: created; `confirm` it with the payment details;
+ * - `requires_action`: the customer must complete a step (`nextAction`); the provider reports
+ * the outcome later;
+ * - `authorized`: funds held; `capture` or `void` them;
+ * - `succeeded`: funds captured (`capturedAmount`);
+ * - `partially_refunded`, `refunded`: part or all of `capturedAmount` was refunded;
+ * - `failed`: declined or abandoned (`failureCode`); `confirm` again to retry;
+ * - `canceled`: voided before any capture.
+ *
+ */
+export type PaymentSessionStatus = 'requires_confirmation' | 'requires_action' | 'authorized' | 'succeeded' | 'partially_refunded' | 'refunded' | 'failed' | 'canceled';
+
+/**
+ * `card` and `wallet` need a token; `bank_transfer` resolves later; `on_account` is B2B payment terms.
+ */
+export type PaymentMethodType = 'card' | 'wallet' | 'bank_transfer' | 'on_account';
+
+/**
+ * What the customer must do before the provider can resolve a `requires_action` session.
+ */
+export type PaymentNextAction = {
+    type: 'redirect' | 'bank_transfer';
+    /**
+     * `redirect`: where to send the customer (e.g. 3-D Secure).
+     */
+    url: string | null;
+    /**
+     * `bank_transfer`: how to pay (account and reference).
+     */
+    instructions: string | null;
+};
+
+/**
+ * A payment of `amount` for a checkout or an order, through the site's payment provider.
+ * Always `0 ≤ refundedAmount ≤ capturedAmount ≤ amount`, in minor units of `currency`.
+ *
+ */
+export type PaymentSession = {
+    id: string;
+    status: PaymentSessionStatus;
+    method: PaymentMethodType;
+    /**
+     * The most that may be captured.
+     */
+    amount: number;
+    currency: Currency;
+    capturedAmount: number;
+    refundedAmount: number;
+    /**
+     * The checkout session it pays, if any.
+     */
+    checkoutSessionId: string | null;
+    /**
+     * The order it pays (a checkout's, once placed).
+     */
+    orderId: string | null;
+    customerId: string | null;
+    /**
+     * Set while `requires_action`.
+     */
+    nextAction: PaymentNextAction | null;
+    /**
+     * Why the last attempt failed (e.g. `card_declined`, `authentication_failed`, `transfer_expired`).
+     */
+    failureCode: string | null;
+    failureMessage: string | null;
+    livemode: boolean;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+};
+
+export type PaymentSessionCreate = {
+    checkoutSessionId?: string;
+    orderId?: string;
+    /**
+     * Defaults to what is due.
+     */
+    amount?: number;
+    currency?: Currency;
+    method: PaymentMethodType;
+    /**
+     * `on_account`: the customer on terms, when the checkout or order has none.
+     */
+    customerId?: string;
+};
+
+export type PaymentSessionConfirm = {
+    /**
+     * The provider's token of the card or wallet (never stored or returned).
+     */
+    token?: string;
+};
+
+export type PaymentSessionCapture = {
+    /**
+     * Defaults to the session's `amount`.
+     */
+    amount?: number;
+};
+
+export type PaymentSessionVoid = {
+    reason?: string;
+};
+
+export type PaymentSessionRefund = {
+    /**
+     * Defaults to everything still refundable.
+     */
+    amount?: number;
+    reason?: string;
+};
+
+/**
+ * A provider's report of a session's late outcome.
+ */
+export type PaymentCallback = {
+    /**
+     * The provider's reference of the session.
+     */
+    reference: string;
+    /**
+     * `authorized`: funds held; `succeeded`: funds received (bank transfer); `failed`.
+     */
+    outcome: 'authorized' | 'succeeded' | 'failed';
+    livemode: boolean;
+    failureCode?: string | null;
+    failureMessage?: string | null;
+};
+
+/**
  * `PERCENTAGE`: `value` percent off; `FIXED_AMOUNT`: `value` minor units off;
  * `FREE_SHIPPING`: the shipping cost off.
  *
@@ -1699,7 +1836,7 @@ export type StoreCreditTransactionCreate = {
 /**
  * An event a subscription can receive.
  */
-export type WebhookEventType = 'order.created' | 'order.updated' | 'order.refunded' | 'payment.confirmed' | 'payment.failed' | 'inventory.low' | 'cart.abandoned' | 'review.created' | 'product.created' | 'product.updated' | 'product.deleted';
+export type WebhookEventType = 'order.created' | 'order.updated' | 'order.refunded' | 'payment.confirmed' | 'payment.failed' | 'payment.succeeded' | 'inventory.low' | 'cart.abandoned' | 'review.created' | 'product.created' | 'product.updated' | 'product.deleted';
 
 /**
  * The body of every webhook POST. Deliveries are at least once and not ordered: use `id` to
@@ -1937,6 +2074,16 @@ export type MetafieldId = string;
  * Order id (`order_…`) or order number (e.g. `ORD-1042`).
  */
 export type OrderId = string;
+
+/**
+ * Payment session id (`pay_…`).
+ */
+export type PaymentSessionId = string;
+
+/**
+ * The provider's signature of the raw body, `t=<unix seconds>,sha256=<hex>`.
+ */
+export type ProviderSignature = string;
 
 /**
  * Promotion id (`promo_…`).
@@ -6377,6 +6524,675 @@ export type OrdersRefundResponses = {
 
 export type OrdersRefundResponse = OrdersRefundResponses[keyof OrdersRefundResponses];
 
+export type PaymentsCreateSessionData = {
+    body: PaymentSessionCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/payments/sessions';
+};
+
+export type PaymentsCreateSessionErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The session cannot be created; nothing changed. `code` is one of:
+     * - `checkout_not_found`: `checkoutSessionId` names no checkout session of this site and mode;
+     * - `order_not_found`: `orderId` names no order of this site and mode;
+     * - `illegal_payment_transition`: the checkout is complete, or the order is already paid;
+     * - `currency_not_supported`: `currency` is not the checkout's or order's currency;
+     * - `amount_out_of_range`: `amount` is more than what is due (or nothing is due);
+     * - `customer_required`: `on_account` without a customer;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type PaymentsCreateSessionError = PaymentsCreateSessionErrors[keyof PaymentsCreateSessionErrors];
+
+export type PaymentsCreateSessionResponses = {
+    /**
+     * The new payment session, `requires_confirmation`.
+     */
+    201: {
+        success: true;
+        data: PaymentSession;
+    };
+};
+
+export type PaymentsCreateSessionResponse = PaymentsCreateSessionResponses[keyof PaymentsCreateSessionResponses];
+
+export type PaymentsGetSessionData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Payment session id (`pay_…`).
+         */
+        paymentSessionId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/payments/sessions/{paymentSessionId}';
+};
+
+export type PaymentsGetSessionErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type PaymentsGetSessionError = PaymentsGetSessionErrors[keyof PaymentsGetSessionErrors];
+
+export type PaymentsGetSessionResponses = {
+    /**
+     * The payment session.
+     */
+    200: {
+        success: true;
+        data: PaymentSession;
+    };
+};
+
+export type PaymentsGetSessionResponse = PaymentsGetSessionResponses[keyof PaymentsGetSessionResponses];
+
+export type PaymentsConfirmSessionData = {
+    body: PaymentSessionConfirm;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Payment session id (`pay_…`).
+         */
+        paymentSessionId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/payments/sessions/{paymentSessionId}/confirm';
+};
+
+export type PaymentsConfirmSessionErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The session was not authorized. `code` is one of:
+     * - `payment_failed`: the provider declined; the session is now `failed` (`failureCode`,
+     * `failureMessage`) and can be confirmed again with other details;
+     * - `illegal_payment_transition`: the session is not `requires_confirmation` or `failed`;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     * A `card` or `wallet` confirm without `token` is a 400 `validation_error`.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type PaymentsConfirmSessionError = PaymentsConfirmSessionErrors[keyof PaymentsConfirmSessionErrors];
+
+export type PaymentsConfirmSessionResponses = {
+    /**
+     * The session after the provider answered, `authorized` or `requires_action`.
+     */
+    200: {
+        success: true;
+        data: PaymentSession;
+    };
+};
+
+export type PaymentsConfirmSessionResponse = PaymentsConfirmSessionResponses[keyof PaymentsConfirmSessionResponses];
+
+export type PaymentsCaptureSessionData = {
+    body: PaymentSessionCapture;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Payment session id (`pay_…`).
+         */
+        paymentSessionId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/payments/sessions/{paymentSessionId}/capture';
+};
+
+export type PaymentsCaptureSessionErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The capture, void or refund cannot be made; nothing changed. `code` is one of:
+     * - `illegal_payment_transition`: the session's `status` does not allow it;
+     * - `capture_exceeds_authorized`: `amount` is more than the session's `amount`;
+     * - `refund_exceeds_captured`: `amount` is more than `capturedAmount − refundedAmount`;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type PaymentsCaptureSessionError = PaymentsCaptureSessionErrors[keyof PaymentsCaptureSessionErrors];
+
+export type PaymentsCaptureSessionResponses = {
+    /**
+     * The session, `succeeded`, with `capturedAmount`.
+     */
+    200: {
+        success: true;
+        data: PaymentSession;
+    };
+};
+
+export type PaymentsCaptureSessionResponse = PaymentsCaptureSessionResponses[keyof PaymentsCaptureSessionResponses];
+
+export type PaymentsVoidSessionData = {
+    body: PaymentSessionVoid;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Payment session id (`pay_…`).
+         */
+        paymentSessionId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/payments/sessions/{paymentSessionId}/void';
+};
+
+export type PaymentsVoidSessionErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The capture, void or refund cannot be made; nothing changed. `code` is one of:
+     * - `illegal_payment_transition`: the session's `status` does not allow it;
+     * - `capture_exceeds_authorized`: `amount` is more than the session's `amount`;
+     * - `refund_exceeds_captured`: `amount` is more than `capturedAmount − refundedAmount`;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type PaymentsVoidSessionError = PaymentsVoidSessionErrors[keyof PaymentsVoidSessionErrors];
+
+export type PaymentsVoidSessionResponses = {
+    /**
+     * The session, `canceled`.
+     */
+    200: {
+        success: true;
+        data: PaymentSession;
+    };
+};
+
+export type PaymentsVoidSessionResponse = PaymentsVoidSessionResponses[keyof PaymentsVoidSessionResponses];
+
+export type PaymentsRefundSessionData = {
+    body: PaymentSessionRefund;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Payment session id (`pay_…`).
+         */
+        paymentSessionId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/payments/sessions/{paymentSessionId}/refund';
+};
+
+export type PaymentsRefundSessionErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The capture, void or refund cannot be made; nothing changed. `code` is one of:
+     * - `illegal_payment_transition`: the session's `status` does not allow it;
+     * - `capture_exceeds_authorized`: `amount` is more than the session's `amount`;
+     * - `refund_exceeds_captured`: `amount` is more than `capturedAmount − refundedAmount`;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type PaymentsRefundSessionError = PaymentsRefundSessionErrors[keyof PaymentsRefundSessionErrors];
+
+export type PaymentsRefundSessionResponses = {
+    /**
+     * The session with its new `refundedAmount`.
+     */
+    200: {
+        success: true;
+        data: PaymentSession;
+    };
+};
+
+export type PaymentsRefundSessionResponse = PaymentsRefundSessionResponses[keyof PaymentsRefundSessionResponses];
+
+export type PaymentsHandleCallbackData = {
+    body: PaymentCallback;
+    headers: {
+        /**
+         * The provider's signature of the raw body, `t=<unix seconds>,sha256=<hex>`.
+         */
+        'X-Provider-Signature': string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/payments/callbacks';
+};
+
+export type PaymentsHandleCallbackErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type PaymentsHandleCallbackError = PaymentsHandleCallbackErrors[keyof PaymentsHandleCallbackErrors];
+
+export type PaymentsHandleCallbackResponses = {
+    /**
+     * The session after the callback.
+     */
+    200: {
+        success: true;
+        data: PaymentSession;
+    };
+};
+
+export type PaymentsHandleCallbackResponse = PaymentsHandleCallbackResponses[keyof PaymentsHandleCallbackResponses];
+
 export type PromotionsListData = {
     body?: never;
     headers?: {
@@ -7656,6 +8472,15 @@ export type WebhookEventsPaymentFailedWebhookPayload = WebhookEvent;
 export type WebhookEventsPaymentFailedWebhookRequest = {
     body: WebhookEventsPaymentFailedWebhookPayload;
     key: 'payment.failed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsPaymentSucceededWebhookPayload = WebhookEvent;
+
+export type WebhookEventsPaymentSucceededWebhookRequest = {
+    body: WebhookEventsPaymentSucceededWebhookPayload;
+    key: 'payment.succeeded';
     path?: never;
     query?: never;
 };
