@@ -7,7 +7,8 @@
  * - `order.updated`: the order's fulfilment `status` changed;
  * - `order.refunded`: a refund, full or partial, was recorded;
  * - `payment.confirmed`: a payment was captured;
- * - `payment.failed`: a payment attempt failed.
+ * - `payment.failed`: a payment attempt failed;
+ * - `payment.succeeded`: a payment session captured funds.
  * Checkout moves emit none: a completed checkout becomes an order, and the
  * order's creation emits `order.created`.
  */
@@ -19,6 +20,7 @@ export const WebhookEvent = Schema.Literal(
   "order.updated",
   "order.refunded",
   "payment.confirmed",
-  "payment.failed"
+  "payment.failed",
+  "payment.succeeded"
 )
 export type WebhookEvent = typeof WebhookEvent.Type

@@ -7,5 +7,6 @@
 export * as Checkout from "./Checkout.js"
 export * as Order from "./Order.js"
 export * as Payment from "./Payment.js"
+export * as PaymentSession from "./PaymentSession.js"
 export * as StateMachine from "./StateMachine.js"
 export * as WebhookEvent from "./WebhookEvent.js"
