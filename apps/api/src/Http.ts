@@ -24,6 +24,7 @@ import * as Loyalty from "./Loyalty/Http.js"
 import * as StoreCredit from "./StoreCredit/Http.js"
 import * as Metafields from "./Metafields/Http.js"
 import * as Orders from "./Orders/Http.js"
+import * as Payments from "./Payments/Http.js"
 import * as Auth from "./Platform/Auth.js"
 import * as Edge from "./Platform/Edge.js"
 import * as Pipeline from "./Platform/Pipeline.js"
@@ -57,7 +58,8 @@ export const handlers: Router.Handlers<Services | SqlClient.SqlClient> = {
   ...Checkout.handlers,
   ...GiftCards.handlers,
   ...StoreCredit.handlers,
-  ...Loyalty.handlers
+  ...Loyalty.handlers,
+  ...Payments.handlers
 }
 
 /** The platform services every request uses. */

@@ -16,6 +16,7 @@ import { Keys } from "./Keys/Service.js"
 import { Loyalty } from "./Loyalty/Service.js"
 import { Metafields } from "./Metafields/Service.js"
 import { Orders } from "./Orders/Service.js"
+import { Payments } from "./Payments/Service.js"
 import { Products } from "./Products/Service.js"
 import { Promotions } from "./Promotions/Service.js"
 import { Reviews } from "./Reviews/Service.js"
@@ -37,6 +38,7 @@ export const ServicesLive = Layer.mergeAll(
   Loyalty.Default,
   Metafields.Default,
   Orders.Default,
+  Payments.Default,
   Products.Default,
   Promotions.Default,
   Reviews.Default,

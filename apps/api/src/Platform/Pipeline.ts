@@ -40,6 +40,10 @@ export interface Request<Id extends OperationId = OperationId> {
   readonly params: Operation.Path<Id>
   readonly query: Operation.Query<Id>
   readonly body: Operation.Body<Id>
+  /** The body's exact bytes, as a signature over them was computed (provider callbacks). */
+  readonly rawBody: string
+  /** The request's headers, lower-cased (the spec's header parameters were validated). */
+  readonly headers: Readonly<Record<string, string | undefined>>
   readonly requestId: string
 }
 
@@ -217,6 +221,8 @@ export const layer = Layer.effect(
           params: valid.value.path,
           query: valid.value.query,
           body: valid.value.body,
+          rawBody: raw,
+          headers: incoming.request.headers,
           requestId: incoming.requestId
         }
       })
