@@ -28,7 +28,10 @@ export const serialize = ({
   billingAddress: session.billingAddress,
   shippingOption,
   availableShippingOptions: [...availableShippingOptions],
-  payment: session.payment === null ? null : { status: session.payment.status, method: session.payment.method },
+  payment:
+    session.payment === null
+      ? null
+      : { status: session.payment.status, method: session.payment.method, paymentSessionId: session.payment.sessionId },
   promotionCode: session.promotionCode,
   giftCardCodes: [...session.giftCardCodes],
   loyaltyPoints,

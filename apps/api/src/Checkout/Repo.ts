@@ -23,12 +23,16 @@ export const Line = Schema.Struct({
 })
 export type Line = typeof Line.Type
 
-/** The session's payment: `reference` and `amount` are the provider's authorization, once authorized. */
+/**
+ * The session's payment: `reference` and `amount` are the provider's authorization, once authorized;
+ * `sessionId` the payment session that made it (`requires_action` until the provider answers).
+ */
 export const Payment = Schema.Struct({
   method: Schema.String,
-  status: Schema.Literal("pending", "authorized", "failed"),
+  status: Schema.Literal("pending", "authorized", "failed", "requires_action"),
   reference: Schema.NullOr(Schema.String),
-  amount: Schema.NullOr(Schema.Int)
+  amount: Schema.NullOr(Schema.Int),
+  sessionId: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null })
 })
 export type Payment = typeof Payment.Type
 

@@ -43,12 +43,13 @@ import { serialize as orderJson } from "../Orders/Json.js"
 import { type Address, type AddressInput, normalizeAddress } from "../Orders/Repo.js"
 import { Orders } from "../Orders/Service.js"
 import { type Authorization, PaymentProvider, TestPaymentProvider } from "../Payments/Provider.js"
+import { Payments } from "../Payments/Service.js"
 import {
   CheckoutRepo,
   type CheckoutTotals,
   type Line,
   type Payment,
-  type Session,
+  Session,
   type SessionData,
   type ShippingRate,
   type State
@@ -386,6 +387,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
     GiftCards.Default,
     StoreCredit.Default,
     Loyalty.Default,
+    Payments.Default,
     TestPaymentProvider
   ],
   effect: Effect.gen(function* () {
@@ -399,6 +401,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
     const giftCards = yield* GiftCards
     const storeCredit = yield* StoreCredit
     const loyalty = yield* Loyalty
+    const payments = yield* Payments
 
     /** Every failure of `effect` but an unavailable database, as the refusal `codeOf` names. */
     const refusing = <A, E extends { readonly _tag: string; readonly message: string }, R>(
@@ -530,8 +533,41 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
         )
       })
 
-    const view = (tenant: Tenant, session: Session) =>
+    /**
+     * The session with its payment as its payment session says now: one that required action is
+     * `authorized` or `failed` once the provider's callback resolved it.
+     */
+    const withPayment = (tenant: Tenant, session: Session) =>
       Effect.gen(function* () {
+        const payment = session.payment
+        if (payment?.status !== "requires_action" || payment.sessionId === null) return session
+        const paying = yield* payments.statusOf(tenant, payment.sessionId)
+        if (paying === null || paying.status === "requires_action") return session
+        const resolved: Payment =
+          paying.status === "authorized"
+            ? { ...payment, status: "authorized", reference: paying.providerReference, amount: paying.amount }
+            : { ...payment, status: "failed", reference: null, amount: null }
+        return new Session({ ...session, payment: resolved })
+      })
+
+    /** Releases what a superseded payment holds (through its payment session when it has one). */
+    const release = (tenant: Tenant, payment: Payment, held: Authorization | null) =>
+      payment.sessionId !== null
+        ? Effect.asVoid(payments.releaseCheckout(tenant, payment.sessionId)).pipe(
+            Effect.catchTag("ProviderUnavailable", () => Effect.fail(new PaymentUnavailable())),
+            // Its own session, voided only from a status that allows it.
+            Effect.catchIf(
+              (error) => error._tag !== "PaymentUnavailable" && error._tag !== "DatabaseUnavailable",
+              Effect.die
+            )
+          )
+        : held === null
+          ? Effect.void
+          : provider.void(held).pipe(Effect.mapError(() => new PaymentUnavailable()))
+
+    const view = (tenant: Tenant, stored: Session) =>
+      Effect.gen(function* () {
+        const session = yield* withPayment(tenant, stored)
         const available =
           session.shippingAddress === null ? [] : yield* shippingOptions(tenant, session.currency, session.lines)
         const chosen = available.find((option) => option.id === session.shippingOptionId) ?? null
@@ -697,7 +733,12 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           })
         )
         // 8. Capture last: if the provider fails, everything above rolls back with it.
-        if (authorization !== null) {
+        if (authorization !== null && data.payment?.sessionId != null) {
+          yield* payments.captureCheckout(tenant, data.payment.sessionId, placed.id).pipe(
+            Effect.catchTag("ProviderUnavailable", () => Effect.fail(new PaymentUnavailable())),
+            Effect.catchIf((error) => error._tag !== "PaymentUnavailable" && error._tag !== "DatabaseUnavailable", Effect.die)
+          )
+        } else if (authorization !== null) {
           yield* provider.capture(authorization).pipe(Effect.mapError(() => new PaymentUnavailable()))
         }
         // 9. The events, in the transaction that placed the order.
@@ -759,7 +800,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
       Effect.gen(function* () {
         const locked = yield* repo.lock(tenant, input.sessionId)
         if (Option.isNone(locked)) return yield* new SessionNotFound({ sessionId: input.sessionId })
-        const session = locked.value
+        const session = yield* withPayment(tenant, locked.value)
         if (session.state === "complete") {
           // Completing again answers with the order already placed; nothing else leaves `complete`.
           if (input.state === "complete") return { _tag: "Moved", view: yield* view(tenant, session) } satisfies Outcome
@@ -786,12 +827,12 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
         const held = authorizationOf(session.payment, session.currency)
         let payment = session.payment
         if (input.payment !== undefined) {
-          payment = { method: input.payment.method, status: "pending", reference: null, amount: null }
+          payment = { method: input.payment.method, status: "pending", reference: null, amount: null, sessionId: null }
         } else if (held !== null && session.payment !== null && before(input.state, "review")) {
-          payment = { method: session.payment.method, status: "pending", reference: null, amount: null }
+          payment = { method: session.payment.method, status: "pending", reference: null, amount: null, sessionId: null }
         }
-        if (held !== null && payment !== session.payment) {
-          yield* provider.void(held).pipe(Effect.mapError(() => new PaymentUnavailable()))
+        if (session.payment !== null && payment !== session.payment) {
+          yield* release(tenant, session.payment, held)
         }
 
         const data: SessionData = {
@@ -835,42 +876,70 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
             result.left.missing[0] === "authorised_payment") ||
             result.left._tag === "PaymentDoesNotCoverTotal")
         if (needsAuthorization && payment !== null && input.payment !== undefined && input.state === "review") {
-          const authorized = yield* provider
-            .authorize({
-              method: input.payment.method,
-              token: input.payment.token,
-              amount: totals.amountDue,
-              currency: session.currency
-            })
+          // Through a payment session for the amount due (its events and idempotency are the Payments service's).
+          const paying = yield* payments
+            .authorizeCheckout(
+              tenant,
+              {
+                id: session.id,
+                amountDue: totals.amountDue,
+                currency: session.currency,
+                customerId: session.customerId,
+                complete: false
+              },
+              { method: input.payment.method, token: input.payment.token }
+            )
             .pipe(
               Effect.map(Either.right),
               Effect.catchTags({
                 PaymentDeclined: (e) => Effect.succeed(Either.left(e.reason)),
-                PaymentMethodUnsupported: (e) =>
-                  e.missingToken
-                    ? Effect.fail(
-                        new IllegalMove({
-                          reason: `A ${e.method} payment needs a token`,
-                          missing: [{ path: "/payment/token", message: "is required to enter review" }]
-                        })
-                      )
-                    : Effect.succeed(Either.left(`the method "${e.method}" is not offered`)),
-                PaymentProviderUnavailable: () => Effect.fail(new PaymentUnavailable())
-              })
+                TokenRequired: (e) =>
+                  Effect.fail(
+                    new IllegalMove({
+                      reason: `A ${e.method} payment needs a token`,
+                      missing: [{ path: "/payment/token", message: "is required to enter review" }]
+                    })
+                  ),
+                CustomerRequired: () => Effect.fail(new CustomerRequired({ what: "An on_account payment" })),
+                ProviderUnavailable: () => Effect.fail(new PaymentUnavailable())
+              }),
+              Effect.catchIf(
+                (error) =>
+                  error._tag !== "DatabaseUnavailable" &&
+                  error._tag !== "IllegalMove" &&
+                  error._tag !== "CustomerRequired" &&
+                  error._tag !== "PaymentUnavailable",
+                Effect.die
+              )
             )
-          if (Either.isLeft(authorized)) {
+          const attempt = { method: input.payment.method, sessionId: Either.isLeft(paying) ? null : paying.right.id }
+          const declined = Either.isLeft(paying)
+            ? paying.left
+            : paying.right.status === "failed"
+              ? (paying.right.failureMessage ?? "declined")
+              : null
+          if (declined !== null || Either.isLeft(paying)) {
             // A decline is remembered (`payment.status: failed`); nothing else of the move is saved.
             yield* repo.save(tenant, session.id, {
               ...session,
-              payment: { method: input.payment.method, status: "failed", reference: null, amount: null }
+              payment: { ...attempt, status: "failed", reference: null, amount: null }
             })
-            return { _tag: "Declined", reason: authorized.left } satisfies Outcome
+            return { _tag: "Declined", reason: declined ?? "declined" } satisfies Outcome
+          }
+          if (paying.right.status === "requires_action") {
+            // The customer completes the provider's step; its callback resolves the payment, and the
+            // session then moves to `review` (nothing else of this move is saved).
+            const waiting = yield* repo.save(tenant, session.id, {
+              ...session,
+              payment: { ...attempt, status: "requires_action", reference: null, amount: null }
+            })
+            return { _tag: "Moved", view: yield* view(tenant, waiting) } satisfies Outcome
           }
           payment = {
-            method: input.payment.method,
+            ...attempt,
             status: "authorized",
-            reference: authorized.right.reference,
-            amount: authorized.right.amount
+            reference: paying.right.providerReference,
+            amount: paying.right.amount
           }
           result = Machine.update(machineOf({ ...data, payment }, session.currency, totals.amountDue), {
             to: input.state,
