@@ -521,7 +521,10 @@ export class Payments extends Effect.Service<Payments>()("@shopvo/api/Payments",
       /** A checkout that no longer needs its session (new details, or back before review) releases it. */
       releaseCheckout: (tenant: Tenant, paymentSessionId: string) =>
         Effect.flatMap(locked(tenant, paymentSessionId), (session) =>
-          Lifecycle.operableFrom.void.includes(session.status) ? voidLocked(tenant, session, {}) : Effect.succeed(session)
+          // A failed attempt holds nothing and keeps its failure on record.
+          session.status !== "failed" && Lifecycle.operableFrom.void.includes(session.status)
+            ? voidLocked(tenant, session, {})
+            : Effect.succeed(session)
         )
     }
   })
