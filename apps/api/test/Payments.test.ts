@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Checkout } from "../src/Checkout/Service.js"
 import { Orders } from "../src/Orders/Service.js"
 import { testCallback, testLedger } from "../src/Payments/Provider.js"
+import { Payments } from "../src/Payments/Service.js"
 import { bodyOf, errorOf, start, type TestApi } from "./support/TestApi.js"
 
 const address = {
@@ -470,6 +471,15 @@ describe("Payment sessions", () => {
       const order = bodyOf(await api.request("GET", `/api/v1/${site}/orders/${complete.orderId}`, { key }), "orders.get")
       expect(order.data).toMatchObject({ paymentStatus: "PAID", total: 5998 })
       expect((await eventsOf(paymentSessionId)).map((e) => e.type)).toEqual(["payment.succeeded"])
+
+      // The order's refunds go through the session that captured it, bounded by the capture.
+      const orderId = complete.orderId ?? ""
+      const refunded = await api.run(Payments.refundOrder(tenant(), orderId, { amount: 998, idempotencyKey: "r1" }))
+      expect(refunded).toMatchObject({ id: paymentSessionId, status: "partially_refunded", refundedAmount: 998 })
+      await api.run(Payments.refundOrder(tenant(), orderId, { amount: 998, idempotencyKey: "r1" }))
+      expect(await session(paymentSessionId)).toMatchObject({ refundedAmount: 998 })
+      const tooMuch = await api.run(Effect.either(Payments.refundOrder(tenant(), orderId, { amount: 5001 })))
+      expect(tooMuch._tag === "Left" && tooMuch.left._tag).toBe("RefundExceedsCaptured")
     })
 
     it("a late failure after requires_action: the checkout shows it failed, places no order, and takes a new card", async () => {

@@ -143,6 +143,17 @@ export class PaymentsRepo extends Effect.Service<PaymentsRepo>()("@shopvo/api/Pa
               for update`
       )
 
+    const lockCapturedForOrder = (tenant: Tenant, orderId: string) =>
+      one(
+        () =>
+          sql`select ${columns} from payment_sessions
+              where site_id = ${tenant.siteId} and livemode = ${tenant.livemode} and order_id = ${orderId}
+                and status in ('succeeded', 'partially_refunded')
+              order by created_at desc, id desc
+              limit 1
+              for update`
+      )
+
     const operationExists = (tenant: Tenant, sessionId: string, kind: NewOperation["kind"], key: string) =>
       Effect.map(
         sql`select 1 from payment_session_operations
@@ -179,6 +190,9 @@ export class PaymentsRepo extends Effect.Service<PaymentsRepo>()("@shopvo/api/Pa
       /** The session, its row locked until the caller's transaction ends (its operations queue). */
       lock: (tenant: Tenant, id: string) => Database.boundary(find(tenant, id, true)),
       lockByReference: (tenant: Tenant, reference: string) => Database.boundary(lockByReference(tenant, reference)),
+      /** The order's latest session with funds left to refund, locked. */
+      lockCapturedForOrder: (tenant: Tenant, orderId: string) =>
+        Database.boundary(lockCapturedForOrder(tenant, orderId)),
       insert: (tenant: Tenant, session: NewPaymentSession) => Database.boundary(exactlyOne(insert(tenant, session))),
       /** Writes an operation's change; the caller holds the session's lock. */
       save: (tenant: Tenant, id: string, change: SessionChange) =>

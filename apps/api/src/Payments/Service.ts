@@ -461,6 +461,27 @@ export class Payments extends Effect.Service<Payments>()("@shopvo/api/Payments",
         }
       ) => Database.transaction(Effect.flatMap(locked(tenant, id), (session) => refundLocked(tenant, session, input))),
       /**
+       * An order's refund through the session that captured it (its checkout's, or one that paid
+       * it later): the route for the order refunds flow. `PaymentSessionNotFound` when no session
+       * of the order has anything left to refund.
+       */
+      refundOrder: (
+        tenant: Tenant,
+        orderId: string,
+        input: {
+          readonly amount?: number | undefined
+          readonly reason?: string | undefined
+          readonly idempotencyKey?: string | undefined
+        }
+      ) =>
+        Database.transaction(
+          Effect.gen(function* () {
+            const found = yield* repo.lockCapturedForOrder(tenant, orderId)
+            if (Option.isNone(found)) return yield* new PaymentSessionNotFound({ id: orderId })
+            return yield* refundLocked(tenant, found.value, input)
+          })
+        ),
+      /**
        * `payments.handleCallback`, after the provider's signature was verified: resolves a
        * `requires_action` session; one already resolved is answered as it is (callbacks repeat).
        */
