@@ -99,8 +99,9 @@ describe("Payment sessions", () => {
   }
 
   const referenceOf = async (id: string) =>
-    (await query<{ provider_reference: string }>("select provider_reference from payment_sessions where id = $1", [id]))[0]!
-      .provider_reference
+    (
+      await query<{ provider_reference: string }>("select provider_reference from payment_sessions where id = $1", [id])
+    )[0]!.provider_reference
 
   const eventsOf = (paymentSessionId: string) =>
     query<{ type: string; payload: Record<string, unknown> }>(
@@ -133,7 +134,10 @@ describe("Payment sessions", () => {
     expect(bodyOf(authorized, "payments.confirmSession").data).toMatchObject({ status: "authorized", nextAction: null })
 
     const captured = await post(`/${created.id}/capture`, { amount: 5000 })
-    expect(bodyOf(captured, "payments.captureSession").data).toMatchObject({ status: "succeeded", capturedAmount: 5000 })
+    expect(bodyOf(captured, "payments.captureSession").data).toMatchObject({
+      status: "succeeded",
+      capturedAmount: 5000
+    })
     const reference = await referenceOf(created.id)
     expect(testLedger(reference)).toEqual([{ kind: "charge", amount: 5000 }])
 
@@ -203,9 +207,11 @@ describe("Payment sessions", () => {
       expect(errorOf(res).code).toBe(code)
     }
     expect(
-      (await query<{ n: number }>("select count(*)::int as n from payment_sessions where checkout_session_id = $1", [
-        checkoutSessionId
-      ]))[0]!.n
+      (
+        await query<{ n: number }>("select count(*)::int as n from payment_sessions where checkout_session_id = $1", [
+          checkoutSessionId
+        ])
+      )[0]!.n
     ).toBe(0)
 
     const created = await create({ checkoutSessionId, method: "card" })
@@ -250,7 +256,9 @@ describe("Payment sessions", () => {
   it("concurrent captures with one Idempotency-Key charge once", async () => {
     const { id } = await confirmed("tok_visa")
     const headers = { "idempotency-key": `capture-${random()}` }
-    const answers = await Promise.all(Array.from({ length: 8 }, () => post(`/${id}/capture`, { amount: 4000 }, headers)))
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => post(`/${id}/capture`, { amount: 4000 }, headers))
+    )
     expect(answers.filter((res) => res.status === 200).length).toBeGreaterThanOrEqual(1)
     for (const res of answers) expect([200, 409]).toContain(res.status)
     expect(testLedger(await referenceOf(id))).toEqual([{ kind: "charge", amount: 4000 }])
@@ -265,7 +273,11 @@ describe("Payment sessions", () => {
     const statuses = answers.map((res) => res.status)
     expect(statuses.filter((s) => s === 200)).toHaveLength(16)
     for (const res of answers.filter((r) => r.status !== 200)) expect(errorOf(res).code).toBe("refund_exceeds_captured")
-    expect(await session(id)).toMatchObject({ status: "partially_refunded", refundedAmount: 4800, capturedAmount: 5000 })
+    expect(await session(id)).toMatchObject({
+      status: "partially_refunded",
+      refundedAmount: 4800,
+      capturedAmount: 5000
+    })
     const refunds = testLedger(await referenceOf(id)).filter((entry) => entry.kind === "refund")
     expect(refunds.reduce((sum, entry) => sum + entry.amount, 0)).toBe(4800)
   })
@@ -324,7 +336,10 @@ describe("Payment sessions", () => {
       nextAction: { type: "bank_transfer", url: null }
     })
     const received = await callback(await referenceOf(id))
-    expect(bodyOf(received, "payments.handleCallback").data).toMatchObject({ status: "succeeded", capturedAmount: 5998 })
+    expect(bodyOf(received, "payments.handleCallback").data).toMatchObject({
+      status: "succeeded",
+      capturedAmount: 5998
+    })
     expect((await eventsOf(id)).map((e) => e.type)).toEqual(["payment.succeeded"])
 
     const expiring = await confirmed("tok_transfer_expires", "bank_transfer")
@@ -456,7 +471,10 @@ describe("Payment sessions", () => {
       expect(errorOf(early).code).toBe("illegal_transition")
 
       await callback(await referenceOf(paymentSessionId))
-      const got = bodyOf(await api.request("GET", `/api/v1/${site}/checkout?sessionId=${sessionId}`, { key }), "checkout.get")
+      const got = bodyOf(
+        await api.request("GET", `/api/v1/${site}/checkout?sessionId=${sessionId}`, { key }),
+        "checkout.get"
+      )
       expect(got.data.payment).toMatchObject({ status: "authorized", paymentSessionId })
 
       expect(bodyOf(await advance({ sessionId, state: "review" }), "checkout.advance").data.state).toBe("review")
@@ -468,7 +486,10 @@ describe("Payment sessions", () => {
         orderId: complete.orderId
       })
       expect(testLedger(await referenceOf(paymentSessionId))).toEqual([{ kind: "charge", amount: 5998 }])
-      const order = bodyOf(await api.request("GET", `/api/v1/${site}/orders/${complete.orderId}`, { key }), "orders.get")
+      const order = bodyOf(
+        await api.request("GET", `/api/v1/${site}/orders/${complete.orderId}`, { key }),
+        "orders.get"
+      )
       expect(order.data).toMatchObject({ paymentStatus: "PAID", total: 5998 })
       expect((await eventsOf(paymentSessionId)).map((e) => e.type)).toEqual(["payment.succeeded"])
 
@@ -492,14 +513,20 @@ describe("Payment sessions", () => {
       const failedSessionId = waiting.payment?.paymentSessionId ?? ""
       await callback(await referenceOf(failedSessionId))
 
-      const got = bodyOf(await api.request("GET", `/api/v1/${site}/checkout?sessionId=${sessionId}`, { key }), "checkout.get")
+      const got = bodyOf(
+        await api.request("GET", `/api/v1/${site}/checkout?sessionId=${sessionId}`, { key }),
+        "checkout.get"
+      )
       expect(got.data).toMatchObject({ state: "payment", payment: { status: "failed" }, orderId: null })
       expect((await eventsOf(failedSessionId)).map((e) => e.type)).toEqual(["payment.failed"])
       const complete = await advance({ sessionId, state: "review" })
       expect(errorOf(complete).code).toBe("illegal_transition")
 
       const review = await advance({ sessionId, state: "review", payment: { method: "card", token: "tok_visa" } })
-      expect(bodyOf(review, "checkout.advance").data).toMatchObject({ state: "review", payment: { status: "authorized" } })
+      expect(bodyOf(review, "checkout.advance").data).toMatchObject({
+        state: "review",
+        payment: { status: "authorized" }
+      })
       const placed = bodyOf(await advance({ sessionId, state: "complete" }), "checkout.advance").data
       expect(placed.orderId).not.toBeNull()
       expect(await session(failedSessionId)).toMatchObject({ status: "failed", orderId: null })

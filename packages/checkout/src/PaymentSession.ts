@@ -152,9 +152,7 @@ export class OperationNotAllowed extends Schema.TaggedError<OperationNotAllowed>
 }
 
 const allowing = (operation: Operation, status: Status): Either.Either<void, OperationNotAllowed> =>
-  operableFrom[operation].includes(status)
-    ? Either.void
-    : Either.left(new OperationNotAllowed({ operation, status }))
+  operableFrom[operation].includes(status) ? Either.void : Either.left(new OperationNotAllowed({ operation, status }))
 
 /** The move `session.status → to`, which the operations' statuses make legal. */
 const move = (session: Amounts, to: Status) =>
@@ -235,10 +233,7 @@ export const cancel = (session: Amounts): Either.Either<Change, OperationNotAllo
 export const refund = (
   session: Amounts,
   amount: number = session.refundable
-): Either.Either<
-  Change & { readonly refunded: number },
-  OperationNotAllowed | InvalidAmount | RefundExceedsCaptured
-> =>
+): Either.Either<Change & { readonly refunded: number }, OperationNotAllowed | InvalidAmount | RefundExceedsCaptured> =>
   Either.gen(function* () {
     yield* allowing("refund", session.status)
     const refundable = session.refundable

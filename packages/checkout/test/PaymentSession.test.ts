@@ -24,9 +24,7 @@ describe("PaymentSession", () => {
   it("confirm: authorized, requires_action, failed (payment.failed), or succeeded at once (payment.succeeded)", () => {
     const session = created()
     expect(Either.getOrThrow(PaymentSession.resolve(session, "authorized")).transition.events).toEqual([])
-    expect(Either.getOrThrow(PaymentSession.resolve(session, "requires_action")).session.status).toBe(
-      "requires_action"
-    )
+    expect(Either.getOrThrow(PaymentSession.resolve(session, "requires_action")).session.status).toBe("requires_action")
     const failed = Either.getOrThrow(PaymentSession.resolve(session, "failed"))
     expect(failed.transition.events).toEqual(["payment.failed"])
     // A failed attempt can be confirmed again.
@@ -77,10 +75,20 @@ describe("PaymentSession", () => {
 
   it("property: any sequence of operations keeps 0 ≤ refunded ≤ captured ≤ amount, refunds summing to at most the capture", () => {
     const operation = fc.oneof(
-      fc.record({ kind: fc.constant("resolve" as const), outcome: fc.constantFrom(...(["authorized", "requires_action", "succeeded", "failed"] as const)), late: fc.boolean() }),
-      fc.record({ kind: fc.constant("capture" as const), amount: fc.option(fc.integer({ min: -5, max: 12_000 }), { nil: undefined }) }),
+      fc.record({
+        kind: fc.constant("resolve" as const),
+        outcome: fc.constantFrom(...(["authorized", "requires_action", "succeeded", "failed"] as const)),
+        late: fc.boolean()
+      }),
+      fc.record({
+        kind: fc.constant("capture" as const),
+        amount: fc.option(fc.integer({ min: -5, max: 12_000 }), { nil: undefined })
+      }),
       fc.record({ kind: fc.constant("void" as const) }),
-      fc.record({ kind: fc.constant("refund" as const), amount: fc.option(fc.integer({ min: -5, max: 12_000 }), { nil: undefined }) })
+      fc.record({
+        kind: fc.constant("refund" as const),
+        amount: fc.option(fc.integer({ min: -5, max: 12_000 }), { nil: undefined })
+      })
     )
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 10_000 }), fc.array(operation, { maxLength: 30 }), (amount, operations) => {

@@ -736,7 +736,10 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
         if (authorization !== null && data.payment?.sessionId != null) {
           yield* payments.captureCheckout(tenant, data.payment.sessionId, placed.id).pipe(
             Effect.catchTag("ProviderUnavailable", () => Effect.fail(new PaymentUnavailable())),
-            Effect.catchIf((error) => error._tag !== "PaymentUnavailable" && error._tag !== "DatabaseUnavailable", Effect.die)
+            Effect.catchIf(
+              (error) => error._tag !== "PaymentUnavailable" && error._tag !== "DatabaseUnavailable",
+              Effect.die
+            )
           )
         } else if (authorization !== null) {
           yield* provider.capture(authorization).pipe(Effect.mapError(() => new PaymentUnavailable()))
@@ -829,7 +832,13 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
         if (input.payment !== undefined) {
           payment = { method: input.payment.method, status: "pending", reference: null, amount: null, sessionId: null }
         } else if (held !== null && session.payment !== null && before(input.state, "review")) {
-          payment = { method: session.payment.method, status: "pending", reference: null, amount: null, sessionId: null }
+          payment = {
+            method: session.payment.method,
+            status: "pending",
+            reference: null,
+            amount: null,
+            sessionId: null
+          }
         }
         if (session.payment !== null && payment !== session.payment) {
           yield* release(tenant, session.payment, held)

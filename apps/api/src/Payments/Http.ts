@@ -68,12 +68,13 @@ const httpError = (error: PaymentsError): ApiError.ApiError => {
     case "OperationNotAllowed":
       return ApiError.unprocessable(error.message, "illegal_payment_transition")
     case "CurrencyMismatch":
-      return ApiError.unprocessable(`The payment must be in ${error.expected}, not ${error.got}`, "currency_not_supported")
+      return ApiError.unprocessable(
+        `The payment must be in ${error.expected}, not ${error.got}`,
+        "currency_not_supported"
+      )
     case "AmountNotDue":
       return ApiError.unprocessable(
-        error.due === 0
-          ? "Nothing is due"
-          : `An amount of ${error.requested} is more than the ${error.due} due`,
+        error.due === 0 ? "Nothing is due" : `An amount of ${error.requested} is more than the ${error.due} due`,
         "amount_out_of_range"
       )
     case "CustomerRequired":
@@ -126,14 +127,14 @@ const create: Handler<"payments.createSession", Payments | Checkout | SqlClient.
                 complete: view.session.state === "complete"
               })),
               Effect.catchTag("SessionNotFound", () =>
-                Effect.fail(ApiError.unprocessable(`Checkout session ${checkoutSessionId} not found`, "checkout_not_found"))
+                Effect.fail(
+                  ApiError.unprocessable(`Checkout session ${checkoutSessionId} not found`, "checkout_not_found")
+                )
               )
             )
           }
         : { kind: "order" as const, orderId: orderId ?? "" }
-    const session = yield* refusing(
-      Payments.create(request.tenant, { target, method, amount, currency, customerId })
-    )
+    const session = yield* refusing(Payments.create(request.tenant, { target, method, amount, currency, customerId }))
     return created(serialize(session))
   })
 

@@ -237,7 +237,8 @@ export const TestPaymentProvider = Layer.effect(
         return Effect.fail(new PaymentMethodUnsupported({ method: request.method, missingToken: true }))
       }
       const token = tokenOf(request.token)
-      if (Either.isLeft(token)) return Effect.fail(new PaymentDeclined({ reason: "unknown token", code: "card_declined" }))
+      if (Either.isLeft(token))
+        return Effect.fail(new PaymentDeclined({ reason: "unknown token", code: "card_declined" }))
       const reference = Ids.make(`auth_test_${token.right}`)
       switch (testTokens[token.right].authorize) {
         case "declined":
@@ -248,7 +249,11 @@ export const TestPaymentProvider = Layer.effect(
           return Effect.succeed({
             status: "requires_action",
             reference,
-            nextAction: { type: "redirect", url: `https://test-provider.shopvo.dev/3ds/${reference}`, instructions: null }
+            nextAction: {
+              type: "redirect",
+              url: `https://test-provider.shopvo.dev/3ds/${reference}`,
+              instructions: null
+            }
           })
         case "ok":
           return Effect.succeed({ status: "authorized", reference })
@@ -291,13 +296,18 @@ export const TestPaymentProvider = Layer.effect(
         once(
           `confirm:${request.idempotencyKey}`,
           Effect.suspend(
-            (): Effect.Effect<Confirmation, PaymentDeclined | PaymentProviderUnavailable | PaymentMethodUnsupported> => {
+            (): Effect.Effect<
+              Confirmation,
+              PaymentDeclined | PaymentProviderUnavailable | PaymentMethodUnsupported
+            > => {
               switch (request.method) {
                 case "card":
                 case "wallet":
                   return confirmCard(request)
                 case "bank_transfer": {
-                  const reference = Ids.make(request.token === "tok_transfer_expires" ? "bt_test_tok_transfer_expires" : "bt_test")
+                  const reference = Ids.make(
+                    request.token === "tok_transfer_expires" ? "bt_test_tok_transfer_expires" : "bt_test"
+                  )
                   return Effect.succeed({
                     status: "requires_action",
                     reference,
@@ -325,7 +335,10 @@ export const TestPaymentProvider = Layer.effect(
             }
             const receipt = { reference: Ids.make("ch_test"), amount: request.amount }
             record(request.reference, "charge", request.amount)
-            if (request.reference.startsWith("auth_test_tok_capture_timeout_") && !results.has(`lost:${request.idempotencyKey}`)) {
+            if (
+              request.reference.startsWith("auth_test_tok_capture_timeout_") &&
+              !results.has(`lost:${request.idempotencyKey}`)
+            ) {
               // Charged, but the answer is lost: only a retry with the same key learns of it.
               results.set(`lost:${request.idempotencyKey}`, true)
               results.set(`capture:${request.idempotencyKey}`, receipt)
@@ -349,7 +362,10 @@ export const TestPaymentProvider = Layer.effect(
             Signature.verify({ body, header: signature, secrets: secret, now }),
             (error) => new CallbackRejected({ reason: error._tag })
           )
-          return yield* Either.mapLeft(decodeCallback(body), () => new CallbackRejected({ reason: "MalformedCallback" }))
+          return yield* Either.mapLeft(
+            decodeCallback(body),
+            () => new CallbackRejected({ reason: "MalformedCallback" })
+          )
         })
     } satisfies PaymentProviderShape
   })

@@ -203,8 +203,7 @@ export class PaymentsRepo extends Effect.Service<PaymentsRepo>()("@shopvo/api/Pa
       insertOperation: (tenant: Tenant, operation: NewOperation) =>
         Database.boundary(Effect.asVoid(insertOperation(tenant, operation))),
       /** The order (by id or number) with what a payment may still take; `lock` holds it until commit. */
-      orderDue: (tenant: Tenant, orderId: string, lock = false) =>
-        Database.boundary(orderDue(tenant, orderId, lock)),
+      orderDue: (tenant: Tenant, orderId: string, lock = false) => Database.boundary(orderDue(tenant, orderId, lock)),
       /** The order's payment status, as the payment lifecycle of @shopvo/checkout moved it. */
       setOrderPaymentStatus: (tenant: Tenant, orderId: string, paymentStatus: string) =>
         Database.boundary(Effect.asVoid(setOrderPaymentStatus(tenant, orderId, paymentStatus)))

@@ -91,7 +91,9 @@ export interface CheckoutDue {
 }
 
 export interface NewSession {
-  readonly target: { readonly kind: "checkout"; readonly checkout: CheckoutDue } | { readonly kind: "order"; readonly orderId: string }
+  readonly target:
+    | { readonly kind: "checkout"; readonly checkout: CheckoutDue }
+    | { readonly kind: "order"; readonly orderId: string }
   readonly method: Lifecycle.Method
   readonly amount?: number | undefined
   readonly currency?: string | undefined
@@ -294,7 +296,12 @@ export class Payments extends Effect.Service<Payments>()("@shopvo/api/Payments",
             idempotencyKey: providerKey(session.id, "confirm", input.idempotencyKey)
           })
           .pipe(
-            Effect.map((confirmation): Confirmation | { readonly status: "failed"; readonly code: string; readonly reason: string } => confirmation),
+            Effect.map(
+              (
+                confirmation
+              ): Confirmation | { readonly status: "failed"; readonly code: string; readonly reason: string } =>
+                confirmation
+            ),
             Effect.catchTags({
               PaymentDeclined: (e) =>
                 Effect.succeed({ status: "failed" as const, code: e.code ?? "payment_declined", reason: e.reason }),
@@ -336,7 +343,8 @@ export class Payments extends Effect.Service<Payments>()("@shopvo/api/Payments",
         const key = input.idempotencyKey
         if (key !== undefined && (yield* repo.operationExists(tenant, session.id, "capture", key))) return session
         const change = yield* decide(Lifecycle.capture(session.amounts, input.amount))
-        const reference = session.providerReference ?? (yield* Effect.dieMessage("an authorized session has a reference"))
+        const reference =
+          session.providerReference ?? (yield* Effect.dieMessage("an authorized session has a reference"))
         const receipt = yield* provider
           .captureFunds({
             reference,
@@ -368,7 +376,10 @@ export class Payments extends Effect.Service<Payments>()("@shopvo/api/Payments",
         // Funds are held only once the provider knows the session (authorized or awaiting action).
         if (session.providerReference !== null && session.status !== "failed") {
           yield* provider
-            .releaseFunds({ reference: session.providerReference, idempotencyKey: providerKey(session.id, "void", key) })
+            .releaseFunds({
+              reference: session.providerReference,
+              idempotencyKey: providerKey(session.id, "void", key)
+            })
             .pipe(Effect.mapError(unavailable))
         }
         yield* repo.insertOperation(tenant, {
@@ -525,7 +536,8 @@ export class Payments extends Effect.Service<Payments>()("@shopvo/api/Payments",
        * A checkout session's payment as the payment session now says: resolved since it
        * required action (the provider's callback), or as it was.
        */
-      statusOf: (tenant: Tenant, paymentSessionId: string) => Effect.map(repo.find(tenant, paymentSessionId), Option.getOrNull),
+      statusOf: (tenant: Tenant, paymentSessionId: string) =>
+        Effect.map(repo.find(tenant, paymentSessionId), Option.getOrNull),
       /**
        * Completing a checkout: captures its session in full and links it to the order. The key is
        * the checkout's, so a completion retried after a lost answer charges once.
