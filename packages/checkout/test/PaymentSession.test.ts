@@ -95,16 +95,21 @@ describe("PaymentSession", () => {
         let session = created(amount)
         let refundedSum = 0
         for (const op of operations) {
-          const result =
-            op.kind === "resolve"
-              ? PaymentSession.resolve(session, op.outcome, { late: op.late })
-              : op.kind === "capture"
-                ? PaymentSession.capture(session, op.amount)
-                : op.kind === "void"
-                  ? PaymentSession.cancel(session)
-                  : PaymentSession.refund(session, op.amount)
+          const step = (): Either.Either<PaymentSession.Change & { readonly refunded?: number }, unknown> => {
+            switch (op.kind) {
+              case "resolve":
+                return PaymentSession.resolve(session, op.outcome, { late: op.late })
+              case "capture":
+                return PaymentSession.capture(session, op.amount)
+              case "void":
+                return PaymentSession.cancel(session)
+              case "refund":
+                return PaymentSession.refund(session, op.amount)
+            }
+          }
+          const result = step()
           if (Either.isRight(result)) {
-            if ("refunded" in result.right) refundedSum += result.right.refunded
+            refundedSum += result.right.refunded ?? 0
             session = result.right.session
           }
           expect(0 <= session.refunded && session.refunded <= session.captured && session.captured <= amount).toBe(true)
