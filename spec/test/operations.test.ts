@@ -42,6 +42,8 @@ const scopes = new Set([
   "webhooks:write",
   "metafields:read",
   "metafields:write",
+  "read:payments",
+  "write:payments",
   "admin:*"
 ])
 
@@ -62,9 +64,9 @@ describe("spec operations", () => {
     }
   })
 
-  it("leaves only promotions.validate unauthenticated", () => {
+  it("leaves only promotions.validate and the payment provider's signed callback unauthenticated", () => {
     const open = operations.filter(({ op }) => Array.isArray(op.security) && op.security.length === 0).map((o) => o.key)
-    expect(open).toEqual(["POST /api/v1/{siteId}/promotions/validate"])
+    expect(open).toEqual(["POST /api/v1/{siteId}/payments/callbacks", "POST /api/v1/{siteId}/promotions/validate"])
   })
 
   it("has unique dotted operation ids", () => {

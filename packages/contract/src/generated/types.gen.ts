@@ -6593,7 +6593,7 @@ export type PaymentsCreateSessionErrors = {
      * - `illegal_payment_transition`: the checkout is complete, or the order is already paid;
      * - `currency_not_supported`: `currency` is not the checkout's or order's currency;
      * - `amount_out_of_range`: `amount` is more than what is due (or nothing is due);
-     * - `customer_required`: `on_account` without a customer;
+     * - `customer_required`: an on-account payment without a customer;
      * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
      *
      */
@@ -6774,7 +6774,7 @@ export type PaymentsConfirmSessionErrors = {
      * The session was not authorized. `code` is one of:
      * - `payment_failed`: the provider declined; the session is now `failed` (`failureCode`,
      * `failureMessage`) and can be confirmed again with other details;
-     * - `illegal_payment_transition`: the session is not `requires_confirmation` or `failed`;
+     * - `illegal_payment_transition`: the session is neither awaiting confirmation nor failed;
      * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
      * A `card` or `wallet` confirm without `token` is a 400 `validation_error`.
      *
