@@ -1,7 +1,9 @@
 /**
  * Checkout: a session walks a cart's lines through `init → contact → shipping → payment → review →
  * complete`, on the state machine of @shopvo/checkout (which decides what each move needs), with
- * totals from @shopvo/pricing and the payment through the `PaymentProvider`.
+ * totals from @shopvo/pricing and the payment through a payment session (the Payments service on
+ * the `PaymentProvider`): entering `review` creates and confirms one, which may first require the
+ * customer's action (the session then stays in `payment` until the provider's callback resolves it).
  *
  * Every move runs in one transaction that first locks the session row, so moves of one session
  * queue and completing it twice (or twenty times at once) places one order: the later ones find

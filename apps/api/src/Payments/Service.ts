@@ -220,9 +220,6 @@ export class Payments extends Effect.Service<Payments>()("@shopvo/api/Payments",
         return saved
       })
 
-    /** The lifecycle's answer as an effect (its refusals are the operation's errors). */
-    const decide = <A, E>(result: Either.Either<A, E>): Effect.Effect<A, E> => result
-
     /** An order a session may pay: one still `PENDING` or `FAILED`, for what it owes. */
     const orderTarget = (tenant: Tenant, orderId: string) =>
       Effect.gen(function* () {
@@ -317,7 +314,7 @@ export class Payments extends Effect.Service<Payments>()("@shopvo/api/Payments",
             })
           )
         // Allowed: the status was checked above.
-        const change = yield* Effect.orDie(decide(Lifecycle.resolve(session.amounts, answer.status)))
+        const change = yield* Effect.orDie(Lifecycle.resolve(session.amounts, answer.status))
         const nextAction: NextAction | null = answer.status === "requires_action" ? answer.nextAction : null
         return yield* apply(tenant, session, change, {
           providerReference: answer.status === "failed" ? session.providerReference : answer.reference,
@@ -342,7 +339,7 @@ export class Payments extends Effect.Service<Payments>()("@shopvo/api/Payments",
       Effect.gen(function* () {
         const key = input.idempotencyKey
         if (key !== undefined && (yield* repo.operationExists(tenant, session.id, "capture", key))) return session
-        const change = yield* decide(Lifecycle.capture(session.amounts, input.amount))
+        const change = yield* Lifecycle.capture(session.amounts, input.amount)
         const reference =
           session.providerReference ?? (yield* Effect.dieMessage("an authorized session has a reference"))
         const receipt = yield* provider
@@ -372,7 +369,7 @@ export class Payments extends Effect.Service<Payments>()("@shopvo/api/Payments",
       Effect.gen(function* () {
         const key = input.idempotencyKey
         if (key !== undefined && (yield* repo.operationExists(tenant, session.id, "void", key))) return session
-        const change = yield* decide(Lifecycle.cancel(session.amounts))
+        const change = yield* Lifecycle.cancel(session.amounts)
         // Funds are held only once the provider knows the session (authorized or awaiting action).
         if (session.providerReference !== null && session.status !== "failed") {
           yield* provider
@@ -405,7 +402,7 @@ export class Payments extends Effect.Service<Payments>()("@shopvo/api/Payments",
       Effect.gen(function* () {
         const key = input.idempotencyKey
         if (key !== undefined && (yield* repo.operationExists(tenant, session.id, "refund", key))) return session
-        const change = yield* decide(Lifecycle.refund(session.amounts, input.amount))
+        const change = yield* Lifecycle.refund(session.amounts, input.amount)
         const reference = session.providerReference ?? (yield* Effect.dieMessage("a captured session has a reference"))
         const receipt = yield* provider
           .refundFunds({
