@@ -267,6 +267,36 @@ export interface Operations {
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
+  readonly "orders.updateStatus": {
+    readonly data: T.OrdersUpdateStatusData
+    readonly responses: T.OrdersUpdateStatusResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "orders.cancel": {
+    readonly data: T.OrdersCancelData
+    readonly responses: T.OrdersCancelResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: "restock"
+  }
+  readonly "orders.listFulfilments": {
+    readonly data: T.OrdersListFulfilmentsData
+    readonly responses: T.OrdersListFulfilmentsResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "orders.createFulfilment": {
+    readonly data: T.OrdersCreateFulfilmentData
+    readonly responses: T.OrdersCreateFulfilmentResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "orders.getTimeline": {
+    readonly data: T.OrdersGetTimelineData
+    readonly responses: T.OrdersGetTimelineResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
   readonly "orders.list": {
     readonly data: T.OrdersListData
     readonly responses: T.OrdersListResponses
@@ -283,7 +313,7 @@ export interface Operations {
     readonly data: T.OrdersRefundData
     readonly responses: T.OrdersRefundResponses
     readonly queryDefaults: never
-    readonly bodyDefaults: never
+    readonly bodyDefaults: "method" | "restock"
   }
   readonly "promotions.list": {
     readonly data: T.PromotionsListData
@@ -419,6 +449,11 @@ export const operationIds: ReadonlyArray<OperationId> = [
   "metafields.create",
   "metafields.update",
   "metafields.delete",
+  "orders.updateStatus",
+  "orders.cancel",
+  "orders.listFulfilments",
+  "orders.createFulfilment",
+  "orders.getTimeline",
   "orders.list",
   "orders.get",
   "orders.refund",

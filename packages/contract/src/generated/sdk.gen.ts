@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, BrandsListData, BrandsListErrors, BrandsListResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, PagesListData, PagesListErrors, PagesListResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
+import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, BrandsListData, BrandsListErrors, BrandsListResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersCancelData, OrdersCancelErrors, OrdersCancelResponses, OrdersCreateFulfilmentData, OrdersCreateFulfilmentErrors, OrdersCreateFulfilmentResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersGetTimelineData, OrdersGetTimelineErrors, OrdersGetTimelineResponses, OrdersListData, OrdersListErrors, OrdersListFulfilmentsData, OrdersListFulfilmentsErrors, OrdersListFulfilmentsResponses, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, PagesListData, PagesListErrors, PagesListResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -910,6 +910,123 @@ export class Metafields extends HeyApiClient {
 
 export class Orders extends HeyApiClient {
     /**
+     * Move an order to another status
+     *
+     * Moves the order along its lifecycle:
+     *
+     * PENDING    → CONFIRMED, CANCELLED
+     * CONFIRMED  → PROCESSING, CANCELLED, REFUNDED
+     * PROCESSING → SHIPPED, CANCELLED, REFUNDED
+     * SHIPPED    → DELIVERED, REFUNDED
+     * DELIVERED  → REFUNDED
+     * CANCELLED  → REFUNDED
+     *
+     * Any other move answers 422 `illegal_transition`, whose `error` and `details` name the moves
+     * allowed from the current status, and changes nothing.
+     *
+     * Some moves do more than change `status`, exactly as their own operations do:
+     * - `SHIPPED` fulfils every line not yet fulfilled, without tracking (`orders.createFulfilment`
+     * records carrier and tracking);
+     * - `CANCELLED` cancels the order (`orders.cancel`, restocking);
+     * - `REFUNDED` refunds everything still refundable to the payment method (`orders.refund`).
+     *
+     * Every move is appended to the order's timeline and records `order.updated` plus the
+     * lifecycle's own event (`order.shipped`, `order.delivered` and `order.completed` for a paid
+     * order, `order.cancelled`, `order.refunded`) in the outbox, in the same transaction.
+     *
+     */
+    public updateStatus<ThrowOnError extends boolean = false>(options: Options<OrdersUpdateStatusData, ThrowOnError>) {
+        return (options.client ?? this.client).post<OrdersUpdateStatusResponses, OrdersUpdateStatusErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}/status',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Cancel an order
+     *
+     * Cancels an order that has not shipped (`PENDING`, `CONFIRMED` or `PROCESSING`), in one
+     * transaction: the status becomes `CANCELLED`, the stock of every line not yet refunded with a
+     * restock goes back (unless `restock` is false), the promotion use the order counted is
+     * released, and whatever was paid through the payment method and not yet refunded is refunded
+     * through the payment provider (the order then moves on to `REFUNDED`, `paymentStatus`
+     * `REFUNDED`). A shipped order answers 422 `illegal_transition`: its goods come back through a
+     * refund. Records `order.updated`, `order.cancelled` and, when money went back, `order.refunded`.
+     *
+     */
+    public cancel<ThrowOnError extends boolean = false>(options: Options<OrdersCancelData, ThrowOnError>) {
+        return (options.client ?? this.client).post<OrdersCancelResponses, OrdersCancelErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}/cancel',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * List an order's fulfilments
+     *
+     * The order's fulfilments (shipments), oldest first.
+     */
+    public listFulfilments<ThrowOnError extends boolean = false>(options: Options<OrdersListFulfilmentsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<OrdersListFulfilmentsResponses, OrdersListFulfilmentsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}/fulfilments',
+            ...options
+        });
+    }
+    
+    /**
+     * Fulfil (ship) lines of an order
+     *
+     * Records a shipment of some or all of an order's lines, with its carrier and tracking. Omit
+     * `lines` to ship every quantity not yet shipped. The order must be `PROCESSING` (it then moves
+     * to `SHIPPED`) or already `SHIPPED` (a later parcel of a partial fulfilment). Each line's
+     * `fulfilledQuantity` grows by what shipped, and the order's `fulfilmentStatus` becomes
+     * `PARTIALLY_FULFILLED` or `FULFILLED`.
+     *
+     * Answers 422 `illegal_transition` from any other status, and 422 `fulfilment_invalid` for a
+     * line the order does not have, a line named twice, a quantity above what remains to ship, or
+     * nothing left to ship.
+     *
+     */
+    public createFulfilment<ThrowOnError extends boolean = false>(options: Options<OrdersCreateFulfilmentData, ThrowOnError>) {
+        return (options.client ?? this.client).post<OrdersCreateFulfilmentResponses, OrdersCreateFulfilmentErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}/fulfilments',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * An order's timeline
+     *
+     * Every change of the order, oldest first: its placement, each status move, fulfilment,
+     * cancellation and refund, with when it happened and the id of the API key that made it
+     * (null for changes made by checkout).
+     *
+     */
+    public getTimeline<ThrowOnError extends boolean = false>(options: Options<OrdersGetTimelineData, ThrowOnError>) {
+        return (options.client ?? this.client).get<OrdersGetTimelineResponses, OrdersGetTimelineErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}/timeline',
+            ...options
+        });
+    }
+    
+    /**
      * List orders
      *
      * Returns the site's orders, newest first. Supports offset pagination (`page`) and cursor
@@ -946,16 +1063,26 @@ export class Orders extends HeyApiClient {
     /**
      * Refund an order
      *
-     * Refunds all or part of a paid order. Omit `amount` to refund everything not yet refunded
-     * (`total − refundedTotal`). A partial refund sets `paymentStatus` to `PARTIALLY_REFUNDED`;
-     * once the whole total is refunded `paymentStatus` and `status` become `REFUNDED`.
-     * Emits `order.updated`.
+     * Refunds all or part of what a paid order captured through the payment method
+     * (`total − giftCardTotal − storeCreditTotal`), through the payment provider. Give `amount`, or
+     * `lines` (each line's share of the order after its discount, rounded down), or neither to
+     * refund everything not yet refunded. `restock` puts the quantities of `lines` back in stock.
+     * `method: STORE_CREDIT` credits the customer's store credit instead of returning money.
+     * Loyalty points the order earned on the refunded part are taken back.
+     *
+     * A refund never exceeds what was captured minus what was already refunded, even when many
+     * refunds of one order arrive at once (they are made one after the other on the locked order).
+     * A partial refund sets `paymentStatus` to `PARTIALLY_REFUNDED`; once everything captured is
+     * refunded `paymentStatus` becomes `REFUNDED` and `status` moves to `REFUNDED` (from any status
+     * but `PENDING`). Records `order.refunded` and `order.updated`, and a timeline entry.
      *
      * Requires `admin:*`: the reference's scope table has no `write:orders` scope, so refunds are
      * reserved to full-access keys.
      *
      * Answers 422 `order_not_paid` when `paymentStatus` is neither `PAID` nor `PARTIALLY_REFUNDED`,
-     * and 422 `refund_exceeds_captured` when `amount` is more than what remains refundable.
+     * 422 `refund_exceeds_captured` when the amount is more than what remains refundable, and 422
+     * `refund_invalid` for lines the order lacks or quantities above what remains unrefunded, or
+     * store credit for an order without a customer.
      *
      */
     public refund<ThrowOnError extends boolean = false>(options: Options<OrdersRefundData, ThrowOnError>) {

@@ -4,7 +4,7 @@ export type ClientOptions = {
     baseUrl: 'http://localhost:3000' | 'https://{domain}' | (string & {});
 };
 
-export type Webhooks = WebhookEventsOrderCreatedWebhookRequest | WebhookEventsOrderUpdatedWebhookRequest | WebhookEventsOrderRefundedWebhookRequest | WebhookEventsPaymentConfirmedWebhookRequest | WebhookEventsPaymentFailedWebhookRequest | WebhookEventsInventoryLowWebhookRequest | WebhookEventsCartAbandonedWebhookRequest | WebhookEventsReviewCreatedWebhookRequest | WebhookEventsProductCreatedWebhookRequest | WebhookEventsProductUpdatedWebhookRequest | WebhookEventsProductDeletedWebhookRequest;
+export type Webhooks = WebhookEventsOrderCreatedWebhookRequest | WebhookEventsOrderUpdatedWebhookRequest | WebhookEventsOrderRefundedWebhookRequest | WebhookEventsOrderPlacedWebhookRequest | WebhookEventsOrderPaidWebhookRequest | WebhookEventsOrderShippedWebhookRequest | WebhookEventsOrderDeliveredWebhookRequest | WebhookEventsOrderCompletedWebhookRequest | WebhookEventsOrderCancelledWebhookRequest | WebhookEventsPaymentConfirmedWebhookRequest | WebhookEventsPaymentFailedWebhookRequest | WebhookEventsInventoryLowWebhookRequest | WebhookEventsCartAbandonedWebhookRequest | WebhookEventsReviewCreatedWebhookRequest | WebhookEventsProductCreatedWebhookRequest | WebhookEventsProductUpdatedWebhookRequest | WebhookEventsProductDeletedWebhookRequest;
 
 /**
  * The error envelope shared by every non-2xx response.
@@ -35,7 +35,7 @@ export type ErrorDetail = {
  * never on the human-readable `error`; a response's own description says which codes it can carry.
  *
  */
-export type ErrorCode = 'validation_error' | 'malformed_json' | 'unauthorized' | 'missing_api_key' | 'invalid_api_key' | 'revoked_api_key' | 'signature_missing' | 'signature_malformed' | 'signature_expired' | 'signature_mismatch' | 'signature_replayed' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_request_in_progress' | 'insufficient_stock' | 'inventory_limit_exceeded' | 'sku_taken' | 'slug_taken' | 'metafield_exists' | 'email_taken' | 'gift_card_code_taken' | 'promotion_code_taken' | 'contact_in_other_account' | 'malformed_request' | 'request_timeout' | 'payload_too_large' | 'unsupported_media_type' | 'headers_too_large' | 'idempotency_key_reused' | 'unknown_brand' | 'unknown_category' | 'variant_required' | 'default_variant_required' | 'metafield_limit_reached' | 'webhook_limit_reached' | 'invalid_webhook_url' | 'customer_not_found' | 'customer_group_not_found' | 'customer_required' | 'currency_not_supported' | 'product_not_found' | 'variant_not_found' | 'product_unavailable' | 'price_list_not_found' | 'order_not_found' | 'order_not_paid' | 'refund_exceeds_captured' | 'cart_not_found' | 'cart_empty' | 'cart_converted' | 'cart_line_not_found' | 'quantity_limit_exceeded' | 'amount_out_of_range' | 'illegal_transition' | 'shipping_option_unavailable' | 'payment_failed' | 'promotion_invalid' | 'gift_card_not_found' | 'gift_card_void' | 'gift_card_expired' | 'insufficient_balance' | 'insufficient_points' | 'rate_limited' | 'internal_error' | 'not_implemented' | 'service_unavailable';
+export type ErrorCode = 'validation_error' | 'malformed_json' | 'unauthorized' | 'missing_api_key' | 'invalid_api_key' | 'revoked_api_key' | 'signature_missing' | 'signature_malformed' | 'signature_expired' | 'signature_mismatch' | 'signature_replayed' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_request_in_progress' | 'insufficient_stock' | 'inventory_limit_exceeded' | 'sku_taken' | 'slug_taken' | 'metafield_exists' | 'email_taken' | 'gift_card_code_taken' | 'promotion_code_taken' | 'contact_in_other_account' | 'malformed_request' | 'request_timeout' | 'payload_too_large' | 'unsupported_media_type' | 'headers_too_large' | 'idempotency_key_reused' | 'unknown_brand' | 'unknown_category' | 'variant_required' | 'default_variant_required' | 'metafield_limit_reached' | 'webhook_limit_reached' | 'invalid_webhook_url' | 'customer_not_found' | 'customer_group_not_found' | 'customer_required' | 'currency_not_supported' | 'product_not_found' | 'variant_not_found' | 'product_unavailable' | 'price_list_not_found' | 'order_not_found' | 'order_not_paid' | 'refund_exceeds_captured' | 'refund_invalid' | 'fulfilment_invalid' | 'cart_not_found' | 'cart_empty' | 'cart_converted' | 'cart_line_not_found' | 'quantity_limit_exceeded' | 'amount_out_of_range' | 'illegal_transition' | 'shipping_option_unavailable' | 'payment_failed' | 'promotion_invalid' | 'gift_card_not_found' | 'gift_card_void' | 'gift_card_expired' | 'insufficient_balance' | 'insufficient_points' | 'rate_limited' | 'internal_error' | 'not_implemented' | 'service_unavailable';
 
 export type OffsetPagination = {
     page: number;
@@ -1263,6 +1263,119 @@ export type MetafieldUpdate = {
     valueType?: MetafieldValueType;
 };
 
+export type OrderResponse = {
+    success: true;
+    data: Order;
+};
+
+export type OrderStatusUpdate = {
+    status: OrderStatus;
+    /**
+     * Kept on the timeline entry of the move.
+     */
+    note?: string;
+};
+
+/**
+ * An empty object cancels with a restock and no reason.
+ */
+export type OrderCancelRequest = {
+    /**
+     * Why the order is cancelled (kept on the timeline).
+     */
+    reason?: string;
+    /**
+     * Put the lines' stock back (default true).
+     */
+    restock?: boolean;
+};
+
+/**
+ * How much of an order has shipped: `UNFULFILLED` (nothing), `PARTIALLY_FULFILLED` (some
+ * quantity of some line), `FULFILLED` (every quantity of every line).
+ *
+ */
+export type FulfilmentStatus = 'UNFULFILLED' | 'PARTIALLY_FULFILLED' | 'FULFILLED';
+
+export type FulfilmentLine = {
+    /**
+     * The order line (`oli_…`).
+     */
+    orderItemId: string;
+    quantity: number;
+};
+
+export type FulfilmentCreate = {
+    /**
+     * The lines and quantities shipped; omit to ship everything not yet shipped.
+     */
+    lines?: Array<FulfilmentLine>;
+    carrier?: string;
+    trackingNumber?: string;
+    trackingUrl?: string;
+};
+
+/**
+ * One shipment of an order's lines.
+ */
+export type Fulfilment = {
+    /**
+     * Fulfilment id (`ful_…`).
+     */
+    id: string;
+    orderId: string;
+    lines: Array<FulfilmentLine>;
+    carrier: string | null;
+    trackingNumber: string | null;
+    trackingUrl: string | null;
+    /**
+     * The API key that recorded it.
+     */
+    apiKeyId: string | null;
+    createdAt: Timestamp;
+};
+
+/**
+ * What happened.
+ */
+export type OrderTimelineEntryType = 'placed' | 'status_changed' | 'fulfilled' | 'cancelled' | 'refunded';
+
+/**
+ * One change of an order.
+ */
+export type OrderTimelineEntry = {
+    /**
+     * Entry id (`otl_…`).
+     */
+    id: string;
+    type: OrderTimelineEntryType;
+    /**
+     * What happened, in words (a note or reason given with the change, when there was one).
+     */
+    message: string;
+    /**
+     * The status before the change; null when the order was placed.
+     */
+    fromStatus: OrderStatus | null;
+    /**
+     * The status after the change.
+     */
+    toStatus: OrderStatus;
+    /**
+     * The payment status after the change.
+     */
+    paymentStatus: OrderPaymentStatus;
+    /**
+     * The amount of a refund; null for other changes.
+     */
+    amount: Money | null;
+    /**
+     * The API key that made the change; null for changes made by checkout.
+     */
+    apiKeyId: string | null;
+    createdAt: Timestamp;
+};
+
 /**
  * Fulfilment status of an order.
  */
@@ -1331,6 +1444,14 @@ export type OrderItem = {
      * `unitPrice × quantity`, before order-level discounts.
      */
     total: Money;
+    /**
+     * How much of `quantity` has shipped (see `orders.createFulfilment`).
+     */
+    fulfilledQuantity?: number;
+    /**
+     * How much of `quantity` was refunded by line (see `orders.refund`).
+     */
+    refundedQuantity?: number;
 };
 
 /**
@@ -1351,6 +1472,7 @@ export type Order = {
     number: string;
     status: OrderStatus;
     paymentStatus: OrderPaymentStatus;
+    fulfilmentStatus?: FulfilmentStatus;
     /**
      * The customer who placed the order; null for guest checkouts.
      */
@@ -1411,9 +1533,21 @@ export type Order = {
  */
 export type OrderRefundRequest = {
     /**
-     * Amount to refund in minor units; omit to refund `total − refundedTotal`.
+     * Amount to refund in minor units; omit (with `lines`) to refund everything still refundable.
      */
     amount?: Money;
+    /**
+     * Refund these lines and quantities (instead of `amount`).
+     */
+    lines?: Array<FulfilmentLine>;
+    /**
+     * Put the quantities of `lines` back in stock.
+     */
+    restock?: boolean;
+    /**
+     * Return the money to the payment method, or credit the customer's store credit.
+     */
+    method?: 'PAYMENT' | 'STORE_CREDIT';
     /**
      * Why the order is refunded (kept for the audit trail).
      */
@@ -1699,7 +1833,7 @@ export type StoreCreditTransactionCreate = {
 /**
  * An event a subscription can receive.
  */
-export type WebhookEventType = 'order.created' | 'order.updated' | 'order.refunded' | 'payment.confirmed' | 'payment.failed' | 'inventory.low' | 'cart.abandoned' | 'review.created' | 'product.created' | 'product.updated' | 'product.deleted';
+export type WebhookEventType = 'order.created' | 'order.updated' | 'order.refunded' | 'order.placed' | 'order.paid' | 'order.shipped' | 'order.delivered' | 'order.cancelled' | 'order.completed' | 'payment.confirmed' | 'payment.failed' | 'inventory.low' | 'cart.abandoned' | 'review.created' | 'product.created' | 'product.updated' | 'product.deleted';
 
 /**
  * The body of every webhook POST. Deliveries are at least once and not ordered: use `id` to
@@ -6087,6 +6221,468 @@ export type MetafieldsUpdateResponses = {
 
 export type MetafieldsUpdateResponse = MetafieldsUpdateResponses[keyof MetafieldsUpdateResponses];
 
+export type OrdersUpdateStatusData = {
+    body: OrderStatusUpdate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Order id (`order_…`) or order number (e.g. `ORD-1042`).
+         */
+        orderId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/orders/{orderId}/status';
+};
+
+export type OrdersUpdateStatusErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The order cannot change that way. `code` is one of:
+     * - `illegal_transition`: the lifecycle does not allow the move from the order's status; `error`
+     * and `details` name the statuses allowed from there;
+     * - `fulfilment_invalid`: a line the order lacks or named twice, a quantity above what remains
+     * to ship, or nothing left to ship;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type OrdersUpdateStatusError = OrdersUpdateStatusErrors[keyof OrdersUpdateStatusErrors];
+
+export type OrdersUpdateStatusResponses = {
+    /**
+     * The order after the move.
+     */
+    200: OrderResponse;
+};
+
+export type OrdersUpdateStatusResponse = OrdersUpdateStatusResponses[keyof OrdersUpdateStatusResponses];
+
+export type OrdersCancelData = {
+    body: OrderCancelRequest;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Order id (`order_…`) or order number (e.g. `ORD-1042`).
+         */
+        orderId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/orders/{orderId}/cancel';
+};
+
+export type OrdersCancelErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The order cannot change that way. `code` is one of:
+     * - `illegal_transition`: the lifecycle does not allow the move from the order's status; `error`
+     * and `details` name the statuses allowed from there;
+     * - `fulfilment_invalid`: a line the order lacks or named twice, a quantity above what remains
+     * to ship, or nothing left to ship;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type OrdersCancelError = OrdersCancelErrors[keyof OrdersCancelErrors];
+
+export type OrdersCancelResponses = {
+    /**
+     * The cancelled order.
+     */
+    200: OrderResponse;
+};
+
+export type OrdersCancelResponse = OrdersCancelResponses[keyof OrdersCancelResponses];
+
+export type OrdersListFulfilmentsData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Order id (`order_…`) or order number (e.g. `ORD-1042`).
+         */
+        orderId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/orders/{orderId}/fulfilments';
+};
+
+export type OrdersListFulfilmentsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type OrdersListFulfilmentsError = OrdersListFulfilmentsErrors[keyof OrdersListFulfilmentsErrors];
+
+export type OrdersListFulfilmentsResponses = {
+    /**
+     * The fulfilments.
+     */
+    200: {
+        success: true;
+        data: Array<Fulfilment>;
+    };
+};
+
+export type OrdersListFulfilmentsResponse = OrdersListFulfilmentsResponses[keyof OrdersListFulfilmentsResponses];
+
+export type OrdersCreateFulfilmentData = {
+    body: FulfilmentCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Order id (`order_…`) or order number (e.g. `ORD-1042`).
+         */
+        orderId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/orders/{orderId}/fulfilments';
+};
+
+export type OrdersCreateFulfilmentErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The order cannot change that way. `code` is one of:
+     * - `illegal_transition`: the lifecycle does not allow the move from the order's status; `error`
+     * and `details` name the statuses allowed from there;
+     * - `fulfilment_invalid`: a line the order lacks or named twice, a quantity above what remains
+     * to ship, or nothing left to ship;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type OrdersCreateFulfilmentError = OrdersCreateFulfilmentErrors[keyof OrdersCreateFulfilmentErrors];
+
+export type OrdersCreateFulfilmentResponses = {
+    /**
+     * The fulfilment.
+     */
+    201: {
+        success: true;
+        data: Fulfilment;
+    };
+};
+
+export type OrdersCreateFulfilmentResponse = OrdersCreateFulfilmentResponses[keyof OrdersCreateFulfilmentResponses];
+
+export type OrdersGetTimelineData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Order id (`order_…`) or order number (e.g. `ORD-1042`).
+         */
+        orderId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/orders/{orderId}/timeline';
+};
+
+export type OrdersGetTimelineErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type OrdersGetTimelineError = OrdersGetTimelineErrors[keyof OrdersGetTimelineErrors];
+
+export type OrdersGetTimelineResponses = {
+    /**
+     * The timeline.
+     */
+    200: {
+        success: true;
+        data: Array<OrderTimelineEntry>;
+    };
+};
+
+export type OrdersGetTimelineResponse = OrdersGetTimelineResponses[keyof OrdersGetTimelineResponses];
+
 export type OrdersListData = {
     body?: never;
     headers?: {
@@ -6130,6 +6726,14 @@ export type OrdersListData = {
          * Only orders placed by this customer (`cust_…`).
          */
         customerId?: string;
+        /**
+         * Only orders placed with this contact email (case-insensitive, exact).
+         */
+        email?: string;
+        /**
+         * Only orders with a line of this product (`prd_…`).
+         */
+        productId?: string;
         /**
          * Only orders created at or after this instant (ISO 8601). Must not be later than `to`.
          */
@@ -6338,7 +6942,9 @@ export type OrdersRefundErrors = {
     /**
      * The refund cannot be made. `code` is one of:
      * - `order_not_paid`: the order's `paymentStatus` is neither `PAID` nor `PARTIALLY_REFUNDED`;
-     * - `refund_exceeds_captured`: `amount` is more than `total − refundedTotal`;
+     * - `refund_exceeds_captured`: the amount is more than what was captured minus `refundedTotal`;
+     * - `refund_invalid`: a line the order lacks or named twice, a quantity above what remains
+     * unrefunded, both `amount` and `lines`, or store credit for an order without a customer;
      * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
      *
      */
@@ -7638,6 +8244,60 @@ export type WebhookEventsOrderRefundedWebhookPayload = WebhookEvent;
 export type WebhookEventsOrderRefundedWebhookRequest = {
     body: WebhookEventsOrderRefundedWebhookPayload;
     key: 'order.refunded';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderPlacedWebhookPayload = WebhookEvent;
+
+export type WebhookEventsOrderPlacedWebhookRequest = {
+    body: WebhookEventsOrderPlacedWebhookPayload;
+    key: 'order.placed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderPaidWebhookPayload = WebhookEvent;
+
+export type WebhookEventsOrderPaidWebhookRequest = {
+    body: WebhookEventsOrderPaidWebhookPayload;
+    key: 'order.paid';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderShippedWebhookPayload = WebhookEvent;
+
+export type WebhookEventsOrderShippedWebhookRequest = {
+    body: WebhookEventsOrderShippedWebhookPayload;
+    key: 'order.shipped';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderDeliveredWebhookPayload = WebhookEvent;
+
+export type WebhookEventsOrderDeliveredWebhookRequest = {
+    body: WebhookEventsOrderDeliveredWebhookPayload;
+    key: 'order.delivered';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderCompletedWebhookPayload = WebhookEvent;
+
+export type WebhookEventsOrderCompletedWebhookRequest = {
+    body: WebhookEventsOrderCompletedWebhookPayload;
+    key: 'order.completed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderCancelledWebhookPayload = WebhookEvent;
+
+export type WebhookEventsOrderCancelledWebhookRequest = {
+    body: WebhookEventsOrderCancelledWebhookPayload;
+    key: 'order.cancelled';
     path?: never;
     query?: never;
 };
