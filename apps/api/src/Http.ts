@@ -23,6 +23,7 @@ import * as GiftCards from "./GiftCards/Http.js"
 import * as Loyalty from "./Loyalty/Http.js"
 import * as StoreCredit from "./StoreCredit/Http.js"
 import * as Metafields from "./Metafields/Http.js"
+import * as OrderLifecycle from "./OrderLifecycle/Http.js"
 import * as Orders from "./Orders/Http.js"
 import * as Auth from "./Platform/Auth.js"
 import * as Edge from "./Platform/Edge.js"
@@ -54,6 +55,7 @@ export const handlers: Router.Handlers<Services | SqlClient.SqlClient> = {
   ...Promotions.handlers,
   ...Cart.handlers,
   ...Orders.handlers,
+  ...OrderLifecycle.handlers,
   ...Checkout.handlers,
   ...GiftCards.handlers,
   ...StoreCredit.handlers,

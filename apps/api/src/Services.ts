@@ -15,6 +15,7 @@ import { Inventory } from "./Inventory/Service.js"
 import { Keys } from "./Keys/Service.js"
 import { Loyalty } from "./Loyalty/Service.js"
 import { Metafields } from "./Metafields/Service.js"
+import { OrderLifecycleService } from "./OrderLifecycle/Service.js"
 import { Orders } from "./Orders/Service.js"
 import { Products } from "./Products/Service.js"
 import { Promotions } from "./Promotions/Service.js"
@@ -37,6 +38,7 @@ export const ServicesLive = Layer.mergeAll(
   Loyalty.Default,
   Metafields.Default,
   Orders.Default,
+  OrderLifecycleService.Default,
   Products.Default,
   Promotions.Default,
   Reviews.Default,

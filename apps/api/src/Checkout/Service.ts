@@ -704,6 +704,8 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
         for (const event of [...created.events, ...paid.transition.events]) {
           switch (event) {
             case "order.created":
+            case "order.placed":
+            case "order.paid":
               yield* Outbox.emit(tenant, event, orderJson(placed))
               break
             case "payment.confirmed":

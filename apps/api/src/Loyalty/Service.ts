@@ -202,6 +202,38 @@ export class Loyalty extends Effect.Service<Loyalty>()("@shopvo/api/Loyalty", {
             const transaction = yield* record(tenant, customerId, next, tx, { orderId })
             return { account: next, transaction: Option.some(transaction) }
           })
+        ),
+
+      /**
+       * For refunds: takes back (a `DEDUCT` naming the order) the points the order earned on the
+       * refunded part, when its refunded amount grows from `refundedBefore` to `refundedAfter` of
+       * `base` (the package's `pointsEarnedOnRefund`), never more than the account still holds.
+       * Returns the points taken back (0 when the order earned none).
+       */
+      takeBackForRefund: (
+        tenant: Tenant,
+        customerId: string,
+        orderId: string,
+        refund: { readonly base: number; readonly refundedBefore: number; readonly refundedAfter: number }
+      ) =>
+        Database.transaction(
+          Effect.gen(function* () {
+            const earned = yield* repo.earnedFor(tenant, customerId, orderId)
+            if (Option.isNone(earned)) return 0
+            const { rules, account } = yield* lock(tenant, customerId)
+            const owed = LoyaltyProgram.pointsEarnedOnRefund(
+              earned.value.points,
+              refund.base,
+              refund.refundedBefore,
+              refund.refundedAfter
+            )
+            const points = Math.min(owed, account.points)
+            if (points <= 0) return 0
+            const tx = { type: "DEDUCT" as const, points }
+            const next = yield* LoyaltyAccount.applyTransaction(rules, account, tx)
+            yield* record(tenant, customerId, next, tx, { orderId, note: "Points earned on a refunded part" })
+            return points
+          })
         )
     }
   })

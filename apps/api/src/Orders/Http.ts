@@ -1,6 +1,6 @@
 /**
- * Order routes: the list (newest first; status, payment status, customer and creation-time
- * filters; offset or cursor pages) and one order by id or by number.
+ * Order routes: the list (newest first; status, payment status, customer, email, product and
+ * creation-time filters; offset or cursor pages) and one order by id or by number.
  */
 import type { Tenant } from "@shopvo/kernel"
 import { Effect, Option } from "effect"
@@ -47,6 +47,8 @@ const list: Handler<"orders.list", Orders> = (request) =>
       status: query.status,
       paymentStatus: query.paymentStatus,
       customerId: query.customerId,
+      email: query.email,
+      productId: query.productId,
       from: query.from === undefined ? undefined : new Date(query.from),
       to: query.to === undefined ? undefined : new Date(query.to)
     }

@@ -35,7 +35,10 @@ export class OrderItem extends Schema.Class<OrderItem>("OrderItem")({
   sku: Schema.NullOr(Schema.String),
   quantity: Schema.Int,
   unitPrice: Schema.Int,
-  total: Schema.Int
+  total: Schema.Int,
+  fulfilledQuantity: Schema.Int,
+  refundedQuantity: Schema.Int,
+  restockedQuantity: Schema.Int
 }) {}
 
 export class Order extends Schema.Class<Order>("Order")({
@@ -59,6 +62,8 @@ export class Order extends Schema.Class<Order>("Order")({
   billingAddress: Schema.NullOr(Address),
   promotionCode: Schema.NullOr(Schema.String),
   checkoutSessionId: Schema.String,
+  /** The payment provider's reference of the captured payment (refunds go through it). */
+  paymentReference: Schema.NullOr(Schema.String),
   createdAt: Schema.DateFromSelf,
   updatedAt: Schema.DateFromSelf
 }) {}
@@ -70,6 +75,10 @@ export interface Filters {
   readonly status?: typeof OrderStatus.Type | undefined
   readonly paymentStatus?: typeof PaymentStatus.Type | undefined
   readonly customerId?: string | undefined
+  /** Placed with this contact email (case-insensitive). */
+  readonly email?: string | undefined
+  /** With a line of this product. */
+  readonly productId?: string | undefined
   /** Created at or after. */
   readonly from?: Date | undefined
   /** Created before. */
@@ -87,7 +96,9 @@ export interface NewOrder {
   readonly customerId: string | null
   readonly email: string
   readonly currency: string
-  readonly items: ReadonlyArray<Omit<OrderItem, "id" | "total">>
+  readonly items: ReadonlyArray<
+    Omit<OrderItem, "id" | "total" | "fulfilledQuantity" | "refundedQuantity" | "restockedQuantity">
+  >
   readonly subtotal: number
   readonly discountTotal: number
   readonly shippingTotal: number
@@ -117,11 +128,13 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("@shopvo/api/Orders
       o.tax_total as "taxTotal", o.gift_card_total as "giftCardTotal", o.store_credit_total as "storeCreditTotal",
       o.total, o.refunded_total as "refundedTotal", o.shipping_address as "shippingAddress",
       o.billing_address as "billingAddress", o.promotion_code as "promotionCode",
-      o.checkout_session_id as "checkoutSessionId", o.created_at as "createdAt", o.updated_at as "updatedAt",
+      o.checkout_session_id as "checkoutSessionId", o.payment_reference as "paymentReference", o.created_at as "createdAt", o.updated_at as "updatedAt",
       coalesce((
         select json_agg(json_build_object(
           'id', i.id, 'productId', i.product_id, 'variantId', i.variant_id, 'name', i.name, 'sku', i.sku,
-          'quantity', i.quantity, 'unitPrice', i.unit_price, 'total', i.total) order by i.position)
+          'quantity', i.quantity, 'unitPrice', i.unit_price, 'total', i.total,
+          'fulfilledQuantity', i.fulfilled_quantity, 'refundedQuantity', i.refunded_quantity,
+          'restockedQuantity', i.restocked_quantity) order by i.position)
         from order_items i where i.site_id = o.site_id and i.order_id = o.id
       ), '[]'::json) as items`
 
@@ -149,6 +162,11 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("@shopvo/api/Orders
       if (filters.status !== undefined) conditions.push(sql`o.status = ${filters.status}`)
       if (filters.paymentStatus !== undefined) conditions.push(sql`o.payment_status = ${filters.paymentStatus}`)
       if (filters.customerId !== undefined) conditions.push(sql`o.customer_id = ${filters.customerId}`)
+      if (filters.email !== undefined) conditions.push(sql`lower(o.email) = lower(${filters.email})`)
+      if (filters.productId !== undefined) {
+        conditions.push(sql`exists (select 1 from order_items f where f.site_id = o.site_id and f.livemode = o.livemode
+          and f.order_id = o.id and f.product_id = ${filters.productId})`)
+      }
       if (filters.from !== undefined) conditions.push(sql`o.created_at >= ${filters.from}`)
       if (filters.to !== undefined) conditions.push(sql`o.created_at < ${filters.to}`)
       return sql.and(conditions)

@@ -13,6 +13,10 @@
  * | `tok_capture_error`  | authorized                       | fails as a network error    |
  *
  * Any other token is declined. The only method offered is `card`, which needs a token.
+ *
+ * `refund` returns part or all of a captured payment, idempotently by key: the same key refunds
+ * once and answers the first receipt again. The test provider keeps what it captured and refunded
+ * per payment in memory (see `testLedger`), and refuses a refund beyond what it captured.
  */
 import { Ids } from "@shopvo/kernel"
 import { Context, Data, Effect, Layer } from "effect"
@@ -22,8 +26,27 @@ export class PaymentDeclined extends Data.TaggedError("PaymentDeclined")<{ reado
 
 /** The provider could not be reached or did not answer: nothing is known to have happened. */
 export class PaymentProviderUnavailable extends Data.TaggedError("PaymentProviderUnavailable")<{
-  readonly operation: "authorize" | "capture" | "void"
+  readonly operation: "authorize" | "capture" | "void" | "refund"
 }> {}
+
+/** The provider refused a refund (an unknown payment, more than it captured). */
+export class RefundRejected extends Data.TaggedError("RefundRejected")<{ readonly reason: string }> {}
+
+export interface RefundRequest {
+  /** The captured payment's reference (the authorization's). */
+  readonly reference: string
+  readonly amount: number
+  readonly currency: string
+  /** The same key refunds once: a retry answers the first receipt. */
+  readonly idempotencyKey: string
+}
+
+/** Money the provider returned; `reference` is the provider's id of the refund. */
+export interface RefundReceipt {
+  readonly reference: string
+  readonly amount: number
+  readonly currency: string
+}
 
 /** A method the provider does not offer, or a card-like method sent without its token. */
 export class PaymentMethodUnsupported extends Data.TaggedError("PaymentMethodUnsupported")<{
@@ -51,6 +74,7 @@ export interface PaymentProviderShape {
   ) => Effect.Effect<Authorization, PaymentDeclined | PaymentProviderUnavailable | PaymentMethodUnsupported>
   readonly capture: (authorization: Authorization) => Effect.Effect<void, PaymentProviderUnavailable>
   readonly void: (authorization: Authorization) => Effect.Effect<void, PaymentProviderUnavailable>
+  readonly refund: (request: RefundRequest) => Effect.Effect<RefundReceipt, RefundRejected | PaymentProviderUnavailable>
 }
 
 export class PaymentProvider extends Context.Tag("@shopvo/api/PaymentProvider")<
@@ -69,6 +93,13 @@ export const testTokens = {
 type TestToken = keyof typeof testTokens
 
 const isTestToken = (token: string): token is TestToken => Object.hasOwn(testTokens, token)
+
+/** What the test provider captured and refunded, per payment reference, and its refunds by key. */
+export const testLedger = {
+  captured: new Map<string, number>(),
+  refunded: new Map<string, number>(),
+  receipts: new Map<string, RefundReceipt>()
+}
 
 // The reference carries the token, so capture needs no state: `auth_test_<token>_<random>`.
 export const TestPaymentProvider = Layer.succeed(PaymentProvider, {
@@ -100,6 +131,23 @@ export const TestPaymentProvider = Layer.succeed(PaymentProvider, {
   capture: (authorization) =>
     authorization.reference.startsWith("auth_test_tok_capture_error_")
       ? Effect.fail(new PaymentProviderUnavailable({ operation: "capture" }))
-      : Effect.void,
-  void: () => Effect.void
+      : Effect.sync(() => {
+          testLedger.captured.set(authorization.reference, authorization.amount)
+        }),
+  void: () => Effect.void,
+  refund: (request) =>
+    Effect.suspend((): Effect.Effect<RefundReceipt, RefundRejected> => {
+      const previous = testLedger.receipts.get(request.idempotencyKey)
+      if (previous !== undefined) return Effect.succeed(previous)
+      const captured = testLedger.captured.get(request.reference)
+      if (captured === undefined) return Effect.fail(new RefundRejected({ reason: "unknown payment" }))
+      const refunded = testLedger.refunded.get(request.reference) ?? 0
+      if (!Number.isSafeInteger(request.amount) || request.amount <= 0 || refunded + request.amount > captured) {
+        return Effect.fail(new RefundRejected({ reason: `cannot refund ${request.amount} of ${captured - refunded}` }))
+      }
+      const receipt = { reference: Ids.make("re_test"), amount: request.amount, currency: request.currency }
+      testLedger.refunded.set(request.reference, refunded + request.amount)
+      testLedger.receipts.set(request.idempotencyKey, receipt)
+      return Effect.succeed(receipt)
+    })
 })
