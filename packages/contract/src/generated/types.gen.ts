@@ -6958,12 +6958,6 @@ export type OrdersRefundErrors = {
      */
     500: Error;
     /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
-    /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
