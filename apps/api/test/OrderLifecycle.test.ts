@@ -249,17 +249,17 @@ describe("Order lifecycle", () => {
       // Events of one transaction share a timestamp: compare them as a multiset.
       expect((await eventsOf(orderId)).sort()).toEqual(
         [
-        "order.created",
-        "order.placed",
-        "order.paid",
-        "order.updated",
-        "order.updated",
-        "order.shipped",
-        "order.updated",
-        "order.delivered",
-        "order.completed",
-        "order.refunded",
-        "order.updated"
+          "order.created",
+          "order.placed",
+          "order.paid",
+          "order.updated",
+          "order.updated",
+          "order.shipped",
+          "order.updated",
+          "order.delivered",
+          "order.completed",
+          "order.refunded",
+          "order.updated"
         ].sort()
       )
     })
@@ -322,7 +322,9 @@ describe("Order lifecycle", () => {
         "PROCESSING>REFUNDED",
         "SHIPPED>REFUNDED"
       ])
-      const legal = statuses.flatMap((from) => StateMachine.targets(OrderLifecycle.machine, from).map((to) => `${from}>${to}`))
+      const legal = statuses.flatMap((from) =>
+        StateMachine.targets(OrderLifecycle.machine, from).map((to) => `${from}>${to}`)
+      )
       expect(new Set(legal)).toEqual(walked)
     })
 
@@ -396,7 +398,10 @@ describe("Order lifecycle", () => {
       expect(full.items.map((i) => i.fulfilledQuantity)).toEqual([2, 1])
 
       const nothing = await fulfil({})
-      expect(errorOf(nothing)).toMatchObject({ code: "fulfilment_invalid", error: "Cannot fulfil: every line has shipped" })
+      expect(errorOf(nothing)).toMatchObject({
+        code: "fulfilment_invalid",
+        error: "Cannot fulfil: every line has shipped"
+      })
 
       const listed = bodyOf(
         await api.request("GET", `/api/v1/${site}/orders/${orderId}/fulfilments`, { key }),
@@ -426,8 +431,12 @@ describe("Order lifecycle", () => {
       const orderId = await placePaid([line(item, 2)], { promotionCode: code })
       expect(await stockOf(item.variantId)).toBe(3)
       const usesOf = async () =>
-        (await query<{ used_count: number }>("select used_count from promotions where site_id = $1 and code = $2", [site, code]))[0]!
-          .used_count
+        (
+          await query<{ used_count: number }>("select used_count from promotions where site_id = $1 and code = $2", [
+            site,
+            code
+          ])
+        )[0]!.used_count
       expect(await usesOf()).toBe(1)
       const placed = await getOrder(orderId)
       const reference = (
@@ -463,7 +472,10 @@ describe("Order lifecycle", () => {
     it("cancels without a restock when asked", async () => {
       const item = await insertVariant(5)
       const orderId = await placePaid([line(item, 1)])
-      const res = await api.request("POST", `/api/v1/${site}/orders/${orderId}/cancel`, { key, body: { restock: false } })
+      const res = await api.request("POST", `/api/v1/${site}/orders/${orderId}/cancel`, {
+        key,
+        body: { restock: false }
+      })
       expect(res.status).toBe(200)
       expect(await stockOf(item.variantId)).toBe(4)
     })
@@ -520,8 +532,7 @@ describe("Order lifecycle", () => {
       const order = await getOrder(orderId)
       const customerId = order.customerId!
       const points = async () =>
-        bodyOf(await api.request("GET", `/api/v1/${site}/loyalty/${customerId}`, { key }), "loyalty.get").data
-          .points
+        bodyOf(await api.request("GET", `/api/v1/${site}/loyalty/${customerId}`, { key }), "loyalty.get").data.points
       // 1 point per euro of the 100.00 total (shipping is free over 50.00).
       expect(order.total).toBe(10000)
       expect(await points()).toBe(100)
@@ -556,9 +567,10 @@ describe("Order lifecycle", () => {
       expect(succeeded).toHaveLength(39)
       for (const res of refused) expect(errorOf(res).code).toBe("refund_exceeds_captured")
 
-      const rows = await query<{ total: string }>("select coalesce(sum(amount), 0) as total from refunds where order_id = $1", [
-        orderId
-      ])
+      const rows = await query<{ total: string }>(
+        "select coalesce(sum(amount), 0) as total from refunds where order_id = $1",
+        [orderId]
+      )
       const recorded = Number(rows[0]!.total)
       const reference = (
         await query<{ payment_reference: string }>("select payment_reference from orders where id = $1", [orderId])

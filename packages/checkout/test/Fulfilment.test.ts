@@ -56,7 +56,9 @@ describe("Fulfilment", () => {
         if (Either.isRight(planned)) {
           state = state.map((line) => {
             const shipped = planned.right.find((p) => p.orderItemId === line.id)
-            return shipped === undefined ? line : { ...line, fulfilledQuantity: line.fulfilledQuantity + shipped.quantity }
+            return shipped === undefined
+              ? line
+              : { ...line, fulfilledQuantity: line.fulfilledQuantity + shipped.quantity }
           })
         }
         for (const line of state) expect(line.fulfilledQuantity).toBeLessThanOrEqual(line.quantity)
@@ -74,10 +76,12 @@ describe("Refund.linesAmount", () => {
   ]
 
   it("is the lines' share of the discounted goods, rounded down", () => {
-    expect(Either.getOrThrow(Refund.linesAmount(order, refundLines, [{ orderItemId: "oli_a", quantity: 1 }]))).toBe(
-      750
-    )
-    expect(Either.getOrThrow(Refund.linesAmount({ subtotal: 3, discountTotal: 1 }, refundLines, [{ orderItemId: "oli_a", quantity: 1 }]))).toBe(666)
+    expect(Either.getOrThrow(Refund.linesAmount(order, refundLines, [{ orderItemId: "oli_a", quantity: 1 }]))).toBe(750)
+    expect(
+      Either.getOrThrow(
+        Refund.linesAmount({ subtotal: 3, discountTotal: 1 }, refundLines, [{ orderItemId: "oli_a", quantity: 1 }])
+      )
+    ).toBe(666)
   })
 
   it("refuses a line already refunded in full", () => {
@@ -97,7 +101,12 @@ describe("Refund.linesAmount", () => {
       fc.integer({ min: 0, max: 100 })
     ],
     ([specs, discountPercent]) => {
-      const all = specs.map(([quantity, unitPrice], i) => ({ id: `oli_${i}`, quantity, refundedQuantity: 0, unitPrice }))
+      const all = specs.map(([quantity, unitPrice], i) => ({
+        id: `oli_${i}`,
+        quantity,
+        refundedQuantity: 0,
+        unitPrice
+      }))
       const subtotal = all.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0)
       const goods = { subtotal, discountTotal: Math.floor((subtotal * discountPercent) / 100) }
       const each = all.map((l) =>

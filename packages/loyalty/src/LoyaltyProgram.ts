@@ -270,7 +270,6 @@ export const pointsEarnedOnRefund = (
   refundedAfter: number
 ): number => {
   if (earned <= 0 || base <= 0) return 0
-  const share = (refunded: number) =>
-    (BigInt(earned) * BigInt(Math.min(Math.max(refunded, 0), base))) / BigInt(base)
+  const share = (refunded: number) => (BigInt(earned) * BigInt(Math.min(Math.max(refunded, 0), base))) / BigInt(base)
   return Number(share(refundedAfter) - share(refundedBefore))
 }

@@ -224,7 +224,8 @@ export class OrderLifecycleService extends Effect.Service<OrderLifecycleService>
                 Effect.catchTags({
                   CustomerNotFound: () =>
                     Effect.fail(new RefundRefused({ code: "refund_invalid", reason: "The order's customer is gone" })),
-                  CurrencyMismatch: (e) => Effect.fail(new RefundRefused({ code: "refund_invalid", reason: e.message })),
+                  CurrencyMismatch: (e) =>
+                    Effect.fail(new RefundRefused({ code: "refund_invalid", reason: e.message })),
                   InsufficientBalance: Effect.die,
                   InvalidAmount: Effect.die,
                   AmountOutOfRange: Effect.die
@@ -248,7 +249,10 @@ export class OrderLifecycleService extends Effect.Service<OrderLifecycleService>
                 Effect.catchTags({
                   RefundRejected: (e) =>
                     Effect.fail(
-                      new RefundRefused({ code: "payment_failed", reason: `The provider refused the refund: ${e.reason}` })
+                      new RefundRefused({
+                        code: "payment_failed",
+                        reason: `The provider refused the refund: ${e.reason}`
+                      })
                     ),
                   PaymentProviderUnavailable: () => Effect.fail(new ProviderUnavailable())
                 })
@@ -302,7 +306,10 @@ export class OrderLifecycleService extends Effect.Service<OrderLifecycleService>
           )
           yield* Outbox.emit(tenant, "order.refunded", orderJson(after))
           // Everything captured is back: the order moves to REFUNDED when its lifecycle allows it.
-          if (after.paymentStatus === "REFUNDED" && StateMachine.canTransition(OrderLifecycle.machine, after.status, "REFUNDED")) {
+          if (
+            after.paymentStatus === "REFUNDED" &&
+            StateMachine.canTransition(OrderLifecycle.machine, after.status, "REFUNDED")
+          ) {
             return yield* move(tenant, after, "REFUNDED", {
               type: "status_changed",
               message: "Everything paid was refunded",
@@ -390,15 +397,23 @@ export class OrderLifecycleService extends Effect.Service<OrderLifecycleService>
           return cancelled
         })
 
-      const inTransaction = <A, E, R>(tenant: Tenant, idOrNumber: string, f: (order: Order) => Effect.Effect<A, E, R>) =>
-        Database.transaction(Effect.flatMap(locked(tenant, idOrNumber), f))
+      const inTransaction = <A, E, R>(
+        tenant: Tenant,
+        idOrNumber: string,
+        f: (order: Order) => Effect.Effect<A, E, R>
+      ) => Database.transaction(Effect.flatMap(locked(tenant, idOrNumber), f))
 
       return {
         /**
          * `orders.updateStatus`: CONFIRMED, PROCESSING and DELIVERED are plain moves; SHIPPED fulfils
          * what remains, CANCELLED cancels, REFUNDED refunds everything refundable.
          */
-        updateStatus: (tenant: Tenant, idOrNumber: string, to: Status, input: Actor & { readonly note?: string | undefined }) =>
+        updateStatus: (
+          tenant: Tenant,
+          idOrNumber: string,
+          to: Status,
+          input: Actor & { readonly note?: string | undefined }
+        ) =>
           inTransaction(tenant, idOrNumber, (order) =>
             Effect.gen(function* () {
               // Legality first, so every refused move names the allowed ones the same way.
