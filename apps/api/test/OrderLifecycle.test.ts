@@ -3,8 +3,9 @@ import { Order as OrderLifecycle, StateMachine } from "@shopvo/checkout"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Checkout, type Line } from "../src/Checkout/Service.js"
+import { Customers } from "../src/Customers/Service.js"
 import { Orders } from "../src/Orders/Service.js"
-import { testLedger } from "../src/Payments/Provider.js"
+import { PaymentProvider, TestPaymentProvider, testLedger } from "../src/Payments/Provider.js"
 import { bodyOf, errorOf, start, type TestApi } from "./support/TestApi.js"
 
 type Status = OrderLifecycle.OrderStatus
@@ -69,12 +70,24 @@ describe("Order lifecycle", () => {
   /** An order placed and paid through checkout (CONFIRMED, PAID), with the card captured by the test provider. */
   const placePaid = async (
     lines: ReadonlyArray<Line>,
-    options: { readonly email?: string; readonly promotionCode?: string } = {}
+    options: {
+      readonly email?: string
+      readonly promotionCode?: string
+      readonly customerId?: string
+      readonly storeCreditAmount?: number
+    } = {}
   ) => {
     const view = await api.run(
       Checkout.start(
         { siteId: site, livemode: false },
-        { cartId: `cart_${random()}`, customerId: null, currency: "EUR", lines, email: null, shippingAddress: null }
+        {
+          cartId: `cart_${random()}`,
+          customerId: options.customerId ?? null,
+          currency: "EUR",
+          lines,
+          email: null,
+          shippingAddress: null
+        }
       )
     )
     const sessionId = view.session.id
@@ -85,7 +98,8 @@ describe("Order lifecycle", () => {
         state: "payment",
         shippingAddress: address,
         shippingOptionId: "ship_standard",
-        ...(options.promotionCode === undefined ? {} : { promotionCode: options.promotionCode })
+        ...(options.promotionCode === undefined ? {} : { promotionCode: options.promotionCode }),
+        ...(options.storeCreditAmount === undefined ? {} : { storeCreditAmount: options.storeCreditAmount })
       },
       { state: "review", payment: { method: "card", token: "tok_visa" } },
       { state: "complete" }
@@ -469,6 +483,36 @@ describe("Order lifecycle", () => {
       expect(errorOf(refused).code).toBe("illegal_transition")
     })
 
+    it("gives back the store credit the order spent, and refunds only what the card paid", async () => {
+      const email = `credit-${random()}@example.com`
+      const customer = await api.run(Customers.findOrCreateByEmail({ siteId: site, livemode: false }, { email }))
+      const customerId = customer.customer.id
+      const balance = async () =>
+        bodyOf(await api.request("GET", `/api/v1/${site}/store-credit/${customerId}`, { key }), "storeCredit.get").data
+          .balance
+      const issued = await api.request("POST", `/api/v1/${site}/store-credit/${customerId}`, {
+        key,
+        body: { type: "CREDIT", amount: 1000 }
+      })
+      expect(issued.status, issued.text).toBe(201)
+      const item = await insertVariant(5)
+      const orderId = await placePaid([line(item, 2)], { email, customerId, storeCreditAmount: 1000 })
+      const placed = await getOrder(orderId)
+      expect(placed).toMatchObject({ storeCreditTotal: 1000, total: 5998 })
+      expect(await balance()).toBe(0)
+
+      const cancelled = bodyOf(
+        await api.request("POST", `/api/v1/${site}/orders/${orderId}/cancel`, { key, body: {} }),
+        "orders.cancel"
+      ).data
+      expect(cancelled).toMatchObject({ status: "REFUNDED", paymentStatus: "REFUNDED", refundedTotal: 4998 })
+      expect(await balance()).toBe(1000)
+      const reference = (
+        await query<{ payment_reference: string }>("select payment_reference from orders where id = $1", [orderId])
+      )[0]!.payment_reference
+      expect(testLedger.refunded.get(reference)).toBe(4998)
+    })
+
     it("cancels without a restock when asked", async () => {
       const item = await insertVariant(5)
       const orderId = await placePaid([line(item, 1)])
@@ -581,6 +625,38 @@ describe("Order lifecycle", () => {
       const order = await getOrder(orderId)
       expect(order).toMatchObject({ refundedTotal: recorded, paymentStatus: "PARTIALLY_REFUNDED" })
       expect((await timeline(orderId)).filter((e) => e.type === "refunded")).toHaveLength(39)
+    })
+  })
+
+  describe("test payment provider", () => {
+    it("refunds once per idempotency key and never more than it captured", async () => {
+      const reference = `auth_test_tok_visa_${random()}`
+      const refundOf = (amount: number, idempotencyKey: string) =>
+        api.run(
+          Effect.flatMap(PaymentProvider, (provider) =>
+            provider.refund({ reference, amount, currency: "EUR", idempotencyKey })
+          ).pipe(Effect.either, Effect.provide(TestPaymentProvider))
+        )
+      await api.run(
+        Effect.flatMap(PaymentProvider, (provider) =>
+          provider.capture({ reference, amount: 1000, currency: "EUR" })
+        ).pipe(Effect.provide(TestPaymentProvider))
+      )
+      const first = await refundOf(600, "k1")
+      const replay = await refundOf(600, "k1")
+      expect(first._tag === "Right" && replay._tag === "Right" && replay.right).toEqual(
+        first._tag === "Right" && first.right
+      )
+      expect(testLedger.refunded.get(reference)).toBe(600)
+      const over = await refundOf(401, "k2")
+      expect(over._tag === "Left" && over.left._tag).toBe("RefundRejected")
+      expect(testLedger.refunded.get(reference)).toBe(600)
+      const unknown = await api.run(
+        Effect.flatMap(PaymentProvider, (provider) =>
+          provider.refund({ reference: "auth_unknown", amount: 1, currency: "EUR", idempotencyKey: "k3" })
+        ).pipe(Effect.either, Effect.provide(TestPaymentProvider))
+      )
+      expect(unknown._tag === "Left" && unknown.left.reason).toBe("unknown payment")
     })
   })
 

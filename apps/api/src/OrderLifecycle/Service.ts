@@ -215,6 +215,14 @@ export class OrderLifecycleService extends Effect.Service<OrderLifecycleService>
 
           let providerReference: string | null = null
           if (method === "STORE_CREDIT") {
+            // Store credit is kept in the site's currency: an order paid in another cannot be credited 1:1.
+            const account = yield* storeCredit.get(tenant, order.customerId ?? "")
+            if (account.balance.currency !== order.currency) {
+              return yield* new RefundRefused({
+                code: "refund_invalid",
+                reason: `Store credit is kept in ${account.balance.currency}; order ${order.number} was paid in ${order.currency}`
+              })
+            }
             yield* storeCredit
               .credit(tenant, order.customerId ?? "", refunded, {
                 orderId: order.id,
