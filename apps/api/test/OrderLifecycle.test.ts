@@ -549,6 +549,13 @@ describe("Order lifecycle", () => {
       expect(bodyOf(byLine, "orders.refund").data.items[0]!.refundedQuantity).toBe(2)
       expect(await stockOf(item.variantId)).toBe(9)
 
+      const both = await refund(orderId, { amount: 100, lines: [{ orderItemId: placed.items[0]!.id, quantity: 1 }] })
+      expect(errorOf(both)).toMatchObject({ code: "refund_invalid", error: "Give `amount` or `lines`, not both" })
+      const negative = await refund(orderId, { amount: -5 })
+      expect(negative.status).toBe(400)
+      expect(errorOf(negative).code).toBe("validation_error")
+      const unknownStatus = await setStatus(orderId, "LOST" as Status)
+      expect(unknownStatus.status).toBe(400)
       const tooMuchLines = await refund(orderId, { lines: [{ orderItemId: placed.items[0]!.id, quantity: 2 }] })
       expect(errorOf(tooMuchLines)).toMatchObject({ code: "refund_invalid" })
       const tooMuch = await refund(orderId, { amount: 1001 })
