@@ -9,9 +9,5 @@ export default defineConfig({
     importFileExtension: ".js",
     clean: true
   },
-  plugins: [
-    "@hey-api/typescript",
-    "@hey-api/client-fetch",
-    { name: "@hey-api/sdk", operations: { strategy: "flat" } }
-  ]
+  plugins: ["@hey-api/typescript", "@hey-api/client-fetch", { name: "@hey-api/sdk", operations: { strategy: "flat" } }]
 })

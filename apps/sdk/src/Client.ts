@@ -73,8 +73,10 @@ const definedOnly = (query: object | undefined): Record<string, unknown> =>
   Object.fromEntries(Object.entries(query ?? {}).filter(([, value]) => value !== undefined))
 
 const makeRequester = (options: ClientOptions): Requester => {
-  if (typeof options.apiKey !== "string" || options.apiKey === "") throw new TypeError("createClient: apiKey is required")
-  if (typeof options.siteId !== "string" || options.siteId === "") throw new TypeError("createClient: siteId is required")
+  if (typeof options.apiKey !== "string" || options.apiKey === "")
+    throw new TypeError("createClient: apiKey is required")
+  if (typeof options.siteId !== "string" || options.siteId === "")
+    throw new TypeError("createClient: siteId is required")
   const client = createGeneratedClient({
     baseUrl: options.baseUrl.replace(/\/+$/, ""),
     fetch: makeFetch({
@@ -100,7 +102,9 @@ const makeRequester = (options: ClientOptions): Requester => {
     })
     if (result.response === undefined) {
       // No answer: the transport's ShopvoConnectionError, or the caller's abort, as thrown.
-      throw result.error instanceof Error ? result.error : new ShopvoConnectionError("Request failed", { cause: result.error })
+      throw result.error instanceof Error
+        ? result.error
+        : new ShopvoConnectionError("Request failed", { cause: result.error })
     }
     if (!result.response.ok) throw fromResponse(result.response, result.error)
     return result.data as R

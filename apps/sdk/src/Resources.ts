@@ -77,7 +77,10 @@ export const resources = (r: Requester) => ({
         options
       }),
     deleteVariant: (productId: string, variantId: string, options?: O) =>
-      r.call<T.ProductsDeleteVariantResponse>(as(op.productsDeleteVariant), { path: { productId, variantId }, options }),
+      r.call<T.ProductsDeleteVariantResponse>(as(op.productsDeleteVariant), {
+        path: { productId, variantId },
+        options
+      }),
     listReviews: (productId: string, query?: QueryOf<T.ProductsListReviewsData>, options?: O) =>
       r.list<T.ProductsListReviewsResponse>(as(op.productsListReviews), { path: { productId }, query, options }),
     createReview: (productId: string, body: BodyOf<T.ProductsCreateReviewData>, options?: O) =>
@@ -150,14 +153,19 @@ export const resources = (r: Requester) => ({
       resourceId: string,
       query?: QueryOf<T.MetafieldsListData>,
       options?: O
-    ) => r.call<T.MetafieldsListResponse>(as(op.metafieldsList), { path: { resourceType, resourceId }, query, options }),
+    ) =>
+      r.call<T.MetafieldsListResponse>(as(op.metafieldsList), { path: { resourceType, resourceId }, query, options }),
     create: (
       resourceType: T.MetafieldsCreateData["path"]["resourceType"],
       resourceId: string,
       body: BodyOf<T.MetafieldsCreateData>,
       options?: O
     ) =>
-      r.call<T.MetafieldsCreateResponse>(as(op.metafieldsCreate), { path: { resourceType, resourceId }, body, options }),
+      r.call<T.MetafieldsCreateResponse>(as(op.metafieldsCreate), {
+        path: { resourceType, resourceId },
+        body,
+        options
+      }),
     update: (
       resourceType: T.MetafieldsUpdateData["path"]["resourceType"],
       resourceId: string,

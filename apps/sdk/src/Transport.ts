@@ -106,12 +106,16 @@ export const makeFetch = (options: TransportOptions): ((request: Request) => Pro
     for (let attempt = 0; ; attempt++) {
       if (options.signingSecret !== undefined) {
         const timestamp = nextTimestamp(replayScope, Math.floor(Date.now() / 1000))
-        headers.set("x-shopvo-signature", `t=${timestamp},sha256=${await signPayload(options.signingSecret, timestamp, body)}`)
+        headers.set(
+          "x-shopvo-signature",
+          `t=${timestamp},sha256=${await signPayload(options.signingSecret, timestamp, body)}`
+        )
       }
       const controller = new AbortController()
       const abort = () => controller.abort(callerSignal.reason)
       callerSignal.addEventListener("abort", abort, { once: true })
-      const timer = options.timeoutMs > 0 ? setTimeout(() => controller.abort(new Error("timeout")), options.timeoutMs) : undefined
+      const timer =
+        options.timeoutMs > 0 ? setTimeout(() => controller.abort(new Error("timeout")), options.timeoutMs) : undefined
       const retriesLeft = attempt < policy.maxRetries
       let response: Response
       try {
