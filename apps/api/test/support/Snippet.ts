@@ -1,11 +1,11 @@
 /**
- * The reference's SDK snippet (kept verbatim in apps/sdk/test/fixtures/reference-snippet.mjs) with
+ * The reference's SDK snippet (kept verbatim in apps/sdk/test/fixtures/reference-snippet.txt) with
  * its placeholders filled in: the key, secret, site and domain, the product id (`prd_abc`) and the
  * order number (`ORD-1042`) of a live store. Nothing else of the code is changed.
  */
 import { readFileSync } from "node:fs"
 
-export const snippetPath = new URL("../../../sdk/test/fixtures/reference-snippet.mjs", import.meta.url)
+export const snippetPath = new URL("../../../sdk/test/fixtures/reference-snippet.txt", import.meta.url)
 
 export interface SnippetValues {
   readonly apiKey: string
