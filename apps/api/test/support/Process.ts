@@ -21,7 +21,8 @@ export const freePort = () =>
   })
 
 export const waitFor = async (url: string) => {
-  for (let i = 0; i < 300; i++) {
+  // Up to 2 minutes: starting from sources (tsx) on a loaded CI machine can take over 30 s.
+  for (let i = 0; i < 1200; i++) {
     try {
       if ((await fetch(url)).ok) return
     } catch {
