@@ -1,5 +1,6 @@
 // The size budget, measured on every build: what an application ships when it uses the SDK,
-// bundled and minified by esbuild for the browser, then gzipped. Fails the build over budget.
+// bundled and minified by esbuild for the browser, then gzipped. Fails the build over budget, and
+// (esbuild cannot resolve `node:` modules for the browser) on any Node-only import.
 import { build } from "esbuild"
 import { gzipSync } from "node:zlib"
 
