@@ -83,6 +83,7 @@ describe("the packed @shopvo/sdk in a scratch project", () => {
     const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"))
     expect(manifest.dependencies ?? {}).toEqual({})
     expect(JSON.stringify(manifest)).not.toContain("workspace:")
+    expect(manifest.exports["."]).toEqual({ types: "./dist/index.d.ts", default: "./dist/index.js" }) // no `source`
     expect(readFileSync(join(installed, "README.md"), "utf8")).toContain("## Quick start")
     expect(readdirSync(join(installed, "dist"))).toEqual(expect.arrayContaining(["index.js", "index.d.ts"]))
 
