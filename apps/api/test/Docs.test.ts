@@ -73,6 +73,7 @@ describe("API reference", () => {
     const instance = await chromium.launch({ executablePath: browser, args: ["--no-sandbox"] })
     try {
       const page = await instance.newPage({ viewport: { width: 1280, height: 1000 } })
+      page.setDefaultTimeout(90_000) // a 1.4 MB viewer parsing the whole spec, on a busy CI machine
       // Offline: anything not served by the API itself is refused, and the test fails if the page asked.
       const foreign: Array<string> = []
       await page.route("**/*", (route) => {
@@ -104,5 +105,5 @@ describe("API reference", () => {
     } finally {
       await instance.close()
     }
-  })
+  }, 240_000)
 })

@@ -23,7 +23,7 @@ describe("@shopvo/sdk against the API", () => {
     const created = await api.createKey(demo.siteId, { signing: true })
     signing = { key: created.key, signingSecret: created.signingSecret! }
     client = createClient({ apiKey: demo.key, siteId: demo.siteId, baseUrl: api.baseUrl })
-  })
+  }, 300_000) // the demo store: 230 products, customers and orders placed through checkout
   afterAll(() => api?.close())
 
   it("runs the reference's snippet as written (placeholders filled in), signed", async () => {
