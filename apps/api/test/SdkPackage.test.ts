@@ -4,7 +4,7 @@
  * store of a freshly started API (as `pnpm start` serves it), printing the products it lists.
  */
 import { type ChildProcess, execFile } from "node:child_process"
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -76,7 +76,7 @@ describe("the packed @shopvo/sdk in a scratch project", () => {
     expect(tarball).toBeDefined()
 
     const app = join(scratch, "app")
-    await exec("mkdir", ["-p", app])
+    mkdirSync(app)
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }))
     await exec("npm", ["install", join(scratch, tarball!), "--offline", "--no-audit", "--no-fund"], { cwd: app })
     const installed = join(app, "node_modules/@shopvo/sdk")
