@@ -203,8 +203,9 @@ export type CartItem = {
 /**
  * A shopping cart. Amounts are in `currency`'s minor units, before shipping and tax:
  * `total = subtotal − discountTotal`. Lines are priced when the cart is read, at the
- * catalogue's current prices; a line whose product is no longer priced in the cart's
- * currency is left out.
+ * catalogue's current prices in the cart's currency: the price set in it for the variant or
+ * product (`currencies.setProductPrices`), else the catalogue price converted at the exchange
+ * rate in effect, rounded half-even; a line that can be priced neither way is left out.
  *
  */
 export type Cart = {
@@ -4186,8 +4187,9 @@ export type CheckoutAdvanceErrors = {
      * - `insufficient_balance`: `storeCreditAmount` is more than the customer's store credit;
      * - `insufficient_points`: `loyaltyPoints` is more than the customer's points;
      * - `cart_converted`: another session already turned the cart into an order;
-     * - `exchange_rate_not_found`: the order would settle in another currency than it is paid in,
-     * and no exchange rate between the two is in effect;
+     * - `exchange_rate_not_found`: the order is paid in a currency with no exchange rate in effect
+     * into its settlement currency, or into the site's base currency (which customer totals and
+     * loyalty points are kept in);
      * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
      *
      */
