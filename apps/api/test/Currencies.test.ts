@@ -46,7 +46,8 @@ describe("Multi-currency and settlement", () => {
   }
 
   const path = (rest: string, siteId = site) => `/api/v1/${siteId}${rest}`
-  const put = (rest: string, body: unknown, k = key, siteId = site) => api.request("PUT", path(rest, siteId), { key: k, body })
+  const put = (rest: string, body: unknown, k = key, siteId = site) =>
+    api.request("PUT", path(rest, siteId), { key: k, body })
   const post = (rest: string, body: unknown, k = key, siteId = site) =>
     api.request("POST", path(rest, siteId), { key: k, body })
   const get = (rest: string, k = key, siteId = site) => api.request("GET", path(rest, siteId), { key: k })
@@ -69,7 +70,11 @@ describe("Multi-currency and settlement", () => {
     for (const body of [
       { state: "contact" },
       { state: "shipping", email: "jane@example.com" },
-      { state: "payment", shippingAddress: addressIn(country), shippingOptionId: `ship_post_${currency.toLowerCase()}` },
+      {
+        state: "payment",
+        shippingAddress: addressIn(country),
+        shippingOptionId: `ship_post_${currency.toLowerCase()}`
+      },
       { state: "review", payment: { method: "card", token: "tok_visa" } }
     ]) {
       const res = await advance(body)
@@ -84,7 +89,10 @@ describe("Multi-currency and settlement", () => {
     key = (await api.createKey(site)).key
     otherSite = (await api.createSite()).id
     otherKey = (await api.createKey(otherSite)).key
-    await query("update sites set checkout_limit_rpm = 100000, orders_limit_rpm = 100000, rate_limit_rpm = 1000 where id = $1", [site])
+    await query(
+      "update sites set checkout_limit_rpm = 100000, orders_limit_rpm = 100000, rate_limit_rpm = 1000 where id = $1",
+      [site]
+    )
     // Shipping in each currency (shipping options are another aggregate's).
     for (const currency of ["EUR", "GBP"]) {
       await query(
@@ -98,7 +106,10 @@ describe("Multi-currency and settlement", () => {
   afterAll(() => api.close())
 
   it("a site sells in its base currency until it adds others; unknown currencies are refused", async () => {
-    expect(bodyOf(await get("/currencies"), "currencies.get").data).toEqual({ baseCurrency: "EUR", currencies: ["EUR"] })
+    expect(bodyOf(await get("/currencies"), "currencies.get").data).toEqual({
+      baseCurrency: "EUR",
+      currencies: ["EUR"]
+    })
     const refused = await post("/cart", { currency: "GBP" })
     expect(refused.status).toBe(422)
     expect(errorOf(refused).code).toBe("currency_not_supported")
@@ -110,7 +121,10 @@ describe("Multi-currency and settlement", () => {
 
     const updated = await put("/currencies", { currencies: ["USD", "GBP", "EUR"] })
     expect(updated.status).toBe(200)
-    expect(bodyOf(updated, "currencies.update").data).toEqual({ baseCurrency: "EUR", currencies: ["EUR", "GBP", "USD"] })
+    expect(bodyOf(updated, "currencies.update").data).toEqual({
+      baseCurrency: "EUR",
+      currencies: ["EUR", "GBP", "USD"]
+    })
     // Another site is untouched.
     expect(bodyOf(await get("/currencies", otherKey, otherSite), "currencies.get").data.currencies).toEqual(["EUR"])
   })
@@ -151,6 +165,8 @@ describe("Multi-currency and settlement", () => {
   })
 
   it("a GBP cart uses GBP prices where set and converts the others at the rate in effect", async () => {
+    await put("/currencies", { currencies: ["GBP", "USD"] })
+    await post("/currencies/rates", { from: "EUR", to: "GBP", rate: "0.8571", effectiveAt: "2026-02-01T00:00:00Z" })
     const scarf = await insertProduct(2999)
     const plain = await insertVariant(scarf, null, true) // keeps the product's price
     const large = await insertVariant(scarf, 3499) // its own EUR price, no GBP price: converted
@@ -201,6 +217,7 @@ describe("Multi-currency and settlement", () => {
   })
 
   it("refuses an item a cart cannot price (no price in its currency, no rate), changing nothing", async () => {
+    await put("/currencies", { currencies: ["GBP", "USD"] })
     const mug = await insertProduct(1250)
     const cartId = await createCart("USD")
     const res = await add(cartId, { productId: mug, quantity: 1 })
@@ -245,6 +262,7 @@ describe("Multi-currency and settlement", () => {
   })
 
   it("settles orders by routing rule, records presentment, settlement and rate, and reports per currency and day", async () => {
+    await put("/currencies", { currencies: ["GBP", "USD"] })
     // Settlement routing: Ireland settles in EUR, other GBP orders in GBP, everything else in EUR.
     const noAccount = await put("/settlement", {
       defaultCurrency: "EUR",
@@ -336,7 +354,6 @@ describe("Multi-currency and settlement", () => {
       rateId: null
     })
 
-
     // 3. EUR to Germany: no rule matches, the default EUR at 1.
     const deCart = await createCart("EUR")
     await add(deCart, { productId: scarf, quantity: 1 })
@@ -351,25 +368,50 @@ describe("Multi-currency and settlement", () => {
     )
     // 25.99 × 1.1667 = 30.322533 → 30.32 EUR
     expect(refund.settlement).toEqual({ amount: 3032, currency: "EUR" })
+    expect(bodyOf(await get(`/orders/${ieOrder.id}`), "orders.get").data.settlement).toMatchObject({
+      presentmentRefunded: 2599,
+      settlementRefunded: 3032
+    })
+    // Two refunds racing for what remains (51.98 GBP): exactly one wins.
+    const tenant = { siteId: site, livemode: false }
+    const race = await Promise.allSettled(
+      [1, 2].map(() => api.run(Settlement.refund(tenant, ieOrder.id, { amount: 5198, currency: "GBP" })))
+    )
+    expect(race.filter((r) => r.status === "fulfilled")).toHaveLength(1)
+    expect(String((race.find((r) => r.status === "rejected") as PromiseRejectedResult).reason)).toContain(
+      "RefundExceedsTotal"
+    )
+    // Fully refunded: the refunds took back exactly the settlement total.
+    const fully = bodyOf(await get(`/orders/${ieOrder.id}`), "orders.get").data.settlement!
+    expect([fully.presentmentRefunded, fully.settlementRefunded]).toEqual([7797, 9097])
 
     // The report: today, per settlement currency; one GBP order moved to yesterday by its placement time.
     const today = new Date().toISOString().slice(0, 10)
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)
-    await query("update order_settlements set placed_at = placed_at - interval '1 day' where order_id = $1", [gbOrder.id])
+    await query("update order_settlements set placed_at = placed_at - interval '1 day' where order_id = $1", [
+      gbOrder.id
+    ])
     const report = await get(`/reports/settlement?from=${yesterday}&to=${today}`)
     expect(report.status, JSON.stringify(report.body)).toBe(200)
     expect(bodyOf(report, "settlement.report").data).toEqual({
       from: yesterday,
       to: today,
       rows: [
-        { date: yesterday, settlementCurrency: "GBP", orderCount: 1, grossAmount: 5198, refundedAmount: 0, netAmount: 5198 },
+        {
+          date: yesterday,
+          settlementCurrency: "GBP",
+          orderCount: 1,
+          grossAmount: 5198,
+          refundedAmount: 0,
+          netAmount: 5198
+        },
         {
           date: today,
           settlementCurrency: "EUR",
           orderCount: 2,
           grossAmount: 9097 + 2999,
-          refundedAmount: 3032,
-          netAmount: 9097 + 2999 - 3032
+          refundedAmount: 9097,
+          netAmount: 2999
         }
       ]
     })

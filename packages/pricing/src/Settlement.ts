@@ -23,7 +23,7 @@ import * as Data from "effect/Data"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as Conversion from "./Conversion.js"
-import * as Currency from "./Currency.js"
+import type * as Currency from "./Currency.js"
 import * as Money from "./Money.js"
 
 /**

@@ -64,12 +64,12 @@ describe("Settlement.settle and refund", () => {
     expect(
       left(Settlement.refund(settled, { amount: 600, currency: "USD" }, { amount: 401, currency: "USD" }))._tag
     ).toBe("RefundExceedsTotal")
-    expect(
-      left(Settlement.refund(settled, { amount: 0, currency: "USD" }, { amount: 10, currency: "GBP" }))._tag
-    ).toBe("CurrencyMismatch")
-    expect(
-      left(Settlement.refund(settled, { amount: 0, currency: "USD" }, { amount: -1, currency: "USD" }))._tag
-    ).toBe("NegativeAmount")
+    expect(left(Settlement.refund(settled, { amount: 0, currency: "USD" }, { amount: 10, currency: "GBP" }))._tag).toBe(
+      "CurrencyMismatch"
+    )
+    expect(left(Settlement.refund(settled, { amount: 0, currency: "USD" }, { amount: -1, currency: "USD" }))._tag).toBe(
+      "NegativeAmount"
+    )
   })
 })
 
@@ -95,22 +95,24 @@ const order = fc
   })
 
 describe("Settlement properties", () => {
-  it.prop("for any order in any currency, presentment, settlement and rate agree to the minor unit", { order }, ({
-    order: o
-  }) => {
-    const presentment: Money.Money = { amount: o.total, currency: o.presentmentCurrency }
-    const settled = right(Settlement.settle(presentment, o.settlementCurrency, o.rate))
-    expect(settled.presentment).toEqual(presentment)
-    expect(settled.settlement.currency).toBe(o.settlementCurrency)
-    expect(Settlement.agrees(settled)).toBe(true)
-    // Within half a minor unit of the exact product, computed independently in BigDecimal.
-    const exact = BigDecimal.multiply(
-      BigDecimal.multiply(BigDecimal.make(BigInt(o.total), 0), BigDecimal.unsafeFromString(settled.rate)),
-      BigDecimal.make(1n, Currency.exponent(o.presentmentCurrency) - Currency.exponent(o.settlementCurrency))
-    )
-    const diff = BigDecimal.abs(BigDecimal.subtract(BigDecimal.make(BigInt(settled.settlement.amount), 0), exact))
-    expect(BigDecimal.lessThanOrEqualTo(diff, BigDecimal.unsafeFromString("0.5"))).toBe(true)
-  })
+  it.prop(
+    "for any order in any currency, presentment, settlement and rate agree to the minor unit",
+    { order },
+    ({ order: o }) => {
+      const presentment: Money.Money = { amount: o.total, currency: o.presentmentCurrency }
+      const settled = right(Settlement.settle(presentment, o.settlementCurrency, o.rate))
+      expect(settled.presentment).toEqual(presentment)
+      expect(settled.settlement.currency).toBe(o.settlementCurrency)
+      expect(Settlement.agrees(settled)).toBe(true)
+      // Within half a minor unit of the exact product, computed independently in BigDecimal.
+      const exact = BigDecimal.multiply(
+        BigDecimal.multiply(BigDecimal.make(BigInt(o.total), 0), BigDecimal.unsafeFromString(settled.rate)),
+        BigDecimal.make(1n, Currency.exponent(o.presentmentCurrency) - Currency.exponent(o.settlementCurrency))
+      )
+      const diff = BigDecimal.abs(BigDecimal.subtract(BigDecimal.make(BigInt(settled.settlement.amount), 0), exact))
+      expect(BigDecimal.lessThanOrEqualTo(diff, BigDecimal.unsafeFromString("0.5"))).toBe(true)
+    }
+  )
 
   it.prop(
     "refunds settle back in the settlement currency at the order's rate, and a full refund takes back exactly the settlement",
@@ -134,7 +136,9 @@ describe("Settlement properties", () => {
         refunded += part
         settledBack += back.amount
         // So far, the refunds took back what their sum is worth at the order's rate.
-        const soFar = right(Settlement.settle({ amount: refunded, currency: o.presentmentCurrency }, o.settlementCurrency, settled.rate))
+        const soFar = right(
+          Settlement.settle({ amount: refunded, currency: o.presentmentCurrency }, o.settlementCurrency, settled.rate)
+        )
         expect(settledBack).toBe(soFar.settlement.amount)
       }
       expect(refunded).toBe(o.total)

@@ -136,7 +136,9 @@ export class CurrenciesRepo extends Effect.Service<CurrenciesRepo>()("@shopvo/ap
 
     return {
       /** The site's base currency; `None` for an unknown site. */
-      baseCurrency: (siteId: string): Effect.Effect<Option.Option<{ readonly currency: string }>, Database.DatabaseUnavailable> =>
+      baseCurrency: (
+        siteId: string
+      ): Effect.Effect<Option.Option<{ readonly currency: string }>, Database.DatabaseUnavailable> =>
         Database.boundary(baseCurrency(siteId)),
       presentmentCurrencies: (tenant: Tenant) =>
         Effect.map(Database.boundary(presentment(tenant)), (rows) => rows.map((row) => row.currency)),
@@ -151,11 +153,15 @@ export class CurrenciesRepo extends Effect.Service<CurrenciesRepo>()("@shopvo/ap
             )}`
           })
         ),
-      insertRate: (tenant: Tenant, rate: NewRate) => Database.boundary(insertRate({ tenant, ...rate })).pipe(Effect.orDie),
+      insertRate: (tenant: Tenant, rate: NewRate) =>
+        Database.boundary(insertRate({ tenant, ...rate })).pipe(Effect.orDie),
       listRates: (tenant: Tenant, from: string | null, to: string | null, limit: number, offset: number) =>
         Effect.all({
           rows: Database.boundary(listRates({ tenant, from, to, limit, offset })),
-          total: Effect.map(Database.boundary(countRates({ tenant, from, to, limit, offset })).pipe(Effect.orDie), (row) => row.total)
+          total: Effect.map(
+            Database.boundary(countRates({ tenant, from, to, limit, offset })).pipe(Effect.orDie),
+            (row) => row.total
+          )
         }),
       /** The rates in effect now into `to`, from each of `from` that has one. */
       ratesInto: (tenant: Tenant, from: ReadonlyArray<string>, to: string) =>
@@ -170,7 +176,11 @@ export class CurrenciesRepo extends Effect.Service<CurrenciesRepo>()("@shopvo/ap
       setPrices: (
         tenant: Tenant,
         productId: string,
-        entries: ReadonlyArray<{ readonly currency: string; readonly amount: number; readonly variantId: string | null }>
+        entries: ReadonlyArray<{
+          readonly currency: string
+          readonly amount: number
+          readonly variantId: string | null
+        }>
       ) =>
         Database.boundary(
           Effect.gen(function* () {

@@ -58,16 +58,22 @@ export class Currencies extends Effect.Service<Currencies>()("@shopvo/api/Curren
   effect: Effect.gen(function* () {
     const repo = yield* CurrenciesRepo
 
+    /** The site's base currency; the site exists (the request's key belongs to it). */
+    const baseOf = (tenant: Tenant) =>
+      Effect.flatMap(
+        repo.baseCurrency(tenant.siteId),
+        Option.match({
+          onNone: () => Effect.dieMessage(`site ${tenant.siteId} not found`),
+          onSome: (row) =>
+            Currency.isCode(row.currency)
+              ? Effect.succeed(row.currency)
+              : Effect.dieMessage(`site ${tenant.siteId} sells in unknown ${row.currency}`)
+        })
+      )
+
     const settings = (tenant: Tenant) =>
       Effect.gen(function* () {
-        const base = yield* Effect.flatMap(
-          repo.baseCurrency(tenant.siteId),
-          Option.match({
-            onNone: () => Effect.dieMessage(`site ${tenant.siteId} not found`),
-            onSome: (row) => Effect.succeed(row.currency)
-          })
-        )
-        if (!Currency.isCode(base)) return yield* Effect.dieMessage(`site ${tenant.siteId} sells in unknown ${base}`)
+        const base = yield* baseOf(tenant)
         const others = (yield* repo.presentmentCurrencies(tenant)).filter(
           (currency): currency is Currency.Code => Currency.isCode(currency) && currency !== base
         )
@@ -114,7 +120,9 @@ export class Currencies extends Effect.Service<Currencies>()("@shopvo/api/Curren
           yield* known(rate.from)
           yield* known(rate.to)
           if (rate.from === rate.to) {
-            return yield* new CurrencyRefused({ reason: `A currency converts to itself at 1: ${rate.from} to ${rate.to}` })
+            return yield* new CurrencyRefused({
+              reason: `A currency converts to itself at 1: ${rate.from} to ${rate.to}`
+            })
           }
           yield* Effect.mapError(Conversion.parseRate(rate.rate), (error) => new RateInvalid({ reason: error.reason }))
           return yield* repo.insertRate(tenant, rate)
@@ -134,7 +142,11 @@ export class Currencies extends Effect.Service<Currencies>()("@shopvo/api/Curren
         ),
 
       /** The rate in effect now from `from` to `to`: the identity for one currency, `None` when no rate is set. */
-      rateBetween: (tenant: Tenant, from: string, to: string): Effect.Effect<Option.Option<RateInEffect>, Database.DatabaseUnavailable> =>
+      rateBetween: (
+        tenant: Tenant,
+        from: string,
+        to: string
+      ): Effect.Effect<Option.Option<RateInEffect>, Database.DatabaseUnavailable> =>
         from === to
           ? Effect.succeedSome({ id: null, rate: "1" })
           : Effect.map(repo.ratesInto(tenant, [from], to), (rows) =>
@@ -147,8 +159,12 @@ export class Currencies extends Effect.Service<Currencies>()("@shopvo/api/Curren
        */
       inBaseCurrency: (tenant: Tenant, money: Money.Money) =>
         Effect.gen(function* () {
-          const { baseCurrency } = yield* settings(tenant)
-          const rate = yield* repo.ratesInto(tenant, money.currency === baseCurrency ? [] : [money.currency], baseCurrency)
+          const baseCurrency = yield* baseOf(tenant)
+          const rate = yield* repo.ratesInto(
+            tenant,
+            money.currency === baseCurrency ? [] : [money.currency],
+            baseCurrency
+          )
           return yield* Conversion.priceIn({ explicit: null, base: money, to: baseCurrency, rate: rate[0]?.rate }).pipe(
             Effect.catchTag("InvalidRate", "AmountOutOfRange", Effect.die)
           )
@@ -163,7 +179,11 @@ export class Currencies extends Effect.Service<Currencies>()("@shopvo/api/Curren
       setProductPrices: (
         tenant: Tenant,
         productId: string,
-        entries: ReadonlyArray<{ readonly currency: string; readonly amount: number; readonly variantId?: string | undefined }>
+        entries: ReadonlyArray<{
+          readonly currency: string
+          readonly amount: number
+          readonly variantId?: string | undefined
+        }>
       ) =>
         Database.transaction(
           Effect.gen(function* () {
@@ -187,7 +207,11 @@ export class Currencies extends Effect.Service<Currencies>()("@shopvo/api/Curren
             yield* repo.setPrices(
               tenant,
               productId,
-              entries.map((entry) => ({ currency: entry.currency, amount: entry.amount, variantId: entry.variantId ?? null }))
+              entries.map((entry) => ({
+                currency: entry.currency,
+                amount: entry.amount,
+                variantId: entry.variantId ?? null
+              }))
             )
             return yield* productPrices(tenant, productId)
           })

@@ -66,7 +66,10 @@ const get: Handler<"orders.get", Orders | Settlement> = (request) =>
   Orders.get(request.tenant, request.params.orderId).pipe(
     Effect.flatMap((order) =>
       Effect.map(Settlement.forOrder(request.tenant, order.id), (settlement) =>
-        ok({ ...serialize(order), ...Option.match(settlement, { onNone: () => ({}), onSome: (row) => ({ settlement: orderSettlement(row) }) }) })
+        ok({
+          ...serialize(order),
+          ...Option.match(settlement, { onNone: () => ({}), onSome: (row) => ({ settlement: orderSettlement(row) }) })
+        })
       )
     ),
     Effect.catchTag("OrderNotFound", (error) => Effect.fail(httpError(error)))

@@ -88,6 +88,25 @@ export class SettlementRepo extends Effect.Service<SettlementRepo>()("@shopvo/ap
             from settlement_rules where ${tenantIs(tenant)} order by position`
     })
 
+    // Everything routing an order needs, in one statement (it runs inside checkout's transaction).
+    const routing = SqlSchema.single({
+      Request: TenantSchema,
+      Result: Schema.Struct({
+        baseCurrency: Schema.String,
+        defaultCurrency: Schema.NullOr(Schema.String),
+        rules: Schema.Array(RuleRecord)
+      }),
+      execute: (tenant) =>
+        sql`select s.currency as "baseCurrency", ss.default_currency as "defaultCurrency",
+                   coalesce((select json_agg(json_build_object('presentmentCurrency', r.presentment_currency,
+                                'country', r.country, 'settlementCurrency', r.settlement_currency) order by r.position)
+                             from settlement_rules r where r.site_id = s.id and r.livemode = ${tenant.livemode}),
+                            '[]'::json) as rules
+            from sites s
+            left join settlement_settings ss on ss.site_id = s.id and ss.livemode = ${tenant.livemode}
+            where s.id = ${tenant.siteId}`
+    })
+
     const columns = sql`order_id as "orderId", presentment_currency as "presentmentCurrency",
       presentment_total as "presentmentTotal", presentment_refunded as "presentmentRefunded",
       settlement_currency as "settlementCurrency", settlement_total as "settlementTotal",
@@ -176,12 +195,18 @@ export class SettlementRepo extends Effect.Service<SettlementRepo>()("@shopvo/ap
             rules
           })
         ),
+      /** The site's base currency, its default settlement currency if set, and its rules in order. */
+      routing: (tenant: Tenant) => Database.boundary(routing(tenant)).pipe(orDieIfNone),
       /** Replaces the setup (inside the caller's transaction). */
       replace: (
         tenant: Tenant,
         settings: {
           readonly defaultCurrency: string
-          readonly accounts: ReadonlyArray<{ readonly currency: string; readonly name: string; readonly reference: string }>
+          readonly accounts: ReadonlyArray<{
+            readonly currency: string
+            readonly name: string
+            readonly reference: string
+          }>
           readonly rules: ReadonlyArray<{
             readonly presentmentCurrency: string | null
             readonly country: string | null

@@ -43,7 +43,11 @@ export interface SettlementSettings {
 
 export interface SettingsInput {
   readonly defaultCurrency: Rules.SettlementCurrency
-  readonly accounts: ReadonlyArray<{ readonly currency: Rules.SettlementCurrency; readonly name: string; readonly reference: string }>
+  readonly accounts: ReadonlyArray<{
+    readonly currency: Rules.SettlementCurrency
+    readonly name: string
+    readonly reference: string
+  }>
   readonly rules: ReadonlyArray<{
     readonly presentmentCurrency?: string | undefined
     readonly country?: string | undefined
@@ -163,7 +167,7 @@ export class Settlement extends Effect.Service<Settlement>()("@shopvo/api/Settle
        */
       record: (tenant: Tenant, order: PlacedOrder) =>
         Effect.gen(function* () {
-          const setup = yield* settings(tenant)
+          const setup = yield* repo.routing(tenant)
           const presentmentCurrency = code(order.currency)
           const settlementCurrency = Rules.route(
             setup.rules.map((rule) => ({
@@ -171,7 +175,7 @@ export class Settlement extends Effect.Service<Settlement>()("@shopvo/api/Settle
               country: rule.country,
               settlementCurrency: rule.settlementCurrency
             })),
-            code(setup.defaultCurrency),
+            code(setup.defaultCurrency ?? setup.baseCurrency),
             {
               presentmentCurrency,
               country: order.shippingAddress?.country ?? order.billingAddress?.country ?? null
@@ -180,7 +184,8 @@ export class Settlement extends Effect.Service<Settlement>()("@shopvo/api/Settle
           const rate = yield* Effect.flatMap(
             currencies.rateBetween(tenant, presentmentCurrency, settlementCurrency),
             Option.match({
-              onNone: () => Effect.fail(new SettlementRateMissing({ from: presentmentCurrency, to: settlementCurrency })),
+              onNone: () =>
+                Effect.fail(new SettlementRateMissing({ from: presentmentCurrency, to: settlementCurrency })),
               onSome: Effect.succeed
             })
           )
