@@ -162,6 +162,9 @@ describe("Multi-currency and settlement", () => {
     expect(listed.pagination.total).toBe(2)
     const elsewhere = offsetPage(bodyOf(await get("/currencies/rates", otherKey, otherSite), "currencies.listRates"))
     expect(elsewhere.items).toEqual([])
+    // Live mode has rates of its own: none of the test-mode ones.
+    const liveKey = (await api.createKey(site, { mode: "live" })).key
+    expect(offsetPage(bodyOf(await get("/currencies/rates", liveKey), "currencies.listRates")).items).toEqual([])
   })
 
   it("a GBP cart uses GBP prices where set and converts the others at the rate in effect", async () => {

@@ -103,12 +103,6 @@ export class CartRepo extends Effect.Service<CartRepo>()("@shopvo/api/CartRepo",
     const cartIs = (tenant: Tenant, cartId: string) =>
       sql`site_id = ${tenant.siteId} and livemode = ${tenant.livemode} and id = ${cartId}`
 
-    const siteCurrency = SqlSchema.findOne({
-      Request: Schema.String,
-      Result: Schema.Struct({ currency: Schema.String }),
-      execute: (siteId) => sql`select currency from sites where id = ${siteId}`
-    })
-
     const insert = SqlSchema.single({
       Request: Schema.Struct({
         tenant: TenantSchema,
@@ -296,9 +290,6 @@ export class CartRepo extends Effect.Service<CartRepo>()("@shopvo/api/CartRepo",
       Effect.catchIf(self, Cause.isNoSuchElementException, Effect.die)
 
     return {
-      /** The currency the site sells in; `None` for an unknown site. */
-      siteCurrency: (siteId: string): Effect.Effect<Option.Option<{ readonly currency: string }>, Unavailable> =>
-        Database.boundary(siteCurrency(siteId)),
       insert: (tenant: Tenant, cart: NewCart): Effect.Effect<CartRecord, Unavailable> =>
         Database.boundary(insert({ tenant, ...cart })).pipe(orDieIfNone),
       find: (tenant: Tenant, cartId: string): Effect.Effect<Option.Option<CartRecord>, Unavailable> =>

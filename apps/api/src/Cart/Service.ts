@@ -19,7 +19,7 @@
  */
 import { Database, type Tenant } from "@shopvo/kernel"
 import { Conversion, Currency, Ids, type Money, type Cart as PricingCart, Rate, Totals } from "@shopvo/pricing"
-import { Effect, Either, Option } from "effect"
+import { Data, Effect, Either, Option } from "effect"
 import {
   AmountOutOfRange,
   CartConverted,
@@ -90,6 +90,9 @@ const selectorOf = (reference: LineReference): Option.Option<LineSelector> =>
 const describe = (reference: LineReference) =>
   reference.lineId ?? reference.variantId ?? reference.productId ?? "an unnamed item"
 
+/** A product priced in a currency `@shopvo/pricing` does not know: it converts into no other. */
+class UnknownCurrency extends Data.TaggedError("UnknownCurrency")<{ readonly currency: string }> {}
+
 /**
  * The one place an item's catalogue prices are read in a cart's currency: the price set in that
  * currency, else the catalogue price converted at the rate in effect (`Conversion.priceIn`, exact,
@@ -100,9 +103,12 @@ const inCurrency = (
   currency: Currency.Code,
   item: LinePrices & { readonly productPrice: number; readonly variantPrice: number | null },
   rates: ReadonlyMap<string, RateRecord>
-): Either.Either<{ readonly productPrice: number; readonly variantPrice: number | null }, unknown> => {
+): Either.Either<
+  { readonly productPrice: number; readonly variantPrice: number | null },
+  UnknownCurrency | Conversion.MissingRate | Money.InvalidRate | Money.AmountOutOfRange
+> => {
   const base = item.productCurrency
-  if (!Currency.isCode(base)) return Either.left(`unknown currency ${base}`)
+  if (!Currency.isCode(base)) return Either.left(new UnknownCurrency({ currency: base }))
   const rate = rates.get(base)?.rate
   const productPrice = Conversion.priceIn({
     explicit: item.productPriceInCurrency,
@@ -219,45 +225,42 @@ export class Cart extends Effect.Service<Cart>()("@shopvo/api/Cart", {
       )
 
     /** What a line of `productId` (and `variantId`, else the default variant) is: its id and stock. */
-    const resolve = (tenant: Tenant, cart: CartRecord, productId: string, variantId: string | undefined) =>
+    const findItem = (tenant: Tenant, productId: string, variantId: string | undefined) =>
       Effect.gen(function* () {
         const product = yield* Effect.flatMap(
           repo.findProduct(tenant, productId),
           Option.match({ onNone: () => Effect.fail(new ProductNotFound({ productId })), onSome: Effect.succeed })
         )
         if (product.status !== "ACTIVE") return yield* new ProductUnavailable({ productId, status: product.status })
-        const target = yield* (() => {
-          if (!product.hasVariants) {
-            if (variantId !== undefined) return Effect.fail(new VariantNotFound({ productId, variantId }))
-            return Effect.succeed({
-              productId,
-              variantId: null as string | null,
-              item: product.sku ?? product.name,
-              stock: product.stock
-            })
-          }
-          return Effect.flatMap(
-            repo.findVariant(tenant, productId, variantId),
-            Option.match({
-              onNone: () => Effect.fail(new VariantNotFound({ productId, variantId })),
-              onSome: (variant) =>
-                Effect.succeed({
-                  productId,
-                  variantId: variant.id as string | null,
-                  item: variant.sku ?? variant.name,
-                  stock: variant.stock
-                })
-            })
-          )
-        })()
-        // The item must be priceable in the cart's currency, as the cart will price it.
+        if (!product.hasVariants) {
+          if (variantId !== undefined) return yield* new VariantNotFound({ productId, variantId })
+          return { productId, variantId: null, item: product.sku ?? product.name, stock: product.stock }
+        }
+        const variant = yield* Effect.flatMap(
+          repo.findVariant(tenant, productId, variantId),
+          Option.match({
+            onNone: () => Effect.fail(new VariantNotFound({ productId, variantId })),
+            onSome: Effect.succeed
+          })
+        )
+        return { productId, variantId: variant.id, item: variant.sku ?? variant.name, stock: variant.stock }
+      })
+
+    /** `findItem`, refused unless the item can be priced in the cart's currency, as the cart will price it. */
+    const resolve = (tenant: Tenant, cart: CartRecord, productId: string, variantId: string | undefined) =>
+      Effect.gen(function* () {
+        const target = yield* findItem(tenant, productId, variantId)
         const prices = yield* Effect.flatMap(
           repo.linePrices(tenant, productId, target.variantId, cart.currency),
           Option.match({ onNone: () => Effect.fail(new ProductNotFound({ productId })), onSome: Effect.succeed })
         )
         const rates = yield* ratesFor(tenant, cart, [prices])
         if (Either.isLeft(inCurrency(cart.currency, prices, rates))) {
-          return yield* new CurrencyNotSupported({ currency: product.currency, productId, cartCurrency: cart.currency })
+          return yield* new CurrencyNotSupported({
+            currency: prices.productCurrency,
+            productId,
+            cartCurrency: cart.currency
+          })
         }
         return target
       })
