@@ -357,6 +357,18 @@ describe("Multi-currency and settlement", () => {
       rateId: null
     })
 
+    // Balances are kept in the base currency: a GBP session cannot spend them, and nothing changes.
+    const gbpCart = await createCart("GBP")
+    await add(gbpCart, { productId: scarf, quantity: 1 })
+    const gbpSession = bodyOf(await post("/checkout", { cartId: gbpCart }), "checkout.create").data.id
+    const balances = await api.request("PATCH", path("/checkout"), {
+      key,
+      body: { sessionId: gbpSession, state: "contact", giftCardCodes: ["GIFT-0000-0000"] }
+    })
+    expect(balances.status).toBe(422)
+    expect(errorOf(balances).code).toBe("currency_not_supported")
+    expect(bodyOf(await get(`/checkout?sessionId=${gbpSession}`), "checkout.get").data.state).toBe("init")
+
     // 3. EUR to Germany: no rule matches, the default EUR at 1.
     const deCart = await createCart("EUR")
     await add(deCart, { productId: scarf, quantity: 1 })

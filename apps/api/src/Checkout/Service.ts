@@ -92,6 +92,7 @@ export type ApplyRefusal =
   | "insufficient_balance"
   | "insufficient_points"
   | "exchange_rate_not_found"
+  | "currency_not_supported"
 
 /** A code or balance the session cannot use (`code` is the spec's; `reason` says why). */
 export class CannotApply extends Data.TaggedError("CannotApply")<{
@@ -775,6 +776,14 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           return yield* new IllegalMove({ reason: "The checkout is complete and can no longer change", missing: [] })
         }
         const balances = yield* balancesOf(session, input)
+        // Gift cards, store credit and points are kept in the base currency: a session in another cannot spend them.
+        if (balances.giftCardCodes.length > 0 || balances.storeCreditAmount > 0 || balances.loyaltyPoints > 0) {
+          const { baseCurrency } = yield* currencies.get(tenant)
+          if (session.currency !== baseCurrency) {
+            const reason = `Gift cards, store credit and points are in ${baseCurrency}, this checkout is in ${session.currency}`
+            return yield* new CannotApply({ code: "currency_not_supported", reason })
+          }
+        }
 
         const shippingAddress =
           input.shippingAddress === undefined ? session.shippingAddress : normalizeAddress(input.shippingAddress)

@@ -4187,6 +4187,8 @@ export type CheckoutAdvanceErrors = {
      * - `insufficient_balance`: `storeCreditAmount` is more than the customer's store credit;
      * - `insufficient_points`: `loyaltyPoints` is more than the customer's points;
      * - `cart_converted`: another session already turned the cart into an order;
+     * - `currency_not_supported`: gift cards, store credit or points (kept in the site's base
+     * currency) sent for a session in another currency;
      * - `exchange_rate_not_found`: the order is paid in a currency with no exchange rate in effect
      * into its settlement currency, or into the site's base currency (which customer totals and
      * loyalty points are kept in);
