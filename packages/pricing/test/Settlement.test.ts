@@ -83,7 +83,7 @@ const rateString = fc
 const order = fc
   .record({
     presentmentCurrency: fc.constantFrom(...Currency.codes),
-    settlementCurrency: fc.constantFrom("EUR", "USD", "GBP" as const),
+    settlementCurrency: fc.constantFrom(...(["EUR", "USD", "GBP"] as const)),
     total: fc.integer({ min: 0, max: 1_000_000_000 }),
     rate: rateString,
     cuts: fc.array(fc.integer({ min: 0, max: 1_000_000_000 }), { maxLength: 6 })
