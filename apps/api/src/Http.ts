@@ -18,6 +18,7 @@ import * as Cart from "./Cart/Http.js"
 import * as Categories from "./Categories/Http.js"
 import * as Checkout from "./Checkout/Http.js"
 import * as Content from "./Content/Http.js"
+import * as Currencies from "./Currencies/Http.js"
 import * as Customers from "./Customers/Http.js"
 import * as GiftCards from "./GiftCards/Http.js"
 import * as Loyalty from "./Loyalty/Http.js"
@@ -35,6 +36,7 @@ import * as Router from "./Platform/Router.js"
 import * as Validation from "./Platform/Validation.js"
 import * as Inventory from "./Inventory/Http.js"
 import * as Reviews from "./Reviews/Http.js"
+import * as Settlement from "./Settlement/Http.js"
 import * as Sites from "./Sites/Http.js"
 import * as Variants from "./Variants/Http.js"
 import * as Webhooks from "./Webhooks/Http.js"
@@ -59,7 +61,9 @@ export const handlers: Router.Handlers<Services | SqlClient.SqlClient> = {
   ...Checkout.handlers,
   ...GiftCards.handlers,
   ...StoreCredit.handlers,
-  ...Loyalty.handlers
+  ...Loyalty.handlers,
+  ...Currencies.handlers,
+  ...Settlement.handlers
 }
 
 /** The platform services every request uses. */

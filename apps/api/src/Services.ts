@@ -9,6 +9,7 @@ import { Cart } from "./Cart/Service.js"
 import { Categories } from "./Categories/Service.js"
 import { Checkout } from "./Checkout/Service.js"
 import { Content } from "./Content/Service.js"
+import { Currencies } from "./Currencies/Service.js"
 import { Customers } from "./Customers/Service.js"
 import { GiftCards } from "./GiftCards/Service.js"
 import { Inventory } from "./Inventory/Service.js"
@@ -20,6 +21,7 @@ import { Orders } from "./Orders/Service.js"
 import { Products } from "./Products/Service.js"
 import { Promotions } from "./Promotions/Service.js"
 import { Reviews } from "./Reviews/Service.js"
+import { Settlement } from "./Settlement/Service.js"
 import { Sites } from "./Sites/Service.js"
 import { StoreCredit } from "./StoreCredit/Service.js"
 import { Variants } from "./Variants/Service.js"
@@ -31,6 +33,7 @@ export const ServicesLive = Layer.mergeAll(
   Categories.Default,
   Checkout.Default,
   Content.Default,
+  Currencies.Default,
   Customers.Default,
   GiftCards.Default,
   Inventory.Default,
@@ -42,6 +45,7 @@ export const ServicesLive = Layer.mergeAll(
   Products.Default,
   Promotions.Default,
   Reviews.Default,
+  Settlement.Default,
   Sites.Default,
   StoreCredit.Default,
   Variants.Default,

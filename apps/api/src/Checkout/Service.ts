@@ -42,6 +42,8 @@ import { Inventory } from "../Inventory/Service.js"
 import { serialize as orderJson } from "../Orders/Json.js"
 import { type Address, type AddressInput, normalizeAddress } from "../Orders/Repo.js"
 import { Orders } from "../Orders/Service.js"
+import { Settlement } from "../Settlement/Service.js"
+import { Currencies } from "../Currencies/Service.js"
 import { type Authorization, PaymentProvider, TestPaymentProvider } from "../Payments/Provider.js"
 import {
   CheckoutRepo,
@@ -89,6 +91,8 @@ export type ApplyRefusal =
   | "gift_card_expired"
   | "insufficient_balance"
   | "insufficient_points"
+  | "exchange_rate_not_found"
+  | "currency_not_supported"
 
 /** A code or balance the session cannot use (`code` is the spec's; `reason` says why). */
 export class CannotApply extends Data.TaggedError("CannotApply")<{
@@ -386,6 +390,8 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
     GiftCards.Default,
     StoreCredit.Default,
     Loyalty.Default,
+    Settlement.Default,
+    Currencies.Default,
     TestPaymentProvider
   ],
   effect: Effect.gen(function* () {
@@ -399,6 +405,8 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
     const giftCards = yield* GiftCards
     const storeCredit = yield* StoreCredit
     const loyalty = yield* Loyalty
+    const settlement = yield* Settlement
+    const currencies = yield* Currencies
 
     /** Every failure of `effect` but an unavailable database, as the refusal `codeOf` names. */
     const refusing = <A, E extends { readonly _tag: string; readonly message: string }, R>(
@@ -641,7 +649,14 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
         })
         if (Option.isNone(order)) return yield* new CartConverted({ cartId: session.cartId })
         const placed = order.value
-        yield* customers.recordOrder(tenant, customerId, totals.total).pipe(
+        // Its presentment and settlement amounts and the rate between them, in this transaction.
+        yield* refusing(settlement.record(tenant, placed), () => "exchange_rate_not_found")
+        // Customer totals and loyalty points are kept in the site's base currency.
+        const baseTotal = yield* refusing(
+          currencies.inBaseCurrency(tenant, { amount: totals.total, currency: currencyCode(session.currency) }),
+          () => "exchange_rate_not_found"
+        )
+        yield* customers.recordOrder(tenant, customerId, baseTotal.amount).pipe(
           Effect.catchTag("CustomerNotFound", Effect.die) // found or created above, in this transaction
         )
         // 5. The balances the totals took, in the spec's order, each refused if it no longer holds it.
@@ -682,12 +697,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
         }
         // 6. The order is paid: it earns its points at the customer's tier.
         yield* loyalty
-          .earnForOrder(
-            tenant,
-            customerId,
-            { amount: totals.total, currency: currencyCode(session.currency) },
-            placed.id
-          )
+          .earnForOrder(tenant, customerId, baseTotal, placed.id)
           .pipe(Effect.catchIf((error) => error._tag !== "DatabaseUnavailable", Effect.die))
         // 7. The cart becomes the order's (one deleted since the session started has nothing to convert).
         yield* carts.convert(tenant, session.cartId, placed.id).pipe(
@@ -768,6 +778,14 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           return yield* new IllegalMove({ reason: "The checkout is complete and can no longer change", missing: [] })
         }
         const balances = yield* balancesOf(session, input)
+        // Gift cards, store credit and points are kept in the base currency: a session in another cannot spend them.
+        if (balances.giftCardCodes.length > 0 || balances.storeCreditAmount > 0 || balances.loyaltyPoints > 0) {
+          const { baseCurrency } = yield* currencies.get(tenant)
+          if (session.currency !== baseCurrency) {
+            const reason = `Gift cards, store credit and points are in ${baseCurrency}, this checkout is in ${session.currency}`
+            return yield* new CannotApply({ code: "currency_not_supported", reason })
+          }
+        }
 
         const shippingAddress =
           input.shippingAddress === undefined ? session.shippingAddress : normalizeAddress(input.shippingAddress)

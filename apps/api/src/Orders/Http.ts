@@ -8,6 +8,8 @@ import * as ApiError from "../Platform/ApiError.js"
 import { ok } from "../Platform/Envelope.js"
 import * as Pagination from "../Platform/Pagination.js"
 import type { Handler } from "../Platform/Pipeline.js"
+import { orderSettlement } from "../Settlement/Http.js"
+import { Settlement } from "../Settlement/Service.js"
 import { serialize } from "./Json.js"
 import { type EmptyDateRange, type Filters, type OrderNotFound, Orders } from "./Service.js"
 
@@ -62,9 +64,16 @@ const list: Handler<"orders.list", Orders> = (request) =>
     return Pagination.offsetPage(rows.map(serialize), page, total)
   }).pipe(Effect.catchTag("EmptyDateRange", (error) => Effect.fail(httpError(error))))
 
-const get: Handler<"orders.get", Orders> = (request) =>
+const get: Handler<"orders.get", Orders | Settlement> = (request) =>
   Orders.get(request.tenant, request.params.orderId).pipe(
-    Effect.map((order) => ok(serialize(order))),
+    Effect.flatMap((order) =>
+      Effect.map(Settlement.forOrder(request.tenant, order.id), (settlement) =>
+        ok({
+          ...serialize(order),
+          ...Option.match(settlement, { onNone: () => ({}), onSome: (row) => ({ settlement: orderSettlement(row) }) })
+        })
+      )
+    ),
     Effect.catchTag("OrderNotFound", (error) => Effect.fail(httpError(error)))
   )
 

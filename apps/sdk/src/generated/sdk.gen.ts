@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, BrandsListData, BrandsListErrors, BrandsListResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, PagesListData, PagesListErrors, PagesListResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
+import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, BrandsListData, BrandsListErrors, BrandsListResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CurrenciesCreateRateData, CurrenciesCreateRateErrors, CurrenciesCreateRateResponses, CurrenciesGetData, CurrenciesGetErrors, CurrenciesGetProductPricesData, CurrenciesGetProductPricesErrors, CurrenciesGetProductPricesResponses, CurrenciesGetResponses, CurrenciesListRatesData, CurrenciesListRatesErrors, CurrenciesListRatesResponses, CurrenciesSetProductPricesData, CurrenciesSetProductPricesErrors, CurrenciesSetProductPricesResponses, CurrenciesUpdateData, CurrenciesUpdateErrors, CurrenciesUpdateResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersCancelData, OrdersCancelErrors, OrdersCancelResponses, OrdersCreateFulfilmentData, OrdersCreateFulfilmentErrors, OrdersCreateFulfilmentResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersGetTimelineData, OrdersGetTimelineErrors, OrdersGetTimelineResponses, OrdersListData, OrdersListErrors, OrdersListFulfilmentsData, OrdersListFulfilmentsErrors, OrdersListFulfilmentsResponses, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, PagesListData, PagesListErrors, PagesListResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SettlementGetData, SettlementGetErrors, SettlementGetResponses, SettlementReportData, SettlementReportErrors, SettlementReportResponses, SettlementUpdateData, SettlementUpdateErrors, SettlementUpdateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -460,6 +460,150 @@ export const menusList = <ThrowOnError extends boolean = false>(options: Options
 });
 
 /**
+ * Get the currencies the site sells in
+ *
+ * The site's base currency (the one its catalogue prices are entered in) and every currency a
+ * cart may be created in: the base currency and the presentment currencies set with
+ * `currencies.update`.
+ *
+ */
+export const currenciesGet = <ThrowOnError extends boolean = false>(options: Options<CurrenciesGetData, ThrowOnError>) => (options.client ?? client).get<CurrenciesGetResponses, CurrenciesGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/currencies',
+    ...options
+});
+
+/**
+ * Set the currencies the site sells in
+ *
+ * Replaces the site's presentment currencies (for the key's mode). The base currency is always
+ * sold in and need not be listed. Carts already open in a currency removed here keep it.
+ *
+ */
+export const currenciesUpdate = <ThrowOnError extends boolean = false>(options: Options<CurrenciesUpdateData, ThrowOnError>) => (options.client ?? client).put<CurrenciesUpdateResponses, CurrenciesUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/currencies',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List exchange rates
+ *
+ * The site's exchange rates, newest `effectiveAt` first. A rate applies from its `effectiveAt`
+ * until a later rate for the same pair takes effect; `from` and `to` narrow the list to a pair.
+ *
+ */
+export const currenciesListRates = <ThrowOnError extends boolean = false>(options: Options<CurrenciesListRatesData, ThrowOnError>) => (options.client ?? client).get<CurrenciesListRatesResponses, CurrenciesListRatesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/currencies/rates',
+    ...options
+});
+
+/**
+ * Set an exchange rate
+ *
+ * Records that one `from` is worth `rate` of `to` from `effectiveAt` on (now when omitted). Rates
+ * are never edited: a new rate for the pair takes over from its own `effectiveAt`, and orders
+ * keep the rate they were settled at. `rate` is a decimal string so it is used exactly as
+ * quoted; `from` and `to` differ (a currency converts to itself at 1).
+ *
+ */
+export const currenciesCreateRate = <ThrowOnError extends boolean = false>(options: Options<CurrenciesCreateRateData, ThrowOnError>) => (options.client ?? client).post<CurrenciesCreateRateResponses, CurrenciesCreateRateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/currencies/rates',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get a product's prices per currency
+ *
+ * The prices set for the product and its variants in currencies other than the product's own.
+ * A cart in a currency without a price here pays the product's (or variant's) price converted
+ * at the current exchange rate, rounded half-even to the currency's minor unit.
+ *
+ */
+export const currenciesGetProductPrices = <ThrowOnError extends boolean = false>(options: Options<CurrenciesGetProductPricesData, ThrowOnError>) => (options.client ?? client).get<CurrenciesGetProductPricesResponses, CurrenciesGetProductPricesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/products/{productId}/prices',
+    ...options
+});
+
+/**
+ * Set a product's prices per currency
+ *
+ * Replaces every per-currency price of the product and its variants. An entry without
+ * `variantId` prices the product (and its variants that have no price of their own); an entry
+ * with one prices that variant. One entry per (currency, variant); the product's own currency
+ * is priced by its `price` and cannot be listed here.
+ *
+ */
+export const currenciesSetProductPrices = <ThrowOnError extends boolean = false>(options: Options<CurrenciesSetProductPricesData, ThrowOnError>) => (options.client ?? client).put<CurrenciesSetProductPricesResponses, CurrenciesSetProductPricesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/products/{productId}/prices',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get the settlement setup
+ *
+ * Where the site's orders settle: one account per settlement currency (EUR, USD or GBP), the
+ * routing rules, and the default currency for orders no rule matches. A site that never set
+ * this up settles every order in its base currency.
+ *
+ */
+export const settlementGet = <ThrowOnError extends boolean = false>(options: Options<SettlementGetData, ThrowOnError>) => (options.client ?? client).get<SettlementGetResponses, SettlementGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/settlement',
+    ...options
+});
+
+/**
+ * Set the settlement setup
+ *
+ * Replaces the settlement accounts and routing rules. An order settles in the currency of the
+ * first rule that matches it (every condition a rule names must hold: the order's presentment
+ * currency, the country of its shipping address, else its billing address), else in
+ * `defaultCurrency`. Every currency a rule or the default names needs an account. Orders
+ * already placed keep the settlement they were given.
+ *
+ */
+export const settlementUpdate = <ThrowOnError extends boolean = false>(options: Options<SettlementUpdateData, ThrowOnError>) => (options.client ?? client).put<SettlementUpdateResponses, SettlementUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/settlement',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Settlement report per currency and day
+ *
+ * Sums the orders placed between `from` and `to` (inclusive UTC days, at most 366) per
+ * settlement currency and day: how many orders, their settlement amounts, what their refunds
+ * took back, and the net. Rows are ordered by day, then currency; days without orders have no row.
+ *
+ */
+export const settlementReport = <ThrowOnError extends boolean = false>(options: Options<SettlementReportData, ThrowOnError>) => (options.client ?? client).get<SettlementReportResponses, SettlementReportErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/reports/settlement',
+    ...options
+});
+
+/**
  * List customers
  *
  * Returns the site's customers, newest first. Supports offset pagination (`page`) and cursor
@@ -663,7 +807,8 @@ export const loyaltyUpdateProgram = <ThrowOnError extends boolean = false>(optio
  * Get a customer's loyalty account
  *
  * Returns the customer's current points, tier and the 50 most recent point transactions,
- * newest first. A customer who never earned points has 0 points and no transactions.
+ * newest first. A customer who never earned points has 0 points and no transactions; an id
+ * that is not a customer of this site (and mode) is 404.
  *
  */
 export const loyaltyGet = <ThrowOnError extends boolean = false>(options: Options<LoyaltyGetData, ThrowOnError>) => (options.client ?? client).get<LoyaltyGetResponses, LoyaltyGetErrors, ThrowOnError>({
@@ -767,6 +912,113 @@ export const metafieldsUpdate = <ThrowOnError extends boolean = false>(options: 
 });
 
 /**
+ * Move an order to another status
+ *
+ * Moves the order along its lifecycle:
+ *
+ * PENDING    → CONFIRMED, CANCELLED
+ * CONFIRMED  → PROCESSING, CANCELLED, REFUNDED
+ * PROCESSING → SHIPPED, CANCELLED, REFUNDED
+ * SHIPPED    → DELIVERED, REFUNDED
+ * DELIVERED  → REFUNDED
+ * CANCELLED  → REFUNDED
+ *
+ * Any other move answers 422 `illegal_transition`, whose `error` and `details` name the moves
+ * allowed from the current status, and changes nothing.
+ *
+ * Some moves do more than change `status`, exactly as their own operations do:
+ * - `SHIPPED` fulfils every line not yet fulfilled, without tracking (`orders.createFulfilment`
+ * records carrier and tracking);
+ * - `CANCELLED` cancels the order (`orders.cancel`, restocking);
+ * - `REFUNDED` refunds everything still refundable to the payment method (`orders.refund`).
+ *
+ * Every move is appended to the order's timeline and records `order.updated` plus the
+ * lifecycle's own event (`order.shipped`, `order.delivered` and `order.completed` for a paid
+ * order, `order.cancelled`, `order.refunded`) in the outbox, in the same transaction.
+ *
+ */
+export const ordersUpdateStatus = <ThrowOnError extends boolean = false>(options: Options<OrdersUpdateStatusData, ThrowOnError>) => (options.client ?? client).post<OrdersUpdateStatusResponses, OrdersUpdateStatusErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/orders/{orderId}/status',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Cancel an order
+ *
+ * Cancels an order that has not shipped (`PENDING`, `CONFIRMED` or `PROCESSING`), in one
+ * transaction: the status becomes `CANCELLED`, the stock of every line not yet refunded with a
+ * restock goes back (unless `restock` is false), the promotion use the order counted is
+ * released, and whatever was paid through the payment method and not yet refunded is refunded
+ * through the payment provider (the order then moves on to `REFUNDED`, `paymentStatus`
+ * `REFUNDED`). A shipped order answers 422 `illegal_transition`: its goods come back through a
+ * refund. Records `order.updated`, `order.cancelled` and, when money went back, `order.refunded`.
+ *
+ */
+export const ordersCancel = <ThrowOnError extends boolean = false>(options: Options<OrdersCancelData, ThrowOnError>) => (options.client ?? client).post<OrdersCancelResponses, OrdersCancelErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/orders/{orderId}/cancel',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List an order's fulfilments
+ *
+ * The order's fulfilments (shipments), oldest first.
+ */
+export const ordersListFulfilments = <ThrowOnError extends boolean = false>(options: Options<OrdersListFulfilmentsData, ThrowOnError>) => (options.client ?? client).get<OrdersListFulfilmentsResponses, OrdersListFulfilmentsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/orders/{orderId}/fulfilments',
+    ...options
+});
+
+/**
+ * Fulfil (ship) lines of an order
+ *
+ * Records a shipment of some or all of an order's lines, with its carrier and tracking. Omit
+ * `lines` to ship every quantity not yet shipped. The order must be `PROCESSING` (it then moves
+ * to `SHIPPED`) or already `SHIPPED` (a later parcel of a partial fulfilment). Each line's
+ * `fulfilledQuantity` grows by what shipped, and the order's `fulfilmentStatus` becomes
+ * `PARTIALLY_FULFILLED` or `FULFILLED`.
+ *
+ * Answers 422 `illegal_transition` from any other status, and 422 `fulfilment_invalid` for a
+ * line the order does not have, a line named twice, a quantity above what remains to ship, or
+ * nothing left to ship.
+ *
+ */
+export const ordersCreateFulfilment = <ThrowOnError extends boolean = false>(options: Options<OrdersCreateFulfilmentData, ThrowOnError>) => (options.client ?? client).post<OrdersCreateFulfilmentResponses, OrdersCreateFulfilmentErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/orders/{orderId}/fulfilments',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * An order's timeline
+ *
+ * Every change of the order, oldest first: its placement, each status move, fulfilment,
+ * cancellation and refund, with when it happened and the id of the API key that made it
+ * (null for changes made by checkout).
+ *
+ */
+export const ordersGetTimeline = <ThrowOnError extends boolean = false>(options: Options<OrdersGetTimelineData, ThrowOnError>) => (options.client ?? client).get<OrdersGetTimelineResponses, OrdersGetTimelineErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/orders/{orderId}/timeline',
+    ...options
+});
+
+/**
  * List orders
  *
  * Returns the site's orders, newest first. Supports offset pagination (`page`) and cursor
@@ -799,16 +1051,26 @@ export const ordersGet = <ThrowOnError extends boolean = false>(options: Options
 /**
  * Refund an order
  *
- * Refunds all or part of a paid order. Omit `amount` to refund everything not yet refunded
- * (`total − refundedTotal`). A partial refund sets `paymentStatus` to `PARTIALLY_REFUNDED`;
- * once the whole total is refunded `paymentStatus` and `status` become `REFUNDED`.
- * Emits `order.updated`.
+ * Refunds all or part of what a paid order captured through the payment method
+ * (`total − giftCardTotal − storeCreditTotal`), through the payment provider. Give `amount`, or
+ * `lines` (each line's share of the order after its discount, rounded down), or neither to
+ * refund everything not yet refunded. `restock` puts the quantities of `lines` back in stock.
+ * `method: STORE_CREDIT` credits the customer's store credit instead of returning money.
+ * Loyalty points the order earned on the refunded part are taken back.
+ *
+ * A refund never exceeds what was captured minus what was already refunded, even when many
+ * refunds of one order arrive at once (they are made one after the other on the locked order).
+ * A partial refund sets `paymentStatus` to `PARTIALLY_REFUNDED`; once everything captured is
+ * refunded `paymentStatus` becomes `REFUNDED` and `status` moves to `REFUNDED` (from any status
+ * but `PENDING`). Records `order.refunded` and `order.updated`, and a timeline entry.
  *
  * Requires `admin:*`: the reference's scope table has no `write:orders` scope, so refunds are
  * reserved to full-access keys.
  *
  * Answers 422 `order_not_paid` when `paymentStatus` is neither `PAID` nor `PARTIALLY_REFUNDED`,
- * and 422 `refund_exceeds_captured` when `amount` is more than what remains refundable.
+ * 422 `refund_exceeds_captured` when the amount is more than what remains refundable, and 422
+ * `refund_invalid` for lines the order lacks or quantities above what remains unrefunded, or
+ * store credit for an order without a customer.
  *
  */
 export const ordersRefund = <ThrowOnError extends boolean = false>(options: Options<OrdersRefundData, ThrowOnError>) => (options.client ?? client).post<OrdersRefundResponses, OrdersRefundErrors, ThrowOnError>({

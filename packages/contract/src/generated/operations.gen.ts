@@ -153,6 +153,60 @@ export interface Operations {
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
+  readonly "currencies.get": {
+    readonly data: T.CurrenciesGetData
+    readonly responses: T.CurrenciesGetResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "currencies.update": {
+    readonly data: T.CurrenciesUpdateData
+    readonly responses: T.CurrenciesUpdateResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "currencies.listRates": {
+    readonly data: T.CurrenciesListRatesData
+    readonly responses: T.CurrenciesListRatesResponses
+    readonly queryDefaults: "limit" | "page"
+    readonly bodyDefaults: never
+  }
+  readonly "currencies.createRate": {
+    readonly data: T.CurrenciesCreateRateData
+    readonly responses: T.CurrenciesCreateRateResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "currencies.getProductPrices": {
+    readonly data: T.CurrenciesGetProductPricesData
+    readonly responses: T.CurrenciesGetProductPricesResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "currencies.setProductPrices": {
+    readonly data: T.CurrenciesSetProductPricesData
+    readonly responses: T.CurrenciesSetProductPricesResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "settlement.get": {
+    readonly data: T.SettlementGetData
+    readonly responses: T.SettlementGetResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "settlement.update": {
+    readonly data: T.SettlementUpdateData
+    readonly responses: T.SettlementUpdateResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "settlement.report": {
+    readonly data: T.SettlementReportData
+    readonly responses: T.SettlementReportResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
   readonly "customers.list": {
     readonly data: T.CustomersListData
     readonly responses: T.CustomersListResponses
@@ -430,6 +484,15 @@ export const operationIds: ReadonlyArray<OperationId> = [
   "checkout.advance",
   "pages.list",
   "menus.list",
+  "currencies.get",
+  "currencies.update",
+  "currencies.listRates",
+  "currencies.createRate",
+  "currencies.getProductPrices",
+  "currencies.setProductPrices",
+  "settlement.get",
+  "settlement.update",
+  "settlement.report",
   "customers.list",
   "customers.get",
   "customers.update",

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, BrandsListData, BrandsListErrors, BrandsListResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersCancelData, OrdersCancelErrors, OrdersCancelResponses, OrdersCreateFulfilmentData, OrdersCreateFulfilmentErrors, OrdersCreateFulfilmentResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersGetTimelineData, OrdersGetTimelineErrors, OrdersGetTimelineResponses, OrdersListData, OrdersListErrors, OrdersListFulfilmentsData, OrdersListFulfilmentsErrors, OrdersListFulfilmentsResponses, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, PagesListData, PagesListErrors, PagesListResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
+import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, BrandsListData, BrandsListErrors, BrandsListResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CurrenciesCreateRateData, CurrenciesCreateRateErrors, CurrenciesCreateRateResponses, CurrenciesGetData, CurrenciesGetErrors, CurrenciesGetProductPricesData, CurrenciesGetProductPricesErrors, CurrenciesGetProductPricesResponses, CurrenciesGetResponses, CurrenciesListRatesData, CurrenciesListRatesErrors, CurrenciesListRatesResponses, CurrenciesSetProductPricesData, CurrenciesSetProductPricesErrors, CurrenciesSetProductPricesResponses, CurrenciesUpdateData, CurrenciesUpdateErrors, CurrenciesUpdateResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersCancelData, OrdersCancelErrors, OrdersCancelResponses, OrdersCreateFulfilmentData, OrdersCreateFulfilmentErrors, OrdersCreateFulfilmentResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersGetTimelineData, OrdersGetTimelineErrors, OrdersGetTimelineResponses, OrdersListData, OrdersListErrors, OrdersListFulfilmentsData, OrdersListFulfilmentsErrors, OrdersListFulfilmentsResponses, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, PagesListData, PagesListErrors, PagesListResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SettlementGetData, SettlementGetErrors, SettlementGetResponses, SettlementReportData, SettlementReportErrors, SettlementReportResponses, SettlementUpdateData, SettlementUpdateErrors, SettlementUpdateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -553,6 +553,172 @@ export class Menus extends HeyApiClient {
     }
 }
 
+export class Currencies extends HeyApiClient {
+    /**
+     * Get the currencies the site sells in
+     *
+     * The site's base currency (the one its catalogue prices are entered in) and every currency a
+     * cart may be created in: the base currency and the presentment currencies set with
+     * `currencies.update`.
+     *
+     */
+    public get<ThrowOnError extends boolean = false>(options: Options<CurrenciesGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<CurrenciesGetResponses, CurrenciesGetErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/currencies',
+            ...options
+        });
+    }
+    
+    /**
+     * Set the currencies the site sells in
+     *
+     * Replaces the site's presentment currencies (for the key's mode). The base currency is always
+     * sold in and need not be listed. Carts already open in a currency removed here keep it.
+     *
+     */
+    public update<ThrowOnError extends boolean = false>(options: Options<CurrenciesUpdateData, ThrowOnError>) {
+        return (options.client ?? this.client).put<CurrenciesUpdateResponses, CurrenciesUpdateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/currencies',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * List exchange rates
+     *
+     * The site's exchange rates, newest `effectiveAt` first. A rate applies from its `effectiveAt`
+     * until a later rate for the same pair takes effect; `from` and `to` narrow the list to a pair.
+     *
+     */
+    public listRates<ThrowOnError extends boolean = false>(options: Options<CurrenciesListRatesData, ThrowOnError>) {
+        return (options.client ?? this.client).get<CurrenciesListRatesResponses, CurrenciesListRatesErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/currencies/rates',
+            ...options
+        });
+    }
+    
+    /**
+     * Set an exchange rate
+     *
+     * Records that one `from` is worth `rate` of `to` from `effectiveAt` on (now when omitted). Rates
+     * are never edited: a new rate for the pair takes over from its own `effectiveAt`, and orders
+     * keep the rate they were settled at. `rate` is a decimal string so it is used exactly as
+     * quoted; `from` and `to` differ (a currency converts to itself at 1).
+     *
+     */
+    public createRate<ThrowOnError extends boolean = false>(options: Options<CurrenciesCreateRateData, ThrowOnError>) {
+        return (options.client ?? this.client).post<CurrenciesCreateRateResponses, CurrenciesCreateRateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/currencies/rates',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Get a product's prices per currency
+     *
+     * The prices set for the product and its variants in currencies other than the product's own.
+     * A cart in a currency without a price here pays the product's (or variant's) price converted
+     * at the current exchange rate, rounded half-even to the currency's minor unit.
+     *
+     */
+    public getProductPrices<ThrowOnError extends boolean = false>(options: Options<CurrenciesGetProductPricesData, ThrowOnError>) {
+        return (options.client ?? this.client).get<CurrenciesGetProductPricesResponses, CurrenciesGetProductPricesErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/products/{productId}/prices',
+            ...options
+        });
+    }
+    
+    /**
+     * Set a product's prices per currency
+     *
+     * Replaces every per-currency price of the product and its variants. An entry without
+     * `variantId` prices the product (and its variants that have no price of their own); an entry
+     * with one prices that variant. One entry per (currency, variant); the product's own currency
+     * is priced by its `price` and cannot be listed here.
+     *
+     */
+    public setProductPrices<ThrowOnError extends boolean = false>(options: Options<CurrenciesSetProductPricesData, ThrowOnError>) {
+        return (options.client ?? this.client).put<CurrenciesSetProductPricesResponses, CurrenciesSetProductPricesErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/products/{productId}/prices',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
+export class Settlement extends HeyApiClient {
+    /**
+     * Get the settlement setup
+     *
+     * Where the site's orders settle: one account per settlement currency (EUR, USD or GBP), the
+     * routing rules, and the default currency for orders no rule matches. A site that never set
+     * this up settles every order in its base currency.
+     *
+     */
+    public get<ThrowOnError extends boolean = false>(options: Options<SettlementGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<SettlementGetResponses, SettlementGetErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/settlement',
+            ...options
+        });
+    }
+    
+    /**
+     * Set the settlement setup
+     *
+     * Replaces the settlement accounts and routing rules. An order settles in the currency of the
+     * first rule that matches it (every condition a rule names must hold: the order's presentment
+     * currency, the country of its shipping address, else its billing address), else in
+     * `defaultCurrency`. Every currency a rule or the default names needs an account. Orders
+     * already placed keep the settlement they were given.
+     *
+     */
+    public update<ThrowOnError extends boolean = false>(options: Options<SettlementUpdateData, ThrowOnError>) {
+        return (options.client ?? this.client).put<SettlementUpdateResponses, SettlementUpdateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/settlement',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Settlement report per currency and day
+     *
+     * Sums the orders placed between `from` and `to` (inclusive UTC days, at most 366) per
+     * settlement currency and day: how many orders, their settlement amounts, what their refunds
+     * took back, and the net. Rows are ordered by day, then currency; days without orders have no row.
+     *
+     */
+    public report<ThrowOnError extends boolean = false>(options: Options<SettlementReportData, ThrowOnError>) {
+        return (options.client ?? this.client).get<SettlementReportResponses, SettlementReportErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/reports/settlement',
+            ...options
+        });
+    }
+}
+
 export class Customers extends HeyApiClient {
     /**
      * List customers
@@ -788,7 +954,8 @@ export class Loyalty extends HeyApiClient {
      * Get a customer's loyalty account
      *
      * Returns the customer's current points, tier and the 50 most recent point transactions,
-     * newest first. A customer who never earned points has 0 points and no transactions.
+     * newest first. A customer who never earned points has 0 points and no transactions; an id
+     * that is not a customer of this site (and mode) is 404.
      *
      */
     public get<ThrowOnError extends boolean = false>(options: Options<LoyaltyGetData, ThrowOnError>) {
@@ -1418,6 +1585,16 @@ export class ShopvoApi extends HeyApiClient {
     private _menus?: Menus;
     get menus(): Menus {
         return this._menus ??= new Menus({ client: this.client });
+    }
+    
+    private _currencies?: Currencies;
+    get currencies(): Currencies {
+        return this._currencies ??= new Currencies({ client: this.client });
+    }
+    
+    private _settlement?: Settlement;
+    get settlement(): Settlement {
+        return this._settlement ??= new Settlement({ client: this.client });
     }
     
     private _customers?: Customers;
