@@ -3,8 +3,9 @@
  * the site sells in.
  *
  * - Lines are priced by the server whenever the cart is read, from the catalogue's current
- *   prices; `@shopvo/pricing` computes every amount (the variant's price, else the product's,
- *   × quantity, and the cart's totals). A client never sends a price that is used.
+ *   prices (and a B2B contact's price list), looked up in `Prices.forCart` only;
+ *   `@shopvo/pricing` computes every amount (the unit price × quantity, and the cart's totals).
+ *   A client never sends a price that is used.
  * - Only an `ACTIVE` product priced in the cart's currency can be added; a line holds 1 to
  *   `maxQuantity` units and no more than the stock available.
  * - Every change locks the cart row first, so concurrent changes to one cart apply one after the
@@ -16,7 +17,7 @@
  * creating an order and converting its cart commit or roll back together.
  */
 import { Database, type Tenant } from "@shopvo/kernel"
-import { Currency, Ids, type Money, type Cart as PricingCart, Rate, Totals } from "@shopvo/pricing"
+import { Currency, type Money, type Cart as PricingCart, Totals } from "@shopvo/pricing"
 import { Effect, Option, Schema } from "effect"
 import {
   AmountOutOfRange,
@@ -32,6 +33,7 @@ import {
   VariantNotFound
 } from "./Errors.js"
 import { Customers } from "../Customers/Service.js"
+import { Prices } from "./Prices.js"
 import { type CartLine, type CartRecord, CartRepo, type LineSelector } from "./Repo.js"
 
 export type { CartLine, CartRecord, LineSelector } from "./Repo.js"
@@ -87,28 +89,13 @@ const selectorOf = (reference: LineReference): Option.Option<LineSelector> =>
 const describe = (reference: LineReference) =>
   reference.lineId ?? reference.variantId ?? reference.productId ?? "an unnamed item"
 
-/** Amounts of a cart are before shipping and tax: every line is priced at a zero rate. */
-const toPricing = (cart: CartRecord, lines: ReadonlyArray<CartLine>): PricingCart.Cart => {
-  const money = (amount: number): Money.Money => ({ amount, currency: cart.currency })
-  return {
-    currency: cart.currency,
-    taxMode: "EXCLUSIVE",
-    lines: lines.map((line) => ({
-      id: Ids.LineId.make(line.id),
-      productId: Ids.ProductId.make(line.productId),
-      variantId: line.variantId === null ? null : Ids.VariantId.make(line.variantId),
-      quantity: line.quantity,
-      productPrice: money(line.productPrice),
-      variantPrice: line.variantPrice === null ? null : money(line.variantPrice),
-      taxRate: Rate.zero
-    }))
-  }
-}
-
 /** Totals the cart; only a total beyond the safe range can fail (lines are in its currency, prices ≥ 0). */
-const price = (cart: CartRecord, lines: ReadonlyArray<CartLine>): Effect.Effect<PricedCart, AmountOutOfRange> => {
-  const pricing = toPricing(cart, lines)
-  return Totals.compute(pricing).pipe(
+const price = (
+  pricing: PricingCart.Cart,
+  cart: CartRecord,
+  lines: ReadonlyArray<CartLine>
+): Effect.Effect<PricedCart, AmountOutOfRange> =>
+  Totals.compute(pricing).pipe(
     Effect.catchAll((error) =>
       error._tag === "AmountOutOfRange"
         ? Effect.fail(new AmountOutOfRange({ detail: error.message }))
@@ -125,17 +112,21 @@ const price = (cart: CartRecord, lines: ReadonlyArray<CartLine>): Effect.Effect<
       }))
     }))
   )
-}
 
 export class Cart extends Effect.Service<Cart>()("@shopvo/api/Cart", {
   accessors: true,
-  dependencies: [CartRepo.Default, Customers.Default],
+  dependencies: [CartRepo.Default, Customers.Default, Prices.Default],
   effect: Effect.gen(function* () {
     const repo = yield* CartRepo
     const customers = yield* Customers
+    const prices = yield* Prices
+
+    /** Every price lookup goes through `Prices.forCart`. */
+    const priceLines = (tenant: Tenant, cart: CartRecord, lines: ReadonlyArray<CartLine>) =>
+      Effect.flatMap(prices.forCart(tenant, cart, lines), (pricing) => price(pricing, cart, lines))
 
     const priced = (tenant: Tenant, cart: CartRecord) =>
-      Effect.flatMap(repo.lines(tenant, cart.id), (lines) => price(cart, lines))
+      Effect.flatMap(repo.lines(tenant, cart.id), (lines) => priceLines(tenant, cart, lines))
 
     const found = <A, E, R>(cartId: string, effect: Effect.Effect<Option.Option<A>, E, R>) =>
       Effect.flatMap(
@@ -218,7 +209,7 @@ export class Cart extends Effect.Service<Cart>()("@shopvo/api/Cart", {
             email: input.email ?? null,
             currency
           })
-          return yield* price(cart, [])
+          return yield* priceLines(tenant, cart, [])
         }),
 
       get: (tenant: Tenant, cartId: string) =>
@@ -287,7 +278,7 @@ export class Cart extends Effect.Service<Cart>()("@shopvo/api/Cart", {
             if (inactive !== undefined) {
               return yield* new ProductUnavailable({ productId: inactive.productId, status: inactive.productStatus })
             }
-            return yield* price(cart, lines)
+            return yield* priceLines(tenant, cart, lines)
           })
         ),
 

@@ -1,5 +1,5 @@
 /**
- * Order routes: the list (newest first; status, payment status, customer and creation-time
+ * Order routes: the list (newest first; status, payment status, customer, B2B account and creation-time
  * filters; offset or cursor pages) and one order by id or by number.
  */
 import type { Tenant } from "@shopvo/kernel"
@@ -47,6 +47,7 @@ const list: Handler<"orders.list", Orders> = (request) =>
       status: query.status,
       paymentStatus: query.paymentStatus,
       customerId: query.customerId,
+      b2bAccountId: query.b2bAccountId,
       from: query.from === undefined ? undefined : new Date(query.from),
       to: query.to === undefined ? undefined : new Date(query.to)
     }
