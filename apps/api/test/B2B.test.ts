@@ -165,6 +165,11 @@ describe("B2B", () => {
     expect(bodyOf(got, "b2b.getPriceList").data).toEqual(list)
     const listed = offsetPage(bodyOf(await api.request("GET", b2b("/price-lists"), { key }), "b2b.listPriceLists"))
     expect(listed.items.map((item) => item.id)).toContain(list.id)
+    const newer = await createPriceList({ name: "Newer" })
+    const firstPage = cursorPage(
+      bodyOf(await api.request("GET", b2b("/price-lists?limit=1&cursor=") + newer.id, { key }), "b2b.listPriceLists")
+    )
+    expect(firstPage.items.map((item) => item.id)).toEqual([list.id]) // the one created before `newer`
 
     const replaced = await api.request("PATCH", b2b(`/price-lists/${list.id}`), {
       key,
@@ -187,7 +192,9 @@ describe("B2B", () => {
       }
     })
     expect(duplicate.status).toBe(400)
-    expect(errorOf(duplicate).details).toEqual([{ path: "/entries/1", message: expect.stringContaining("second entry") }])
+    expect(errorOf(duplicate).details).toEqual([
+      { path: "/entries/1", message: expect.stringContaining("second entry") }
+    ])
     const unknownVariant = await api.request("PATCH", b2b(`/price-lists/${list.id}`), {
       key,
       body: { entries: [{ variantId: "var_missing", currency: "EUR", price: 100 }] }
@@ -245,7 +252,12 @@ describe("B2B", () => {
       ]
     })
     const defaults = await createAccount({ companyName: "Defaults Ltd" })
-    expect(defaults).toMatchObject({ status: "ACTIVE", paymentTerms: "DUE_ON_RECEIPT", priceListId: null, contacts: [] })
+    expect(defaults).toMatchObject({
+      status: "ACTIVE",
+      paymentTerms: "DUE_ON_RECEIPT",
+      priceListId: null,
+      contacts: []
+    })
 
     const taken = await api.request("POST", b2b("/accounts"), {
       key,
@@ -280,7 +292,11 @@ describe("B2B", () => {
       taxId: "EL123456789"
     })
     const cleared = await updateAccount(account.id, { priceListId: null, taxId: null, status: "ACTIVE" })
-    expect(bodyOf(cleared, "b2b.updateAccount").data).toMatchObject({ status: "ACTIVE", priceListId: null, taxId: null })
+    expect(bodyOf(cleared, "b2b.updateAccount").data).toMatchObject({
+      status: "ACTIVE",
+      priceListId: null,
+      taxId: null
+    })
     const badList = await updateAccount(account.id, { priceListId: "pl_nothing" })
     expect(errorOf(badList).code).toBe("price_list_not_found")
     const got = await api.request("GET", b2b(`/accounts/${account.id}`), { key })
@@ -299,7 +315,9 @@ describe("B2B", () => {
       expect(res.status).toBe(404)
       expect(errorOf(res).code).toBe("not_found")
     }
-    const listed = offsetPage(bodyOf(await api.request("GET", b2b("/accounts", otherSite), { key: otherKey }), "b2b.listAccounts"))
+    const listed = offsetPage(
+      bodyOf(await api.request("GET", b2b("/accounts", otherSite), { key: otherKey }), "b2b.listAccounts")
+    )
     expect(listed.items.map((item) => item.id)).not.toContain(account.id)
     const liveKey = (await api.createKey(site, { mode: "live" })).key
     expect((await api.request("GET", b2b(`/accounts/${account.id}`), { key: liveKey })).status).toBe(404)
@@ -429,16 +447,32 @@ describe("B2B", () => {
 
     // A card order of a colleague is the account's too, paid now and without terms.
     const cardSession = await checkoutAtPayment(await cartOf(colleague!))
-    expect((await advance({ sessionId: cardSession, state: "review", payment: { method: "card", token: "tok_visa" } })).status).toBe(200)
-    const cardOrderId = bodyOf(await advance({ sessionId: cardSession, state: "complete" }), "checkout.advance").data.orderId!
-    const cardOrder = bodyOf(await api.request("GET", `/api/v1/${site}/orders/${cardOrderId}`, { key }), "orders.get").data
-    expect(cardOrder).toMatchObject({ paymentStatus: "PAID", b2bAccountId: account.id, paymentTerms: null, dueDate: null })
+    expect(
+      (await advance({ sessionId: cardSession, state: "review", payment: { method: "card", token: "tok_visa" } }))
+        .status
+    ).toBe(200)
+    const cardOrderId = bodyOf(await advance({ sessionId: cardSession, state: "complete" }), "checkout.advance").data
+      .orderId!
+    const cardOrder = bodyOf(
+      await api.request("GET", `/api/v1/${site}/orders/${cardOrderId}`, { key }),
+      "orders.get"
+    ).data
+    expect(cardOrder).toMatchObject({
+      paymentStatus: "PAID",
+      b2bAccountId: account.id,
+      paymentTerms: null,
+      dueDate: null
+    })
 
     const [retail] = await newCustomers(1)
     const retailSession = await checkoutAtPayment(await cartOf(retail!))
     await advance({ sessionId: retailSession, state: "review", payment: { method: "card", token: "tok_visa" } })
-    const retailOrderId = bodyOf(await advance({ sessionId: retailSession, state: "complete" }), "checkout.advance").data.orderId!
-    const retailOrder = bodyOf(await api.request("GET", `/api/v1/${site}/orders/${retailOrderId}`, { key }), "orders.get").data
+    const retailOrderId = bodyOf(await advance({ sessionId: retailSession, state: "complete" }), "checkout.advance")
+      .data.orderId!
+    const retailOrder = bodyOf(
+      await api.request("GET", `/api/v1/${site}/orders/${retailOrderId}`, { key }),
+      "orders.get"
+    ).data
     expect(retailOrder).toMatchObject({ b2bAccountId: null, paymentTerms: null, dueDate: null })
 
     const byAccount = offsetPage(
@@ -450,7 +484,11 @@ describe("B2B", () => {
 
   it("a suspended account cannot order on terms, and a retail customer has none", async () => {
     const [buyer, retail] = await newCustomers(2)
-    const account = await createAccount({ companyName: "Taverna Tria", paymentTerms: "NET_60", contactCustomerIds: [buyer] })
+    const account = await createAccount({
+      companyName: "Taverna Tria",
+      paymentTerms: "NET_60",
+      contactCustomerIds: [buyer]
+    })
 
     // Suspended after the checkout reached review on terms: completing is refused, no order is placed.
     const sessionId = await checkoutAtPayment(await cartOf(buyer!))
@@ -460,9 +498,14 @@ describe("B2B", () => {
     expect(refused.status).toBe(422)
     expect(errorOf(refused)).toMatchObject({ code: "b2b_account_suspended" })
     expect(errorOf(refused).error).toContain(account.id)
-    const orders = await query<{ n: number }>("select count(*)::int as n from orders where b2b_account_id = $1", [account.id])
+    const orders = await query<{ n: number }>("select count(*)::int as n from orders where b2b_account_id = $1", [
+      account.id
+    ])
     expect(orders[0]!.n).toBe(0)
-    const session = bodyOf(await api.request("GET", `/api/v1/${site}/checkout?sessionId=${sessionId}`, { key }), "checkout.get")
+    const session = bodyOf(
+      await api.request("GET", `/api/v1/${site}/checkout?sessionId=${sessionId}`, { key }),
+      "checkout.get"
+    )
     expect(session.data).toMatchObject({ state: "review", orderId: null })
 
     // And from the start: a suspended contact cannot pick terms.
@@ -484,13 +527,16 @@ describe("B2B", () => {
     const [contact] = await newCustomers(1)
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        api.request("POST", b2b("/accounts"), { key, body: { companyName: `Race ${i}`, contactCustomerIds: [contact] } })
+        api.request("POST", b2b("/accounts"), {
+          key,
+          body: { companyName: `Race ${i}`, contactCustomerIds: [contact] }
+        })
       )
     )
     expect(results.filter((res) => res.status === 201)).toHaveLength(1)
-    expect(results.filter((res) => res.status === 409).every((res) => errorOf(res).code === "contact_in_other_account")).toBe(
-      true
-    )
+    expect(
+      results.filter((res) => res.status === 409).every((res) => errorOf(res).code === "contact_in_other_account")
+    ).toBe(true)
     expect(results.filter((res) => res.status === 409)).toHaveLength(7)
     const contacts = await query<{ n: number }>("select count(*)::int as n from b2b_contacts where customer_id = $1", [
       contact

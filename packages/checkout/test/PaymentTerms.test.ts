@@ -34,7 +34,11 @@ describe("PaymentTerms", () => {
 
   it("the due date is always exactly netDays calendar days after the order's UTC date", () => {
     const netTerms = fc.constantFrom<PaymentTerms.NetTerms>("NET_15", "NET_30", "NET_60", "NET_90")
-    const instant = fc.date({ min: new Date("1970-01-01T00:00:00Z"), max: new Date("2999-12-31T23:59:59Z"), noInvalidDate: true })
+    const instant = fc.date({
+      min: new Date("1970-01-01T00:00:00Z"),
+      max: new Date("2999-12-31T23:59:59Z"),
+      noInvalidDate: true
+    })
     fc.assert(
       fc.property(netTerms, instant, (terms, at) => {
         const due = PaymentTerms.dueDate(terms, at)

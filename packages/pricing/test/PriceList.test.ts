@@ -142,7 +142,11 @@ describe("PriceList", () => {
         ])
       )
     ).toMatchObject({ index: 1, reason: "a percentage off cannot exceed 100%" })
-    expect(Either.isRight(PriceList.make(id, [{ _tag: "PercentOff", variantId: varM, currency: "EUR", percentOff: { percent: "100" } }]))).toBe(true)
+    expect(
+      Either.isRight(
+        PriceList.make(id, [{ _tag: "PercentOff", variantId: varM, currency: "EUR", percentOff: { percent: "100" } }])
+      )
+    ).toBe(true)
   })
 
   const hundredths = fc.integer({ min: 0, max: 10_000 })

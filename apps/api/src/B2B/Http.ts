@@ -179,9 +179,8 @@ const createPriceList: Handler<"b2b.createPriceList", R> = (request) =>
   )
 
 const getPriceList: Handler<"b2b.getPriceList", R> = (request) =>
-  Effect.map(
-    gated(request.tenant, B2B.getPriceList(request.tenant, request.params.priceListId), "priceList"),
-    (list) => ok(serializePriceList(list))
+  Effect.map(gated(request.tenant, B2B.getPriceList(request.tenant, request.params.priceListId), "priceList"), (list) =>
+    ok(serializePriceList(list))
   )
 
 const updatePriceList: Handler<"b2b.updatePriceList", R> = (request) =>

@@ -245,8 +245,8 @@ export class B2BRepo extends Effect.Service<B2BRepo>()("@shopvo/api/B2BRepo", {
             "SqlError",
             (error): Effect.Effect<never, ContactInOtherAccount | SqlError.SqlError> =>
               isContactTaken(error)
-              ? Effect.fail(new ContactInOtherAccount({ customerId: customerIds.join(", "), accountId: null }))
-              : Effect.fail(error)
+                ? Effect.fail(new ContactInOtherAccount({ customerId: customerIds.join(", "), accountId: null }))
+                : Effect.fail(error)
           )
         )
       })

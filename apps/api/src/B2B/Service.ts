@@ -30,13 +30,7 @@ import {
   PaymentTermsUnavailable,
   PriceListNotFound
 } from "./Errors.js"
-import {
-  type AccountFilters,
-  type AccountPatch,
-  B2BRepo,
-  type PriceListRecord,
-  type StoredEntry
-} from "./Repo.js"
+import { type AccountFilters, type AccountPatch, B2BRepo, type PriceListRecord, type StoredEntry } from "./Repo.js"
 
 export { Account, PriceListRecord } from "./Repo.js"
 export type { AccountFilters, ListedAccount, ListedPriceList } from "./Repo.js"
@@ -136,8 +130,11 @@ export class B2B extends Effect.Service<B2B>()("@shopvo/api/B2B", {
         ),
 
       /** An offset page of the accounts matching `filters`, newest first, and how many match. */
-      accountPage: (tenant: Tenant, filters: AccountFilters, page: { readonly limit: number; readonly offset: number }) =>
-        repo.accountPage(tenant, filters, page.limit, page.offset),
+      accountPage: (
+        tenant: Tenant,
+        filters: AccountFilters,
+        page: { readonly limit: number; readonly offset: number }
+      ) => repo.accountPage(tenant, filters, page.limit, page.offset),
       /** Up to `limit` matching accounts after `position`, newest first, each with its sort key. */
       accountsAfter: repo.accountsAfter,
       accountPosition: repo.accountPosition,
@@ -241,7 +238,10 @@ export class B2B extends Effect.Service<B2B>()("@shopvo/api/B2B", {
         tenant: Tenant,
         customerId: string | null,
         paymentMethod: string | null
-      ): Effect.Effect<OrderAccount | null, PaymentTermsUnavailable | AccountSuspended | Database.DatabaseUnavailable> =>
+      ): Effect.Effect<
+        OrderAccount | null,
+        PaymentTermsUnavailable | AccountSuspended | Database.DatabaseUnavailable
+      > =>
         Effect.gen(function* () {
           const onTerms = paymentMethod === termsMethod
           const found = customerId === null ? Option.none() : yield* repo.contactAccount(tenant, customerId)

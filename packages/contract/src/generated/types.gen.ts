@@ -257,7 +257,8 @@ export type CartItem = {
 /**
  * A shopping cart. Amounts are in `currency`'s minor units, before shipping and tax:
  * `total = subtotal − discountTotal`. Lines are priced when the cart is read, at the
- * catalogue's current prices; a line whose product is no longer priced in the cart's
+ * catalogue's current prices (for a contact of an `ACTIVE` B2B account with a price list, at
+ * the list's: see `PriceListEntry`); a line whose product is no longer priced in the cart's
  * currency is left out.
  *
  */
