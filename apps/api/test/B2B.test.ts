@@ -301,6 +301,16 @@ describe("B2B", () => {
     expect(errorOf(badList).code).toBe("price_list_not_found")
     const got = await api.request("GET", b2b(`/accounts/${account.id}`), { key })
     expect(bodyOf(got, "b2b.getAccount").data).toMatchObject({ id: account.id, status: "ACTIVE", priceListId: null })
+
+    // read:b2b reads; changing needs write:b2b.
+    const readOnly = (await api.createKey(site, { scopes: ["read:b2b"] })).key
+    expect((await api.request("GET", b2b(`/accounts/${account.id}`), { key: readOnly })).status).toBe(200)
+    const forbidden = await api.request("PATCH", b2b(`/accounts/${account.id}`), {
+      key: readOnly,
+      body: { status: "SUSPENDED" }
+    })
+    expect(forbidden.status).toBe(403)
+    expect(errorOf(forbidden).code).toBe("forbidden")
   })
 
   it("another site's (or mode's) account is 404", async () => {

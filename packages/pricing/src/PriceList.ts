@@ -130,14 +130,14 @@ const checkEntry = (entry: Entry): string | undefined => {
 }
 
 /**
- * A price list from entries built outside a decoder (an API request, a
- * database row), refused with the first entry that breaks an invariant: a
- * second entry for the same variant and currency, a negative fixed price, or
- * a percentage off above 100%. Everything `make` accepts, `apply` prices.
+ * Checks entries built outside a decoder (an API request, a database row)
+ * and returns them, or the first that breaks an invariant: a second entry for
+ * the same variant and currency, a negative fixed price, or a percentage off
+ * above 100%. Everything it accepts, `apply` prices.
  *
  * @since 0.1.0
  */
-export const make = (id: PriceListId, entries: ReadonlyArray<Entry>): Either.Either<PriceList, InvalidEntry> => {
+export const checkEntries = (entries: ReadonlyArray<Entry>): Either.Either<ReadonlyArray<Entry>, InvalidEntry> => {
   const seen = new Set<string>()
   for (const [index, entry] of entries.entries()) {
     const k = key(entry.variantId, entry.currency)
@@ -150,8 +150,16 @@ export const make = (id: PriceListId, entries: ReadonlyArray<Entry>): Either.Eit
     const reason = checkEntry(entry)
     if (reason !== undefined) return Either.left(new InvalidEntry({ index, reason }))
   }
-  return Either.right({ id, entries })
+  return Either.right(entries)
 }
+
+/**
+ * A price list of entries built outside a decoder, checked by `checkEntries`.
+ *
+ * @since 0.1.0
+ */
+export const make = (id: PriceListId, entries: ReadonlyArray<Entry>): Either.Either<PriceList, InvalidEntry> =>
+  Either.map(checkEntries(entries), (checked) => ({ id, entries: checked }))
 
 /**
  * Where a line's unit price came from, reported on every priced line so that

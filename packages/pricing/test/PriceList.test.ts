@@ -131,6 +131,7 @@ describe("PriceList", () => {
     )
     expect(second).toMatchObject({ _tag: "InvalidEntry", index: 2 })
     expect(second.message).toContain("var_s in EUR")
+    expect(right(PriceList.checkEntries([]))).toEqual([])
     expect(
       left(PriceList.make(id, [{ _tag: "FixedPrice", variantId: varS, currency: "EUR", price: -1 }]))
     ).toMatchObject({ index: 0 })

@@ -91,7 +91,7 @@ const checkEntries = (entries: ReadonlyArray<PriceListEntry>) =>
       stored.push(row)
       domain.push(toEntry(row, entry.currency))
     }
-    yield* PriceList.make(PriceList.PriceListId.make("pl_new"), domain)
+    yield* PriceList.checkEntries(domain)
     return stored
   })
 
@@ -251,7 +251,9 @@ export class B2B extends Effect.Service<B2B>()("@shopvo/api/B2B", {
               reason:
                 customerId === null
                   ? "the checkout has no customer; terms need the cart of a B2B account's contact"
-                  : "the customer is not a contact of a B2B account"
+                  : Option.isNone(found)
+                    ? "the customer is not a contact of a B2B account"
+                    : "the site's plan does not include B2B"
             })
           }
           const contact = found.value
