@@ -701,16 +701,18 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
             })
           )
         }
-        // 6. A paid order earns its points at the customer's tier (one on terms is not paid yet).
-        if (paid.payment.status === "PAID")
-          yield* loyalty
-            .earnForOrder(
-              tenant,
-              customerId,
-              { amount: totals.total, currency: currencyCode(session.currency) },
-              placed.id
-            )
-            .pipe(Effect.catchIf((error) => error._tag !== "DatabaseUnavailable", Effect.die))
+        // 6. A paid order earns its points at the customer's tier (one on B2B terms is not paid yet).
+        yield* loyalty
+          .earnForOrder(
+            tenant,
+            customerId,
+            { amount: totals.total, currency: currencyCode(session.currency) },
+            placed.id
+          )
+          .pipe(
+            Effect.catchIf((error) => error._tag !== "DatabaseUnavailable", Effect.die),
+            Effect.when(() => paid.payment.status === "PAID")
+          )
         // 7. The cart becomes the order's (one deleted since the session started has nothing to convert).
         yield* carts.convert(tenant, session.cartId, placed.id).pipe(
           Effect.catchTags({
