@@ -473,6 +473,12 @@ describe("B2B", () => {
       paymentTerms: null,
       dueDate: null
     })
+    // The paid order earned loyalty points; the one on terms (not paid yet) did not.
+    const earned = await query<{ order_id: string }>(
+      "select order_id from loyalty_transactions where site_id = $1 and type = 'EARN' and order_id in ($2, $3)",
+      [site, orderId, cardOrderId]
+    )
+    expect(earned.map((row) => row.order_id)).toEqual([cardOrderId])
 
     const [retail] = await newCustomers(1)
     const retailSession = await checkoutAtPayment(await cartOf(retail!))
