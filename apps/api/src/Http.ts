@@ -13,6 +13,7 @@ import { Effect, Layer } from "effect"
 import type { SqlClient } from "@effect/sql"
 import { ApiConfig } from "./Config.js"
 import { type Services, ServicesLive } from "./Services.js"
+import * as B2B from "./B2B/Http.js"
 import * as Brands from "./Brands/Http.js"
 import * as Cart from "./Cart/Http.js"
 import * as Categories from "./Categories/Http.js"
@@ -63,7 +64,8 @@ export const handlers: Router.Handlers<Services | SqlClient.SqlClient> = {
   ...StoreCredit.handlers,
   ...Loyalty.handlers,
   ...Currencies.handlers,
-  ...Settlement.handlers
+  ...Settlement.handlers,
+  ...B2B.handlers
 }
 
 /** The platform services every request uses. */

@@ -4,6 +4,7 @@
  * other services it calls.
  */
 import { Layer } from "effect"
+import { B2B } from "./B2B/Service.js"
 import { Brands } from "./Brands/Service.js"
 import { Cart } from "./Cart/Service.js"
 import { Categories } from "./Categories/Service.js"
@@ -28,6 +29,7 @@ import { Variants } from "./Variants/Service.js"
 import { Webhooks } from "./Webhooks/Service.js"
 
 export const ServicesLive = Layer.mergeAll(
+  B2B.Default,
   Brands.Default,
   Cart.Default,
   Categories.Default,

@@ -3,9 +3,9 @@
  * the site sells in.
  *
  * - Lines are priced by the server whenever the cart is read, from the catalogue's current
- *   prices in the cart's currency (`inCurrency`); `@shopvo/pricing` computes every amount (the
- *   variant's price, else the product's, × quantity, and the cart's totals). A client never sends
- *   a price that is used.
+ *   prices in the cart's currency (`inCurrency`) and, for a B2B contact, the account's price list
+ *   (`Prices.forCart`); `@shopvo/pricing` computes every amount (the unit price × quantity, and the
+ *   cart's totals). A client never sends a price that is used.
  * - A cart is in one of the currencies the site sells in. Only an `ACTIVE` product that can be
  *   priced in it (a price set in that currency, else one converted at the rate in effect) can be
  *   added; a line holds 1 to `maxQuantity` units and no more than the stock available.
@@ -18,7 +18,7 @@
  * creating an order and converting its cart commit or roll back together.
  */
 import { Database, type Tenant } from "@shopvo/kernel"
-import { Conversion, Currency, Ids, type Money, type Cart as PricingCart, Rate, Totals } from "@shopvo/pricing"
+import { Conversion, Currency, type Money, type Cart as PricingCart, Totals } from "@shopvo/pricing"
 import { Data, Effect, Either, Option } from "effect"
 import {
   AmountOutOfRange,
@@ -35,6 +35,7 @@ import {
 } from "./Errors.js"
 import { Currencies, type RateRecord } from "../Currencies/Service.js"
 import { Customers } from "../Customers/Service.js"
+import { Prices } from "./Prices.js"
 import { type CartLine, type CartRecord, CartRepo, type LinePrices, type LineSelector } from "./Repo.js"
 
 export type { CartLine, CartRecord, LineSelector } from "./Repo.js"
@@ -131,28 +132,13 @@ const inCurrency = (
   return Either.all({ productPrice: Either.map(productPrice, (money) => money.amount), variantPrice })
 }
 
-/** Amounts of a cart are before shipping and tax: every line is priced at a zero rate. */
-const toPricing = (cart: CartRecord, lines: ReadonlyArray<CartLine>): PricingCart.Cart => {
-  const money = (amount: number): Money.Money => ({ amount, currency: cart.currency })
-  return {
-    currency: cart.currency,
-    taxMode: "EXCLUSIVE",
-    lines: lines.map((line) => ({
-      id: Ids.LineId.make(line.id),
-      productId: Ids.ProductId.make(line.productId),
-      variantId: line.variantId === null ? null : Ids.VariantId.make(line.variantId),
-      quantity: line.quantity,
-      productPrice: money(line.productPrice),
-      variantPrice: line.variantPrice === null ? null : money(line.variantPrice),
-      taxRate: Rate.zero
-    }))
-  }
-}
-
 /** Totals the cart; only a total beyond the safe range can fail (lines are in its currency, prices ≥ 0). */
-const price = (cart: CartRecord, lines: ReadonlyArray<CartLine>): Effect.Effect<PricedCart, AmountOutOfRange> => {
-  const pricing = toPricing(cart, lines)
-  return Totals.compute(pricing).pipe(
+const price = (
+  pricing: PricingCart.Cart,
+  cart: CartRecord,
+  lines: ReadonlyArray<CartLine>
+): Effect.Effect<PricedCart, AmountOutOfRange> =>
+  Totals.compute(pricing).pipe(
     Effect.catchAll((error) =>
       error._tag === "AmountOutOfRange"
         ? Effect.fail(new AmountOutOfRange({ detail: error.message }))
@@ -169,15 +155,15 @@ const price = (cart: CartRecord, lines: ReadonlyArray<CartLine>): Effect.Effect<
       }))
     }))
   )
-}
 
 export class Cart extends Effect.Service<Cart>()("@shopvo/api/Cart", {
   accessors: true,
-  dependencies: [CartRepo.Default, Customers.Default, Currencies.Default],
+  dependencies: [CartRepo.Default, Customers.Default, Currencies.Default, Prices.Default],
   effect: Effect.gen(function* () {
     const repo = yield* CartRepo
     const customers = yield* Customers
     const currencies = yield* Currencies
+    const prices = yield* Prices
 
     /** The rates in effect into the cart's currency from its products' currencies. */
     const ratesFor = (tenant: Tenant, cart: CartRecord, items: ReadonlyArray<LinePrices>) =>
@@ -198,10 +184,14 @@ export class Cart extends Effect.Service<Cart>()("@shopvo/api/Cart", {
         )
       )
 
-    const priced = (tenant: Tenant, cart: CartRecord) =>
-      Effect.flatMap(repo.lines(tenant, cart.id), (lines) =>
-        Effect.flatMap(linesInCurrency(tenant, cart, lines), (inCart) => price(cart, inCart))
+    /** Every line in the cart's currency, then `Prices.forCart` (a B2B contact's price list), then the totals. */
+    const priceLines = (tenant: Tenant, cart: CartRecord, lines: ReadonlyArray<CartLine>) =>
+      Effect.flatMap(linesInCurrency(tenant, cart, lines), (inCart) =>
+        Effect.flatMap(prices.forCart(tenant, cart, inCart), (pricing) => price(pricing, cart, inCart))
       )
+
+    const priced = (tenant: Tenant, cart: CartRecord) =>
+      Effect.flatMap(repo.lines(tenant, cart.id), (lines) => priceLines(tenant, cart, lines))
 
     const found = <A, E, R>(cartId: string, effect: Effect.Effect<Option.Option<A>, E, R>) =>
       Effect.flatMap(
@@ -300,7 +290,7 @@ export class Cart extends Effect.Service<Cart>()("@shopvo/api/Cart", {
             email: input.email ?? null,
             currency
           })
-          return yield* price(cart, [])
+          return yield* priceLines(tenant, cart, [])
         }),
 
       get: (tenant: Tenant, cartId: string) =>
@@ -369,7 +359,7 @@ export class Cart extends Effect.Service<Cart>()("@shopvo/api/Cart", {
             if (inactive !== undefined) {
               return yield* new ProductUnavailable({ productId: inactive.productId, status: inactive.productStatus })
             }
-            return yield* price(cart, yield* linesInCurrency(tenant, cart, lines))
+            return yield* priceLines(tenant, cart, lines)
           })
         ),
 

@@ -32,6 +32,7 @@ import { LoyaltyProgram } from "@shopvo/loyalty"
 import { Cart, Currency, Ids, type Money, Totals } from "@shopvo/pricing"
 import { Discount, type Validation } from "@shopvo/promotions"
 import { Data, DateTime, Effect, Either, Option, Schema } from "effect"
+import { B2B } from "../B2B/Service.js"
 import { Cart as Carts } from "../Cart/Service.js"
 import { Customers } from "../Customers/Service.js"
 import { GiftCards } from "../GiftCards/Service.js"
@@ -93,6 +94,8 @@ export type ApplyRefusal =
   | "insufficient_points"
   | "exchange_rate_not_found"
   | "currency_not_supported"
+  | "payment_terms_unavailable"
+  | "b2b_account_suspended"
 
 /** A code or balance the session cannot use (`code` is the spec's; `reason` says why). */
 export class CannotApply extends Data.TaggedError("CannotApply")<{
@@ -392,6 +395,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
     Loyalty.Default,
     Settlement.Default,
     Currencies.Default,
+    B2B.Default,
     TestPaymentProvider
   ],
   effect: Effect.gen(function* () {
@@ -407,6 +411,13 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
     const loyalty = yield* Loyalty
     const settlement = yield* Settlement
     const currencies = yield* Currencies
+    const b2b = yield* B2B
+
+    /** B2B hook: the account an order is placed for, and its terms when paid with `terms` (else refused). */
+    const b2bOrder = (tenant: Tenant, customerId: string | null, payment: Payment | null) =>
+      refusing(b2b.forOrder(tenant, customerId, payment?.method ?? null), (error) =>
+        error._tag === "AccountSuspended" ? "b2b_account_suspended" : "payment_terms_unavailable"
+      )
 
     /** Every failure of `effect` but an unavailable database, as the refusal `codeOf` names. */
     const refusing = <A, E extends { readonly _tag: string; readonly message: string }, R>(
@@ -607,14 +618,23 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
             lastName: data.shippingAddress?.lastName ?? null,
             phone: data.shippingAddress?.phone ?? null
           })).customer.id
-        // 4. The order, confirmed and paid, with the lifecycles' events.
+        // 4. The order, confirmed and paid (or, on B2B terms, payment pending until its due date),
+        //    with the lifecycles' events.
+        const account = yield* b2bOrder(tenant, customerId, data.payment)
         const created = OrderLifecycle.create()
         const confirmed = yield* OrderLifecycle.transition(created.status, "CONFIRMED").pipe(Effect.orDie)
         const paid = yield* PaymentLifecycle.create({
           amount: totals.amountDue,
           currency: currencyCode(session.currency)
         }).pipe(
-          Either.flatMap((payment) => PaymentLifecycle.confirm(payment)),
+          Either.flatMap((pending) =>
+            account?.terms == null
+              ? Either.map(PaymentLifecycle.confirm(pending), ({ payment, transition }) => ({
+                  payment,
+                  events: transition.events
+                }))
+              : Either.right({ payment: pending, events: [] })
+          ),
           Effect.orDie
         )
         const authorization = authorizationOf(data.payment, session.currency)
@@ -645,7 +665,8 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           checkoutSessionId: session.id,
           cartId: session.cartId,
           paymentMethod: data.payment?.method ?? null,
-          paymentReference: authorization?.reference ?? null
+          paymentReference: authorization?.reference ?? null,
+          b2b: account
         })
         if (Option.isNone(order)) return yield* new CartConverted({ cartId: session.cartId })
         const placed = order.value
@@ -695,10 +716,13 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
             })
           )
         }
-        // 6. The order is paid: it earns its points at the customer's tier.
+        // 6. A paid order earns its points at the customer's tier (one on B2B terms is not paid yet).
         yield* loyalty
           .earnForOrder(tenant, customerId, baseTotal, placed.id)
-          .pipe(Effect.catchIf((error) => error._tag !== "DatabaseUnavailable", Effect.die))
+          .pipe(
+            Effect.catchIf((error) => error._tag !== "DatabaseUnavailable", Effect.die),
+            Effect.when(() => paid.payment.status === "PAID")
+          )
         // 7. The cart becomes the order's (one deleted since the session started has nothing to convert).
         yield* carts.convert(tenant, session.cartId, placed.id).pipe(
           Effect.catchTags({
@@ -711,7 +735,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           yield* provider.capture(authorization).pipe(Effect.mapError(() => new PaymentUnavailable()))
         }
         // 9. The events, in the transaction that placed the order.
-        for (const event of [...created.events, ...paid.transition.events]) {
+        for (const event of [...created.events, ...paid.events]) {
           switch (event) {
             case "order.created":
             case "order.placed":
@@ -844,7 +868,13 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
             ? { shippingOptionId: Machine.ShippingOptionId.make(shippingOptionId) }
             : {})
         }
-        const current = machineOf({ ...session, payment }, session.currency, totals.amountDue)
+        // B2B terms: nothing is due now, so there is nothing to authorize (checked from `review` on).
+        const onTerms =
+          !before(input.state, "review") && payment?.method === "terms"
+            ? yield* b2bOrder(tenant, session.customerId, payment)
+            : null
+        const dueNow = onTerms?.terms == null ? totals.amountDue : 0
+        const current = machineOf({ ...session, payment }, session.currency, dueNow)
         let result = Machine.update(current, { to: input.state, patch })
 
         // Entering `review` with an amount due: authorize it now, then ask the machine again.
@@ -892,7 +922,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
             reference: authorized.right.reference,
             amount: authorized.right.amount
           }
-          result = Machine.update(machineOf({ ...data, payment }, session.currency, totals.amountDue), {
+          result = Machine.update(machineOf({ ...data, payment }, session.currency, dueNow), {
             to: input.state,
             patch
           })

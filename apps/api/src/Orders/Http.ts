@@ -1,6 +1,6 @@
 /**
- * Order routes: the list (newest first; status, payment status, customer, email, product and
- * creation-time filters; offset or cursor pages) and one order by id or by number.
+ * Order routes: the list (newest first; status, payment status, customer, email, product, B2B
+ * account and creation-time filters; offset or cursor pages) and one order by id or by number.
  */
 import type { Tenant } from "@shopvo/kernel"
 import { Effect, Option } from "effect"
@@ -51,6 +51,7 @@ const list: Handler<"orders.list", Orders> = (request) =>
       customerId: query.customerId,
       email: query.email,
       productId: query.productId,
+      b2bAccountId: query.b2bAccountId,
       from: query.from === undefined ? undefined : new Date(query.from),
       to: query.to === undefined ? undefined : new Date(query.to)
     }

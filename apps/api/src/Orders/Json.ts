@@ -39,6 +39,9 @@ export const serialize = (order: Order): ContractOrder => ({
   shippingAddress: order.shippingAddress,
   billingAddress: order.billingAddress,
   promotionCode: order.promotionCode,
+  b2bAccountId: order.b2bAccountId,
+  paymentTerms: order.paymentTerms,
+  dueDate: order.dueDate,
   createdAt: order.createdAt.toISOString(),
   updatedAt: order.updatedAt.toISOString()
 })

@@ -3,7 +3,7 @@
  * statement (`json_agg`, in line order) and decoded with `Order`, the spec's shape. The functions
  * run inside whatever transaction their caller opened.
  */
-import { Order as OrderLifecycle, Payment as PaymentLifecycle } from "@shopvo/checkout"
+import { Order as OrderLifecycle, Payment as PaymentLifecycle, PaymentTerms } from "@shopvo/checkout"
 import { Database, Ids, type Tenant } from "@shopvo/kernel"
 import { SqlClient, type SqlError, SqlSchema } from "@effect/sql"
 import { Effect, Option, Schema } from "effect"
@@ -65,7 +65,11 @@ export class Order extends Schema.Class<Order>("Order")({
   /** The payment provider's reference of the captured payment (refunds go through it). */
   paymentReference: Schema.NullOr(Schema.String),
   createdAt: Schema.DateFromSelf,
-  updatedAt: Schema.DateFromSelf
+  updatedAt: Schema.DateFromSelf,
+  // B2B: the account whose contact placed the order; terms and due date when placed on credit.
+  b2bAccountId: Schema.NullOr(Schema.String),
+  paymentTerms: Schema.NullOr(PaymentTerms.PaymentTerms),
+  dueDate: Schema.NullOr(Schema.String)
 }) {}
 
 /** A row of a cursor page: the order and where it sits in the list's order. */
@@ -79,6 +83,7 @@ export interface Filters {
   readonly email?: string | undefined
   /** With a line of this product. */
   readonly productId?: string | undefined
+  readonly b2bAccountId?: string | undefined
   /** Created at or after. */
   readonly from?: Date | undefined
   /** Created before. */
@@ -113,6 +118,8 @@ export interface NewOrder {
   readonly cartId: string
   readonly paymentMethod: string | null
   readonly paymentReference: string | null
+  /** B2B: the account and, for an order on credit, its terms and due date (`YYYY-MM-DD`). */
+  readonly b2b?: { readonly accountId: string; readonly terms: PaymentTerms.OrderTerms | null } | null | undefined
 }
 
 const orderNumberPattern = /^ORD-[0-9]+$/
@@ -128,7 +135,10 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("@shopvo/api/Orders
       o.tax_total as "taxTotal", o.gift_card_total as "giftCardTotal", o.store_credit_total as "storeCreditTotal",
       o.total, o.refunded_total as "refundedTotal", o.shipping_address as "shippingAddress",
       o.billing_address as "billingAddress", o.promotion_code as "promotionCode",
-      o.checkout_session_id as "checkoutSessionId", o.payment_reference as "paymentReference", o.created_at as "createdAt", o.updated_at as "updatedAt",
+      o.checkout_session_id as "checkoutSessionId", o.payment_reference as "paymentReference",
+      o.created_at as "createdAt", o.updated_at as "updatedAt",
+      o.b2b_account_id as "b2bAccountId", o.payment_terms as "paymentTerms",
+      to_char(o.due_date, 'YYYY-MM-DD') as "dueDate",
       coalesce((
         select json_agg(json_build_object(
           'id', i.id, 'productId', i.product_id, 'variantId', i.variant_id, 'name', i.name, 'sku', i.sku,
@@ -167,6 +177,7 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("@shopvo/api/Orders
         conditions.push(sql`exists (select 1 from order_items f where f.site_id = o.site_id and f.livemode = o.livemode
           and f.order_id = o.id and f.product_id = ${filters.productId})`)
       }
+      if (filters.b2bAccountId !== undefined) conditions.push(sql`o.b2b_account_id = ${filters.b2bAccountId}`)
       if (filters.from !== undefined) conditions.push(sql`o.created_at >= ${filters.from}`)
       if (filters.to !== undefined) conditions.push(sql`o.created_at < ${filters.to}`)
       return sql.and(conditions)
@@ -223,12 +234,13 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("@shopvo/api/Orders
           insert into orders (id, site_id, livemode, number, status, payment_status, customer_id, email, currency,
             subtotal, discount_total, shipping_total, tax_total, gift_card_total, store_credit_total, total,
             shipping_address, billing_address, promotion_code, checkout_session_id, cart_id, payment_method,
-            payment_reference)
+            payment_reference, b2b_account_id, payment_terms, due_date)
           values (${id}, ${tenant.siteId}, ${tenant.livemode}, ${number}, ${order.status}, ${order.paymentStatus},
             ${order.customerId}, ${order.email}, ${order.currency}, ${order.subtotal}, ${order.discountTotal},
             ${order.shippingTotal}, ${order.taxTotal}, ${order.giftCardTotal}, ${order.storeCreditTotal},
             ${order.total}, ${json(order.shippingAddress)}, ${json(order.billingAddress)}, ${order.promotionCode},
-            ${order.checkoutSessionId}, ${order.cartId}, ${order.paymentMethod}, ${order.paymentReference})`.pipe(
+            ${order.checkoutSessionId}, ${order.cartId}, ${order.paymentMethod}, ${order.paymentReference},
+            ${order.b2b?.accountId ?? null}, ${order.b2b?.terms?.terms ?? null}, ${order.b2b?.terms?.dueDate ?? null})`.pipe(
           Effect.as(true),
           Effect.catchIf(isCartTaken, () => Effect.succeed(false))
         )

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, BrandsListData, BrandsListErrors, BrandsListResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CurrenciesCreateRateData, CurrenciesCreateRateErrors, CurrenciesCreateRateResponses, CurrenciesGetData, CurrenciesGetErrors, CurrenciesGetProductPricesData, CurrenciesGetProductPricesErrors, CurrenciesGetProductPricesResponses, CurrenciesGetResponses, CurrenciesListRatesData, CurrenciesListRatesErrors, CurrenciesListRatesResponses, CurrenciesSetProductPricesData, CurrenciesSetProductPricesErrors, CurrenciesSetProductPricesResponses, CurrenciesUpdateData, CurrenciesUpdateErrors, CurrenciesUpdateResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersCancelData, OrdersCancelErrors, OrdersCancelResponses, OrdersCreateFulfilmentData, OrdersCreateFulfilmentErrors, OrdersCreateFulfilmentResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersGetTimelineData, OrdersGetTimelineErrors, OrdersGetTimelineResponses, OrdersListData, OrdersListErrors, OrdersListFulfilmentsData, OrdersListFulfilmentsErrors, OrdersListFulfilmentsResponses, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, PagesListData, PagesListErrors, PagesListResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SettlementGetData, SettlementGetErrors, SettlementGetResponses, SettlementReportData, SettlementReportErrors, SettlementReportResponses, SettlementUpdateData, SettlementUpdateErrors, SettlementUpdateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
+import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bCreatePriceListData, B2bCreatePriceListErrors, B2bCreatePriceListResponses, B2bDeletePriceListData, B2bDeletePriceListErrors, B2bDeletePriceListResponses, B2bGetAccountData, B2bGetAccountErrors, B2bGetAccountResponses, B2bGetPriceListData, B2bGetPriceListErrors, B2bGetPriceListResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bListPriceListsData, B2bListPriceListsErrors, B2bListPriceListsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, B2bUpdatePriceListData, B2bUpdatePriceListErrors, B2bUpdatePriceListResponses, BrandsListData, BrandsListErrors, BrandsListResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CurrenciesCreateRateData, CurrenciesCreateRateErrors, CurrenciesCreateRateResponses, CurrenciesGetData, CurrenciesGetErrors, CurrenciesGetProductPricesData, CurrenciesGetProductPricesErrors, CurrenciesGetProductPricesResponses, CurrenciesGetResponses, CurrenciesListRatesData, CurrenciesListRatesErrors, CurrenciesListRatesResponses, CurrenciesSetProductPricesData, CurrenciesSetProductPricesErrors, CurrenciesSetProductPricesResponses, CurrenciesUpdateData, CurrenciesUpdateErrors, CurrenciesUpdateResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersCancelData, OrdersCancelErrors, OrdersCancelResponses, OrdersCreateFulfilmentData, OrdersCreateFulfilmentErrors, OrdersCreateFulfilmentResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersGetTimelineData, OrdersGetTimelineErrors, OrdersGetTimelineResponses, OrdersListData, OrdersListErrors, OrdersListFulfilmentsData, OrdersListFulfilmentsErrors, OrdersListFulfilmentsResponses, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, PagesListData, PagesListErrors, PagesListResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SettlementGetData, SettlementGetErrors, SettlementGetResponses, SettlementReportData, SettlementReportErrors, SettlementReportResponses, SettlementUpdateData, SettlementUpdateErrors, SettlementUpdateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -22,8 +22,8 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
  * List B2B accounts
  *
  * Returns the site's B2B accounts, newest first. Supports offset pagination (`page`) and cursor
- * pagination (`cursor`, which switches the response to the cursor envelope). Sites without B2B
- * enabled answer 403.
+ * pagination (`cursor`, which switches the response to the cursor envelope; a cursor may also be
+ * the id of the last account seen). Sites without B2B enabled answer 403 `b2b_not_enabled`.
  *
  */
 export const b2bListAccounts = <ThrowOnError extends boolean = false>(options: Options<B2bListAccountsData, ThrowOnError>) => (options.client ?? client).get<B2bListAccountsResponses, B2bListAccountsErrors, ThrowOnError>({
@@ -37,7 +37,8 @@ export const b2bListAccounts = <ThrowOnError extends boolean = false>(options: O
  *
  * Creates an `ACTIVE` B2B account and attaches existing customers as its contacts; the first id
  * in `contactCustomerIds` becomes the primary contact. A customer can be a contact of one
- * account only (409 `contact_in_other_account`). Sites without B2B enabled answer 403.
+ * account only (409 `contact_in_other_account`). Sites without B2B enabled answer 403
+ * `b2b_not_enabled`.
  *
  */
 export const b2bCreateAccount = <ThrowOnError extends boolean = false>(options: Options<B2bCreateAccountData, ThrowOnError>) => (options.client ?? client).post<B2bCreateAccountResponses, B2bCreateAccountErrors, ThrowOnError>({
@@ -51,16 +52,109 @@ export const b2bCreateAccount = <ThrowOnError extends boolean = false>(options: 
 });
 
 /**
+ * Get a B2B account
+ *
+ * One account of the site, with its contacts. An account of another site or mode is 404. Sites
+ * without B2B enabled answer 403 `b2b_not_enabled`.
+ *
+ */
+export const b2bGetAccount = <ThrowOnError extends boolean = false>(options: Options<B2bGetAccountData, ThrowOnError>) => (options.client ?? client).get<B2bGetAccountResponses, B2bGetAccountErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/b2b/accounts/{accountId}',
+    ...options
+});
+
+/**
  * Update a B2B account
  *
  * Updates an account's status, payment terms, price list, company name or tax id. Only the
  * fields sent change; `null` clears `priceListId` or `taxId`. A `SUSPENDED` account's contacts
- * buy at retail prices and terms until it is `ACTIVE` again. Sites without B2B enabled answer 403.
+ * buy at retail prices and cannot order on terms until it is `ACTIVE` again. Sites without B2B
+ * enabled answer 403 `b2b_not_enabled`.
  *
  */
 export const b2bUpdateAccount = <ThrowOnError extends boolean = false>(options: Options<B2bUpdateAccountData, ThrowOnError>) => (options.client ?? client).patch<B2bUpdateAccountResponses, B2bUpdateAccountErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/{siteId}/b2b/accounts/{accountId}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List price lists
+ *
+ * Returns the site's price lists with their entries, newest first. Supports offset pagination
+ * (`page`) and cursor pagination (`cursor`, which switches the response to the cursor
+ * envelope; a cursor may also be the id of the last price list seen). Sites without B2B
+ * enabled answer 403 `b2b_not_enabled`.
+ *
+ */
+export const b2bListPriceLists = <ThrowOnError extends boolean = false>(options: Options<B2bListPriceListsData, ThrowOnError>) => (options.client ?? client).get<B2bListPriceListsResponses, B2bListPriceListsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/b2b/price-lists',
+    ...options
+});
+
+/**
+ * Create a price list
+ *
+ * Creates a price list: per variant and currency, a fixed unit price or a percentage off the
+ * catalogue price (see `PriceListEntry`). Assign it to accounts with `priceListId`. Sites
+ * without B2B enabled answer 403 `b2b_not_enabled`.
+ *
+ */
+export const b2bCreatePriceList = <ThrowOnError extends boolean = false>(options: Options<B2bCreatePriceListData, ThrowOnError>) => (options.client ?? client).post<B2bCreatePriceListResponses, B2bCreatePriceListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/b2b/price-lists',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a price list
+ *
+ * Permanently deletes a price list. Accounts that used it are left with `priceListId: null`
+ * (their contacts buy at catalogue prices); orders already placed keep their prices. Sites
+ * without B2B enabled answer 403 `b2b_not_enabled`.
+ *
+ */
+export const b2bDeletePriceList = <ThrowOnError extends boolean = false>(options: Options<B2bDeletePriceListData, ThrowOnError>) => (options.client ?? client).delete<B2bDeletePriceListResponses, B2bDeletePriceListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/b2b/price-lists/{priceListId}',
+    ...options
+});
+
+/**
+ * Get a price list
+ *
+ * One price list of the site with its entries. A price list of another site or mode is 404.
+ * Sites without B2B enabled answer 403 `b2b_not_enabled`.
+ *
+ */
+export const b2bGetPriceList = <ThrowOnError extends boolean = false>(options: Options<B2bGetPriceListData, ThrowOnError>) => (options.client ?? client).get<B2bGetPriceListResponses, B2bGetPriceListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/b2b/price-lists/{priceListId}',
+    ...options
+});
+
+/**
+ * Update a price list
+ *
+ * Renames a price list or replaces its entries (`entries` is the whole new set). Carts of the
+ * accounts using it are priced from the new entries the next time they are read; checkouts
+ * already started keep the prices they started with. Sites without B2B enabled answer 403
+ * `b2b_not_enabled`.
+ *
+ */
+export const b2bUpdatePriceList = <ThrowOnError extends boolean = false>(options: Options<B2bUpdatePriceListData, ThrowOnError>) => (options.client ?? client).patch<B2bUpdatePriceListResponses, B2bUpdatePriceListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/b2b/price-lists/{priceListId}',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -382,7 +476,7 @@ export const checkoutGet = <ThrowOnError extends boolean = false>(options: Optio
  * | `contact` | — |
  * | `shipping` | `email` |
  * | `payment` | `shippingAddress` and `shippingOptionId` (one of `availableShippingOptions`) |
- * | `review` | `payment` (`method`, and `token` for card-like methods), authorized now; not needed when `amountDue` is 0 |
+ * | `review` | `payment` (`method`, and `token` for card-like methods), authorized now; not needed when `amountDue` is 0 or `method` is `terms` (B2B) |
  * | `complete` | — (places the order) |
  *
  * A target that is not reachable from the current state, or whose data is missing, is a 422

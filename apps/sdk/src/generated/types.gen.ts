@@ -35,7 +35,7 @@ export type ErrorDetail = {
  * never on the human-readable `error`; a response's own description says which codes it can carry.
  *
  */
-export type ErrorCode = 'validation_error' | 'malformed_json' | 'unauthorized' | 'missing_api_key' | 'invalid_api_key' | 'revoked_api_key' | 'signature_missing' | 'signature_malformed' | 'signature_expired' | 'signature_mismatch' | 'signature_replayed' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_request_in_progress' | 'insufficient_stock' | 'inventory_limit_exceeded' | 'sku_taken' | 'slug_taken' | 'metafield_exists' | 'email_taken' | 'gift_card_code_taken' | 'promotion_code_taken' | 'contact_in_other_account' | 'malformed_request' | 'request_timeout' | 'payload_too_large' | 'unsupported_media_type' | 'headers_too_large' | 'idempotency_key_reused' | 'unknown_brand' | 'unknown_category' | 'variant_required' | 'default_variant_required' | 'metafield_limit_reached' | 'webhook_limit_reached' | 'invalid_webhook_url' | 'customer_not_found' | 'customer_group_not_found' | 'customer_required' | 'currency_not_supported' | 'exchange_rate_not_found' | 'product_not_found' | 'variant_not_found' | 'product_unavailable' | 'price_list_not_found' | 'order_not_found' | 'order_not_paid' | 'refund_exceeds_captured' | 'refund_invalid' | 'fulfilment_invalid' | 'cart_not_found' | 'cart_empty' | 'cart_converted' | 'cart_line_not_found' | 'quantity_limit_exceeded' | 'amount_out_of_range' | 'illegal_transition' | 'shipping_option_unavailable' | 'payment_failed' | 'promotion_invalid' | 'gift_card_not_found' | 'gift_card_void' | 'gift_card_expired' | 'insufficient_balance' | 'insufficient_points' | 'rate_limited' | 'internal_error' | 'not_implemented' | 'service_unavailable';
+export type ErrorCode = 'validation_error' | 'malformed_json' | 'unauthorized' | 'missing_api_key' | 'invalid_api_key' | 'revoked_api_key' | 'signature_missing' | 'signature_malformed' | 'signature_expired' | 'signature_mismatch' | 'signature_replayed' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_request_in_progress' | 'insufficient_stock' | 'inventory_limit_exceeded' | 'sku_taken' | 'slug_taken' | 'metafield_exists' | 'email_taken' | 'gift_card_code_taken' | 'promotion_code_taken' | 'contact_in_other_account' | 'malformed_request' | 'request_timeout' | 'payload_too_large' | 'unsupported_media_type' | 'headers_too_large' | 'idempotency_key_reused' | 'unknown_brand' | 'unknown_category' | 'variant_required' | 'default_variant_required' | 'metafield_limit_reached' | 'webhook_limit_reached' | 'invalid_webhook_url' | 'customer_not_found' | 'customer_group_not_found' | 'customer_required' | 'currency_not_supported' | 'exchange_rate_not_found' | 'product_not_found' | 'variant_not_found' | 'product_unavailable' | 'price_list_not_found' | 'b2b_not_enabled' | 'b2b_account_suspended' | 'payment_terms_unavailable' | 'order_not_found' | 'order_not_paid' | 'refund_exceeds_captured' | 'refund_invalid' | 'fulfilment_invalid' | 'cart_not_found' | 'cart_empty' | 'cart_converted' | 'cart_line_not_found' | 'quantity_limit_exceeded' | 'amount_out_of_range' | 'illegal_transition' | 'shipping_option_unavailable' | 'payment_failed' | 'promotion_invalid' | 'gift_card_not_found' | 'gift_card_void' | 'gift_card_expired' | 'insufficient_balance' | 'insufficient_points' | 'rate_limited' | 'internal_error' | 'not_implemented' | 'service_unavailable';
 
 export type OffsetPagination = {
     page: number;
@@ -91,12 +91,66 @@ export type Currency = string;
 export type Timestamp = string;
 
 /**
+ * How the list prices one variant in one currency: a fixed unit `price` (minor units), or
+ * `percentOff` the catalogue unit price (a decimal string, 0–100, at most two decimals),
+ * rounded half-even per unit to the currency's minor units. A variant or currency without an
+ * entry keeps its catalogue price.
+ *
+ */
+export type PriceListEntry = {
+    variantId: string;
+    currency: Currency;
+    price: Money;
+} | {
+    variantId: string;
+    currency: Currency;
+    /**
+     * Percent off the catalogue price, e.g. `"15"` or `"12.5"`.
+     */
+    percentOff: string;
+};
+
+/**
+ * Negotiated prices for the contacts of the B2B accounts that use the list.
+ */
+export type PriceList = {
+    id: string;
+    name: string;
+    entries: Array<PriceListEntry>;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+};
+
+export type PriceListCreate = {
+    name: string;
+    /**
+     * At most one entry per variant and currency.
+     */
+    entries?: Array<PriceListEntry>;
+};
+
+/**
+ * Fields to change; at least one. `entries` replaces every entry.
+ */
+export type PriceListUpdate = {
+    name?: string;
+    /**
+     * At most one entry per variant and currency.
+     */
+    entries?: Array<PriceListEntry>;
+};
+
+/**
  * `PENDING`: awaiting approval; `ACTIVE`: trading; `SUSPENDED`: B2B pricing and terms switched off.
  */
 export type B2bAccountStatus = 'ACTIVE' | 'SUSPENDED' | 'PENDING';
 
 /**
- * When invoices are due: on receipt, or 15/30/60/90 days net.
+ * When the account's orders are paid. `DUE_ON_RECEIPT`: at checkout, like a retail order.
+ * `NET_15` … `NET_90`: a contact of an `ACTIVE` account may order on terms (checkout
+ * `payment.method: terms`, no card needed): the order is placed with `paymentStatus: PENDING`
+ * and a `dueDate` that many days after it was placed.
+ *
  */
 export type B2bPaymentTerms = 'DUE_ON_RECEIPT' | 'NET_15' | 'NET_30' | 'NET_60' | 'NET_90';
 
@@ -203,9 +257,11 @@ export type CartItem = {
 /**
  * A shopping cart. Amounts are in `currency`'s minor units, before shipping and tax:
  * `total = subtotal − discountTotal`. Lines are priced when the cart is read, at the
- * catalogue's current prices in the cart's currency: the price set in it for the variant or
- * product (`currencies.setProductPrices`), else the catalogue price converted at the exchange
- * rate in effect, rounded half-even; a line that can be priced neither way is left out.
+ * catalogue's current prices in the cart's currency: for a contact of an `ACTIVE` B2B account
+ * with a price list, the list's (see `PriceListEntry`); else the price set in the cart's
+ * currency for the variant or product (`currencies.setProductPrices`), else the catalogue price
+ * converted at the exchange rate in effect, rounded half-even; a line that can be priced none
+ * of these ways is left out.
  *
  */
 export type Cart = {
@@ -636,7 +692,10 @@ export type CheckoutPayment = {
      */
     status: 'pending' | 'authorized' | 'failed';
     /**
-     * Payment method, as offered by the site's payment provider.
+     * Payment method, as offered by the site's payment provider, or `terms`: a contact of an
+     * `ACTIVE` B2B account on `NET_…` terms orders on account, with no authorization; the
+     * order is placed with `paymentStatus: PENDING` and a `dueDate`.
+     *
      */
     method: string;
 };
@@ -1691,6 +1750,18 @@ export type Order = {
      * Present in `orders.get`; how the order settles (see `settlement.update`).
      */
     settlement?: OrderSettlement;
+    /**
+     * The B2B account whose contact placed the order; null for retail orders.
+     */
+    b2bAccountId?: string | null;
+    /**
+     * The account's terms the order was placed on (`NET_…`); null when paid at checkout.
+     */
+    paymentTerms?: B2bPaymentTerms | null;
+    /**
+     * When an order on terms must be paid (UTC date); null when paid at checkout.
+     */
+    dueDate?: string | null;
     createdAt: Timestamp;
     updatedAt: Timestamp;
 };
@@ -2144,6 +2215,11 @@ export type Signature = string;
 export type IdempotencyKey = string;
 
 /**
+ * Price list id (`pl_…`).
+ */
+export type PriceListId = string;
+
+/**
  * B2B account id (`b2b_…`).
  */
 export type B2bAccountId = string;
@@ -2322,7 +2398,9 @@ export type B2bListAccountsErrors = {
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs (`forbidden`).
+     * `forbidden`: the key lacks the scope this operation needs; `b2b_not_enabled`: the site's plan
+     * does not include B2B (it is part of the `growth` and `enterprise` plans).
+     *
      */
     403: Error;
     /**
@@ -2333,12 +2411,6 @@ export type B2bListAccountsErrors = {
      * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
-    /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
     /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
@@ -2401,7 +2473,9 @@ export type B2bCreateAccountErrors = {
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs (`forbidden`).
+     * `forbidden`: the key lacks the scope this operation needs; `b2b_not_enabled`: the site's plan
+     * does not include B2B (it is part of the `growth` and `enterprise` plans).
+     *
      */
     403: Error;
     /**
@@ -2436,12 +2510,6 @@ export type B2bCreateAccountErrors = {
      */
     500: Error;
     /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
-    /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
@@ -2460,6 +2528,86 @@ export type B2bCreateAccountResponses = {
 };
 
 export type B2bCreateAccountResponse = B2bCreateAccountResponses[keyof B2bCreateAccountResponses];
+
+export type B2bGetAccountData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * B2B account id (`b2b_…`).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/b2b/accounts/{accountId}';
+};
+
+export type B2bGetAccountErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * `forbidden`: the key lacks the scope this operation needs; `b2b_not_enabled`: the site's plan
+     * does not include B2B (it is part of the `growth` and `enterprise` plans).
+     *
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type B2bGetAccountError = B2bGetAccountErrors[keyof B2bGetAccountErrors];
+
+export type B2bGetAccountResponses = {
+    /**
+     * The account.
+     */
+    200: {
+        success: true;
+        data: B2bAccount;
+    };
+};
+
+export type B2bGetAccountResponse = B2bGetAccountResponses[keyof B2bGetAccountResponses];
 
 export type B2bUpdateAccountData = {
     body: B2bAccountUpdate;
@@ -2506,7 +2654,9 @@ export type B2bUpdateAccountErrors = {
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs (`forbidden`).
+     * `forbidden`: the key lacks the scope this operation needs; `b2b_not_enabled`: the site's plan
+     * does not include B2B (it is part of the `growth` and `enterprise` plans).
+     *
      */
     403: Error;
     /**
@@ -2544,12 +2694,6 @@ export type B2bUpdateAccountErrors = {
      */
     500: Error;
     /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
-    /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
@@ -2568,6 +2712,469 @@ export type B2bUpdateAccountResponses = {
 };
 
 export type B2bUpdateAccountResponse = B2bUpdateAccountResponses[keyof B2bUpdateAccountResponses];
+
+export type B2bListPriceListsData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: {
+        /**
+         * Page number for offset pagination (default 1, at most 10,000,000, so that the rows skipped,
+         * `(page - 1) × limit`, stay countable). Ignored when `cursor` is given.
+         *
+         */
+        page?: number;
+        /**
+         * Opaque cursor from a previous response (`cursor`); switches the response to the cursor envelope.
+         */
+        cursor?: string;
+        /**
+         * Results per page (max 100, default 20).
+         */
+        limit?: number;
+    };
+    url: '/api/v1/{siteId}/b2b/price-lists';
+};
+
+export type B2bListPriceListsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * `forbidden`: the key lacks the scope this operation needs; `b2b_not_enabled`: the site's plan
+     * does not include B2B (it is part of the `growth` and `enterprise` plans).
+     *
+     */
+    403: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type B2bListPriceListsError = B2bListPriceListsErrors[keyof B2bListPriceListsErrors];
+
+export type B2bListPriceListsResponses = {
+    /**
+     * A page of price lists, in the offset or the cursor envelope.
+     */
+    200: (OffsetPageMeta & {
+        items: Array<PriceList>;
+    }) | (CursorPageMeta & {
+        items: Array<PriceList>;
+    });
+};
+
+export type B2bListPriceListsResponse = B2bListPriceListsResponses[keyof B2bListPriceListsResponses];
+
+export type B2bCreatePriceListData = {
+    body: PriceListCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/b2b/price-lists';
+};
+
+export type B2bCreatePriceListErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * `forbidden`: the key lacks the scope this operation needs; `b2b_not_enabled`: the site's plan
+     * does not include B2B (it is part of the `growth` and `enterprise` plans).
+     *
+     */
+    403: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The price list cannot be saved. `code` is one of:
+     * - `variant_not_found`: an entry's `variantId` names no variant of this site;
+     * - `currency_not_supported`: an entry's `currency` is not an ISO 4217 currency;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     * Two entries for the same variant and currency are a 400 `validation_error`.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type B2bCreatePriceListError = B2bCreatePriceListErrors[keyof B2bCreatePriceListErrors];
+
+export type B2bCreatePriceListResponses = {
+    /**
+     * The created price list.
+     */
+    201: {
+        success: true;
+        data: PriceList;
+    };
+};
+
+export type B2bCreatePriceListResponse = B2bCreatePriceListResponses[keyof B2bCreatePriceListResponses];
+
+export type B2bDeletePriceListData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Price list id (`pl_…`).
+         */
+        priceListId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/b2b/price-lists/{priceListId}';
+};
+
+export type B2bDeletePriceListErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * `forbidden`: the key lacks the scope this operation needs; `b2b_not_enabled`: the site's plan
+     * does not include B2B (it is part of the `growth` and `enterprise` plans).
+     *
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type B2bDeletePriceListError = B2bDeletePriceListErrors[keyof B2bDeletePriceListErrors];
+
+export type B2bDeletePriceListResponses = {
+    /**
+     * The price list was deleted.
+     */
+    200: Deleted;
+};
+
+export type B2bDeletePriceListResponse = B2bDeletePriceListResponses[keyof B2bDeletePriceListResponses];
+
+export type B2bGetPriceListData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Price list id (`pl_…`).
+         */
+        priceListId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/b2b/price-lists/{priceListId}';
+};
+
+export type B2bGetPriceListErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * `forbidden`: the key lacks the scope this operation needs; `b2b_not_enabled`: the site's plan
+     * does not include B2B (it is part of the `growth` and `enterprise` plans).
+     *
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type B2bGetPriceListError = B2bGetPriceListErrors[keyof B2bGetPriceListErrors];
+
+export type B2bGetPriceListResponses = {
+    /**
+     * The price list.
+     */
+    200: {
+        success: true;
+        data: PriceList;
+    };
+};
+
+export type B2bGetPriceListResponse = B2bGetPriceListResponses[keyof B2bGetPriceListResponses];
+
+export type B2bUpdatePriceListData = {
+    body: PriceListUpdate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Price list id (`pl_…`).
+         */
+        priceListId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/b2b/price-lists/{priceListId}';
+};
+
+export type B2bUpdatePriceListErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * `forbidden`: the key lacks the scope this operation needs; `b2b_not_enabled`: the site's plan
+     * does not include B2B (it is part of the `growth` and `enterprise` plans).
+     *
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The price list cannot be saved. `code` is one of:
+     * - `variant_not_found`: an entry's `variantId` names no variant of this site;
+     * - `currency_not_supported`: an entry's `currency` is not an ISO 4217 currency;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     * Two entries for the same variant and currency are a 400 `validation_error`.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type B2bUpdatePriceListError = B2bUpdatePriceListErrors[keyof B2bUpdatePriceListErrors];
+
+export type B2bUpdatePriceListResponses = {
+    /**
+     * The updated price list.
+     */
+    200: {
+        success: true;
+        data: PriceList;
+    };
+};
+
+export type B2bUpdatePriceListResponse = B2bUpdatePriceListResponses[keyof B2bUpdatePriceListResponses];
 
 export type CartDeleteData = {
     body?: never;
@@ -4326,6 +4933,9 @@ export type CheckoutAdvanceErrors = {
      * - `exchange_rate_not_found`: the order is paid in a currency with no exchange rate in effect
      * into its settlement currency, or into the site's base currency (which customer totals and
      * loyalty points are kept in);
+     * - `payment_terms_unavailable`: `payment.method` is `terms` and the customer is no contact of
+     * a B2B account on `NET_…` terms (or the site has no B2B);
+     * - `b2b_account_suspended`: `payment.method` is `terms` and the customer's account is not `ACTIVE`;
      * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
      *
      */
@@ -7696,6 +8306,10 @@ export type OrdersListData = {
          * Only orders placed with this contact email (case-insensitive, exact).
          */
         email?: string;
+        /**
+         * Only orders placed by contacts of this B2B account (`b2b_…`).
+         */
+        b2bAccountId?: string;
         /**
          * Only orders with a line of this product (`prd_…`).
          */

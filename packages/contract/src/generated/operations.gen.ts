@@ -15,9 +15,45 @@ export interface Operations {
     readonly queryDefaults: never
     readonly bodyDefaults: "paymentTerms"
   }
+  readonly "b2b.getAccount": {
+    readonly data: T.B2bGetAccountData
+    readonly responses: T.B2bGetAccountResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
   readonly "b2b.updateAccount": {
     readonly data: T.B2bUpdateAccountData
     readonly responses: T.B2bUpdateAccountResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "b2b.listPriceLists": {
+    readonly data: T.B2bListPriceListsData
+    readonly responses: T.B2bListPriceListsResponses
+    readonly queryDefaults: "limit" | "page"
+    readonly bodyDefaults: never
+  }
+  readonly "b2b.createPriceList": {
+    readonly data: T.B2bCreatePriceListData
+    readonly responses: T.B2bCreatePriceListResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "b2b.getPriceList": {
+    readonly data: T.B2bGetPriceListData
+    readonly responses: T.B2bGetPriceListResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "b2b.updatePriceList": {
+    readonly data: T.B2bUpdatePriceListData
+    readonly responses: T.B2bUpdatePriceListResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "b2b.deletePriceList": {
+    readonly data: T.B2bDeletePriceListData
+    readonly responses: T.B2bDeletePriceListResponses
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
@@ -461,7 +497,13 @@ export type OperationId = keyof Operations
 export const operationIds: ReadonlyArray<OperationId> = [
   "b2b.listAccounts",
   "b2b.createAccount",
+  "b2b.getAccount",
   "b2b.updateAccount",
+  "b2b.listPriceLists",
+  "b2b.createPriceList",
+  "b2b.getPriceList",
+  "b2b.updatePriceList",
+  "b2b.deletePriceList",
   "cart.get",
   "cart.create",
   "cart.update",
