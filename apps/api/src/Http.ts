@@ -13,16 +13,19 @@ import { Effect, Layer } from "effect"
 import type { SqlClient } from "@effect/sql"
 import { ApiConfig } from "./Config.js"
 import { type Services, ServicesLive } from "./Services.js"
+import * as B2B from "./B2B/Http.js"
 import * as Brands from "./Brands/Http.js"
 import * as Cart from "./Cart/Http.js"
 import * as Categories from "./Categories/Http.js"
 import * as Checkout from "./Checkout/Http.js"
 import * as Content from "./Content/Http.js"
+import * as Currencies from "./Currencies/Http.js"
 import * as Customers from "./Customers/Http.js"
 import * as GiftCards from "./GiftCards/Http.js"
 import * as Loyalty from "./Loyalty/Http.js"
 import * as StoreCredit from "./StoreCredit/Http.js"
 import * as Metafields from "./Metafields/Http.js"
+import * as OrderLifecycle from "./OrderLifecycle/Http.js"
 import * as Orders from "./Orders/Http.js"
 import * as Payments from "./Payments/Http.js"
 import * as Auth from "./Platform/Auth.js"
@@ -35,6 +38,7 @@ import * as Router from "./Platform/Router.js"
 import * as Validation from "./Platform/Validation.js"
 import * as Inventory from "./Inventory/Http.js"
 import * as Reviews from "./Reviews/Http.js"
+import * as Settlement from "./Settlement/Http.js"
 import * as Sites from "./Sites/Http.js"
 import * as Variants from "./Variants/Http.js"
 import * as Webhooks from "./Webhooks/Http.js"
@@ -55,11 +59,15 @@ export const handlers: Router.Handlers<Services | SqlClient.SqlClient> = {
   ...Promotions.handlers,
   ...Cart.handlers,
   ...Orders.handlers,
+  ...OrderLifecycle.handlers,
   ...Checkout.handlers,
   ...GiftCards.handlers,
   ...StoreCredit.handlers,
   ...Loyalty.handlers,
-  ...Payments.handlers
+  ...Payments.handlers,
+  ...Currencies.handlers,
+  ...Settlement.handlers,
+  ...B2B.handlers
 }
 
 /** The platform services every request uses. */

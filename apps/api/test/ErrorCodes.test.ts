@@ -142,10 +142,10 @@ describe("ErrorCodes", () => {
     afterAll(() => api.close())
 
     it("501 not_implemented is part of the contract, with the request id and rate-limit headers", async () => {
-      const res = await api.request("GET", `/api/v1/${siteId}/b2b/accounts`, { key }) // checked against the spec
+      const res = await api.request("POST", `/api/v1/${siteId}/orders/order_x/refunds`, { key, body: {} }) // checked against the spec
       expect(res.status).toBe(501)
       expect(errorOf(res).code).toBe("not_implemented")
-      const { sent, declared } = compare(res.headers, Spec.operation("b2b.listAccounts")!.responses["501"]!)
+      const { sent, declared } = compare(res.headers, Spec.operation("orders.refund")!.responses["501"]!)
       expect(sent).toEqual(["x-request-id", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"])
       expect(declared).toEqual(expect.arrayContaining(sent))
     })

@@ -84,8 +84,8 @@ describe("Errors", () => {
   })
 
   it("answers 501 not_implemented, with the envelope, for operations not built yet", async () => {
-    // The spec declares 501 on every operation without a handler (B2B accounts, until their issue lands).
-    const res = await api.request("GET", `/api/v1/${siteId}/b2b/accounts`, { key })
+    // The spec declares 501 on every operation without a handler (refunds, until their issue lands).
+    const res = await api.request("POST", `/api/v1/${siteId}/orders/order_x/refunds`, { key, body: {} })
     expect(res.status).toBe(501)
     expect(errorOf(res)).toMatchObject({ code: "not_implemented" })
   })

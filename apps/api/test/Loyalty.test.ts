@@ -1,7 +1,9 @@
+import { SqlClient } from "@effect/sql"
 import { Database } from "@shopvo/kernel"
 import { Effect, Either, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Loyalty } from "../src/Loyalty/Service.js"
+import { addCustomers } from "./support/Customers.js"
 import { bodyOf, errorOf, start, type TestApi } from "./support/TestApi.js"
 
 const defaultProgram = {
@@ -45,6 +47,13 @@ describe("Loyalty", () => {
     keyA = (await api.createKey(siteA)).key
     liveKeyA = (await api.createKey(siteA, { mode: "live" })).key
     keyB = (await api.createKey(siteB)).key
+    const ids = ["award", "gold", "never", "new", "race", "rate", "redeem", "rollback", "scope", "short", "tenant", "xyz"]
+    await addCustomers(
+      api,
+      siteA,
+      ids.map((id) => `cust_${id}`)
+    )
+    await addCustomers(api, siteB, ["cust_tenant"])
   })
   afterAll(() => api.close())
 
@@ -237,10 +246,29 @@ describe("Loyalty", () => {
 
     it("keeps each site's and mode's accounts apart", async () => {
       await award("cust_tenant", { points: 300 })
-      expect((await account("cust_tenant", liveKeyA)).points).toBe(0)
+      // The customer is a test-mode one: the live key does not see it.
+      expect((await api.request("GET", `/api/v1/${siteA}/loyalty/cust_tenant`, { key: liveKeyA })).status).toBe(404)
       expect((await account("cust_tenant", keyB, siteB)).points).toBe(0)
-      expect((await redeem("cust_tenant", { points: 100 }, liveKeyA)).status).toBe(422)
+      expect((await redeem("cust_tenant", { points: 100 }, liveKeyA)).status).toBe(404)
       expect((await account("cust_tenant")).points).toBe(300)
+    })
+
+    it("answers 404 for an id that is not a customer of the site, and opens no account for it", async () => {
+      const ghost = `/api/v1/${siteA}/loyalty/cust_ghost`
+      expect((await api.request("GET", ghost, { key: keyA })).status).toBe(404)
+      expect((await award("cust_ghost", { points: 50 })).status).toBe(404)
+      expect((await redeem("cust_ghost", { points: 1 })).status).toBe(404)
+      // Another site's customer, through this site's path and key, is no customer here either.
+      await addCustomers(api, siteB, ["cust_elsewhere"])
+      expect((await award("cust_elsewhere", { points: 50 })).status).toBe(404)
+      expect((await account("cust_elsewhere", keyB, siteB)).points).toBe(0)
+      const opened = await api.run(
+        Effect.flatMap(SqlClient.SqlClient, (sql) =>
+          sql<{ n: number }>`select count(*)::int as n from loyalty_accounts
+                              where customer_id in ('cust_ghost', 'cust_elsewhere')`
+        )
+      )
+      expect(opened[0]!.n).toBe(0)
     })
 
     it("needs read:loyalty to read and write:loyalty to award or redeem", async () => {

@@ -42,7 +42,7 @@ describe("Store credit", () => {
     keyA = (await api.createKey(siteA)).key
     liveKeyA = (await api.createKey(siteA, { mode: "live" })).key
     keyB = (await api.createKey(siteB)).key
-    const ids = ["cust_xyz", "cust_short", "cust_empty", "cust_race", "cust_tenant", "cust_scope", "cust_checkout"]
+    const ids = ["cust_xyz", "cust_short", "cust_empty", "cust_race", "cust_tenant", "cust_scope", "cust_checkout", "cust_new"]
     await addCustomers(api, siteA, ids)
     await addCustomers(api, siteB, ["cust_tenant"])
   })
@@ -139,7 +139,8 @@ describe("Store credit", () => {
 
   it("keeps each site's and mode's credit apart", async () => {
     await post("cust_tenant", { type: "CREDIT", amount: 700 })
-    expect((await account("cust_tenant", liveKeyA)).balance).toBe(0)
+    // The customer is a test-mode one: the live key does not see it.
+    expect((await api.request("GET", path("cust_tenant", siteA), { key: liveKeyA })).status).toBe(404)
     expect((await account("cust_tenant", keyB, siteB)).balance).toBe(0)
     // A customer id is of one mode: the test-mode customer does not exist in live mode.
     expect((await post("cust_tenant", { type: "DEBIT", amount: 100 }, liveKeyA)).status).toBe(404)
@@ -159,7 +160,8 @@ describe("Store credit", () => {
     expect((await api.request("GET", path("cust_scope"), { key: writer })).status).toBe(403)
   })
 
-  it("a transaction for a customer the site does not have is a 404 and records nothing", async () => {
+  it("a customer the site does not have is a 404, to read as to transact, and records nothing", async () => {
+    expect((await api.request("GET", path("cust_missing"), { key: keyA })).status).toBe(404)
     const res = await post("cust_missing", { type: "CREDIT", amount: 100 })
     expect(res.status).toBe(404)
     expect(errorOf(res).code).toBe("not_found")

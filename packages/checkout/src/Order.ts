@@ -17,12 +17,16 @@
  *   money is returned (the API sets `status` to REFUNDED when the whole total
  *   is refunded, whatever the fulfilment status was; a PENDING order has
  *   captured nothing, so it is cancelled, not refunded);
- * - every move emits `order.updated`; creation emits `order.created`.
- *   Refunds themselves emit `order.refunded` from the payment lifecycle.
+ * - every move emits `order.updated`; reaching SHIPPED, DELIVERED or CANCELLED
+ *   also emits `order.shipped`, `order.delivered` or `order.cancelled`;
+ *   creation emits `order.created` and `order.placed`. Refunds themselves emit
+ *   `order.refunded` from the payment lifecycle, and a delivered order that is
+ *   paid emits `order.completed` (`completionEvents`).
  */
 import type { Either } from "effect"
 import { Schema } from "effect"
 import * as StateMachine from "./StateMachine.js"
+import type { PaymentStatus } from "./Payment.js"
 import type { WebhookEvent } from "./WebhookEvent.js"
 
 /** The fulfilment status of an order (the API's `OrderStatus`). */
@@ -38,6 +42,9 @@ export const OrderStatus = Schema.Literal(
 export type OrderStatus = typeof OrderStatus.Type
 
 const updated = ["order.updated"] as const
+const shipped = ["order.updated", "order.shipped"] as const
+const delivered = ["order.updated", "order.delivered"] as const
+const cancelled = ["order.updated", "order.cancelled"] as const
 
 /** The order lifecycle. */
 export const machine: StateMachine.StateMachine<OrderStatus, WebhookEvent> = StateMachine.make<
@@ -47,12 +54,12 @@ export const machine: StateMachine.StateMachine<OrderStatus, WebhookEvent> = Sta
   name: "order",
   states: OrderStatus.literals,
   initial: "PENDING",
-  initialEvents: ["order.created"],
+  initialEvents: ["order.created", "order.placed"],
   transitions: {
-    PENDING: { CONFIRMED: updated, CANCELLED: updated },
-    CONFIRMED: { PROCESSING: updated, CANCELLED: updated, REFUNDED: updated },
-    PROCESSING: { SHIPPED: updated, CANCELLED: updated, REFUNDED: updated },
-    SHIPPED: { DELIVERED: updated, REFUNDED: updated },
+    PENDING: { CONFIRMED: updated, CANCELLED: cancelled },
+    CONFIRMED: { PROCESSING: updated, CANCELLED: cancelled, REFUNDED: updated },
+    PROCESSING: { SHIPPED: shipped, CANCELLED: cancelled, REFUNDED: updated },
+    SHIPPED: { DELIVERED: delivered, REFUNDED: updated },
     DELIVERED: { REFUNDED: updated },
     CANCELLED: { REFUNDED: updated },
     REFUNDED: {}
@@ -76,3 +83,14 @@ export const transition = (
 
 /** Whether an order in `status` may still be cancelled (before it ships). */
 export const isCancellable = (status: OrderStatus): boolean => StateMachine.canTransition(machine, status, "CANCELLED")
+
+/** The statuses an order in `status` may move to, in the table's order (what an illegal move names). */
+export const allowedFrom = (status: OrderStatus): ReadonlyArray<OrderStatus> => StateMachine.targets(machine, status)
+
+/**
+ * The events a move to `to` adds when it completes the order: a delivered order whose money was
+ * captured (and not all returned) is complete (`order.completed`, Sellvy's "payment confirmed and
+ * product delivered"). An order delivered on unpaid terms is not complete yet.
+ */
+export const completionEvents = (to: OrderStatus, paymentStatus: PaymentStatus): ReadonlyArray<WebhookEvent> =>
+  to === "DELIVERED" && (paymentStatus === "PAID" || paymentStatus === "PARTIALLY_REFUNDED") ? ["order.completed"] : []

@@ -2,7 +2,7 @@
  * The payment lifecycle of an order, as a state machine, with captures and
  * refunds.
  *
- *     PENDING            → PAID (payment.confirmed), FAILED (payment.failed)
+ *     PENDING            → PAID (payment.confirmed, order.paid), FAILED (payment.failed)
  *     FAILED             → PENDING (a new attempt; no event)
  *     PAID               → PARTIALLY_REFUNDED, REFUNDED (order.refunded)
  *     PARTIALLY_REFUNDED → PARTIALLY_REFUNDED, REFUNDED (order.refunded)
@@ -42,7 +42,7 @@ export const machine: StateMachine.StateMachine<PaymentStatus, WebhookEvent> = S
   initial: "PENDING",
   initialEvents: [],
   transitions: {
-    PENDING: { PAID: ["payment.confirmed"], FAILED: ["payment.failed"] },
+    PENDING: { PAID: ["payment.confirmed", "order.paid"], FAILED: ["payment.failed"] },
     FAILED: { PENDING: [] },
     PAID: { PARTIALLY_REFUNDED: refunded, REFUNDED: refunded },
     PARTIALLY_REFUNDED: { PARTIALLY_REFUNDED: refunded, REFUNDED: refunded },
@@ -162,7 +162,7 @@ export const create = (amount: Money.Money): Either.Either<Payment, Money.Negati
 
 /**
  * PENDING → PAID: the payment was captured, by default in full. Emits
- * `payment.confirmed`.
+ * `payment.confirmed` and `order.paid`.
  */
 export const confirm = (
   payment: Payment,

@@ -6,6 +6,10 @@
  * - `order.created`: an order was placed (emitted on creation, not by a move);
  * - `order.updated`: the order's fulfilment `status` changed;
  * - `order.refunded`: a refund, full or partial, was recorded;
+ * - `order.placed`: an order was placed (with `order.created`, the name Persevo's catalogue uses);
+ * - `order.paid`: an order's payment was captured (with `payment.confirmed`);
+ * - `order.shipped`, `order.delivered`, `order.cancelled`: the order reached that status;
+ * - `order.completed`: the order is delivered and paid (see `Order.completionEvents`);
  * - `payment.confirmed`: a payment was captured;
  * - `payment.failed`: a payment attempt failed;
  * - `payment.succeeded`: a payment session captured funds.
@@ -19,6 +23,12 @@ export const WebhookEvent = Schema.Literal(
   "order.created",
   "order.updated",
   "order.refunded",
+  "order.placed",
+  "order.paid",
+  "order.shipped",
+  "order.delivered",
+  "order.cancelled",
+  "order.completed",
   "payment.confirmed",
   "payment.failed",
   "payment.succeeded"

@@ -12,10 +12,15 @@ const tagOf = <A, E extends { readonly _tag: string }>(result: Either.Either<A, 
 
 describe("Payment", () => {
   describe("capture", () => {
-    it("PENDING → PAID captures in full by default and emits payment.confirmed", () => {
+    it("PENDING → PAID captures in full by default and emits payment.confirmed and order.paid", () => {
       const { payment, transition } = Either.getOrThrow(Payment.confirm(pending()))
       expect(payment).toMatchObject({ status: "PAID", capturedAmount: eur(7137), refundedAmount: eur(0) })
-      expect(transition).toEqual({ machine: "payment", from: "PENDING", to: "PAID", events: ["payment.confirmed"] })
+      expect(transition).toEqual({
+        machine: "payment",
+        from: "PENDING",
+        to: "PAID",
+        events: ["payment.confirmed", "order.paid"]
+      })
     })
 
     it("refuses a capture above the amount due, in another currency, or negative", () => {

@@ -249,3 +249,27 @@ export const pointsWorth = (
       (BigInt(amount.amount) * BigInt(program.pointsPerRedemptionUnit)) / BigInt(program.redemptionUnitValue.amount)
     return yield* Points.fromBigInt(points, "points worth an amount")
   })
+
+// ---------------------------------------------------------------------------
+// Refunds
+// ---------------------------------------------------------------------------
+
+/**
+ * The points to take back when an order that earned `earned` points on `base` (the amount it earned
+ * on) has its refunded amount grow from `refundedBefore` to `refundedAfter`: the points earned on
+ * the refunded part, `⌊earned × after / base⌋ − ⌊earned × before / base⌋`. Counted cumulatively,
+ * so partial refunds that add up to `base` take back exactly `earned`, whatever the split. Amounts
+ * beyond `base` take back nothing more.
+ *
+ * @since 0.2.0
+ */
+export const pointsEarnedOnRefund = (
+  earned: number,
+  base: number,
+  refundedBefore: number,
+  refundedAfter: number
+): number => {
+  if (earned <= 0 || base <= 0) return 0
+  const share = (refunded: number) => (BigInt(earned) * BigInt(Math.min(Math.max(refunded, 0), base))) / BigInt(base)
+  return Number(share(refundedAfter) - share(refundedBefore))
+}

@@ -217,3 +217,35 @@ describe("LoyaltyProgram", () => {
     )
   })
 })
+
+describe("LoyaltyProgram.pointsEarnedOnRefund", () => {
+  it("takes back the points earned on the refunded part, rounded so the parts add up", () => {
+    expect(LoyaltyProgram.pointsEarnedOnRefund(100, 3000, 0, 1000)).toBe(33)
+    expect(LoyaltyProgram.pointsEarnedOnRefund(100, 3000, 1000, 2000)).toBe(33)
+    expect(LoyaltyProgram.pointsEarnedOnRefund(100, 3000, 2000, 3000)).toBe(34)
+    expect(LoyaltyProgram.pointsEarnedOnRefund(100, 3000, 3000, 4000)).toBe(0)
+    expect(LoyaltyProgram.pointsEarnedOnRefund(0, 3000, 0, 3000)).toBe(0)
+  })
+
+  it.prop(
+    "partial refunds adding up to the base take back exactly what was earned, never more",
+    [
+      FastCheck.integer({ min: 0, max: 1_000_000 }),
+      FastCheck.integer({ min: 1, max: 10_000_000 }),
+      FastCheck.array(FastCheck.integer({ min: 1, max: 1_000_000 }), { maxLength: 20 })
+    ],
+    ([earned, base, parts]) => {
+      let refunded = 0
+      let takenBack = 0
+      for (const part of [...parts, base]) {
+        const after = Math.min(base, refunded + part)
+        const points = LoyaltyProgram.pointsEarnedOnRefund(earned, base, refunded, after)
+        expect(points).toBeGreaterThanOrEqual(0)
+        takenBack += points
+        refunded = after
+        expect(takenBack).toBeLessThanOrEqual(earned)
+      }
+      expect(takenBack).toBe(earned)
+    }
+  )
+})

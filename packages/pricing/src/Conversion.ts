@@ -17,6 +17,7 @@
  * @since 0.1.0
  */
 import type * as BigDecimal from "effect/BigDecimal"
+import * as Data from "effect/Data"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as Currency from "./Currency.js"
@@ -133,3 +134,45 @@ export const invert = (
       rate: formatPlain(inverted, scale)
     })
   })
+
+/**
+ * No exchange rate is in effect between two currencies an amount must be
+ * converted between.
+ *
+ * @since 0.1.0
+ */
+export class MissingRate extends Data.TaggedError("MissingRate")<{
+  readonly from: Currency.Code
+  readonly to: Currency.Code
+}> {
+  override get message(): string {
+    return `No exchange rate from ${this.from} to ${this.to} is in effect`
+  }
+}
+
+/**
+ * A catalogue price in the currency `to`: the price set for `to` when there is
+ * one (`explicit`, minor units of `to`), else the `base` price when it is
+ * already in `to`, else `base` converted at `rate` (units of `to` per unit of
+ * the base currency), rounded once with `rounding` (half-even by default).
+ *
+ * @example
+ * ```ts
+ * // No GBP price set: 29.99 EUR at 0.8571 = 25.704429 GBP → 25.70 GBP
+ * Conversion.priceIn({ explicit: null, base: { amount: 2999, currency: "EUR" }, to: "GBP", rate: "0.8571" })
+ * ```
+ *
+ * @since 0.1.0
+ */
+export const priceIn = (options: {
+  readonly explicit: number | null
+  readonly base: Money.Money
+  readonly to: Currency.Code
+  readonly rate: string | undefined
+  readonly rounding?: BigDecimal.RoundingMode
+}): Either.Either<Money.Money, MissingRate | Money.InvalidRate | Money.AmountOutOfRange> => {
+  if (options.explicit !== null) return Either.right({ amount: options.explicit, currency: options.to })
+  if (options.base.currency === options.to) return Either.right(options.base)
+  if (options.rate === undefined) return Either.left(new MissingRate({ from: options.base.currency, to: options.to }))
+  return convert(options.base, options.to, options.rate, options.rounding)
+}

@@ -17,6 +17,7 @@
  * @since 0.1.0
  */
 import type * as BigDecimal from "effect/BigDecimal"
+import * as Data from "effect/Data"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as Currency from "./Currency.js"
@@ -99,6 +100,66 @@ export const PriceList = Schema.Struct({
 
 /** @since 0.1.0 */
 export type PriceList = Schema.Schema.Type<typeof PriceList>
+
+/**
+ * An entry a price list cannot hold: `index` is its position in the entries
+ * given, `reason` says what is wrong with it.
+ *
+ * @since 0.1.0
+ */
+export class InvalidEntry extends Data.TaggedError("InvalidEntry")<{
+  readonly index: number
+  readonly reason: string
+}> {
+  override get message(): string {
+    return `Price list entry ${this.index}: ${this.reason}`
+  }
+}
+
+const checkEntry = (entry: Entry): string | undefined => {
+  if (entry._tag === "FixedPrice") {
+    return Number.isSafeInteger(entry.price) && entry.price >= 0
+      ? undefined
+      : "a fixed price must be a non-negative safe integer of minor units"
+  }
+  return Either.match(Rate.toFraction(entry.percentOff), {
+    onLeft: (error) => error.reason,
+    onRight: (fraction) =>
+      fraction.value > 10n ** BigInt(fraction.scale) ? "a percentage off cannot exceed 100%" : undefined
+  })
+}
+
+/**
+ * Checks entries built outside a decoder (an API request, a database row)
+ * and returns them, or the first that breaks an invariant: a second entry for
+ * the same variant and currency, a negative fixed price, or a percentage off
+ * above 100%. Everything it accepts, `apply` prices.
+ *
+ * @since 0.1.0
+ */
+export const checkEntries = (entries: ReadonlyArray<Entry>): Either.Either<ReadonlyArray<Entry>, InvalidEntry> => {
+  const seen = new Set<string>()
+  for (const [index, entry] of entries.entries()) {
+    const k = key(entry.variantId, entry.currency)
+    if (seen.has(k)) {
+      return Either.left(
+        new InvalidEntry({ index, reason: `a second entry for variant ${entry.variantId} in ${entry.currency}` })
+      )
+    }
+    seen.add(k)
+    const reason = checkEntry(entry)
+    if (reason !== undefined) return Either.left(new InvalidEntry({ index, reason }))
+  }
+  return Either.right(entries)
+}
+
+/**
+ * A price list of entries built outside a decoder, checked by `checkEntries`.
+ *
+ * @since 0.1.0
+ */
+export const make = (id: PriceListId, entries: ReadonlyArray<Entry>): Either.Either<PriceList, InvalidEntry> =>
+  Either.map(checkEntries(entries), (checked) => ({ id, entries: checked }))
 
 /**
  * Where a line's unit price came from, reported on every priced line so that

@@ -1,6 +1,6 @@
 /**
  * @shopvo/pricing — money in integer minor units, currencies, allocation,
- * tax, B2B price lists, cart totals and currency conversion. Pure: depends
+ * tax, B2B price lists, cart totals, currency conversion and settlement. Pure: depends
  * on `effect` only.
  *
  * @since 0.1.0
@@ -13,5 +13,6 @@ export * as Ids from "./Ids.js"
 export * as Money from "./Money.js"
 export * as PriceList from "./PriceList.js"
 export * as Rate from "./Rate.js"
+export * as Settlement from "./Settlement.js"
 export * as Tax from "./Tax.js"
 export * as Totals from "./Totals.js"

@@ -143,3 +143,24 @@ describe("Conversion", () => {
     }
   )
 })
+
+describe("Conversion.priceIn", () => {
+  const base: Money.Money = { amount: 2999, currency: "EUR" }
+  it("a price set in the currency wins over conversion", () => {
+    expect(right(Conversion.priceIn({ explicit: 2599, base, to: "GBP", rate: "0.8571" }))).toEqual({
+      amount: 2599,
+      currency: "GBP"
+    })
+  })
+  it("the base price is used as is in its own currency", () => {
+    expect(right(Conversion.priceIn({ explicit: null, base, to: "EUR", rate: undefined }))).toEqual(base)
+  })
+  it("else converts at the rate, half-even, and needs one", () => {
+    // 29.99 × 0.8571 = 25.704429 → 25.70
+    expect(right(Conversion.priceIn({ explicit: null, base, to: "GBP", rate: "0.8571" }))).toEqual({
+      amount: 2570,
+      currency: "GBP"
+    })
+    expect(left(Conversion.priceIn({ explicit: null, base, to: "GBP", rate: undefined }))._tag).toBe("MissingRate")
+  })
+})

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Either, Schema } from "effect"
+import { Either, FastCheck as fc, Schema } from "effect"
 import { Ids, type Money, PriceList } from "../src/index.js"
 import { left, right } from "./helpers.js"
 
@@ -117,5 +117,104 @@ describe("PriceList", () => {
         })
       )
     ).toBe(true)
+  })
+
+  it("make refuses a second entry for a variant and currency, a negative price, more than 100% off", () => {
+    const id = PriceList.PriceListId.make("pl_1")
+    expect(right(PriceList.make(id, list.entries))).toEqual({ id, entries: list.entries })
+    const second = left(
+      PriceList.make(id, [
+        { _tag: "FixedPrice", variantId: varS, currency: "EUR", price: 100 },
+        { _tag: "FixedPrice", variantId: varS, currency: "USD", price: 100 },
+        { _tag: "PercentOff", variantId: varS, currency: "EUR", percentOff: { percent: "10" } }
+      ])
+    )
+    expect(second).toMatchObject({ _tag: "InvalidEntry", index: 2 })
+    expect(second.message).toContain("var_s in EUR")
+    expect(right(PriceList.checkEntries([]))).toEqual([])
+    expect(
+      left(PriceList.make(id, [{ _tag: "FixedPrice", variantId: varS, currency: "EUR", price: -1 }]))
+    ).toMatchObject({ index: 0 })
+    expect(
+      left(
+        PriceList.make(id, [
+          { _tag: "FixedPrice", variantId: varS, currency: "EUR", price: 0 },
+          { _tag: "PercentOff", variantId: varM, currency: "EUR", percentOff: { percent: "100.01" } }
+        ])
+      )
+    ).toMatchObject({ index: 1, reason: "a percentage off cannot exceed 100%" })
+    expect(
+      Either.isRight(
+        PriceList.make(id, [{ _tag: "PercentOff", variantId: varM, currency: "EUR", percentOff: { percent: "100" } }])
+      )
+    ).toBe(true)
+  })
+
+  const hundredths = fc.integer({ min: 0, max: 10_000 })
+  const percentOf = (h: number): string => (h % 100 === 0 ? String(h / 100) : (h / 100).toFixed(2))
+  const price = fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })
+
+  it("a percentage off gives a whole number of minor units between 0 and the catalogue price", () => {
+    fc.assert(
+      fc.property(price, hundredths, (amount, h) => {
+        const entry: PriceList.Entry = {
+          _tag: "PercentOff",
+          variantId: varM,
+          currency: "EUR",
+          percentOff: { percent: percentOf(h) }
+        }
+        const priced = right(PriceList.apply(entry, eur(amount))).amount
+        expect(Number.isSafeInteger(priced)).toBe(true)
+        expect(priced).toBeGreaterThanOrEqual(0)
+        expect(priced).toBeLessThanOrEqual(amount)
+        // Exactly amount × (1 − h/10000), rounded half-even: within half a minor unit of the exact value.
+        const exact = BigInt(amount) * BigInt(10_000 - h)
+        const diff = BigInt(priced) * 10_000n - exact
+        expect(diff <= 5_000n && diff >= -5_000n).toBe(true)
+      })
+    )
+  })
+
+  it("more off never costs more; 0% keeps the price and 100% makes it free", () => {
+    fc.assert(
+      fc.property(price, hundredths, hundredths, (amount, a, b) => {
+        const at = (h: number) =>
+          right(
+            PriceList.apply(
+              { _tag: "PercentOff", variantId: varM, currency: "EUR", percentOff: { percent: percentOf(h) } },
+              eur(amount)
+            )
+          ).amount
+        const [less, more] = a <= b ? [a, b] : [b, a]
+        expect(at(more)).toBeLessThanOrEqual(at(less))
+        expect(at(0)).toBe(amount)
+        expect(at(10_000)).toBe(0)
+      })
+    )
+  })
+
+  it("a fixed price is the unit price whatever the catalogue says, in its currency only", () => {
+    fc.assert(
+      fc.property(price, price, fc.boolean(), (catalogue, fixed, hasVariantPrice) => {
+        const lookup = PriceList.index({
+          id: PriceList.PriceListId.make("pl_p"),
+          entries: [{ _tag: "FixedPrice", variantId: varS, currency: "EUR", price: fixed }]
+        })
+        const priced = right(
+          PriceList.unitPrice({
+            productPrice: eur(catalogue),
+            variantPrice: hasVariantPrice ? eur(catalogue) : null,
+            variantId: varS,
+            priceList: lookup
+          })
+        )
+        expect(priced).toEqual({ unitPrice: eur(fixed), source: "PRICE_LIST_FIXED" })
+        const usd = { amount: catalogue, currency: "USD" } as const
+        expect(
+          right(PriceList.unitPrice({ productPrice: usd, variantPrice: null, variantId: varS, priceList: lookup }))
+            .unitPrice
+        ).toEqual(usd)
+      })
+    )
   })
 })

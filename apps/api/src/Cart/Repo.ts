@@ -6,8 +6,10 @@
  */
 import { Database, Ids, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { Currency } from "@shopvo/pricing"
-import { SqlClient, SqlSchema } from "@effect/sql"
+import { SqlClient, SqlSchema, type Statement } from "@effect/sql"
 import { Cause, Effect, type Option, Schema } from "effect"
+
+type SqlValue = string | null | Statement.Fragment
 
 /** A `bigint` money column: `pg` hands it over as a string. */
 const Amount = Schema.compose(Schema.NumberFromString, Schema.NonNegativeInt)
@@ -32,6 +34,16 @@ export class CartRecord extends Schema.Class<CartRecord>("CartRecord")({
   updatedAt: Schema.DateFromSelf
 }) {}
 
+/**
+ * What the catalogue prices an item at for a cart: the product's currency (the one `price` is in)
+ * and the prices set in the cart's currency, if any.
+ */
+export class LinePrices extends Schema.Class<LinePrices>("LinePrices")({
+  productCurrency: Schema.String,
+  productPriceInCurrency: Schema.NullOr(Amount),
+  variantPriceInCurrency: Schema.NullOr(Amount)
+}) {}
+
 /** A line with what the catalogue says of its product and variant today. */
 export class CartLine extends Schema.Class<CartLine>("CartLine")({
   id: Schema.String,
@@ -43,7 +55,8 @@ export class CartLine extends Schema.Class<CartLine>("CartLine")({
   sku: Schema.NullOr(Schema.String),
   productPrice: Amount,
   variantPrice: Schema.NullOr(Amount),
-  productStatus: ProductStatus
+  productStatus: ProductStatus,
+  ...LinePrices.fields
 }) {}
 
 /** A product as a cart line needs it. */
@@ -89,12 +102,6 @@ export class CartRepo extends Effect.Service<CartRepo>()("@shopvo/api/CartRepo",
       created_at as "createdAt", updated_at as "updatedAt"`
     const cartIs = (tenant: Tenant, cartId: string) =>
       sql`site_id = ${tenant.siteId} and livemode = ${tenant.livemode} and id = ${cartId}`
-
-    const siteCurrency = SqlSchema.findOne({
-      Request: Schema.String,
-      Result: Schema.Struct({ currency: Schema.String }),
-      execute: (siteId) => sql`select currency from sites where id = ${siteId}`
-    })
 
     const insert = SqlSchema.single({
       Request: Schema.Struct({
@@ -146,20 +153,48 @@ export class CartRepo extends Effect.Service<CartRepo>()("@shopvo/api/CartRepo",
       execute: ({ tenant, cartId }) => sql`delete from carts where ${cartIs(tenant, cartId)} returning id`
     })
 
-    // Lines of products priced in another currency than the cart's cannot be priced in it.
+    // The prices set in `currency` for the product and for its variant `variant` (a column or null).
+    const pricesIn = (tenant: Tenant, currency: SqlValue, product: SqlValue, variant: SqlValue) =>
+      sql`p.currency as "productCurrency",
+          (select amount from product_prices pp where pp.site_id = ${tenant.siteId} and pp.livemode = ${tenant.livemode}
+             and pp.product_id = ${product} and pp.variant_id is null and pp.currency = ${currency}) as "productPriceInCurrency",
+          (select amount from product_prices vp where vp.site_id = ${tenant.siteId} and vp.livemode = ${tenant.livemode}
+             and vp.product_id = ${product} and vp.variant_id = ${variant} and vp.currency = ${currency}) as "variantPriceInCurrency"`
+
+    const linePrices = SqlSchema.findOne({
+      Request: Schema.Struct({
+        tenant: TenantSchema,
+        productId: Schema.String,
+        variantId: Schema.NullOr(Schema.String),
+        currency: Schema.String
+      }),
+      Result: Schema.Struct({
+        productPrice: Amount,
+        variantPrice: Schema.NullOr(Amount),
+        ...LinePrices.fields
+      }),
+      execute: ({ tenant, productId, variantId, currency }) =>
+        sql`select p.price as "productPrice", v.price as "variantPrice",
+                   ${pricesIn(tenant, currency, productId, variantId)}
+            from products p
+            left join variants v on v.site_id = p.site_id and v.livemode = p.livemode and v.id = ${variantId}
+            where p.site_id = ${tenant.siteId} and p.livemode = ${tenant.livemode} and p.id = ${productId}`
+    })
+
+    // Every line, whatever its product's currency: the service prices it in the cart's.
     const lines = SqlSchema.findAll({
       Request: CartKey,
       Result: CartLine,
       execute: ({ tenant, cartId }) =>
         sql`select l.id, l.product_id as "productId", l.variant_id as "variantId", l.quantity,
                    p.name || coalesce(' — ' || v.name, '') as name, coalesce(v.sku, p.sku) as sku,
-                   p.price as "productPrice", v.price as "variantPrice", p.status as "productStatus"
+                   p.price as "productPrice", v.price as "variantPrice", p.status as "productStatus",
+                   ${pricesIn(tenant, sql`c.currency`, sql`l.product_id`, sql`l.variant_id`)}
             from cart_lines l
             join carts c on c.site_id = l.site_id and c.id = l.cart_id
             join products p on p.site_id = l.site_id and p.id = l.product_id
             left join variants v on v.site_id = l.site_id and v.id = l.variant_id
             where l.site_id = ${tenant.siteId} and l.livemode = ${tenant.livemode} and l.cart_id = ${cartId}
-              and p.currency = c.currency
             order by l.created_at, l.id`
     })
 
@@ -255,9 +290,6 @@ export class CartRepo extends Effect.Service<CartRepo>()("@shopvo/api/CartRepo",
       Effect.catchIf(self, Cause.isNoSuchElementException, Effect.die)
 
     return {
-      /** The currency the site sells in; `None` for an unknown site. */
-      siteCurrency: (siteId: string): Effect.Effect<Option.Option<{ readonly currency: string }>, Unavailable> =>
-        Database.boundary(siteCurrency(siteId)),
       insert: (tenant: Tenant, cart: NewCart): Effect.Effect<CartRecord, Unavailable> =>
         Database.boundary(insert({ tenant, ...cart })).pipe(orDieIfNone),
       find: (tenant: Tenant, cartId: string): Effect.Effect<Option.Option<CartRecord>, Unavailable> =>
@@ -273,7 +305,10 @@ export class CartRepo extends Effect.Service<CartRepo>()("@shopvo/api/CartRepo",
       /** Deletes a cart with its lines; `None` when there was none. */
       delete: (tenant: Tenant, cartId: string): Effect.Effect<Option.Option<{ readonly id: string }>, Unavailable> =>
         Database.boundary(remove({ tenant, cartId })),
-      /** The cart's lines priced in its currency, in the order they were added. */
+      /** What the catalogue prices an item (not yet in the cart) at, for a cart in `currency`. */
+      linePrices: (tenant: Tenant, productId: string, variantId: string | null, currency: string) =>
+        Database.boundary(linePrices({ tenant, productId, variantId, currency })),
+      /** The cart's lines with their catalogue prices, in the order they were added. */
       lines: (tenant: Tenant, cartId: string): Effect.Effect<ReadonlyArray<CartLine>, Unavailable> =>
         Database.boundary(lines({ tenant, cartId })),
       findLine: (tenant: Tenant, cartId: string, selector: LineSelector) =>

@@ -3,10 +3,12 @@
  * the site sells in.
  *
  * - Lines are priced by the server whenever the cart is read, from the catalogue's current
- *   prices; `@shopvo/pricing` computes every amount (the variant's price, else the product's,
- *   × quantity, and the cart's totals). A client never sends a price that is used.
- * - Only an `ACTIVE` product priced in the cart's currency can be added; a line holds 1 to
- *   `maxQuantity` units and no more than the stock available.
+ *   prices in the cart's currency (`inCurrency`) and, for a B2B contact, the account's price list
+ *   (`Prices.forCart`); `@shopvo/pricing` computes every amount (the unit price × quantity, and the
+ *   cart's totals). A client never sends a price that is used.
+ * - A cart is in one of the currencies the site sells in. Only an `ACTIVE` product that can be
+ *   priced in it (a price set in that currency, else one converted at the rate in effect) can be
+ *   added; a line holds 1 to `maxQuantity` units and no more than the stock available.
  * - Every change locks the cart row first, so concurrent changes to one cart apply one after the
  *   other, each to the cart the previous one left; a refused change rolls back whole.
  * - Every change records `last_activity_at` (and reactivates an `ABANDONED` cart); a `CONVERTED`
@@ -16,8 +18,8 @@
  * creating an order and converting its cart commit or roll back together.
  */
 import { Database, type Tenant } from "@shopvo/kernel"
-import { Currency, Ids, type Money, type Cart as PricingCart, Rate, Totals } from "@shopvo/pricing"
-import { Effect, Option, Schema } from "effect"
+import { Conversion, Currency, type Money, type Cart as PricingCart, Totals } from "@shopvo/pricing"
+import { Data, Effect, Either, Option } from "effect"
 import {
   AmountOutOfRange,
   CartConverted,
@@ -31,8 +33,10 @@ import {
   QuantityLimitExceeded,
   VariantNotFound
 } from "./Errors.js"
+import { Currencies, type RateRecord } from "../Currencies/Service.js"
 import { Customers } from "../Customers/Service.js"
-import { type CartLine, type CartRecord, CartRepo, type LineSelector } from "./Repo.js"
+import { Prices } from "./Prices.js"
+import { type CartLine, type CartRecord, CartRepo, type LinePrices, type LineSelector } from "./Repo.js"
 
 export type { CartLine, CartRecord, LineSelector } from "./Repo.js"
 
@@ -87,28 +91,54 @@ const selectorOf = (reference: LineReference): Option.Option<LineSelector> =>
 const describe = (reference: LineReference) =>
   reference.lineId ?? reference.variantId ?? reference.productId ?? "an unnamed item"
 
-/** Amounts of a cart are before shipping and tax: every line is priced at a zero rate. */
-const toPricing = (cart: CartRecord, lines: ReadonlyArray<CartLine>): PricingCart.Cart => {
-  const money = (amount: number): Money.Money => ({ amount, currency: cart.currency })
-  return {
-    currency: cart.currency,
-    taxMode: "EXCLUSIVE",
-    lines: lines.map((line) => ({
-      id: Ids.LineId.make(line.id),
-      productId: Ids.ProductId.make(line.productId),
-      variantId: line.variantId === null ? null : Ids.VariantId.make(line.variantId),
-      quantity: line.quantity,
-      productPrice: money(line.productPrice),
-      variantPrice: line.variantPrice === null ? null : money(line.variantPrice),
-      taxRate: Rate.zero
-    }))
-  }
+/** A product priced in a currency `@shopvo/pricing` does not know: it converts into no other. */
+class UnknownCurrency extends Data.TaggedError("UnknownCurrency")<{ readonly currency: string }> {}
+
+/**
+ * The one place an item's catalogue prices are read in a cart's currency: the price set in that
+ * currency, else the catalogue price converted at the rate in effect (`Conversion.priceIn`, exact,
+ * rounded half-even). A variant without a price of its own keeps the product's. Fails when the
+ * item cannot be priced in `currency` (no price set there and no rate).
+ */
+const inCurrency = (
+  currency: Currency.Code,
+  item: LinePrices & { readonly productPrice: number; readonly variantPrice: number | null },
+  rates: ReadonlyMap<string, RateRecord>
+): Either.Either<
+  { readonly productPrice: number; readonly variantPrice: number | null },
+  UnknownCurrency | Conversion.MissingRate | Money.InvalidRate | Money.AmountOutOfRange
+> => {
+  const base = item.productCurrency
+  if (!Currency.isCode(base)) return Either.left(new UnknownCurrency({ currency: base }))
+  const rate = rates.get(base)?.rate
+  const productPrice = Conversion.priceIn({
+    explicit: item.productPriceInCurrency,
+    base: { amount: item.productPrice, currency: base },
+    to: currency,
+    rate
+  })
+  const variantPrice =
+    item.variantPriceInCurrency === null && item.variantPrice === null
+      ? Either.right(null)
+      : Either.map(
+          Conversion.priceIn({
+            explicit: item.variantPriceInCurrency,
+            base: { amount: item.variantPrice ?? item.productPrice, currency: base },
+            to: currency,
+            rate
+          }),
+          (money) => money.amount
+        )
+  return Either.all({ productPrice: Either.map(productPrice, (money) => money.amount), variantPrice })
 }
 
 /** Totals the cart; only a total beyond the safe range can fail (lines are in its currency, prices ≥ 0). */
-const price = (cart: CartRecord, lines: ReadonlyArray<CartLine>): Effect.Effect<PricedCart, AmountOutOfRange> => {
-  const pricing = toPricing(cart, lines)
-  return Totals.compute(pricing).pipe(
+const price = (
+  pricing: PricingCart.Cart,
+  cart: CartRecord,
+  lines: ReadonlyArray<CartLine>
+): Effect.Effect<PricedCart, AmountOutOfRange> =>
+  Totals.compute(pricing).pipe(
     Effect.catchAll((error) =>
       error._tag === "AmountOutOfRange"
         ? Effect.fail(new AmountOutOfRange({ detail: error.message }))
@@ -125,17 +155,43 @@ const price = (cart: CartRecord, lines: ReadonlyArray<CartLine>): Effect.Effect<
       }))
     }))
   )
-}
 
 export class Cart extends Effect.Service<Cart>()("@shopvo/api/Cart", {
   accessors: true,
-  dependencies: [CartRepo.Default, Customers.Default],
+  dependencies: [CartRepo.Default, Customers.Default, Currencies.Default, Prices.Default],
   effect: Effect.gen(function* () {
     const repo = yield* CartRepo
     const customers = yield* Customers
+    const currencies = yield* Currencies
+    const prices = yield* Prices
+
+    /** The rates in effect into the cart's currency from its products' currencies. */
+    const ratesFor = (tenant: Tenant, cart: CartRecord, items: ReadonlyArray<LinePrices>) =>
+      currencies.ratesInto(
+        tenant,
+        items.map((item) => item.productCurrency),
+        cart.currency
+      )
+
+    /** The lines with their prices in the cart's currency; a line that cannot be priced in it is left out. */
+    const linesInCurrency = (tenant: Tenant, cart: CartRecord, lines: ReadonlyArray<CartLine>) =>
+      Effect.map(ratesFor(tenant, cart, lines), (rates) =>
+        lines.flatMap((line) =>
+          Either.match(inCurrency(cart.currency, line, rates), {
+            onLeft: () => [],
+            onRight: (prices) => [{ ...line, ...prices }]
+          })
+        )
+      )
+
+    /** Every line in the cart's currency, then `Prices.forCart` (a B2B contact's price list), then the totals. */
+    const priceLines = (tenant: Tenant, cart: CartRecord, lines: ReadonlyArray<CartLine>) =>
+      Effect.flatMap(linesInCurrency(tenant, cart, lines), (inCart) =>
+        Effect.flatMap(prices.forCart(tenant, cart, inCart), (pricing) => price(pricing, cart, inCart))
+      )
 
     const priced = (tenant: Tenant, cart: CartRecord) =>
-      Effect.flatMap(repo.lines(tenant, cart.id), (lines) => price(cart, lines))
+      Effect.flatMap(repo.lines(tenant, cart.id), (lines) => priceLines(tenant, cart, lines))
 
     const found = <A, E, R>(cartId: string, effect: Effect.Effect<Option.Option<A>, E, R>) =>
       Effect.flatMap(
@@ -159,16 +215,13 @@ export class Cart extends Effect.Service<Cart>()("@shopvo/api/Cart", {
       )
 
     /** What a line of `productId` (and `variantId`, else the default variant) is: its id and stock. */
-    const resolve = (tenant: Tenant, cart: CartRecord, productId: string, variantId: string | undefined) =>
+    const findItem = (tenant: Tenant, productId: string, variantId: string | undefined) =>
       Effect.gen(function* () {
         const product = yield* Effect.flatMap(
           repo.findProduct(tenant, productId),
           Option.match({ onNone: () => Effect.fail(new ProductNotFound({ productId })), onSome: Effect.succeed })
         )
         if (product.status !== "ACTIVE") return yield* new ProductUnavailable({ productId, status: product.status })
-        if (product.currency !== cart.currency) {
-          return yield* new CurrencyNotSupported({ currency: product.currency, productId, cartCurrency: cart.currency })
-        }
         if (!product.hasVariants) {
           if (variantId !== undefined) return yield* new VariantNotFound({ productId, variantId })
           return { productId, variantId: null, item: product.sku ?? product.name, stock: product.stock }
@@ -181,6 +234,25 @@ export class Cart extends Effect.Service<Cart>()("@shopvo/api/Cart", {
           })
         )
         return { productId, variantId: variant.id, item: variant.sku ?? variant.name, stock: variant.stock }
+      })
+
+    /** `findItem`, refused unless the item can be priced in the cart's currency, as the cart will price it. */
+    const resolve = (tenant: Tenant, cart: CartRecord, productId: string, variantId: string | undefined) =>
+      Effect.gen(function* () {
+        const target = yield* findItem(tenant, productId, variantId)
+        const prices = yield* Effect.flatMap(
+          repo.linePrices(tenant, productId, target.variantId, cart.currency),
+          Option.match({ onNone: () => Effect.fail(new ProductNotFound({ productId })), onSome: Effect.succeed })
+        )
+        const rates = yield* ratesFor(tenant, cart, [prices])
+        if (Either.isLeft(inCurrency(cart.currency, prices, rates))) {
+          return yield* new CurrencyNotSupported({
+            currency: prices.productCurrency,
+            productId,
+            cartCurrency: cart.currency
+          })
+        }
+        return target
       })
 
     const checkQuantity = (target: { readonly item: string; readonly stock: number }, quantity: number) =>
@@ -203,12 +275,12 @@ export class Cart extends Effect.Service<Cart>()("@shopvo/api/Cart", {
       )
 
     return {
-      /** Creates an empty `ACTIVE` cart in the site's currency (the only one it sells in), for a known customer if any. */
+      /** Creates an empty `ACTIVE` cart in one of the currencies the site sells in (its base one by default), for a known customer if any. */
       create: (tenant: Tenant, input: NewCart) =>
         Effect.gen(function* () {
-          const site = yield* Effect.flatMap(repo.siteCurrency(tenant.siteId), Effect.orDie)
-          const currency = input.currency ?? site.currency
-          if (currency !== site.currency || !Schema.is(Currency.Code)(currency)) {
+          const settings = yield* currencies.get(tenant)
+          const currency = input.currency ?? settings.baseCurrency
+          if (!settings.currencies.some((code) => code === currency)) {
             return yield* new CurrencyNotSupported({ currency })
           }
           if (input.customerId !== undefined) yield* customers.get(tenant, input.customerId)
@@ -218,7 +290,7 @@ export class Cart extends Effect.Service<Cart>()("@shopvo/api/Cart", {
             email: input.email ?? null,
             currency
           })
-          return yield* price(cart, [])
+          return yield* priceLines(tenant, cart, [])
         }),
 
       get: (tenant: Tenant, cartId: string) =>
@@ -287,7 +359,7 @@ export class Cart extends Effect.Service<Cart>()("@shopvo/api/Cart", {
             if (inactive !== undefined) {
               return yield* new ProductUnavailable({ productId: inactive.productId, status: inactive.productStatus })
             }
-            return yield* price(cart, lines)
+            return yield* priceLines(tenant, cart, lines)
           })
         ),
 

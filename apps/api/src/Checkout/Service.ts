@@ -34,6 +34,7 @@ import { LoyaltyProgram } from "@shopvo/loyalty"
 import { Cart, Currency, Ids, type Money, Totals } from "@shopvo/pricing"
 import { Discount, type Validation } from "@shopvo/promotions"
 import { Data, DateTime, Effect, Either, Option, Schema } from "effect"
+import { B2B } from "../B2B/Service.js"
 import { Cart as Carts } from "../Cart/Service.js"
 import { Customers } from "../Customers/Service.js"
 import { GiftCards } from "../GiftCards/Service.js"
@@ -44,6 +45,8 @@ import { Inventory } from "../Inventory/Service.js"
 import { serialize as orderJson } from "../Orders/Json.js"
 import { type Address, type AddressInput, normalizeAddress } from "../Orders/Repo.js"
 import { Orders } from "../Orders/Service.js"
+import { Settlement } from "../Settlement/Service.js"
+import { Currencies } from "../Currencies/Service.js"
 import { type Authorization, PaymentProvider, TestPaymentProvider } from "../Payments/Provider.js"
 import { Payments } from "../Payments/Service.js"
 import {
@@ -92,6 +95,10 @@ export type ApplyRefusal =
   | "gift_card_expired"
   | "insufficient_balance"
   | "insufficient_points"
+  | "exchange_rate_not_found"
+  | "currency_not_supported"
+  | "payment_terms_unavailable"
+  | "b2b_account_suspended"
 
 /** A code or balance the session cannot use (`code` is the spec's; `reason` says why). */
 export class CannotApply extends Data.TaggedError("CannotApply")<{
@@ -390,6 +397,9 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
     StoreCredit.Default,
     Loyalty.Default,
     Payments.Default,
+    Settlement.Default,
+    Currencies.Default,
+    B2B.Default,
     TestPaymentProvider
   ],
   effect: Effect.gen(function* () {
@@ -404,6 +414,15 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
     const storeCredit = yield* StoreCredit
     const loyalty = yield* Loyalty
     const payments = yield* Payments
+    const settlement = yield* Settlement
+    const currencies = yield* Currencies
+    const b2b = yield* B2B
+
+    /** B2B hook: the account an order is placed for, and its terms when paid with `terms` (else refused). */
+    const b2bOrder = (tenant: Tenant, customerId: string | null, payment: Payment | null) =>
+      refusing(b2b.forOrder(tenant, customerId, payment?.method ?? null), (error) =>
+        error._tag === "AccountSuspended" ? "b2b_account_suspended" : "payment_terms_unavailable"
+      )
 
     /** Every failure of `effect` but an unavailable database, as the refusal `codeOf` names. */
     const refusing = <A, E extends { readonly _tag: string; readonly message: string }, R>(
@@ -637,14 +656,23 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
             lastName: data.shippingAddress?.lastName ?? null,
             phone: data.shippingAddress?.phone ?? null
           })).customer.id
-        // 4. The order, confirmed and paid, with the lifecycles' events.
+        // 4. The order, confirmed and paid (or, on B2B terms, payment pending until its due date),
+        //    with the lifecycles' events.
+        const account = yield* b2bOrder(tenant, customerId, data.payment)
         const created = OrderLifecycle.create()
         const confirmed = yield* OrderLifecycle.transition(created.status, "CONFIRMED").pipe(Effect.orDie)
         const paid = yield* PaymentLifecycle.create({
           amount: totals.amountDue,
           currency: currencyCode(session.currency)
         }).pipe(
-          Either.flatMap((payment) => PaymentLifecycle.confirm(payment)),
+          Either.flatMap((pending) =>
+            account?.terms == null
+              ? Either.map(PaymentLifecycle.confirm(pending), ({ payment, transition }) => ({
+                  payment,
+                  events: transition.events
+                }))
+              : Either.right({ payment: pending, events: [] })
+          ),
           Effect.orDie
         )
         const authorization = authorizationOf(data.payment, session.currency)
@@ -675,11 +703,19 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           checkoutSessionId: session.id,
           cartId: session.cartId,
           paymentMethod: data.payment?.method ?? null,
-          paymentReference: authorization?.reference ?? null
+          paymentReference: authorization?.reference ?? null,
+          b2b: account
         })
         if (Option.isNone(order)) return yield* new CartConverted({ cartId: session.cartId })
         const placed = order.value
-        yield* customers.recordOrder(tenant, customerId, totals.total).pipe(
+        // Its presentment and settlement amounts and the rate between them, in this transaction.
+        yield* refusing(settlement.record(tenant, placed), () => "exchange_rate_not_found")
+        // Customer totals and loyalty points are kept in the site's base currency.
+        const baseTotal = yield* refusing(
+          currencies.inBaseCurrency(tenant, { amount: totals.total, currency: currencyCode(session.currency) }),
+          () => "exchange_rate_not_found"
+        )
+        yield* customers.recordOrder(tenant, customerId, baseTotal.amount).pipe(
           Effect.catchTag("CustomerNotFound", Effect.die) // found or created above, in this transaction
         )
         // 5. The balances the totals took, in the spec's order, each refused if it no longer holds it.
@@ -718,15 +754,13 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
             })
           )
         }
-        // 6. The order is paid: it earns its points at the customer's tier.
+        // 6. A paid order earns its points at the customer's tier (one on B2B terms is not paid yet).
         yield* loyalty
-          .earnForOrder(
-            tenant,
-            customerId,
-            { amount: totals.total, currency: currencyCode(session.currency) },
-            placed.id
+          .earnForOrder(tenant, customerId, baseTotal, placed.id)
+          .pipe(
+            Effect.catchIf((error) => error._tag !== "DatabaseUnavailable", Effect.die),
+            Effect.when(() => paid.payment.status === "PAID")
           )
-          .pipe(Effect.catchIf((error) => error._tag !== "DatabaseUnavailable", Effect.die))
         // 7. The cart becomes the order's (one deleted since the session started has nothing to convert).
         yield* carts.convert(tenant, session.cartId, placed.id).pipe(
           Effect.catchTags({
@@ -747,9 +781,11 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           yield* provider.capture(authorization).pipe(Effect.mapError(() => new PaymentUnavailable()))
         }
         // 9. The events, in the transaction that placed the order.
-        for (const event of [...created.events, ...paid.transition.events]) {
+        for (const event of [...created.events, ...paid.events]) {
           switch (event) {
             case "order.created":
+            case "order.placed":
+            case "order.paid":
               yield* Outbox.emit(tenant, event, orderJson(placed))
               break
             case "payment.confirmed":
@@ -812,6 +848,14 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           return yield* new IllegalMove({ reason: "The checkout is complete and can no longer change", missing: [] })
         }
         const balances = yield* balancesOf(session, input)
+        // Gift cards, store credit and points are kept in the base currency: a session in another cannot spend them.
+        if (balances.giftCardCodes.length > 0 || balances.storeCreditAmount > 0 || balances.loyaltyPoints > 0) {
+          const { baseCurrency } = yield* currencies.get(tenant)
+          if (session.currency !== baseCurrency) {
+            const reason = `Gift cards, store credit and points are in ${baseCurrency}, this checkout is in ${session.currency}`
+            return yield* new CannotApply({ code: "currency_not_supported", reason })
+          }
+        }
 
         const shippingAddress =
           input.shippingAddress === undefined ? session.shippingAddress : normalizeAddress(input.shippingAddress)
@@ -876,7 +920,13 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
             ? { shippingOptionId: Machine.ShippingOptionId.make(shippingOptionId) }
             : {})
         }
-        const current = machineOf({ ...session, payment }, session.currency, totals.amountDue)
+        // B2B terms: nothing is due now, so there is nothing to authorize (checked from `review` on).
+        const onTerms =
+          !before(input.state, "review") && payment?.method === "terms"
+            ? yield* b2bOrder(tenant, session.customerId, payment)
+            : null
+        const dueNow = onTerms?.terms == null ? totals.amountDue : 0
+        const current = machineOf({ ...session, payment }, session.currency, dueNow)
         let result = Machine.update(current, { to: input.state, patch })
 
         // Entering `review` with an amount due: authorize it now, then ask the machine again.
@@ -952,7 +1002,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
             reference: paying.right.providerReference,
             amount: paying.right.amount
           }
-          result = Machine.update(machineOf({ ...data, payment }, session.currency, totals.amountDue), {
+          result = Machine.update(machineOf({ ...data, payment }, session.currency, dueNow), {
             to: input.state,
             patch
           })

@@ -12,6 +12,7 @@ import type { DatabaseUnavailable } from "@shopvo/kernel"
 import type { SqlClient } from "@effect/sql"
 import type { Money } from "@shopvo/pricing"
 import { DateTime, Effect } from "effect"
+import type { CustomerNotFound } from "../Customers/Errors.js"
 import * as ApiError from "../Platform/ApiError.js"
 import { created, ok } from "../Platform/Envelope.js"
 import type { Handler } from "../Platform/Pipeline.js"
@@ -19,7 +20,12 @@ import { type InvalidProgram, Loyalty, type PointsRefused, type Transaction } fr
 
 type R = Loyalty | SqlClient.SqlClient
 
-type Failure = InvalidProgram | PointsRefused | LoyaltyProgram.RedemptionTooSmall | Money.AmountOutOfRange
+type Failure =
+  | CustomerNotFound
+  | InvalidProgram
+  | PointsRefused
+  | LoyaltyProgram.RedemptionTooSmall
+  | Money.AmountOutOfRange
 
 const invalidPoints = (message: string) =>
   ApiError.badRequest("Request validation failed", [{ path: "/points", message }])
@@ -27,6 +33,8 @@ const invalidPoints = (message: string) =>
 /** The one mapping of the loyalty service's failures to HTTP. */
 const httpError = (error: Failure): ApiError.ApiError => {
   switch (error._tag) {
+    case "CustomerNotFound":
+      return ApiError.notFound(`Customer ${error.customerId}`)
     case "InvalidProgram":
       return ApiError.badRequest(
         "Invalid loyalty program",
@@ -73,7 +81,7 @@ const updateProgram: Handler<"loyalty.updateProgram", R> = (request) =>
   Effect.map(answer(Loyalty.setProgram(request.tenant, request.body)), (program) => ok(serializeProgram(program)))
 
 const get: Handler<"loyalty.get", R> = (request) =>
-  Effect.map(Loyalty.get(request.tenant, request.params.customerId), ({ customerId, account, transactions }) =>
+  Effect.map(answer(Loyalty.get(request.tenant, request.params.customerId)), ({ customerId, account, transactions }) =>
     ok({
       customerId,
       points: account.points,

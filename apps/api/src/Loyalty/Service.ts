@@ -11,14 +11,17 @@
  * For checkout: `redeem` and `earnForOrder` run inside the caller's transaction when there is one
  * (`Database.transaction` nests as a savepoint); a failure after them rolls them back.
  *
- * Customers are referenced by id only: whether the customer exists is not checked yet (the
- * customers table arrives with its own migration).
+ * Every account belongs to a customer of the tenant: an id that is not one (another site's, the
+ * other mode's, or none) is `CustomerNotFound`, for reads as for transactions, so no account is
+ * ever opened for it.
  */
 import { LoyaltyAccount, LoyaltyProgram, type LoyaltyTransaction, type Points } from "@shopvo/loyalty"
 import { Database, type Tenant } from "@shopvo/kernel"
 import { Currency, type Money } from "@shopvo/pricing"
 import { Data, Effect, Option, ParseResult, Schema } from "effect"
+import { Customers } from "../Customers/Service.js"
 import { SiteCurrency } from "../Sites/Currency.js"
+import type { CustomerNotFound } from "../Customers/Errors.js"
 import { type Balance, LoyaltyRepo, type Transaction } from "./Repo.js"
 
 export { Transaction } from "./Repo.js"
@@ -77,10 +80,11 @@ const decodeProgram = Schema.decodeUnknown(LoyaltyProgram.LoyaltyProgram, { erro
 
 export class Loyalty extends Effect.Service<Loyalty>()("@shopvo/api/Loyalty", {
   accessors: true,
-  dependencies: [LoyaltyRepo.Default, SiteCurrency.Default],
+  dependencies: [LoyaltyRepo.Default, SiteCurrency.Default, Customers.Default],
   effect: Effect.gen(function* () {
     const repo = yield* LoyaltyRepo
     const sites = yield* SiteCurrency
+    const customers = yield* Customers
 
     const program = (tenant: Tenant) =>
       Effect.flatMap(
@@ -116,6 +120,7 @@ export class Loyalty extends Effect.Service<Loyalty>()("@shopvo/api/Loyalty", {
     /** Locks the customer's account (opening it if new) and reads it under the program's tiers. */
     const lock = (tenant: Tenant, customerId: string) =>
       Effect.gen(function* () {
+        yield* customers.get(tenant, customerId)
         const rules = yield* program(tenant)
         return { rules, account: accountOf(rules, yield* repo.lock(tenant, customerId)) }
       })
@@ -146,8 +151,12 @@ export class Loyalty extends Effect.Service<Loyalty>()("@shopvo/api/Loyalty", {
         ),
 
       /** Points, lifetime points, tier and recent entries; an account never opened has none. */
-      get: (tenant: Tenant, customerId: string): Effect.Effect<LoyaltyAccountView, Database.DatabaseUnavailable> =>
+      get: (
+        tenant: Tenant,
+        customerId: string
+      ): Effect.Effect<LoyaltyAccountView, CustomerNotFound | Database.DatabaseUnavailable> =>
         Effect.gen(function* () {
+          yield* customers.get(tenant, customerId)
           const rules = yield* program(tenant)
           const found = yield* repo.find(tenant, customerId)
           if (Option.isNone(found)) return { customerId, account: LoyaltyAccount.open(rules), transactions: [] }
@@ -201,6 +210,38 @@ export class Loyalty extends Effect.Service<Loyalty>()("@shopvo/api/Loyalty", {
             const next = yield* LoyaltyAccount.applyTransaction(rules, account, tx)
             const transaction = yield* record(tenant, customerId, next, tx, { orderId })
             return { account: next, transaction: Option.some(transaction) }
+          })
+        ),
+
+      /**
+       * For refunds: takes back (a `DEDUCT` naming the order) the points the order earned on the
+       * refunded part, when its refunded amount grows from `refundedBefore` to `refundedAfter` of
+       * `base` (the package's `pointsEarnedOnRefund`), never more than the account still holds.
+       * Returns the points taken back (0 when the order earned none).
+       */
+      takeBackForRefund: (
+        tenant: Tenant,
+        customerId: string,
+        orderId: string,
+        refund: { readonly base: number; readonly refundedBefore: number; readonly refundedAfter: number }
+      ) =>
+        Database.transaction(
+          Effect.gen(function* () {
+            const earned = yield* repo.earnedFor(tenant, customerId, orderId)
+            if (Option.isNone(earned)) return 0
+            const { rules, account } = yield* lock(tenant, customerId)
+            const owed = LoyaltyProgram.pointsEarnedOnRefund(
+              earned.value.points,
+              refund.base,
+              refund.refundedBefore,
+              refund.refundedAfter
+            )
+            const points = Math.min(owed, account.points)
+            if (points <= 0) return 0
+            const tx = { type: "DEDUCT" as const, points }
+            const next = yield* LoyaltyAccount.applyTransaction(rules, account, tx)
+            yield* record(tenant, customerId, next, tx, { orderId, note: "Points earned on a refunded part" })
+            return points
           })
         )
     }

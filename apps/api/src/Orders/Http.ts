@@ -1,6 +1,6 @@
 /**
- * Order routes: the list (newest first; status, payment status, customer and creation-time
- * filters; offset or cursor pages) and one order by id or by number.
+ * Order routes: the list (newest first; status, payment status, customer, email, product, B2B
+ * account and creation-time filters; offset or cursor pages) and one order by id or by number.
  */
 import type { Tenant } from "@shopvo/kernel"
 import { Effect, Option } from "effect"
@@ -8,6 +8,8 @@ import * as ApiError from "../Platform/ApiError.js"
 import { ok } from "../Platform/Envelope.js"
 import * as Pagination from "../Platform/Pagination.js"
 import type { Handler } from "../Platform/Pipeline.js"
+import { orderSettlement } from "../Settlement/Http.js"
+import { Settlement } from "../Settlement/Service.js"
 import { serialize } from "./Json.js"
 import { type EmptyDateRange, type Filters, type OrderNotFound, Orders } from "./Service.js"
 
@@ -47,6 +49,9 @@ const list: Handler<"orders.list", Orders> = (request) =>
       status: query.status,
       paymentStatus: query.paymentStatus,
       customerId: query.customerId,
+      email: query.email,
+      productId: query.productId,
+      b2bAccountId: query.b2bAccountId,
       from: query.from === undefined ? undefined : new Date(query.from),
       to: query.to === undefined ? undefined : new Date(query.to)
     }
@@ -60,9 +65,16 @@ const list: Handler<"orders.list", Orders> = (request) =>
     return Pagination.offsetPage(rows.map(serialize), page, total)
   }).pipe(Effect.catchTag("EmptyDateRange", (error) => Effect.fail(httpError(error))))
 
-const get: Handler<"orders.get", Orders> = (request) =>
+const get: Handler<"orders.get", Orders | Settlement> = (request) =>
   Orders.get(request.tenant, request.params.orderId).pipe(
-    Effect.map((order) => ok(serialize(order))),
+    Effect.flatMap((order) =>
+      Effect.map(Settlement.forOrder(request.tenant, order.id), (settlement) =>
+        ok({
+          ...serialize(order),
+          ...Option.match(settlement, { onNone: () => ({}), onSome: (row) => ({ settlement: orderSettlement(row) }) })
+        })
+      )
+    ),
     Effect.catchTag("OrderNotFound", (error) => Effect.fail(httpError(error)))
   )
 

@@ -2,6 +2,7 @@
  * An order as the API shows it (the spec's `Order`): in responses and in the `order.created`
  * event, which carries the order as `orders.get` returns it.
  */
+import { Fulfilment } from "@shopvo/checkout"
 import type { Order as ContractOrder } from "@shopvo/contract"
 import type { Order } from "./Repo.js"
 
@@ -11,6 +12,7 @@ export const serialize = (order: Order): ContractOrder => ({
   number: order.number,
   status: order.status,
   paymentStatus: order.paymentStatus,
+  fulfilmentStatus: Fulfilment.statusOf(order.items),
   customerId: order.customerId,
   email: order.email,
   currency: order.currency,
@@ -22,7 +24,9 @@ export const serialize = (order: Order): ContractOrder => ({
     sku: item.sku,
     quantity: item.quantity,
     unitPrice: item.unitPrice,
-    total: item.total
+    total: item.total,
+    fulfilledQuantity: item.fulfilledQuantity,
+    refundedQuantity: item.refundedQuantity
   })),
   subtotal: order.subtotal,
   discountTotal: order.discountTotal,
@@ -35,6 +39,9 @@ export const serialize = (order: Order): ContractOrder => ({
   shippingAddress: order.shippingAddress,
   billingAddress: order.billingAddress,
   promotionCode: order.promotionCode,
+  b2bAccountId: order.b2bAccountId,
+  paymentTerms: order.paymentTerms,
+  dueDate: order.dueDate,
   createdAt: order.createdAt.toISOString(),
   updatedAt: order.updatedAt.toISOString()
 })

@@ -3,7 +3,7 @@
  * statement (`json_agg`, in line order) and decoded with `Order`, the spec's shape. The functions
  * run inside whatever transaction their caller opened.
  */
-import { Order as OrderLifecycle, Payment as PaymentLifecycle } from "@shopvo/checkout"
+import { Order as OrderLifecycle, Payment as PaymentLifecycle, PaymentTerms } from "@shopvo/checkout"
 import { Database, Ids, type Tenant } from "@shopvo/kernel"
 import { SqlClient, type SqlError, SqlSchema } from "@effect/sql"
 import { Effect, Option, Schema } from "effect"
@@ -35,7 +35,10 @@ export class OrderItem extends Schema.Class<OrderItem>("OrderItem")({
   sku: Schema.NullOr(Schema.String),
   quantity: Schema.Int,
   unitPrice: Schema.Int,
-  total: Schema.Int
+  total: Schema.Int,
+  fulfilledQuantity: Schema.Int,
+  refundedQuantity: Schema.Int,
+  restockedQuantity: Schema.Int
 }) {}
 
 export class Order extends Schema.Class<Order>("Order")({
@@ -59,8 +62,14 @@ export class Order extends Schema.Class<Order>("Order")({
   billingAddress: Schema.NullOr(Address),
   promotionCode: Schema.NullOr(Schema.String),
   checkoutSessionId: Schema.String,
+  /** The payment provider's reference of the captured payment (refunds go through it). */
+  paymentReference: Schema.NullOr(Schema.String),
   createdAt: Schema.DateFromSelf,
-  updatedAt: Schema.DateFromSelf
+  updatedAt: Schema.DateFromSelf,
+  // B2B: the account whose contact placed the order; terms and due date when placed on credit.
+  b2bAccountId: Schema.NullOr(Schema.String),
+  paymentTerms: Schema.NullOr(PaymentTerms.PaymentTerms),
+  dueDate: Schema.NullOr(Schema.String)
 }) {}
 
 /** A row of a cursor page: the order and where it sits in the list's order. */
@@ -70,6 +79,11 @@ export interface Filters {
   readonly status?: typeof OrderStatus.Type | undefined
   readonly paymentStatus?: typeof PaymentStatus.Type | undefined
   readonly customerId?: string | undefined
+  /** Placed with this contact email (case-insensitive). */
+  readonly email?: string | undefined
+  /** With a line of this product. */
+  readonly productId?: string | undefined
+  readonly b2bAccountId?: string | undefined
   /** Created at or after. */
   readonly from?: Date | undefined
   /** Created before. */
@@ -87,7 +101,9 @@ export interface NewOrder {
   readonly customerId: string | null
   readonly email: string
   readonly currency: string
-  readonly items: ReadonlyArray<Omit<OrderItem, "id" | "total">>
+  readonly items: ReadonlyArray<
+    Omit<OrderItem, "id" | "total" | "fulfilledQuantity" | "refundedQuantity" | "restockedQuantity">
+  >
   readonly subtotal: number
   readonly discountTotal: number
   readonly shippingTotal: number
@@ -102,6 +118,8 @@ export interface NewOrder {
   readonly cartId: string
   readonly paymentMethod: string | null
   readonly paymentReference: string | null
+  /** B2B: the account and, for an order on credit, its terms and due date (`YYYY-MM-DD`). */
+  readonly b2b?: { readonly accountId: string; readonly terms: PaymentTerms.OrderTerms | null } | null | undefined
 }
 
 const orderNumberPattern = /^ORD-[0-9]+$/
@@ -117,11 +135,16 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("@shopvo/api/Orders
       o.tax_total as "taxTotal", o.gift_card_total as "giftCardTotal", o.store_credit_total as "storeCreditTotal",
       o.total, o.refunded_total as "refundedTotal", o.shipping_address as "shippingAddress",
       o.billing_address as "billingAddress", o.promotion_code as "promotionCode",
-      o.checkout_session_id as "checkoutSessionId", o.created_at as "createdAt", o.updated_at as "updatedAt",
+      o.checkout_session_id as "checkoutSessionId", o.payment_reference as "paymentReference",
+      o.created_at as "createdAt", o.updated_at as "updatedAt",
+      o.b2b_account_id as "b2bAccountId", o.payment_terms as "paymentTerms",
+      to_char(o.due_date, 'YYYY-MM-DD') as "dueDate",
       coalesce((
         select json_agg(json_build_object(
           'id', i.id, 'productId', i.product_id, 'variantId', i.variant_id, 'name', i.name, 'sku', i.sku,
-          'quantity', i.quantity, 'unitPrice', i.unit_price, 'total', i.total) order by i.position)
+          'quantity', i.quantity, 'unitPrice', i.unit_price, 'total', i.total,
+          'fulfilledQuantity', i.fulfilled_quantity, 'refundedQuantity', i.refunded_quantity,
+          'restockedQuantity', i.restocked_quantity) order by i.position)
         from order_items i where i.site_id = o.site_id and i.order_id = o.id
       ), '[]'::json) as items`
 
@@ -149,6 +172,12 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("@shopvo/api/Orders
       if (filters.status !== undefined) conditions.push(sql`o.status = ${filters.status}`)
       if (filters.paymentStatus !== undefined) conditions.push(sql`o.payment_status = ${filters.paymentStatus}`)
       if (filters.customerId !== undefined) conditions.push(sql`o.customer_id = ${filters.customerId}`)
+      if (filters.email !== undefined) conditions.push(sql`lower(o.email) = lower(${filters.email})`)
+      if (filters.productId !== undefined) {
+        conditions.push(sql`exists (select 1 from order_items f where f.site_id = o.site_id and f.livemode = o.livemode
+          and f.order_id = o.id and f.product_id = ${filters.productId})`)
+      }
+      if (filters.b2bAccountId !== undefined) conditions.push(sql`o.b2b_account_id = ${filters.b2bAccountId}`)
       if (filters.from !== undefined) conditions.push(sql`o.created_at >= ${filters.from}`)
       if (filters.to !== undefined) conditions.push(sql`o.created_at < ${filters.to}`)
       return sql.and(conditions)
@@ -205,12 +234,13 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("@shopvo/api/Orders
           insert into orders (id, site_id, livemode, number, status, payment_status, customer_id, email, currency,
             subtotal, discount_total, shipping_total, tax_total, gift_card_total, store_credit_total, total,
             shipping_address, billing_address, promotion_code, checkout_session_id, cart_id, payment_method,
-            payment_reference)
+            payment_reference, b2b_account_id, payment_terms, due_date)
           values (${id}, ${tenant.siteId}, ${tenant.livemode}, ${number}, ${order.status}, ${order.paymentStatus},
             ${order.customerId}, ${order.email}, ${order.currency}, ${order.subtotal}, ${order.discountTotal},
             ${order.shippingTotal}, ${order.taxTotal}, ${order.giftCardTotal}, ${order.storeCreditTotal},
             ${order.total}, ${json(order.shippingAddress)}, ${json(order.billingAddress)}, ${order.promotionCode},
-            ${order.checkoutSessionId}, ${order.cartId}, ${order.paymentMethod}, ${order.paymentReference})`.pipe(
+            ${order.checkoutSessionId}, ${order.cartId}, ${order.paymentMethod}, ${order.paymentReference},
+            ${order.b2b?.accountId ?? null}, ${order.b2b?.terms?.terms ?? null}, ${order.b2b?.terms?.dueDate ?? null})`.pipe(
           Effect.as(true),
           Effect.catchIf(isCartTaken, () => Effect.succeed(false))
         )

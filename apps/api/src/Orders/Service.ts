@@ -5,6 +5,7 @@
 import type { Tenant } from "@shopvo/kernel"
 import { Data, Effect, Option } from "effect"
 import type * as Pagination from "../Platform/Pagination.js"
+import { OrderLifecycleRepo } from "../OrderLifecycle/Repo.js"
 import { type Filters, type NewOrder, OrdersRepo } from "./Repo.js"
 
 export { Order, OrderItem } from "./Repo.js"
@@ -22,9 +23,10 @@ const checkRange = (filters: Filters) =>
 
 export class Orders extends Effect.Service<Orders>()("@shopvo/api/Orders", {
   accessors: true,
-  dependencies: [OrdersRepo.Default],
+  dependencies: [OrdersRepo.Default, OrderLifecycleRepo.Default],
   effect: Effect.gen(function* () {
     const repo = yield* OrdersRepo
+    const lifecycle = yield* OrderLifecycleRepo
     return {
       get: (tenant: Tenant, idOrNumber: string) =>
         Effect.flatMap(
@@ -42,7 +44,23 @@ export class Orders extends Effect.Service<Orders>()("@shopvo/api/Orders", {
        * Records a placed order with the site's next `ORD-<n>`. Runs inside the caller's transaction
        * (checkout completion); the number's counter stays locked until that transaction ends.
        */
-      place: (tenant: Tenant, order: NewOrder) => repo.insert(tenant, order)
+      place: (tenant: Tenant, order: NewOrder) =>
+        Effect.tap(repo.insert(tenant, order), (inserted) =>
+          Option.match(inserted, {
+            onNone: () => Effect.void,
+            // The first entry of the order's timeline.
+            onSome: (placed) =>
+              lifecycle.append(tenant, placed.id, {
+                type: "placed",
+                message: "Order placed",
+                fromStatus: null,
+                toStatus: placed.status,
+                paymentStatus: placed.paymentStatus,
+                amount: null,
+                apiKeyId: null
+              })
+          })
+        )
     }
   })
 }) {}

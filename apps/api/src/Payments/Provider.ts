@@ -25,6 +25,10 @@
  * (`transfer_expired`). `on_account` (B2B terms) is authorized at once. Any other token is
  * declined; `authorize` (checkout's original call) offers only `card`.
  *
+ * `refund` returns part or all of what was captured on an authorization (an order's
+ * `paymentReference`), idempotently by key: the same key refunds once and answers the first
+ * receipt again; the test provider refuses a refund beyond what it captured less what it refunded.
+ *
  * Callbacks are signed like Shopvo's own requests (`t=<unix>,sha256=<hex>` over `<t>.<raw body>`,
  * @shopvo/signing) with the secret in `PAYMENT_TEST_CALLBACK_SECRET` (default `testCallbackSecret`);
  * `testCallback` builds the one the test provider would send for a reference.
@@ -50,6 +54,25 @@ export class PaymentMethodUnsupported extends Data.TaggedError("PaymentMethodUns
   readonly method: string
   readonly missingToken: boolean
 }> {}
+
+/** The provider refused a refund (an unknown payment, more than it captured). */
+export class RefundRejected extends Data.TaggedError("RefundRejected")<{ readonly reason: string }> {}
+
+export interface RefundRequest {
+  /** The captured payment's reference (the authorization's). */
+  readonly reference: string
+  readonly amount: number
+  readonly currency: string
+  /** The same key refunds once: a retry answers the first receipt. */
+  readonly idempotencyKey: string
+}
+
+/** Money the provider returned; `reference` is the provider's id of the refund. */
+export interface RefundReceipt {
+  readonly reference: string
+  readonly amount: number
+  readonly currency: string
+}
 
 export interface AuthorizeRequest {
   readonly method: string
@@ -120,6 +143,8 @@ export interface PaymentProviderShape {
   ) => Effect.Effect<Authorization, PaymentDeclined | PaymentProviderUnavailable | PaymentMethodUnsupported>
   readonly capture: (authorization: Authorization) => Effect.Effect<void, PaymentProviderUnavailable>
   readonly void: (authorization: Authorization) => Effect.Effect<void, PaymentProviderUnavailable>
+  /** Returns part or all of a captured payment (an order's refund). */
+  readonly refund: (request: RefundRequest) => Effect.Effect<RefundReceipt, RefundRejected | PaymentProviderUnavailable>
   readonly confirm: (
     request: ConfirmRequest
   ) => Effect.Effect<Confirmation, PaymentDeclined | PaymentProviderUnavailable | PaymentMethodUnsupported>
@@ -199,6 +224,10 @@ const ledger = new Map<string, Array<{ readonly kind: "charge" | "refund"; reado
 const results = new Map<string, unknown>()
 
 export const testLedger = (reference: string) => [...(ledger.get(reference) ?? [])]
+
+/** What the test provider refunded on `reference`, in all. */
+export const testRefunded = (reference: string) =>
+  testLedger(reference).reduce((sum, entry) => (entry.kind === "refund" ? sum + entry.amount : sum), 0)
 
 const record = (reference: string, kind: "charge" | "refund", amount: number) =>
   ledger.set(reference, [...(ledger.get(reference) ?? []), { kind, amount }])
@@ -290,8 +319,23 @@ export const TestPaymentProvider = Layer.effect(
       capture: (authorization) =>
         authorization.reference.startsWith("auth_test_tok_capture_error_")
           ? Effect.fail(new PaymentProviderUnavailable({ operation: "capture" }))
-          : Effect.void,
+          : Effect.sync(() => record(authorization.reference, "charge", authorization.amount)),
       void: () => Effect.void,
+      refund: (request) =>
+        once(
+          `refund:${request.idempotencyKey}`,
+          Effect.suspend((): Effect.Effect<RefundReceipt, RefundRejected> => {
+            const entries = ledger.get(request.reference) ?? []
+            if (!entries.some((entry) => entry.kind === "charge"))
+              return Effect.fail(new RefundRejected({ reason: "unknown payment" }))
+            const left = entries.reduce((sum, e) => (e.kind === "charge" ? sum + e.amount : sum - e.amount), 0)
+            if (!Number.isSafeInteger(request.amount) || request.amount <= 0 || request.amount > left) {
+              return Effect.fail(new RefundRejected({ reason: `cannot refund ${request.amount} of ${left}` }))
+            }
+            record(request.reference, "refund", request.amount)
+            return Effect.succeed({ reference: Ids.make("re_test"), amount: request.amount, currency: request.currency })
+          })
+        ),
       confirm: (request) =>
         once(
           `confirm:${request.idempotencyKey}`,

@@ -68,8 +68,8 @@ export const isCreatedAt = (text: string): boolean => {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === text.slice(0, 19)
 }
 
-/** Resource ids (`prd_…`): a lowercase prefix and base62, as `Ids.make` makes them and the tables check. */
-const idPattern = /^[a-z]+_[A-Za-z0-9]{1,60}$/
+/** Resource ids (`prd_…`, `b2b_…`): a lowercase prefix and base62, as `Ids.make` makes them and the tables check. */
+const idPattern = /^[a-z][a-z0-9]*_[A-Za-z0-9]{1,60}$/
 
 /**
  * Decodes a cursor; a tampered or foreign one is a 400, never a SQL error: the sort key must

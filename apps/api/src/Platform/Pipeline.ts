@@ -19,6 +19,7 @@ import { ApiConfig } from "../Config.js"
 import * as ApiError from "./ApiError.js"
 import * as Body from "./Body.js"
 import { hasScope, Keys, type Principal } from "./Auth.js"
+import * as Deprecation from "./Deprecation.js"
 import { CurrentRequest } from "./Edge.js"
 import type { Reply } from "./Envelope.js"
 import * as Idempotency from "./Idempotency.js"
@@ -293,7 +294,8 @@ export const layer = Layer.effect(
             Effect.map(limit(incoming, principal), (quota) => ({ principal, quota }))
           )
         )
-        if (Either.isLeft(admitted)) return respond(yield* recover(admitted.left), {})
+        if (Either.isLeft(admitted))
+          return respond(yield* recover(admitted.left), Deprecation.forOperation(operation.id))
         const { principal, quota } = admitted.right
         annotate({
           operation: operation.id,
@@ -308,9 +310,12 @@ export const layer = Layer.effect(
           yield* verifySignature(incoming, principal, raw)
           yield* authorize(incoming, principal)
           const input = yield* validate(incoming, principal, raw)
-          return yield* execute(incoming, input, raw, handler)
+          const result = yield* execute(incoming, input, raw, handler)
+          // A request that used a deprecated parameter or field is told so (the Deprecation header).
+          const deprecation = Deprecation.forRequest(operation.id, incoming.search, raw)
+          return { ...result, headers: { ...deprecation, ...result.headers } }
         }).pipe(Effect.catchAll(recover), Effect.catchAllCause(defect))
-        return respond(rendered, RateLimits.headers(quota))
+        return respond(rendered, { ...RateLimits.headers(quota), ...Deprecation.forOperation(operation.id) })
       })
 
     return { serve }

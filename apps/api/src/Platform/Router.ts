@@ -10,6 +10,7 @@ import type { HttpMethod } from "@effect/platform/HttpMethod"
 import { SqlClient } from "@effect/sql"
 import { Duration, Effect } from "effect"
 import * as ApiError from "./ApiError.js"
+import * as Docs from "./Docs.js"
 import { type CurrentRequest, errorResponse } from "./Edge.js"
 import { type Handler, Pipeline } from "./Pipeline.js"
 
@@ -78,7 +79,10 @@ export const make = <R>(handlers: Handlers<R>) =>
     const serve = <Id extends OperationId>(operation: Spec.Operation<Id>) =>
       pipeline.serve(operation, handlers[operation.id] ?? notImplemented<Id>())
 
-    let router: HttpRouter.HttpRouter<never, R | SqlClient.SqlClient | CurrentRequest> = health
+    let router: HttpRouter.HttpRouter<never, R | SqlClient.SqlClient | CurrentRequest> = HttpRouter.concat(
+      health,
+      Docs.router
+    )
     for (const operation of Spec.operations) {
       router = HttpRouter.route(operation.method.toUpperCase() as HttpMethod)(
         toRouterPath(operation.path),

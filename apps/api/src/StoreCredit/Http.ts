@@ -51,7 +51,7 @@ const serialize = (tx: Transaction): StoreCreditTransaction => ({
 })
 
 const get: Handler<"storeCredit.get", R> = (request) =>
-  Effect.map(StoreCredit.get(request.tenant, request.params.customerId), (account) =>
+  Effect.map(answer(StoreCredit.get(request.tenant, request.params.customerId)), (account) =>
     ok({
       customerId: account.customerId,
       currency: account.balance.currency,

@@ -70,8 +70,12 @@ export class StoreCredit extends Effect.Service<StoreCredit>()("@shopvo/api/Stor
 
     return {
       /** The balance (0 in the site's currency for a customer who never had credit) and recent entries. */
-      get: (tenant: Tenant, customerId: string): Effect.Effect<StoreCreditAccount, Database.DatabaseUnavailable> =>
+      get: (
+        tenant: Tenant,
+        customerId: string
+      ): Effect.Effect<StoreCreditAccount, CustomerNotFound | Database.DatabaseUnavailable> =>
         Effect.gen(function* () {
+          yield* customers.get(tenant, customerId)
           const found = yield* repo.find(tenant, customerId)
           if (Option.isNone(found)) {
             return { customerId, balance: { amount: 0, currency: yield* sites.get(tenant) }, transactions: [] }

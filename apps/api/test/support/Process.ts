@@ -4,9 +4,12 @@
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { type AddressInfo, createServer } from "node:net"
-import { fileURLToPath } from "node:url"
+import { createRequire } from "node:module"
+import { fileURLToPath, pathToFileURL } from "node:url"
 
 const mainModule = fileURLToPath(new URL("../../src/main.ts", import.meta.url))
+// By location, so the process can run in any working directory (`--import tsx` resolves from the cwd).
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href
 
 export const freePort = () =>
   new Promise<number>((resolve) => {
@@ -18,7 +21,8 @@ export const freePort = () =>
   })
 
 export const waitFor = async (url: string) => {
-  for (let i = 0; i < 300; i++) {
+  // Up to 2 minutes: starting from sources (tsx) on a loaded CI machine can take over 30 s.
+  for (let i = 0; i < 1200; i++) {
     try {
       if ((await fetch(url)).ok) return
     } catch {
@@ -34,6 +38,8 @@ export interface ApiProcessOptions {
   readonly env?: Readonly<Record<string, string>>
   /** Keep the process's stdout (its log lines) readable on `child.stdout`. */
   readonly pipeStdout?: boolean
+  /** Working directory (the demo store's `.data/demo.json` is written there); the test process's by default. */
+  readonly cwd?: string
 }
 
 /** Starts `src/main.ts` on `databaseUrl` and waits until it answers; `baseUrl` is where. */
@@ -42,7 +48,7 @@ export const startApiProcess = async (
   options: ApiProcessOptions = {}
 ): Promise<{ readonly child: ChildProcess; readonly baseUrl: string }> => {
   const port = await freePort()
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", mainModule], {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", tsxLoader, mainModule], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -51,7 +57,8 @@ export const startApiProcess = async (
       LOG_LEVEL: "OFF",
       ...options.env
     },
-    stdio: options.pipeStdout ? ["ignore", "pipe", "ignore"] : "ignore"
+    stdio: options.pipeStdout ? ["ignore", "pipe", "ignore"] : "ignore",
+    ...(options.cwd ? { cwd: options.cwd } : {})
   })
   const baseUrl = `http://127.0.0.1:${port}`
   await waitFor(`${baseUrl}/healthz`)

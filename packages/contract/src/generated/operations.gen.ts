@@ -15,9 +15,45 @@ export interface Operations {
     readonly queryDefaults: never
     readonly bodyDefaults: "paymentTerms"
   }
+  readonly "b2b.getAccount": {
+    readonly data: T.B2bGetAccountData
+    readonly responses: T.B2bGetAccountResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
   readonly "b2b.updateAccount": {
     readonly data: T.B2bUpdateAccountData
     readonly responses: T.B2bUpdateAccountResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "b2b.listPriceLists": {
+    readonly data: T.B2bListPriceListsData
+    readonly responses: T.B2bListPriceListsResponses
+    readonly queryDefaults: "limit" | "page"
+    readonly bodyDefaults: never
+  }
+  readonly "b2b.createPriceList": {
+    readonly data: T.B2bCreatePriceListData
+    readonly responses: T.B2bCreatePriceListResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "b2b.getPriceList": {
+    readonly data: T.B2bGetPriceListData
+    readonly responses: T.B2bGetPriceListResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "b2b.updatePriceList": {
+    readonly data: T.B2bUpdatePriceListData
+    readonly responses: T.B2bUpdatePriceListResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "b2b.deletePriceList": {
+    readonly data: T.B2bDeletePriceListData
+    readonly responses: T.B2bDeletePriceListResponses
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
@@ -153,6 +189,60 @@ export interface Operations {
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
+  readonly "currencies.get": {
+    readonly data: T.CurrenciesGetData
+    readonly responses: T.CurrenciesGetResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "currencies.update": {
+    readonly data: T.CurrenciesUpdateData
+    readonly responses: T.CurrenciesUpdateResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "currencies.listRates": {
+    readonly data: T.CurrenciesListRatesData
+    readonly responses: T.CurrenciesListRatesResponses
+    readonly queryDefaults: "limit" | "page"
+    readonly bodyDefaults: never
+  }
+  readonly "currencies.createRate": {
+    readonly data: T.CurrenciesCreateRateData
+    readonly responses: T.CurrenciesCreateRateResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "currencies.getProductPrices": {
+    readonly data: T.CurrenciesGetProductPricesData
+    readonly responses: T.CurrenciesGetProductPricesResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "currencies.setProductPrices": {
+    readonly data: T.CurrenciesSetProductPricesData
+    readonly responses: T.CurrenciesSetProductPricesResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "settlement.get": {
+    readonly data: T.SettlementGetData
+    readonly responses: T.SettlementGetResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "settlement.update": {
+    readonly data: T.SettlementUpdateData
+    readonly responses: T.SettlementUpdateResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "settlement.report": {
+    readonly data: T.SettlementReportData
+    readonly responses: T.SettlementReportResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
   readonly "customers.list": {
     readonly data: T.CustomersListData
     readonly responses: T.CustomersListResponses
@@ -267,6 +357,36 @@ export interface Operations {
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
+  readonly "orders.updateStatus": {
+    readonly data: T.OrdersUpdateStatusData
+    readonly responses: T.OrdersUpdateStatusResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "orders.cancel": {
+    readonly data: T.OrdersCancelData
+    readonly responses: T.OrdersCancelResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: "restock"
+  }
+  readonly "orders.listFulfilments": {
+    readonly data: T.OrdersListFulfilmentsData
+    readonly responses: T.OrdersListFulfilmentsResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "orders.createFulfilment": {
+    readonly data: T.OrdersCreateFulfilmentData
+    readonly responses: T.OrdersCreateFulfilmentResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "orders.getTimeline": {
+    readonly data: T.OrdersGetTimelineData
+    readonly responses: T.OrdersGetTimelineResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
   readonly "orders.list": {
     readonly data: T.OrdersListData
     readonly responses: T.OrdersListResponses
@@ -283,7 +403,7 @@ export interface Operations {
     readonly data: T.OrdersRefundData
     readonly responses: T.OrdersRefundResponses
     readonly queryDefaults: never
-    readonly bodyDefaults: never
+    readonly bodyDefaults: "method" | "restock"
   }
   readonly "payments.createSession": {
     readonly data: T.PaymentsCreateSessionData
@@ -419,7 +539,13 @@ export type OperationId = keyof Operations
 export const operationIds: ReadonlyArray<OperationId> = [
   "b2b.listAccounts",
   "b2b.createAccount",
+  "b2b.getAccount",
   "b2b.updateAccount",
+  "b2b.listPriceLists",
+  "b2b.createPriceList",
+  "b2b.getPriceList",
+  "b2b.updatePriceList",
+  "b2b.deletePriceList",
   "cart.get",
   "cart.create",
   "cart.update",
@@ -442,6 +568,15 @@ export const operationIds: ReadonlyArray<OperationId> = [
   "checkout.advance",
   "pages.list",
   "menus.list",
+  "currencies.get",
+  "currencies.update",
+  "currencies.listRates",
+  "currencies.createRate",
+  "currencies.getProductPrices",
+  "currencies.setProductPrices",
+  "settlement.get",
+  "settlement.update",
+  "settlement.report",
   "customers.list",
   "customers.get",
   "customers.update",
@@ -461,6 +596,11 @@ export const operationIds: ReadonlyArray<OperationId> = [
   "metafields.create",
   "metafields.update",
   "metafields.delete",
+  "orders.updateStatus",
+  "orders.cancel",
+  "orders.listFulfilments",
+  "orders.createFulfilment",
+  "orders.getTimeline",
   "orders.list",
   "orders.get",
   "orders.refund",

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, BrandsListData, BrandsListErrors, BrandsListResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, PagesListData, PagesListErrors, PagesListResponses, PaymentsCaptureSessionData, PaymentsCaptureSessionErrors, PaymentsCaptureSessionResponses, PaymentsConfirmSessionData, PaymentsConfirmSessionErrors, PaymentsConfirmSessionResponses, PaymentsCreateSessionData, PaymentsCreateSessionErrors, PaymentsCreateSessionResponses, PaymentsGetSessionData, PaymentsGetSessionErrors, PaymentsGetSessionResponses, PaymentsHandleCallbackData, PaymentsHandleCallbackErrors, PaymentsHandleCallbackResponses, PaymentsRefundSessionData, PaymentsRefundSessionErrors, PaymentsRefundSessionResponses, PaymentsVoidSessionData, PaymentsVoidSessionErrors, PaymentsVoidSessionResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
+import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bCreatePriceListData, B2bCreatePriceListErrors, B2bCreatePriceListResponses, B2bDeletePriceListData, B2bDeletePriceListErrors, B2bDeletePriceListResponses, B2bGetAccountData, B2bGetAccountErrors, B2bGetAccountResponses, B2bGetPriceListData, B2bGetPriceListErrors, B2bGetPriceListResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bListPriceListsData, B2bListPriceListsErrors, B2bListPriceListsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, B2bUpdatePriceListData, B2bUpdatePriceListErrors, B2bUpdatePriceListResponses, BrandsListData, BrandsListErrors, BrandsListResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CurrenciesCreateRateData, CurrenciesCreateRateErrors, CurrenciesCreateRateResponses, CurrenciesGetData, CurrenciesGetErrors, CurrenciesGetProductPricesData, CurrenciesGetProductPricesErrors, CurrenciesGetProductPricesResponses, CurrenciesGetResponses, CurrenciesListRatesData, CurrenciesListRatesErrors, CurrenciesListRatesResponses, CurrenciesSetProductPricesData, CurrenciesSetProductPricesErrors, CurrenciesSetProductPricesResponses, CurrenciesUpdateData, CurrenciesUpdateErrors, CurrenciesUpdateResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersCancelData, OrdersCancelErrors, OrdersCancelResponses, OrdersCreateFulfilmentData, OrdersCreateFulfilmentErrors, OrdersCreateFulfilmentResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersGetTimelineData, OrdersGetTimelineErrors, OrdersGetTimelineResponses, OrdersListData, OrdersListErrors, OrdersListFulfilmentsData, OrdersListFulfilmentsErrors, OrdersListFulfilmentsResponses, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, PagesListData, PagesListErrors, PagesListResponses, PaymentsCaptureSessionData, PaymentsCaptureSessionErrors, PaymentsCaptureSessionResponses, PaymentsConfirmSessionData, PaymentsConfirmSessionErrors, PaymentsConfirmSessionResponses, PaymentsCreateSessionData, PaymentsCreateSessionErrors, PaymentsCreateSessionResponses, PaymentsGetSessionData, PaymentsGetSessionErrors, PaymentsGetSessionResponses, PaymentsHandleCallbackData, PaymentsHandleCallbackErrors, PaymentsHandleCallbackResponses, PaymentsRefundSessionData, PaymentsRefundSessionErrors, PaymentsRefundSessionResponses, PaymentsVoidSessionData, PaymentsVoidSessionErrors, PaymentsVoidSessionResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SettlementGetData, SettlementGetErrors, SettlementGetResponses, SettlementReportData, SettlementReportErrors, SettlementReportResponses, SettlementUpdateData, SettlementUpdateErrors, SettlementUpdateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -51,8 +51,8 @@ export class B2B extends HeyApiClient {
      * List B2B accounts
      *
      * Returns the site's B2B accounts, newest first. Supports offset pagination (`page`) and cursor
-     * pagination (`cursor`, which switches the response to the cursor envelope). Sites without B2B
-     * enabled answer 403.
+     * pagination (`cursor`, which switches the response to the cursor envelope; a cursor may also be
+     * the id of the last account seen). Sites without B2B enabled answer 403 `b2b_not_enabled`.
      *
      */
     public listAccounts<ThrowOnError extends boolean = false>(options: Options<B2bListAccountsData, ThrowOnError>) {
@@ -68,7 +68,8 @@ export class B2B extends HeyApiClient {
      *
      * Creates an `ACTIVE` B2B account and attaches existing customers as its contacts; the first id
      * in `contactCustomerIds` becomes the primary contact. A customer can be a contact of one
-     * account only (409 `contact_in_other_account`). Sites without B2B enabled answer 403.
+     * account only (409 `contact_in_other_account`). Sites without B2B enabled answer 403
+     * `b2b_not_enabled`.
      *
      */
     public createAccount<ThrowOnError extends boolean = false>(options: Options<B2bCreateAccountData, ThrowOnError>) {
@@ -84,17 +85,122 @@ export class B2B extends HeyApiClient {
     }
     
     /**
+     * Get a B2B account
+     *
+     * One account of the site, with its contacts. An account of another site or mode is 404. Sites
+     * without B2B enabled answer 403 `b2b_not_enabled`.
+     *
+     */
+    public getAccount<ThrowOnError extends boolean = false>(options: Options<B2bGetAccountData, ThrowOnError>) {
+        return (options.client ?? this.client).get<B2bGetAccountResponses, B2bGetAccountErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/b2b/accounts/{accountId}',
+            ...options
+        });
+    }
+    
+    /**
      * Update a B2B account
      *
      * Updates an account's status, payment terms, price list, company name or tax id. Only the
      * fields sent change; `null` clears `priceListId` or `taxId`. A `SUSPENDED` account's contacts
-     * buy at retail prices and terms until it is `ACTIVE` again. Sites without B2B enabled answer 403.
+     * buy at retail prices and cannot order on terms until it is `ACTIVE` again. Sites without B2B
+     * enabled answer 403 `b2b_not_enabled`.
      *
      */
     public updateAccount<ThrowOnError extends boolean = false>(options: Options<B2bUpdateAccountData, ThrowOnError>) {
         return (options.client ?? this.client).patch<B2bUpdateAccountResponses, B2bUpdateAccountErrors, ThrowOnError>({
             security: [{ scheme: 'bearer', type: 'http' }],
             url: '/api/v1/{siteId}/b2b/accounts/{accountId}',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * List price lists
+     *
+     * Returns the site's price lists with their entries, newest first. Supports offset pagination
+     * (`page`) and cursor pagination (`cursor`, which switches the response to the cursor
+     * envelope; a cursor may also be the id of the last price list seen). Sites without B2B
+     * enabled answer 403 `b2b_not_enabled`.
+     *
+     */
+    public listPriceLists<ThrowOnError extends boolean = false>(options: Options<B2bListPriceListsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<B2bListPriceListsResponses, B2bListPriceListsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/b2b/price-lists',
+            ...options
+        });
+    }
+    
+    /**
+     * Create a price list
+     *
+     * Creates a price list: per variant and currency, a fixed unit price or a percentage off the
+     * catalogue price (see `PriceListEntry`). Assign it to accounts with `priceListId`. Sites
+     * without B2B enabled answer 403 `b2b_not_enabled`.
+     *
+     */
+    public createPriceList<ThrowOnError extends boolean = false>(options: Options<B2bCreatePriceListData, ThrowOnError>) {
+        return (options.client ?? this.client).post<B2bCreatePriceListResponses, B2bCreatePriceListErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/b2b/price-lists',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Delete a price list
+     *
+     * Permanently deletes a price list. Accounts that used it are left with `priceListId: null`
+     * (their contacts buy at catalogue prices); orders already placed keep their prices. Sites
+     * without B2B enabled answer 403 `b2b_not_enabled`.
+     *
+     */
+    public deletePriceList<ThrowOnError extends boolean = false>(options: Options<B2bDeletePriceListData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<B2bDeletePriceListResponses, B2bDeletePriceListErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/b2b/price-lists/{priceListId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Get a price list
+     *
+     * One price list of the site with its entries. A price list of another site or mode is 404.
+     * Sites without B2B enabled answer 403 `b2b_not_enabled`.
+     *
+     */
+    public getPriceList<ThrowOnError extends boolean = false>(options: Options<B2bGetPriceListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<B2bGetPriceListResponses, B2bGetPriceListErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/b2b/price-lists/{priceListId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Update a price list
+     *
+     * Renames a price list or replaces its entries (`entries` is the whole new set). Carts of the
+     * accounts using it are priced from the new entries the next time they are read; checkouts
+     * already started keep the prices they started with. Sites without B2B enabled answer 403
+     * `b2b_not_enabled`.
+     *
+     */
+    public updatePriceList<ThrowOnError extends boolean = false>(options: Options<B2bUpdatePriceListData, ThrowOnError>) {
+        return (options.client ?? this.client).patch<B2bUpdatePriceListResponses, B2bUpdatePriceListErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/b2b/price-lists/{priceListId}',
             ...options,
             headers: {
                 'Content-Type': 'application/json',
@@ -463,7 +569,7 @@ export class Checkout extends HeyApiClient {
      * | `contact` | — |
      * | `shipping` | `email` |
      * | `payment` | `shippingAddress` and `shippingOptionId` (one of `availableShippingOptions`) |
-     * | `review` | `payment` (`method`, and `token` for card-like methods), authorized now; not needed when `amountDue` is 0 |
+     * | `review` | `payment` (`method`, and `token` for card-like methods), authorized now; not needed when `amountDue` is 0 or `method` is `terms` (B2B) |
      * | `complete` | — (places the order) |
      *
      * A target that is not reachable from the current state, or whose data is missing, is a 422
@@ -548,6 +654,172 @@ export class Menus extends HeyApiClient {
         return (options.client ?? this.client).get<MenusListResponses, MenusListErrors, ThrowOnError>({
             security: [{ scheme: 'bearer', type: 'http' }],
             url: '/api/v1/{siteId}/menus',
+            ...options
+        });
+    }
+}
+
+export class Currencies extends HeyApiClient {
+    /**
+     * Get the currencies the site sells in
+     *
+     * The site's base currency (the one its catalogue prices are entered in) and every currency a
+     * cart may be created in: the base currency and the presentment currencies set with
+     * `currencies.update`.
+     *
+     */
+    public get<ThrowOnError extends boolean = false>(options: Options<CurrenciesGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<CurrenciesGetResponses, CurrenciesGetErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/currencies',
+            ...options
+        });
+    }
+    
+    /**
+     * Set the currencies the site sells in
+     *
+     * Replaces the site's presentment currencies (for the key's mode). The base currency is always
+     * sold in and need not be listed. Carts already open in a currency removed here keep it.
+     *
+     */
+    public update<ThrowOnError extends boolean = false>(options: Options<CurrenciesUpdateData, ThrowOnError>) {
+        return (options.client ?? this.client).put<CurrenciesUpdateResponses, CurrenciesUpdateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/currencies',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * List exchange rates
+     *
+     * The site's exchange rates, newest `effectiveAt` first. A rate applies from its `effectiveAt`
+     * until a later rate for the same pair takes effect; `from` and `to` narrow the list to a pair.
+     *
+     */
+    public listRates<ThrowOnError extends boolean = false>(options: Options<CurrenciesListRatesData, ThrowOnError>) {
+        return (options.client ?? this.client).get<CurrenciesListRatesResponses, CurrenciesListRatesErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/currencies/rates',
+            ...options
+        });
+    }
+    
+    /**
+     * Set an exchange rate
+     *
+     * Records that one `from` is worth `rate` of `to` from `effectiveAt` on (now when omitted). Rates
+     * are never edited: a new rate for the pair takes over from its own `effectiveAt`, and orders
+     * keep the rate they were settled at. `rate` is a decimal string so it is used exactly as
+     * quoted; `from` and `to` differ (a currency converts to itself at 1).
+     *
+     */
+    public createRate<ThrowOnError extends boolean = false>(options: Options<CurrenciesCreateRateData, ThrowOnError>) {
+        return (options.client ?? this.client).post<CurrenciesCreateRateResponses, CurrenciesCreateRateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/currencies/rates',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Get a product's prices per currency
+     *
+     * The prices set for the product and its variants in currencies other than the product's own.
+     * A cart in a currency without a price here pays the product's (or variant's) price converted
+     * at the current exchange rate, rounded half-even to the currency's minor unit.
+     *
+     */
+    public getProductPrices<ThrowOnError extends boolean = false>(options: Options<CurrenciesGetProductPricesData, ThrowOnError>) {
+        return (options.client ?? this.client).get<CurrenciesGetProductPricesResponses, CurrenciesGetProductPricesErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/products/{productId}/prices',
+            ...options
+        });
+    }
+    
+    /**
+     * Set a product's prices per currency
+     *
+     * Replaces every per-currency price of the product and its variants. An entry without
+     * `variantId` prices the product (and its variants that have no price of their own); an entry
+     * with one prices that variant. One entry per (currency, variant); the product's own currency
+     * is priced by its `price` and cannot be listed here.
+     *
+     */
+    public setProductPrices<ThrowOnError extends boolean = false>(options: Options<CurrenciesSetProductPricesData, ThrowOnError>) {
+        return (options.client ?? this.client).put<CurrenciesSetProductPricesResponses, CurrenciesSetProductPricesErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/products/{productId}/prices',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
+export class Settlement extends HeyApiClient {
+    /**
+     * Get the settlement setup
+     *
+     * Where the site's orders settle: one account per settlement currency (EUR, USD or GBP), the
+     * routing rules, and the default currency for orders no rule matches. A site that never set
+     * this up settles every order in its base currency.
+     *
+     */
+    public get<ThrowOnError extends boolean = false>(options: Options<SettlementGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<SettlementGetResponses, SettlementGetErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/settlement',
+            ...options
+        });
+    }
+    
+    /**
+     * Set the settlement setup
+     *
+     * Replaces the settlement accounts and routing rules. An order settles in the currency of the
+     * first rule that matches it (every condition a rule names must hold: the order's presentment
+     * currency, the country of its shipping address, else its billing address), else in
+     * `defaultCurrency`. Every currency a rule or the default names needs an account. Orders
+     * already placed keep the settlement they were given.
+     *
+     */
+    public update<ThrowOnError extends boolean = false>(options: Options<SettlementUpdateData, ThrowOnError>) {
+        return (options.client ?? this.client).put<SettlementUpdateResponses, SettlementUpdateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/settlement',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Settlement report per currency and day
+     *
+     * Sums the orders placed between `from` and `to` (inclusive UTC days, at most 366) per
+     * settlement currency and day: how many orders, their settlement amounts, what their refunds
+     * took back, and the net. Rows are ordered by day, then currency; days without orders have no row.
+     *
+     */
+    public report<ThrowOnError extends boolean = false>(options: Options<SettlementReportData, ThrowOnError>) {
+        return (options.client ?? this.client).get<SettlementReportResponses, SettlementReportErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/reports/settlement',
             ...options
         });
     }
@@ -788,7 +1060,8 @@ export class Loyalty extends HeyApiClient {
      * Get a customer's loyalty account
      *
      * Returns the customer's current points, tier and the 50 most recent point transactions,
-     * newest first. A customer who never earned points has 0 points and no transactions.
+     * newest first. A customer who never earned points has 0 points and no transactions; an id
+     * that is not a customer of this site (and mode) is 404.
      *
      */
     public get<ThrowOnError extends boolean = false>(options: Options<LoyaltyGetData, ThrowOnError>) {
@@ -910,6 +1183,123 @@ export class Metafields extends HeyApiClient {
 
 export class Orders extends HeyApiClient {
     /**
+     * Move an order to another status
+     *
+     * Moves the order along its lifecycle:
+     *
+     * PENDING    → CONFIRMED, CANCELLED
+     * CONFIRMED  → PROCESSING, CANCELLED, REFUNDED
+     * PROCESSING → SHIPPED, CANCELLED, REFUNDED
+     * SHIPPED    → DELIVERED, REFUNDED
+     * DELIVERED  → REFUNDED
+     * CANCELLED  → REFUNDED
+     *
+     * Any other move answers 422 `illegal_transition`, whose `error` and `details` name the moves
+     * allowed from the current status, and changes nothing.
+     *
+     * Some moves do more than change `status`, exactly as their own operations do:
+     * - `SHIPPED` fulfils every line not yet fulfilled, without tracking (`orders.createFulfilment`
+     * records carrier and tracking);
+     * - `CANCELLED` cancels the order (`orders.cancel`, restocking);
+     * - `REFUNDED` refunds everything still refundable to the payment method (`orders.refund`).
+     *
+     * Every move is appended to the order's timeline and records `order.updated` plus the
+     * lifecycle's own event (`order.shipped`, `order.delivered` and `order.completed` for a paid
+     * order, `order.cancelled`, `order.refunded`) in the outbox, in the same transaction.
+     *
+     */
+    public updateStatus<ThrowOnError extends boolean = false>(options: Options<OrdersUpdateStatusData, ThrowOnError>) {
+        return (options.client ?? this.client).post<OrdersUpdateStatusResponses, OrdersUpdateStatusErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}/status',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Cancel an order
+     *
+     * Cancels an order that has not shipped (`PENDING`, `CONFIRMED` or `PROCESSING`), in one
+     * transaction: the status becomes `CANCELLED`, the stock of every line not yet refunded with a
+     * restock goes back (unless `restock` is false), the promotion use the order counted is
+     * released, and whatever was paid through the payment method and not yet refunded is refunded
+     * through the payment provider (the order then moves on to `REFUNDED`, `paymentStatus`
+     * `REFUNDED`). A shipped order answers 422 `illegal_transition`: its goods come back through a
+     * refund. Records `order.updated`, `order.cancelled` and, when money went back, `order.refunded`.
+     *
+     */
+    public cancel<ThrowOnError extends boolean = false>(options: Options<OrdersCancelData, ThrowOnError>) {
+        return (options.client ?? this.client).post<OrdersCancelResponses, OrdersCancelErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}/cancel',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * List an order's fulfilments
+     *
+     * The order's fulfilments (shipments), oldest first.
+     */
+    public listFulfilments<ThrowOnError extends boolean = false>(options: Options<OrdersListFulfilmentsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<OrdersListFulfilmentsResponses, OrdersListFulfilmentsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}/fulfilments',
+            ...options
+        });
+    }
+    
+    /**
+     * Fulfil (ship) lines of an order
+     *
+     * Records a shipment of some or all of an order's lines, with its carrier and tracking. Omit
+     * `lines` to ship every quantity not yet shipped. The order must be `PROCESSING` (it then moves
+     * to `SHIPPED`) or already `SHIPPED` (a later parcel of a partial fulfilment). Each line's
+     * `fulfilledQuantity` grows by what shipped, and the order's `fulfilmentStatus` becomes
+     * `PARTIALLY_FULFILLED` or `FULFILLED`.
+     *
+     * Answers 422 `illegal_transition` from any other status, and 422 `fulfilment_invalid` for a
+     * line the order does not have, a line named twice, a quantity above what remains to ship, or
+     * nothing left to ship.
+     *
+     */
+    public createFulfilment<ThrowOnError extends boolean = false>(options: Options<OrdersCreateFulfilmentData, ThrowOnError>) {
+        return (options.client ?? this.client).post<OrdersCreateFulfilmentResponses, OrdersCreateFulfilmentErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}/fulfilments',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * An order's timeline
+     *
+     * Every change of the order, oldest first: its placement, each status move, fulfilment,
+     * cancellation and refund, with when it happened and the id of the API key that made it
+     * (null for changes made by checkout).
+     *
+     */
+    public getTimeline<ThrowOnError extends boolean = false>(options: Options<OrdersGetTimelineData, ThrowOnError>) {
+        return (options.client ?? this.client).get<OrdersGetTimelineResponses, OrdersGetTimelineErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}/timeline',
+            ...options
+        });
+    }
+    
+    /**
      * List orders
      *
      * Returns the site's orders, newest first. Supports offset pagination (`page`) and cursor
@@ -946,16 +1336,26 @@ export class Orders extends HeyApiClient {
     /**
      * Refund an order
      *
-     * Refunds all or part of a paid order. Omit `amount` to refund everything not yet refunded
-     * (`total − refundedTotal`). A partial refund sets `paymentStatus` to `PARTIALLY_REFUNDED`;
-     * once the whole total is refunded `paymentStatus` and `status` become `REFUNDED`.
-     * Emits `order.updated`.
+     * Refunds all or part of what a paid order captured through the payment method
+     * (`total − giftCardTotal − storeCreditTotal`), through the payment provider. Give `amount`, or
+     * `lines` (each line's share of the order after its discount, rounded down), or neither to
+     * refund everything not yet refunded. `restock` puts the quantities of `lines` back in stock.
+     * `method: STORE_CREDIT` credits the customer's store credit instead of returning money.
+     * Loyalty points the order earned on the refunded part are taken back.
+     *
+     * A refund never exceeds what was captured minus what was already refunded, even when many
+     * refunds of one order arrive at once (they are made one after the other on the locked order).
+     * A partial refund sets `paymentStatus` to `PARTIALLY_REFUNDED`; once everything captured is
+     * refunded `paymentStatus` becomes `REFUNDED` and `status` moves to `REFUNDED` (from any status
+     * but `PENDING`). Records `order.refunded` and `order.updated`, and a timeline entry.
      *
      * Requires `admin:*`: the reference's scope table has no `write:orders` scope, so refunds are
      * reserved to full-access keys.
      *
      * Answers 422 `order_not_paid` when `paymentStatus` is neither `PAID` nor `PARTIALLY_REFUNDED`,
-     * and 422 `refund_exceeds_captured` when `amount` is more than what remains refundable.
+     * 422 `refund_exceeds_captured` when the amount is more than what remains refundable, and 422
+     * `refund_invalid` for lines the order lacks or quantities above what remains unrefunded, or
+     * store credit for an order without a customer.
      *
      */
     public refund<ThrowOnError extends boolean = false>(options: Options<OrdersRefundData, ThrowOnError>) {
@@ -1471,6 +1871,16 @@ export class ShopvoApi extends HeyApiClient {
     private _menus?: Menus;
     get menus(): Menus {
         return this._menus ??= new Menus({ client: this.client });
+    }
+    
+    private _currencies?: Currencies;
+    get currencies(): Currencies {
+        return this._currencies ??= new Currencies({ client: this.client });
+    }
+    
+    private _settlement?: Settlement;
+    get settlement(): Settlement {
+        return this._settlement ??= new Settlement({ client: this.client });
     }
     
     private _customers?: Customers;

@@ -4,7 +4,7 @@ export type ClientOptions = {
     baseUrl: 'http://localhost:3000' | 'https://{domain}' | (string & {});
 };
 
-export type Webhooks = WebhookEventsOrderCreatedWebhookRequest | WebhookEventsOrderUpdatedWebhookRequest | WebhookEventsOrderRefundedWebhookRequest | WebhookEventsPaymentConfirmedWebhookRequest | WebhookEventsPaymentFailedWebhookRequest | WebhookEventsPaymentSucceededWebhookRequest | WebhookEventsInventoryLowWebhookRequest | WebhookEventsCartAbandonedWebhookRequest | WebhookEventsReviewCreatedWebhookRequest | WebhookEventsProductCreatedWebhookRequest | WebhookEventsProductUpdatedWebhookRequest | WebhookEventsProductDeletedWebhookRequest;
+export type Webhooks = WebhookEventsOrderCreatedWebhookRequest | WebhookEventsOrderUpdatedWebhookRequest | WebhookEventsOrderRefundedWebhookRequest | WebhookEventsOrderPlacedWebhookRequest | WebhookEventsOrderPaidWebhookRequest | WebhookEventsOrderShippedWebhookRequest | WebhookEventsOrderDeliveredWebhookRequest | WebhookEventsOrderCompletedWebhookRequest | WebhookEventsOrderCancelledWebhookRequest | WebhookEventsPaymentConfirmedWebhookRequest | WebhookEventsPaymentFailedWebhookRequest | WebhookEventsPaymentSucceededWebhookRequest | WebhookEventsInventoryLowWebhookRequest | WebhookEventsCartAbandonedWebhookRequest | WebhookEventsReviewCreatedWebhookRequest | WebhookEventsProductCreatedWebhookRequest | WebhookEventsProductUpdatedWebhookRequest | WebhookEventsProductDeletedWebhookRequest;
 
 /**
  * The error envelope shared by every non-2xx response.
@@ -35,7 +35,7 @@ export type ErrorDetail = {
  * never on the human-readable `error`; a response's own description says which codes it can carry.
  *
  */
-export type ErrorCode = 'validation_error' | 'malformed_json' | 'unauthorized' | 'missing_api_key' | 'invalid_api_key' | 'revoked_api_key' | 'signature_missing' | 'signature_malformed' | 'signature_expired' | 'signature_mismatch' | 'signature_replayed' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_request_in_progress' | 'insufficient_stock' | 'inventory_limit_exceeded' | 'sku_taken' | 'slug_taken' | 'metafield_exists' | 'email_taken' | 'gift_card_code_taken' | 'promotion_code_taken' | 'contact_in_other_account' | 'malformed_request' | 'request_timeout' | 'payload_too_large' | 'unsupported_media_type' | 'headers_too_large' | 'idempotency_key_reused' | 'unknown_brand' | 'unknown_category' | 'variant_required' | 'default_variant_required' | 'metafield_limit_reached' | 'webhook_limit_reached' | 'invalid_webhook_url' | 'customer_not_found' | 'customer_group_not_found' | 'customer_required' | 'currency_not_supported' | 'product_not_found' | 'variant_not_found' | 'product_unavailable' | 'price_list_not_found' | 'order_not_found' | 'order_not_paid' | 'refund_exceeds_captured' | 'checkout_not_found' | 'illegal_payment_transition' | 'capture_exceeds_authorized' | 'cart_not_found' | 'cart_empty' | 'cart_converted' | 'cart_line_not_found' | 'quantity_limit_exceeded' | 'amount_out_of_range' | 'illegal_transition' | 'shipping_option_unavailable' | 'payment_failed' | 'promotion_invalid' | 'gift_card_not_found' | 'gift_card_void' | 'gift_card_expired' | 'insufficient_balance' | 'insufficient_points' | 'rate_limited' | 'internal_error' | 'not_implemented' | 'service_unavailable';
+export type ErrorCode = 'validation_error' | 'malformed_json' | 'unauthorized' | 'missing_api_key' | 'invalid_api_key' | 'revoked_api_key' | 'signature_missing' | 'signature_malformed' | 'signature_expired' | 'signature_mismatch' | 'signature_replayed' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_request_in_progress' | 'insufficient_stock' | 'inventory_limit_exceeded' | 'sku_taken' | 'slug_taken' | 'metafield_exists' | 'email_taken' | 'gift_card_code_taken' | 'promotion_code_taken' | 'contact_in_other_account' | 'malformed_request' | 'request_timeout' | 'payload_too_large' | 'unsupported_media_type' | 'headers_too_large' | 'idempotency_key_reused' | 'unknown_brand' | 'unknown_category' | 'variant_required' | 'default_variant_required' | 'metafield_limit_reached' | 'webhook_limit_reached' | 'invalid_webhook_url' | 'customer_not_found' | 'customer_group_not_found' | 'customer_required' | 'currency_not_supported' | 'exchange_rate_not_found' | 'product_not_found' | 'variant_not_found' | 'product_unavailable' | 'price_list_not_found' | 'b2b_not_enabled' | 'b2b_account_suspended' | 'payment_terms_unavailable' | 'order_not_found' | 'order_not_paid' | 'refund_exceeds_captured' | 'checkout_not_found' | 'illegal_payment_transition' | 'capture_exceeds_authorized' | 'refund_invalid' | 'fulfilment_invalid' | 'cart_not_found' | 'cart_empty' | 'cart_converted' | 'cart_line_not_found' | 'quantity_limit_exceeded' | 'amount_out_of_range' | 'illegal_transition' | 'shipping_option_unavailable' | 'payment_failed' | 'promotion_invalid' | 'gift_card_not_found' | 'gift_card_void' | 'gift_card_expired' | 'insufficient_balance' | 'insufficient_points' | 'rate_limited' | 'internal_error' | 'not_implemented' | 'service_unavailable';
 
 export type OffsetPagination = {
     page: number;
@@ -91,12 +91,66 @@ export type Currency = string;
 export type Timestamp = string;
 
 /**
+ * How the list prices one variant in one currency: a fixed unit `price` (minor units), or
+ * `percentOff` the catalogue unit price (a decimal string, 0–100, at most two decimals),
+ * rounded half-even per unit to the currency's minor units. A variant or currency without an
+ * entry keeps its catalogue price.
+ *
+ */
+export type PriceListEntry = {
+    variantId: string;
+    currency: Currency;
+    price: Money;
+} | {
+    variantId: string;
+    currency: Currency;
+    /**
+     * Percent off the catalogue price, e.g. `"15"` or `"12.5"`.
+     */
+    percentOff: string;
+};
+
+/**
+ * Negotiated prices for the contacts of the B2B accounts that use the list.
+ */
+export type PriceList = {
+    id: string;
+    name: string;
+    entries: Array<PriceListEntry>;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
+};
+
+export type PriceListCreate = {
+    name: string;
+    /**
+     * At most one entry per variant and currency.
+     */
+    entries?: Array<PriceListEntry>;
+};
+
+/**
+ * Fields to change; at least one. `entries` replaces every entry.
+ */
+export type PriceListUpdate = {
+    name?: string;
+    /**
+     * At most one entry per variant and currency.
+     */
+    entries?: Array<PriceListEntry>;
+};
+
+/**
  * `PENDING`: awaiting approval; `ACTIVE`: trading; `SUSPENDED`: B2B pricing and terms switched off.
  */
 export type B2bAccountStatus = 'ACTIVE' | 'SUSPENDED' | 'PENDING';
 
 /**
- * When invoices are due: on receipt, or 15/30/60/90 days net.
+ * When the account's orders are paid. `DUE_ON_RECEIPT`: at checkout, like a retail order.
+ * `NET_15` … `NET_90`: a contact of an `ACTIVE` account may order on terms (checkout
+ * `payment.method: terms`, no card needed): the order is placed with `paymentStatus: PENDING`
+ * and a `dueDate` that many days after it was placed.
+ *
  */
 export type B2bPaymentTerms = 'DUE_ON_RECEIPT' | 'NET_15' | 'NET_30' | 'NET_60' | 'NET_90';
 
@@ -203,8 +257,11 @@ export type CartItem = {
 /**
  * A shopping cart. Amounts are in `currency`'s minor units, before shipping and tax:
  * `total = subtotal − discountTotal`. Lines are priced when the cart is read, at the
- * catalogue's current prices; a line whose product is no longer priced in the cart's
- * currency is left out.
+ * catalogue's current prices in the cart's currency: for a contact of an `ACTIVE` B2B account
+ * with a price list, the list's (see `PriceListEntry`); else the price set in the cart's
+ * currency for the variant or product (`currencies.setProductPrices`), else the catalogue price
+ * converted at the exchange rate in effect, rounded half-even; a line that can be priced none
+ * of these ways is left out.
  *
  */
 export type Cart = {
@@ -251,7 +308,7 @@ export type CartCreate = {
      */
     customerId?: string;
     /**
-     * One of the site's currencies; defaults to the site's currency.
+     * One of the currencies the site sells in (`currencies.get`); defaults to its base currency.
      */
     currency?: Currency;
     email?: string;
@@ -638,7 +695,10 @@ export type CheckoutPayment = {
      */
     status: 'pending' | 'authorized' | 'failed' | 'requires_action';
     /**
-     * Payment method, as offered by the site's payment provider.
+     * Payment method, as offered by the site's payment provider, or `terms`: a contact of an
+     * `ACTIVE` B2B account on `NET_…` terms orders on account, with no authorization; the
+     * order is placed with `paymentStatus: PENDING` and a `dueDate`.
+     *
      */
     method: string;
     /**
@@ -867,6 +927,168 @@ export type MenuItem = {
      * Sub-items, in display order; empty for a leaf.
      */
     children: Array<MenuItem>;
+};
+
+/**
+ * A currency a site can settle in.
+ */
+export type SettlementCurrency = 'EUR' | 'USD' | 'GBP';
+
+/**
+ * An exchange rate as a positive decimal string ("1.0845"): how many units of `to` one unit of
+ * `from` is worth. A string, so it is used exactly as quoted; amounts are converted in integer
+ * arithmetic and rounded once, half-even, to the target's minor unit.
+ *
+ */
+export type DecimalRate = string;
+
+export type CurrencySettings = {
+    baseCurrency: Currency;
+    /**
+     * Every currency a cart may be in, the base currency first.
+     */
+    currencies: Array<Currency>;
+};
+
+export type CurrencySettingsUpdate = {
+    /**
+     * The presentment currencies besides the base currency.
+     */
+    currencies: Array<Currency>;
+};
+
+export type ExchangeRate = {
+    /**
+     * Rate id (`fxr_…`).
+     */
+    id: string;
+    from: Currency;
+    to: Currency;
+    rate: DecimalRate;
+    effectiveAt: Timestamp;
+    createdAt: Timestamp;
+};
+
+export type ExchangeRateCreate = {
+    from: Currency;
+    to: Currency;
+    rate: DecimalRate;
+    /**
+     * When the rate takes effect; now when omitted.
+     */
+    effectiveAt?: Timestamp;
+};
+
+export type CurrencyPrice = {
+    currency: Currency;
+    amount: Money;
+    /**
+     * The variant this price is for; null for the product.
+     */
+    variantId: string | null;
+};
+
+export type ProductPrices = {
+    productId: string;
+    /**
+     * The product's own currency, the one `price` is in.
+     */
+    currency: Currency;
+    price: Money;
+    /**
+     * Prices in other currencies, by currency then variant (the product's first).
+     */
+    prices: Array<CurrencyPrice>;
+};
+
+export type ProductPricesUpdate = {
+    prices: Array<{
+        currency: Currency;
+        amount: Money;
+        variantId?: string;
+    }>;
+};
+
+export type SettlementAccount = {
+    currency: SettlementCurrency;
+    name: string;
+    /**
+     * The account's reference as the merchant shows it (a masked IBAN, an account number).
+     */
+    reference: string;
+};
+
+export type SettlementRule = {
+    presentmentCurrency: Currency | null;
+    /**
+     * ISO 3166-1 alpha-2 country of the order's address.
+     */
+    country: string | null;
+    settlementCurrency: SettlementCurrency;
+};
+
+/**
+ * A rule names a presentment currency, a country, or both.
+ */
+export type SettlementRuleInput = {
+    presentmentCurrency?: Currency;
+    country?: string;
+    settlementCurrency: SettlementCurrency;
+};
+
+export type SettlementSettings = {
+    /**
+     * Where an order no rule matches settles (the base currency until set up).
+     */
+    defaultCurrency: Currency;
+    accounts: Array<SettlementAccount>;
+    /**
+     * In order; the first that matches an order decides.
+     */
+    rules: Array<SettlementRule>;
+};
+
+export type SettlementSettingsUpdate = {
+    defaultCurrency: SettlementCurrency;
+    accounts: Array<SettlementAccount>;
+    rules: Array<SettlementRuleInput>;
+};
+
+/**
+ * How the order settles: its amounts in the currency the shopper paid in (presentment), in the
+ * currency the merchant is paid in (settlement), and the rate between them, fixed when the
+ * order was placed: `settlementTotal` is `presentmentTotal × rate` rounded half-even to the
+ * minor unit. Refunds settle at the same rate, so refunding everything takes back exactly
+ * `settlementTotal`.
+ *
+ */
+export type OrderSettlement = {
+    presentmentCurrency: Currency;
+    presentmentTotal: Money;
+    presentmentRefunded: Money;
+    settlementCurrency: Currency;
+    settlementTotal: Money;
+    settlementRefunded: Money;
+    rate: DecimalRate;
+    /**
+     * The exchange rate used (`fxr_…`); null when both currencies are the same (rate 1).
+     */
+    rateId: string | null;
+};
+
+export type SettlementReportRow = {
+    date: string;
+    settlementCurrency: Currency;
+    orderCount: number;
+    grossAmount: Money;
+    refundedAmount: Money;
+    netAmount: Money;
+};
+
+export type SettlementReport = {
+    from: string;
+    to: string;
+    rows: Array<SettlementReportRow>;
 };
 
 /**
@@ -1270,6 +1492,119 @@ export type MetafieldUpdate = {
     valueType?: MetafieldValueType;
 };
 
+export type OrderResponse = {
+    success: true;
+    data: Order;
+};
+
+export type OrderStatusUpdate = {
+    status: OrderStatus;
+    /**
+     * Kept on the timeline entry of the move.
+     */
+    note?: string;
+};
+
+/**
+ * An empty object cancels with a restock and no reason.
+ */
+export type OrderCancelRequest = {
+    /**
+     * Why the order is cancelled (kept on the timeline).
+     */
+    reason?: string;
+    /**
+     * Put the lines' stock back (default true).
+     */
+    restock?: boolean;
+};
+
+/**
+ * How much of an order has shipped: `UNFULFILLED` (nothing), `PARTIALLY_FULFILLED` (some
+ * quantity of some line), `FULFILLED` (every quantity of every line).
+ *
+ */
+export type FulfilmentStatus = 'UNFULFILLED' | 'PARTIALLY_FULFILLED' | 'FULFILLED';
+
+export type FulfilmentLine = {
+    /**
+     * The order line (`oli_…`).
+     */
+    orderItemId: string;
+    quantity: number;
+};
+
+export type FulfilmentCreate = {
+    /**
+     * The lines and quantities shipped; omit to ship everything not yet shipped.
+     */
+    lines?: Array<FulfilmentLine>;
+    carrier?: string;
+    trackingNumber?: string;
+    trackingUrl?: string;
+};
+
+/**
+ * One shipment of an order's lines.
+ */
+export type Fulfilment = {
+    /**
+     * Fulfilment id (`ful_…`).
+     */
+    id: string;
+    orderId: string;
+    lines: Array<FulfilmentLine>;
+    carrier: string | null;
+    trackingNumber: string | null;
+    trackingUrl: string | null;
+    /**
+     * The API key that recorded it.
+     */
+    apiKeyId: string | null;
+    createdAt: Timestamp;
+};
+
+/**
+ * What happened.
+ */
+export type OrderTimelineEntryType = 'placed' | 'status_changed' | 'fulfilled' | 'cancelled' | 'refunded';
+
+/**
+ * One change of an order.
+ */
+export type OrderTimelineEntry = {
+    /**
+     * Entry id (`otl_…`).
+     */
+    id: string;
+    type: OrderTimelineEntryType;
+    /**
+     * What happened, in words (a note or reason given with the change, when there was one).
+     */
+    message: string;
+    /**
+     * The status before the change; null when the order was placed.
+     */
+    fromStatus: OrderStatus | null;
+    /**
+     * The status after the change.
+     */
+    toStatus: OrderStatus;
+    /**
+     * The payment status after the change.
+     */
+    paymentStatus: OrderPaymentStatus;
+    /**
+     * The amount of a refund; null for other changes.
+     */
+    amount: Money | null;
+    /**
+     * The API key that made the change; null for changes made by checkout.
+     */
+    apiKeyId: string | null;
+    createdAt: Timestamp;
+};
+
 /**
  * Fulfilment status of an order.
  */
@@ -1338,6 +1673,14 @@ export type OrderItem = {
      * `unitPrice × quantity`, before order-level discounts.
      */
     total: Money;
+    /**
+     * How much of `quantity` has shipped (see `orders.createFulfilment`).
+     */
+    fulfilledQuantity?: number;
+    /**
+     * How much of `quantity` was refunded by line (see `orders.refund`).
+     */
+    refundedQuantity?: number;
 };
 
 /**
@@ -1358,6 +1701,7 @@ export type Order = {
     number: string;
     status: OrderStatus;
     paymentStatus: OrderPaymentStatus;
+    fulfilmentStatus?: FulfilmentStatus;
     /**
      * The customer who placed the order; null for guest checkouts.
      */
@@ -1409,6 +1753,22 @@ export type Order = {
      * The coupon code applied at checkout, if any.
      */
     promotionCode: string | null;
+    /**
+     * Present in `orders.get`; how the order settles (see `settlement.update`).
+     */
+    settlement?: OrderSettlement;
+    /**
+     * The B2B account whose contact placed the order; null for retail orders.
+     */
+    b2bAccountId?: string | null;
+    /**
+     * The account's terms the order was placed on (`NET_…`); null when paid at checkout.
+     */
+    paymentTerms?: B2bPaymentTerms | null;
+    /**
+     * When an order on terms must be paid (UTC date); null when paid at checkout.
+     */
+    dueDate?: string | null;
     createdAt: Timestamp;
     updatedAt: Timestamp;
 };
@@ -1418,9 +1778,21 @@ export type Order = {
  */
 export type OrderRefundRequest = {
     /**
-     * Amount to refund in minor units; omit to refund `total − refundedTotal`.
+     * Amount to refund in minor units; omit (with `lines`) to refund everything still refundable.
      */
     amount?: Money;
+    /**
+     * Refund these lines and quantities (instead of `amount`).
+     */
+    lines?: Array<FulfilmentLine>;
+    /**
+     * Put the quantities of `lines` back in stock.
+     */
+    restock?: boolean;
+    /**
+     * Return the money to the payment method, or credit the customer's store credit.
+     */
+    method?: 'PAYMENT' | 'STORE_CREDIT';
     /**
      * Why the order is refunded (kept for the audit trail).
      */
@@ -1836,7 +2208,7 @@ export type StoreCreditTransactionCreate = {
 /**
  * An event a subscription can receive.
  */
-export type WebhookEventType = 'order.created' | 'order.updated' | 'order.refunded' | 'payment.confirmed' | 'payment.failed' | 'payment.succeeded' | 'inventory.low' | 'cart.abandoned' | 'review.created' | 'product.created' | 'product.updated' | 'product.deleted';
+export type WebhookEventType = 'order.created' | 'order.updated' | 'order.refunded' | 'order.placed' | 'order.paid' | 'order.shipped' | 'order.delivered' | 'order.cancelled' | 'order.completed' | 'payment.confirmed' | 'payment.failed' | 'payment.succeeded' | 'inventory.low' | 'cart.abandoned' | 'review.created' | 'product.created' | 'product.updated' | 'product.deleted';
 
 /**
  * The body of every webhook POST. Deliveries are at least once and not ordered: use `id` to
@@ -1978,6 +2350,11 @@ export type Signature = string;
  * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
  */
 export type IdempotencyKey = string;
+
+/**
+ * Price list id (`pl_…`).
+ */
+export type PriceListId = string;
 
 /**
  * B2B account id (`b2b_…`).
@@ -2168,7 +2545,9 @@ export type B2bListAccountsErrors = {
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs (`forbidden`).
+     * `forbidden`: the key lacks the scope this operation needs; `b2b_not_enabled`: the site's plan
+     * does not include B2B (it is part of the `growth` and `enterprise` plans).
+     *
      */
     403: Error;
     /**
@@ -2179,12 +2558,6 @@ export type B2bListAccountsErrors = {
      * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
-    /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
     /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
@@ -2247,7 +2620,9 @@ export type B2bCreateAccountErrors = {
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs (`forbidden`).
+     * `forbidden`: the key lacks the scope this operation needs; `b2b_not_enabled`: the site's plan
+     * does not include B2B (it is part of the `growth` and `enterprise` plans).
+     *
      */
     403: Error;
     /**
@@ -2282,12 +2657,6 @@ export type B2bCreateAccountErrors = {
      */
     500: Error;
     /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
-    /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
@@ -2306,6 +2675,86 @@ export type B2bCreateAccountResponses = {
 };
 
 export type B2bCreateAccountResponse = B2bCreateAccountResponses[keyof B2bCreateAccountResponses];
+
+export type B2bGetAccountData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * B2B account id (`b2b_…`).
+         */
+        accountId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/b2b/accounts/{accountId}';
+};
+
+export type B2bGetAccountErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * `forbidden`: the key lacks the scope this operation needs; `b2b_not_enabled`: the site's plan
+     * does not include B2B (it is part of the `growth` and `enterprise` plans).
+     *
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type B2bGetAccountError = B2bGetAccountErrors[keyof B2bGetAccountErrors];
+
+export type B2bGetAccountResponses = {
+    /**
+     * The account.
+     */
+    200: {
+        success: true;
+        data: B2bAccount;
+    };
+};
+
+export type B2bGetAccountResponse = B2bGetAccountResponses[keyof B2bGetAccountResponses];
 
 export type B2bUpdateAccountData = {
     body: B2bAccountUpdate;
@@ -2352,7 +2801,9 @@ export type B2bUpdateAccountErrors = {
      */
     401: Error;
     /**
-     * The key lacks the scope this operation needs (`forbidden`).
+     * `forbidden`: the key lacks the scope this operation needs; `b2b_not_enabled`: the site's plan
+     * does not include B2B (it is part of the `growth` and `enterprise` plans).
+     *
      */
     403: Error;
     /**
@@ -2390,12 +2841,6 @@ export type B2bUpdateAccountErrors = {
      */
     500: Error;
     /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
-    /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
@@ -2414,6 +2859,469 @@ export type B2bUpdateAccountResponses = {
 };
 
 export type B2bUpdateAccountResponse = B2bUpdateAccountResponses[keyof B2bUpdateAccountResponses];
+
+export type B2bListPriceListsData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: {
+        /**
+         * Page number for offset pagination (default 1, at most 10,000,000, so that the rows skipped,
+         * `(page - 1) × limit`, stay countable). Ignored when `cursor` is given.
+         *
+         */
+        page?: number;
+        /**
+         * Opaque cursor from a previous response (`cursor`); switches the response to the cursor envelope.
+         */
+        cursor?: string;
+        /**
+         * Results per page (max 100, default 20).
+         */
+        limit?: number;
+    };
+    url: '/api/v1/{siteId}/b2b/price-lists';
+};
+
+export type B2bListPriceListsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * `forbidden`: the key lacks the scope this operation needs; `b2b_not_enabled`: the site's plan
+     * does not include B2B (it is part of the `growth` and `enterprise` plans).
+     *
+     */
+    403: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type B2bListPriceListsError = B2bListPriceListsErrors[keyof B2bListPriceListsErrors];
+
+export type B2bListPriceListsResponses = {
+    /**
+     * A page of price lists, in the offset or the cursor envelope.
+     */
+    200: (OffsetPageMeta & {
+        items: Array<PriceList>;
+    }) | (CursorPageMeta & {
+        items: Array<PriceList>;
+    });
+};
+
+export type B2bListPriceListsResponse = B2bListPriceListsResponses[keyof B2bListPriceListsResponses];
+
+export type B2bCreatePriceListData = {
+    body: PriceListCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/b2b/price-lists';
+};
+
+export type B2bCreatePriceListErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * `forbidden`: the key lacks the scope this operation needs; `b2b_not_enabled`: the site's plan
+     * does not include B2B (it is part of the `growth` and `enterprise` plans).
+     *
+     */
+    403: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The price list cannot be saved. `code` is one of:
+     * - `variant_not_found`: an entry's `variantId` names no variant of this site;
+     * - `currency_not_supported`: an entry's `currency` is not an ISO 4217 currency;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     * Two entries for the same variant and currency are a 400 `validation_error`.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type B2bCreatePriceListError = B2bCreatePriceListErrors[keyof B2bCreatePriceListErrors];
+
+export type B2bCreatePriceListResponses = {
+    /**
+     * The created price list.
+     */
+    201: {
+        success: true;
+        data: PriceList;
+    };
+};
+
+export type B2bCreatePriceListResponse = B2bCreatePriceListResponses[keyof B2bCreatePriceListResponses];
+
+export type B2bDeletePriceListData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Price list id (`pl_…`).
+         */
+        priceListId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/b2b/price-lists/{priceListId}';
+};
+
+export type B2bDeletePriceListErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * `forbidden`: the key lacks the scope this operation needs; `b2b_not_enabled`: the site's plan
+     * does not include B2B (it is part of the `growth` and `enterprise` plans).
+     *
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type B2bDeletePriceListError = B2bDeletePriceListErrors[keyof B2bDeletePriceListErrors];
+
+export type B2bDeletePriceListResponses = {
+    /**
+     * The price list was deleted.
+     */
+    200: Deleted;
+};
+
+export type B2bDeletePriceListResponse = B2bDeletePriceListResponses[keyof B2bDeletePriceListResponses];
+
+export type B2bGetPriceListData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Price list id (`pl_…`).
+         */
+        priceListId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/b2b/price-lists/{priceListId}';
+};
+
+export type B2bGetPriceListErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * `forbidden`: the key lacks the scope this operation needs; `b2b_not_enabled`: the site's plan
+     * does not include B2B (it is part of the `growth` and `enterprise` plans).
+     *
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type B2bGetPriceListError = B2bGetPriceListErrors[keyof B2bGetPriceListErrors];
+
+export type B2bGetPriceListResponses = {
+    /**
+     * The price list.
+     */
+    200: {
+        success: true;
+        data: PriceList;
+    };
+};
+
+export type B2bGetPriceListResponse = B2bGetPriceListResponses[keyof B2bGetPriceListResponses];
+
+export type B2bUpdatePriceListData = {
+    body: PriceListUpdate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Price list id (`pl_…`).
+         */
+        priceListId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/b2b/price-lists/{priceListId}';
+};
+
+export type B2bUpdatePriceListErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * `forbidden`: the key lacks the scope this operation needs; `b2b_not_enabled`: the site's plan
+     * does not include B2B (it is part of the `growth` and `enterprise` plans).
+     *
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The price list cannot be saved. `code` is one of:
+     * - `variant_not_found`: an entry's `variantId` names no variant of this site;
+     * - `currency_not_supported`: an entry's `currency` is not an ISO 4217 currency;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     * Two entries for the same variant and currency are a 400 `validation_error`.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type B2bUpdatePriceListError = B2bUpdatePriceListErrors[keyof B2bUpdatePriceListErrors];
+
+export type B2bUpdatePriceListResponses = {
+    /**
+     * The updated price list.
+     */
+    200: {
+        success: true;
+        data: PriceList;
+    };
+};
+
+export type B2bUpdatePriceListResponse = B2bUpdatePriceListResponses[keyof B2bUpdatePriceListResponses];
 
 export type CartDeleteData = {
     body?: never;
@@ -2673,7 +3581,8 @@ export type CartUpdateErrors = {
      * - `product_not_found` / `variant_not_found`: the item names no product or variant of this site
      * (or a variant of another product);
      * - `product_unavailable`: the product is not `ACTIVE`;
-     * - `currency_not_supported`: the product is priced in another currency than the cart's;
+     * - `currency_not_supported`: the product has no price in the cart's currency and no exchange
+     * rate converts its price into it;
      * - `cart_line_not_found`: no line matches an `update` or `remove`;
      * - `quantity_limit_exceeded`: the line's quantity would be more than 9999 (an `add` to an
      * existing line counts what it already holds);
@@ -4166,6 +5075,14 @@ export type CheckoutAdvanceErrors = {
      * - `insufficient_balance`: `storeCreditAmount` is more than the customer's store credit;
      * - `insufficient_points`: `loyaltyPoints` is more than the customer's points;
      * - `cart_converted`: another session already turned the cart into an order;
+     * - `currency_not_supported`: gift cards, store credit or points (kept in the site's base
+     * currency) sent for a session in another currency;
+     * - `exchange_rate_not_found`: the order is paid in a currency with no exchange rate in effect
+     * into its settlement currency, or into the site's base currency (which customer totals and
+     * loyalty points are kept in);
+     * - `payment_terms_unavailable`: `payment.method` is `terms` and the customer is no contact of
+     * a B2B account on `NET_…` terms (or the site has no B2B);
+     * - `b2b_account_suspended`: `payment.method` is `terms` and the customer's account is not `ACTIVE`;
      * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
      *
      */
@@ -4447,6 +5364,799 @@ export type MenusListResponses = {
 };
 
 export type MenusListResponse = MenusListResponses[keyof MenusListResponses];
+
+export type CurrenciesGetData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/currencies';
+};
+
+export type CurrenciesGetErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CurrenciesGetError = CurrenciesGetErrors[keyof CurrenciesGetErrors];
+
+export type CurrenciesGetResponses = {
+    /**
+     * The site's currencies.
+     */
+    200: {
+        success: true;
+        data: CurrencySettings;
+    };
+};
+
+export type CurrenciesGetResponse = CurrenciesGetResponses[keyof CurrenciesGetResponses];
+
+export type CurrenciesUpdateData = {
+    body: CurrencySettingsUpdate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/currencies';
+};
+
+export type CurrenciesUpdateErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The change cannot be made; nothing changed. `code` is one of:
+     * - `currency_not_supported`: a currency unknown to Shopvo, or a price in the product's own currency;
+     * - `variant_not_found`: a price names a variant of another product;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CurrenciesUpdateError = CurrenciesUpdateErrors[keyof CurrenciesUpdateErrors];
+
+export type CurrenciesUpdateResponses = {
+    /**
+     * The site's currencies as they now stand.
+     */
+    200: {
+        success: true;
+        data: CurrencySettings;
+    };
+};
+
+export type CurrenciesUpdateResponse = CurrenciesUpdateResponses[keyof CurrenciesUpdateResponses];
+
+export type CurrenciesListRatesData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: {
+        /**
+         * Page number for offset pagination (default 1, at most 10,000,000, so that the rows skipped,
+         * `(page - 1) × limit`, stay countable). Ignored when `cursor` is given.
+         *
+         */
+        page?: number;
+        /**
+         * Results per page (max 100, default 20).
+         */
+        limit?: number;
+        /**
+         * Only rates from this currency.
+         */
+        from?: Currency;
+        /**
+         * Only rates into this currency.
+         */
+        to?: Currency;
+    };
+    url: '/api/v1/{siteId}/currencies/rates';
+};
+
+export type CurrenciesListRatesErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CurrenciesListRatesError = CurrenciesListRatesErrors[keyof CurrenciesListRatesErrors];
+
+export type CurrenciesListRatesResponses = {
+    /**
+     * A page of exchange rates.
+     */
+    200: OffsetPageMeta & {
+        items: Array<ExchangeRate>;
+    };
+};
+
+export type CurrenciesListRatesResponse = CurrenciesListRatesResponses[keyof CurrenciesListRatesResponses];
+
+export type CurrenciesCreateRateData = {
+    body: ExchangeRateCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/currencies/rates';
+};
+
+export type CurrenciesCreateRateErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The change cannot be made; nothing changed. `code` is one of:
+     * - `currency_not_supported`: a currency unknown to Shopvo, or a price in the product's own currency;
+     * - `variant_not_found`: a price names a variant of another product;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CurrenciesCreateRateError = CurrenciesCreateRateErrors[keyof CurrenciesCreateRateErrors];
+
+export type CurrenciesCreateRateResponses = {
+    /**
+     * The recorded rate.
+     */
+    201: {
+        success: true;
+        data: ExchangeRate;
+    };
+};
+
+export type CurrenciesCreateRateResponse = CurrenciesCreateRateResponses[keyof CurrenciesCreateRateResponses];
+
+export type CurrenciesGetProductPricesData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The product's ID (`prd_…`).
+         */
+        productId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/products/{productId}/prices';
+};
+
+export type CurrenciesGetProductPricesErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CurrenciesGetProductPricesError = CurrenciesGetProductPricesErrors[keyof CurrenciesGetProductPricesErrors];
+
+export type CurrenciesGetProductPricesResponses = {
+    /**
+     * The product's prices per currency.
+     */
+    200: {
+        success: true;
+        data: ProductPrices;
+    };
+};
+
+export type CurrenciesGetProductPricesResponse = CurrenciesGetProductPricesResponses[keyof CurrenciesGetProductPricesResponses];
+
+export type CurrenciesSetProductPricesData = {
+    body: ProductPricesUpdate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The product's ID (`prd_…`).
+         */
+        productId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/products/{productId}/prices';
+};
+
+export type CurrenciesSetProductPricesErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The change cannot be made; nothing changed. `code` is one of:
+     * - `currency_not_supported`: a currency unknown to Shopvo, or a price in the product's own currency;
+     * - `variant_not_found`: a price names a variant of another product;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CurrenciesSetProductPricesError = CurrenciesSetProductPricesErrors[keyof CurrenciesSetProductPricesErrors];
+
+export type CurrenciesSetProductPricesResponses = {
+    /**
+     * The product's prices as they now stand.
+     */
+    200: {
+        success: true;
+        data: ProductPrices;
+    };
+};
+
+export type CurrenciesSetProductPricesResponse = CurrenciesSetProductPricesResponses[keyof CurrenciesSetProductPricesResponses];
+
+export type SettlementGetData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/settlement';
+};
+
+export type SettlementGetErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type SettlementGetError = SettlementGetErrors[keyof SettlementGetErrors];
+
+export type SettlementGetResponses = {
+    /**
+     * The settlement setup.
+     */
+    200: {
+        success: true;
+        data: SettlementSettings;
+    };
+};
+
+export type SettlementGetResponse = SettlementGetResponses[keyof SettlementGetResponses];
+
+export type SettlementUpdateData = {
+    body: SettlementSettingsUpdate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/settlement';
+};
+
+export type SettlementUpdateErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type SettlementUpdateError = SettlementUpdateErrors[keyof SettlementUpdateErrors];
+
+export type SettlementUpdateResponses = {
+    /**
+     * The settlement setup as it now stands.
+     */
+    200: {
+        success: true;
+        data: SettlementSettings;
+    };
+};
+
+export type SettlementUpdateResponse = SettlementUpdateResponses[keyof SettlementUpdateResponses];
+
+export type SettlementReportData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query: {
+        /**
+         * First UTC day of the report.
+         */
+        from: string;
+        /**
+         * Last UTC day of the report (inclusive).
+         */
+        to: string;
+    };
+    url: '/api/v1/{siteId}/reports/settlement';
+};
+
+export type SettlementReportErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type SettlementReportError = SettlementReportErrors[keyof SettlementReportErrors];
+
+export type SettlementReportResponses = {
+    /**
+     * The report.
+     */
+    200: {
+        success: true;
+        data: SettlementReport;
+    };
+};
+
+export type SettlementReportResponse = SettlementReportResponses[keyof SettlementReportResponses];
 
 export type CustomersListData = {
     body?: never;
@@ -6234,6 +7944,468 @@ export type MetafieldsUpdateResponses = {
 
 export type MetafieldsUpdateResponse = MetafieldsUpdateResponses[keyof MetafieldsUpdateResponses];
 
+export type OrdersUpdateStatusData = {
+    body: OrderStatusUpdate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Order id (`order_…`) or order number (e.g. `ORD-1042`).
+         */
+        orderId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/orders/{orderId}/status';
+};
+
+export type OrdersUpdateStatusErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The order cannot change that way. `code` is one of:
+     * - `illegal_transition`: the lifecycle does not allow the move from the order's status; `error`
+     * and `details` name the statuses allowed from there;
+     * - `fulfilment_invalid`: a line the order lacks or named twice, a quantity above what remains
+     * to ship, or nothing left to ship;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type OrdersUpdateStatusError = OrdersUpdateStatusErrors[keyof OrdersUpdateStatusErrors];
+
+export type OrdersUpdateStatusResponses = {
+    /**
+     * The order after the move.
+     */
+    200: OrderResponse;
+};
+
+export type OrdersUpdateStatusResponse = OrdersUpdateStatusResponses[keyof OrdersUpdateStatusResponses];
+
+export type OrdersCancelData = {
+    body: OrderCancelRequest;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Order id (`order_…`) or order number (e.g. `ORD-1042`).
+         */
+        orderId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/orders/{orderId}/cancel';
+};
+
+export type OrdersCancelErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The order cannot change that way. `code` is one of:
+     * - `illegal_transition`: the lifecycle does not allow the move from the order's status; `error`
+     * and `details` name the statuses allowed from there;
+     * - `fulfilment_invalid`: a line the order lacks or named twice, a quantity above what remains
+     * to ship, or nothing left to ship;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type OrdersCancelError = OrdersCancelErrors[keyof OrdersCancelErrors];
+
+export type OrdersCancelResponses = {
+    /**
+     * The cancelled order.
+     */
+    200: OrderResponse;
+};
+
+export type OrdersCancelResponse = OrdersCancelResponses[keyof OrdersCancelResponses];
+
+export type OrdersListFulfilmentsData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Order id (`order_…`) or order number (e.g. `ORD-1042`).
+         */
+        orderId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/orders/{orderId}/fulfilments';
+};
+
+export type OrdersListFulfilmentsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type OrdersListFulfilmentsError = OrdersListFulfilmentsErrors[keyof OrdersListFulfilmentsErrors];
+
+export type OrdersListFulfilmentsResponses = {
+    /**
+     * The fulfilments.
+     */
+    200: {
+        success: true;
+        data: Array<Fulfilment>;
+    };
+};
+
+export type OrdersListFulfilmentsResponse = OrdersListFulfilmentsResponses[keyof OrdersListFulfilmentsResponses];
+
+export type OrdersCreateFulfilmentData = {
+    body: FulfilmentCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Order id (`order_…`) or order number (e.g. `ORD-1042`).
+         */
+        orderId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/orders/{orderId}/fulfilments';
+};
+
+export type OrdersCreateFulfilmentErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The order cannot change that way. `code` is one of:
+     * - `illegal_transition`: the lifecycle does not allow the move from the order's status; `error`
+     * and `details` name the statuses allowed from there;
+     * - `fulfilment_invalid`: a line the order lacks or named twice, a quantity above what remains
+     * to ship, or nothing left to ship;
+     * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
+     *
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type OrdersCreateFulfilmentError = OrdersCreateFulfilmentErrors[keyof OrdersCreateFulfilmentErrors];
+
+export type OrdersCreateFulfilmentResponses = {
+    /**
+     * The fulfilment.
+     */
+    201: {
+        success: true;
+        data: Fulfilment;
+    };
+};
+
+export type OrdersCreateFulfilmentResponse = OrdersCreateFulfilmentResponses[keyof OrdersCreateFulfilmentResponses];
+
+export type OrdersGetTimelineData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Order id (`order_…`) or order number (e.g. `ORD-1042`).
+         */
+        orderId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/orders/{orderId}/timeline';
+};
+
+export type OrdersGetTimelineErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type OrdersGetTimelineError = OrdersGetTimelineErrors[keyof OrdersGetTimelineErrors];
+
+export type OrdersGetTimelineResponses = {
+    /**
+     * The timeline.
+     */
+    200: {
+        success: true;
+        data: Array<OrderTimelineEntry>;
+    };
+};
+
+export type OrdersGetTimelineResponse = OrdersGetTimelineResponses[keyof OrdersGetTimelineResponses];
+
 export type OrdersListData = {
     body?: never;
     headers?: {
@@ -6277,6 +8449,18 @@ export type OrdersListData = {
          * Only orders placed by this customer (`cust_…`).
          */
         customerId?: string;
+        /**
+         * Only orders placed with this contact email (case-insensitive, exact).
+         */
+        email?: string;
+        /**
+         * Only orders placed by contacts of this B2B account (`b2b_…`).
+         */
+        b2bAccountId?: string;
+        /**
+         * Only orders with a line of this product (`prd_…`).
+         */
+        productId?: string;
         /**
          * Only orders created at or after this instant (ISO 8601). Must not be later than `to`.
          */
@@ -6485,7 +8669,9 @@ export type OrdersRefundErrors = {
     /**
      * The refund cannot be made. `code` is one of:
      * - `order_not_paid`: the order's `paymentStatus` is neither `PAID` nor `PARTIALLY_REFUNDED`;
-     * - `refund_exceeds_captured`: `amount` is more than `total − refundedTotal`;
+     * - `refund_exceeds_captured`: the amount is more than what was captured minus `refundedTotal`;
+     * - `refund_invalid`: a line the order lacks or named twice, a quantity above what remains
+     * unrefunded, both `amount` and `lines`, or store credit for an order without a customer;
      * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
      *
      */
@@ -6498,12 +8684,6 @@ export type OrdersRefundErrors = {
      * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
-    /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
     /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
@@ -8454,6 +10634,60 @@ export type WebhookEventsOrderRefundedWebhookPayload = WebhookEvent;
 export type WebhookEventsOrderRefundedWebhookRequest = {
     body: WebhookEventsOrderRefundedWebhookPayload;
     key: 'order.refunded';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderPlacedWebhookPayload = WebhookEvent;
+
+export type WebhookEventsOrderPlacedWebhookRequest = {
+    body: WebhookEventsOrderPlacedWebhookPayload;
+    key: 'order.placed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderPaidWebhookPayload = WebhookEvent;
+
+export type WebhookEventsOrderPaidWebhookRequest = {
+    body: WebhookEventsOrderPaidWebhookPayload;
+    key: 'order.paid';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderShippedWebhookPayload = WebhookEvent;
+
+export type WebhookEventsOrderShippedWebhookRequest = {
+    body: WebhookEventsOrderShippedWebhookPayload;
+    key: 'order.shipped';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderDeliveredWebhookPayload = WebhookEvent;
+
+export type WebhookEventsOrderDeliveredWebhookRequest = {
+    body: WebhookEventsOrderDeliveredWebhookPayload;
+    key: 'order.delivered';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderCompletedWebhookPayload = WebhookEvent;
+
+export type WebhookEventsOrderCompletedWebhookRequest = {
+    body: WebhookEventsOrderCompletedWebhookPayload;
+    key: 'order.completed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderCancelledWebhookPayload = WebhookEvent;
+
+export type WebhookEventsOrderCancelledWebhookRequest = {
+    body: WebhookEventsOrderCancelledWebhookPayload;
+    key: 'order.cancelled';
     path?: never;
     query?: never;
 };
