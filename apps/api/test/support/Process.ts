@@ -7,6 +7,8 @@ import { type AddressInfo, createServer } from "node:net"
 import { fileURLToPath } from "node:url"
 
 const mainModule = fileURLToPath(new URL("../../src/main.ts", import.meta.url))
+/** What `pnpm start` runs: the build's single-file server (`pnpm build` makes it before tests run). */
+export const bundledMain = fileURLToPath(new URL("../../dist/bundle/main.mjs", import.meta.url))
 
 export const freePort = () =>
   new Promise<number>((resolve) => {
@@ -34,6 +36,8 @@ export interface ApiProcessOptions {
   readonly env?: Readonly<Record<string, string>>
   /** Keep the process's stdout (its log lines) readable on `child.stdout`. */
   readonly pipeStdout?: boolean
+  /** Run the bundled build instead of the sources (faster to start, and what users run). */
+  readonly bundled?: boolean
 }
 
 /** Starts `src/main.ts` on `databaseUrl` and waits until it answers; `baseUrl` is where. */
@@ -42,7 +46,8 @@ export const startApiProcess = async (
   options: ApiProcessOptions = {}
 ): Promise<{ readonly child: ChildProcess; readonly baseUrl: string }> => {
   const port = await freePort()
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", mainModule], {
+  const args = options.bundled ? [bundledMain] : ["--conditions=source", "--import", "tsx", mainModule]
+  const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
