@@ -4,7 +4,12 @@
 // on the spec is not blocked before it is committed.
 import { execFileSync } from "node:child_process"
 
-const paths = ["spec/dist", "packages/contract/src/generated", "apps/sdk/src/generated"]
+const paths = [
+  "spec/dist",
+  "packages/contract/src/generated",
+  "apps/sdk/src/generated",
+  "packages/db/src/migrations/index.ts"
+]
 let status
 try {
   status = execFileSync("git", ["status", "--porcelain", "--", ...paths], { encoding: "utf8" })

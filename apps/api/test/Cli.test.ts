@@ -7,7 +7,8 @@ import { afterAll, assert, beforeAll, describe, expect, it } from "vitest"
 import { bodyOf, start, type TestApi } from "./support/TestApi.js"
 
 const exec = promisify(execFile)
-const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url))
+// The CLI as `pnpm shopvo` runs it: the build's single file (`pnpm build` makes it before tests run).
+const cli = fileURLToPath(new URL("../dist/bundle/cli.mjs", import.meta.url))
 
 describe("CLI", () => {
   let api: TestApi
@@ -18,7 +19,7 @@ describe("CLI", () => {
   afterAll(() => api.close())
 
   const shopvo = async (...args: Array<string>) => {
-    const { stdout } = await exec(process.execPath, ["--conditions=source", "--import", "tsx", cli, ...args], {
+    const { stdout } = await exec(process.execPath, [cli, ...args], {
       env: { ...process.env, DATABASE_URL: api.databaseUrl }
     })
     return stdout

@@ -22,6 +22,7 @@ import type * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Layer } from "effect"
+import { migrations } from "./migrations/index.js"
 
 /** Absolute path of the migrations folder beside this module (`src/` or `dist/`). */
 export const directory: string = fileURLToPath(new URL("./migrations", import.meta.url))
@@ -57,12 +58,9 @@ export const fromDirectory = (dir: string): PgMigrator.Loader<FileSystem> =>
       .sort(([a], [b]) => a - b)
   })
 
-/**
- * Applies every pending migration found in `dir` and returns the ones applied
- * (`[id, name]`), empty when the schema was already current.
- */
-export const runFrom = (
-  dir: string
+/** Applies every pending migration `loader` finds and returns the ones applied (`[id, name]`). */
+const runWith = (
+  loader: PgMigrator.Loader<FileSystem>
 ): Effect.Effect<
   ReadonlyArray<readonly [id: number, name: string]>,
   PgMigrator.MigrationError | SqlError,
@@ -82,17 +80,32 @@ export const runFrom = (
           created_at timestamp with time zone not null default now(),
           name text not null
         )`
-        return yield* PgMigrator.run({ loader: fromDirectory(dir), table })
+        return yield* PgMigrator.run({ loader, table })
       })
     )
   }).pipe(Effect.provide(NodeContext.layer))
 
-/** Applies the application's pending migrations (`runFrom(directory)`). */
+/**
+ * Applies every pending migration found in `dir` and returns the ones applied
+ * (`[id, name]`), empty when the schema was already current.
+ */
+export const runFrom = (
+  dir: string
+): Effect.Effect<
+  ReadonlyArray<readonly [id: number, name: string]>,
+  PgMigrator.MigrationError | SqlError,
+  SqlClient.SqlClient | PgClient.PgClient
+> => runWith(fromDirectory(dir))
+
+/**
+ * Applies the application's pending migrations: the generated `migrations/index.ts`, which
+ * imports every file of `directory` statically, so a bundled server carries its schema with it.
+ */
 export const run: Effect.Effect<
   ReadonlyArray<readonly [id: number, name: string]>,
   PgMigrator.MigrationError | SqlError,
   SqlClient.SqlClient | PgClient.PgClient
-> = runFrom(directory)
+> = runWith(PgMigrator.fromRecord(migrations))
 
 /** Runs `run` when built, logging what it applied. */
 export const layer: Layer.Layer<never, PgMigrator.MigrationError | SqlError, SqlClient.SqlClient | PgClient.PgClient> =

@@ -7,6 +7,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import * as Migrations from "../src/Migrations.js"
+import { migrations } from "../src/migrations/index.js"
 import { TestDatabase } from "../src/testing.js"
 
 const platformTables = ["api_keys", "events", "idempotency_keys", "signature_replays", "sites"]
@@ -28,6 +29,11 @@ describe("Migrations", () => {
   it("directory: absolute, next to the module, holding 0001_platform", async () => {
     expect(path.isAbsolute(Migrations.directory)).toBe(true)
     expect(await fs.readdir(Migrations.directory)).toContain("0001_platform.ts")
+  })
+
+  it("the generated index holds every migration of the folder, so the bundled server applies them all", async () => {
+    const files = (await fs.readdir(Migrations.directory)).filter((file) => /^\d+_[^.]+\.ts$/.test(file))
+    expect(Object.keys(migrations).sort()).toEqual(files.map((file) => file.replace(/\.ts$/, "")).sort())
   })
 
   it.effect("fromDirectory: numbered .ts/.js files in numeric order; declarations, maps and others ignored", () =>

@@ -10,6 +10,8 @@ import { fileURLToPath, pathToFileURL } from "node:url"
 const mainModule = fileURLToPath(new URL("../../src/main.ts", import.meta.url))
 // By location, so the process can run in any working directory (`--import tsx` resolves from the cwd).
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href
+/** What `pnpm start` runs: the build's single-file server (`pnpm build` makes it before tests run). */
+export const bundledMain = fileURLToPath(new URL("../../dist/bundle/main.mjs", import.meta.url))
 
 export const freePort = () =>
   new Promise<number>((resolve) => {
@@ -40,6 +42,8 @@ export interface ApiProcessOptions {
   readonly pipeStdout?: boolean
   /** Working directory (the demo store's `.data/demo.json` is written there); the test process's by default. */
   readonly cwd?: string
+  /** Run the bundled build instead of the sources (faster to start, and what users run). */
+  readonly bundled?: boolean
 }
 
 /** Starts `src/main.ts` on `databaseUrl` and waits until it answers; `baseUrl` is where. */
@@ -48,7 +52,8 @@ export const startApiProcess = async (
   options: ApiProcessOptions = {}
 ): Promise<{ readonly child: ChildProcess; readonly baseUrl: string }> => {
   const port = await freePort()
-  const child = spawn(process.execPath, ["--conditions=source", "--import", tsxLoader, mainModule], {
+  const args = options.bundled ? [bundledMain] : ["--conditions=source", "--import", tsxLoader, mainModule]
+  const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

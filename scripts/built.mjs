@@ -1,0 +1,47 @@
+// The API's single-file build (apps/api/dist/bundle), rebuilt only when a source is newer than it.
+// `pnpm start` and `pnpm shopvo` go through here: checking a few hundred file times takes
+// milliseconds, where asking turbo (or compiling from source) took seconds on every run.
+import { execSync } from "node:child_process"
+import { existsSync, readdirSync, statSync } from "node:fs"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+
+export const root = fileURLToPath(new URL("..", import.meta.url))
+
+const newestIn = (dir) => {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === "dist" || entry.name.startsWith(".")) continue
+    const path = join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestIn(path) : statSync(path).mtimeMs)
+  }
+  return newest
+}
+
+const sources = () => [
+  join(root, "spec"),
+  join(root, "apps", "api", "src"),
+  ...readdirSync(join(root, "packages")).map((name) => join(root, "packages", name, "src"))
+]
+
+const mtime = (path) => (existsSync(path) ? statSync(path).mtimeMs : 0)
+
+/** Installs dependencies when the lockfile changed since the last install (or there was none). */
+export const installed = () => {
+  if (mtime(join(root, "node_modules", ".modules.yaml")) >= mtime(join(root, "pnpm-lock.yaml"))) return
+  execSync("pnpm install --frozen-lockfile", { cwd: root, stdio: ["ignore", process.stderr, "inherit"] })
+}
+
+/** The path of `apps/api/dist/bundle/<name>.mjs`, built first if any source is newer. */
+export const bundle = (name) => {
+  const file = join(root, "apps", "api", "dist", "bundle", `${name}.mjs`)
+  const built = mtime(file)
+  if (built === 0 || sources().some((dir) => existsSync(dir) && newestIn(dir) > built)) {
+    // Progress goes to stderr, so a command's `--json` output on stdout stays one JSON object.
+    execSync("pnpm exec turbo run build --filter=@shopvo/api... --output-logs=errors-only", {
+      cwd: root,
+      stdio: ["ignore", process.stderr, "inherit"]
+    })
+  }
+  return file
+}
