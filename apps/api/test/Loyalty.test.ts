@@ -47,7 +47,20 @@ describe("Loyalty", () => {
     keyA = (await api.createKey(siteA)).key
     liveKeyA = (await api.createKey(siteA, { mode: "live" })).key
     keyB = (await api.createKey(siteB)).key
-    const ids = ["award", "gold", "never", "new", "race", "rate", "redeem", "rollback", "scope", "short", "tenant", "xyz"]
+    const ids = [
+      "award",
+      "gold",
+      "never",
+      "new",
+      "race",
+      "rate",
+      "redeem",
+      "rollback",
+      "scope",
+      "short",
+      "tenant",
+      "xyz"
+    ]
     await addCustomers(
       api,
       siteA,
@@ -263,8 +276,10 @@ describe("Loyalty", () => {
       expect((await award("cust_elsewhere", { points: 50 })).status).toBe(404)
       expect((await account("cust_elsewhere", keyB, siteB)).points).toBe(0)
       const opened = await api.run(
-        Effect.flatMap(SqlClient.SqlClient, (sql) =>
-          sql<{ n: number }>`select count(*)::int as n from loyalty_accounts
+        Effect.flatMap(
+          SqlClient.SqlClient,
+          (sql) =>
+            sql<{ n: number }>`select count(*)::int as n from loyalty_accounts
                               where customer_id in ('cust_ghost', 'cust_elsewhere')`
         )
       )

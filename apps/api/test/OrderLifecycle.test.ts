@@ -663,7 +663,9 @@ describe("Order lifecycle", () => {
           provider.refund({ reference: "auth_unknown", amount: 1, currency: "EUR", idempotencyKey: "k3" })
         ).pipe(Effect.either, Effect.provide(TestPaymentProvider))
       )
-      expect(unknown._tag === "Left" && unknown.left.reason).toBe("unknown payment")
+      expect(unknown._tag === "Left" && unknown.left._tag === "RefundRejected" && unknown.left.reason).toBe(
+        "unknown payment"
+      )
     })
   })
 

@@ -42,7 +42,16 @@ describe("Store credit", () => {
     keyA = (await api.createKey(siteA)).key
     liveKeyA = (await api.createKey(siteA, { mode: "live" })).key
     keyB = (await api.createKey(siteB)).key
-    const ids = ["cust_xyz", "cust_short", "cust_empty", "cust_race", "cust_tenant", "cust_scope", "cust_checkout", "cust_new"]
+    const ids = [
+      "cust_xyz",
+      "cust_short",
+      "cust_empty",
+      "cust_race",
+      "cust_tenant",
+      "cust_scope",
+      "cust_checkout",
+      "cust_new"
+    ]
     await addCustomers(api, siteA, ids)
     await addCustomers(api, siteB, ["cust_tenant"])
   })

@@ -505,22 +505,32 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
         )
       )
       const customerId = session.customerId
+      // A customer gone since the session began (merged away) has no store credit.
+      const balanceOf = (tenant: Tenant, id: string) =>
+        storeCredit.get(tenant, id).pipe(
+          Effect.map((account) => account.balance.amount),
+          Effect.catchTag("CustomerNotFound", () => Effect.succeed(0))
+        )
       const credit =
         customerId === null || session.storeCreditAmount === 0
           ? Effect.succeed(0)
-          : Effect.flatMap(storeCredit.get(tenant, customerId), (account) =>
-              account.balance.amount >= session.storeCreditAmount
+          : Effect.flatMap(balanceOf(tenant, customerId), (balance) =>
+              balance >= session.storeCreditAmount
                 ? Effect.succeed(session.storeCreditAmount)
                 : Effect.fail(
                     new CannotApply({
                       code: "insufficient_balance",
-                      reason: `The customer has ${account.balance.amount} of store credit, ${session.storeCreditAmount} asked`
+                      reason: `The customer has ${balance} of store credit, ${session.storeCreditAmount} asked`
                     })
                   )
             )
       const points = Effect.gen(function* () {
         if (customerId === null || session.loyaltyPoints === 0) return null
-        const held = (yield* loyalty.get(tenant, customerId)).account.points
+        // A customer gone since the session began (merged away) holds nothing.
+        const held = yield* loyalty.get(tenant, customerId).pipe(
+          Effect.map((account) => account.account.points),
+          Effect.catchTag("CustomerNotFound", () => Effect.succeed(0))
+        )
         if (held < session.loyaltyPoints) {
           return yield* new CannotApply({
             code: "insufficient_points",
@@ -750,17 +760,16 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
                 Effect.fail(new CannotApply({ code: "insufficient_points", reason: error.message })),
               InvalidPoints: Effect.die,
               RedemptionTooSmall: Effect.die,
-              AmountOutOfRange: Effect.die
+              AmountOutOfRange: Effect.die,
+              CustomerNotFound: Effect.die // found or created above, in this transaction
             })
           )
         }
         // 6. A paid order earns its points at the customer's tier (one on B2B terms is not paid yet).
-        yield* loyalty
-          .earnForOrder(tenant, customerId, baseTotal, placed.id)
-          .pipe(
-            Effect.catchIf((error) => error._tag !== "DatabaseUnavailable", Effect.die),
-            Effect.when(() => paid.payment.status === "PAID")
-          )
+        yield* loyalty.earnForOrder(tenant, customerId, baseTotal, placed.id).pipe(
+          Effect.catchIf((error) => error._tag !== "DatabaseUnavailable", Effect.die),
+          Effect.when(() => paid.payment.status === "PAID")
+        )
         // 7. The cart becomes the order's (one deleted since the session started has nothing to convert).
         yield* carts.convert(tenant, session.cartId, placed.id).pipe(
           Effect.catchTags({

@@ -333,7 +333,11 @@ export const TestPaymentProvider = Layer.effect(
               return Effect.fail(new RefundRejected({ reason: `cannot refund ${request.amount} of ${left}` }))
             }
             record(request.reference, "refund", request.amount)
-            return Effect.succeed({ reference: Ids.make("re_test"), amount: request.amount, currency: request.currency })
+            return Effect.succeed({
+              reference: Ids.make("re_test"),
+              amount: request.amount,
+              currency: request.currency
+            })
           })
         ),
       confirm: (request) =>

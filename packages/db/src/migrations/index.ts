@@ -14,6 +14,10 @@ import m0012 from "./0012_balances.js"
 import m0013 from "./0013_carts.js"
 import m0014 from "./0014_orders.js"
 import m0015 from "./0015_customer_references.js"
+import m0016 from "./0016_order_lifecycle.js"
+import m0017 from "./0017_b2b.js"
+import m0020 from "./0020_payment_sessions.js"
+import m0021 from "./0021_currencies.js"
 
 /** Every migration, by its file name without the extension. */
 export const migrations = {
@@ -31,5 +35,9 @@ export const migrations = {
   "0012_balances": m0012,
   "0013_carts": m0013,
   "0014_orders": m0014,
-  "0015_customer_references": m0015
+  "0015_customer_references": m0015,
+  "0016_order_lifecycle": m0016,
+  "0017_b2b": m0017,
+  "0020_payment_sessions": m0020,
+  "0021_currencies": m0021
 }
