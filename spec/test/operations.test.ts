@@ -62,9 +62,12 @@ describe("spec operations", () => {
     }
   })
 
-  it("leaves only promotions.validate unauthenticated", () => {
+  it("leaves only promotions.validate and signed download links unauthenticated", () => {
     const open = operations.filter(({ op }) => Array.isArray(op.security) && op.security.length === 0).map((o) => o.key)
-    expect(open).toEqual(["POST /api/v1/{siteId}/promotions/validate"])
+    expect(open.sort()).toEqual([
+      "GET /api/v1/{siteId}/downloads/{orderItemId}",
+      "POST /api/v1/{siteId}/promotions/validate"
+    ])
   })
 
   it("has unique dotted operation ids", () => {

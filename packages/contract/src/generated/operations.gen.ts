@@ -21,6 +21,24 @@ export interface Operations {
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
+  readonly "blacklist.list": {
+    readonly data: T.BlacklistListData
+    readonly responses: T.BlacklistListResponses
+    readonly queryDefaults: "limit" | "page"
+    readonly bodyDefaults: never
+  }
+  readonly "blacklist.add": {
+    readonly data: T.BlacklistAddData
+    readonly responses: T.BlacklistAddResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "blacklist.remove": {
+    readonly data: T.BlacklistRemoveData
+    readonly responses: T.BlacklistRemoveResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
   readonly "cart.get": {
     readonly data: T.CartGetData
     readonly responses: T.CartGetResponses
@@ -48,14 +66,14 @@ export interface Operations {
   readonly "products.list": {
     readonly data: T.ProductsListData
     readonly responses: T.ProductsListResponses
-    readonly queryDefaults: "limit" | "page" | "status"
+    readonly queryDefaults: "limit" | "page" | "sort" | "status"
     readonly bodyDefaults: never
   }
   readonly "products.create": {
     readonly data: T.ProductsCreateData
     readonly responses: T.ProductsCreateResponses
     readonly queryDefaults: never
-    readonly bodyDefaults: "featured" | "status"
+    readonly bodyDefaults: "featured" | "status" | "type"
   }
   readonly "products.get": {
     readonly data: T.ProductsGetData
@@ -117,9 +135,45 @@ export interface Operations {
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
+  readonly "categories.create": {
+    readonly data: T.CategoriesCreateData
+    readonly responses: T.CategoriesCreateResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "categories.update": {
+    readonly data: T.CategoriesUpdateData
+    readonly responses: T.CategoriesUpdateResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "categories.delete": {
+    readonly data: T.CategoriesDeleteData
+    readonly responses: T.CategoriesDeleteResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
   readonly "brands.list": {
     readonly data: T.BrandsListData
     readonly responses: T.BrandsListResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "brands.create": {
+    readonly data: T.BrandsCreateData
+    readonly responses: T.BrandsCreateResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "brands.update": {
+    readonly data: T.BrandsUpdateData
+    readonly responses: T.BrandsUpdateResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "brands.delete": {
+    readonly data: T.BrandsDeleteData
+    readonly responses: T.BrandsDeleteResponses
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
@@ -168,6 +222,24 @@ export interface Operations {
   readonly "customers.update": {
     readonly data: T.CustomersUpdateData
     readonly responses: T.CustomersUpdateResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "customers.merge": {
+    readonly data: T.CustomersMergeData
+    readonly responses: T.CustomersMergeResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "orders.listDownloads": {
+    readonly data: T.OrdersListDownloadsData
+    readonly responses: T.OrdersListDownloadsResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "downloads.get": {
+    readonly data: T.DownloadsGetData
+    readonly responses: T.DownloadsGetResponses
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
@@ -378,6 +450,9 @@ export const operationIds: ReadonlyArray<OperationId> = [
   "b2b.listAccounts",
   "b2b.createAccount",
   "b2b.updateAccount",
+  "blacklist.list",
+  "blacklist.add",
+  "blacklist.remove",
   "cart.get",
   "cart.create",
   "cart.update",
@@ -394,7 +469,13 @@ export const operationIds: ReadonlyArray<OperationId> = [
   "products.listReviews",
   "products.createReview",
   "categories.list",
+  "categories.create",
+  "categories.update",
+  "categories.delete",
   "brands.list",
+  "brands.create",
+  "brands.update",
+  "brands.delete",
   "checkout.get",
   "checkout.create",
   "checkout.advance",
@@ -403,6 +484,9 @@ export const operationIds: ReadonlyArray<OperationId> = [
   "customers.list",
   "customers.get",
   "customers.update",
+  "customers.merge",
+  "orders.listDownloads",
+  "downloads.get",
   "giftCards.list",
   "giftCards.create",
   "giftCards.get",

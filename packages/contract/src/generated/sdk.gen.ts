@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, BrandsListData, BrandsListErrors, BrandsListResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, PagesListData, PagesListErrors, PagesListResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
+import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, BlacklistAddData, BlacklistAddErrors, BlacklistAddResponses, BlacklistListData, BlacklistListErrors, BlacklistListResponses, BlacklistRemoveData, BlacklistRemoveErrors, BlacklistRemoveResponses, BrandsCreateData, BrandsCreateErrors, BrandsCreateResponses, BrandsDeleteData, BrandsDeleteErrors, BrandsDeleteResponses, BrandsListData, BrandsListErrors, BrandsListResponses, BrandsUpdateData, BrandsUpdateErrors, BrandsUpdateResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesCreateData, CategoriesCreateErrors, CategoriesCreateResponses, CategoriesDeleteData, CategoriesDeleteErrors, CategoriesDeleteResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CategoriesUpdateData, CategoriesUpdateErrors, CategoriesUpdateResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersMergeData, CustomersMergeErrors, CustomersMergeResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, DownloadsGetData, DownloadsGetErrors, DownloadsGetResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersListData, OrdersListDownloadsData, OrdersListDownloadsErrors, OrdersListDownloadsResponses, OrdersListErrors, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, PagesListData, PagesListErrors, PagesListResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -104,6 +104,57 @@ export class B2B extends HeyApiClient {
     }
 }
 
+export class Blacklist extends HeyApiClient {
+    /**
+     * List the blacklist
+     *
+     * Returns the site's blacklist entries, newest first (offset pagination).
+     */
+    public list<ThrowOnError extends boolean = false>(options: Options<BlacklistListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<BlacklistListResponses, BlacklistListErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/blacklist',
+            ...options
+        });
+    }
+    
+    /**
+     * Blacklist an email or a customer
+     *
+     * Adds an entry naming exactly one of `email` (compared ignoring case) or `customerId`, with the
+     * reason. From then on a checkout whose email, or whose customer (the session's, or the one
+     * with its email), is blacklisted cannot complete: `checkout.advance` to `complete` answers 422
+     * `customer_blacklisted` and places no order. Blacklisting an email or a customer already on
+     * the list is a 409 `already_blacklisted`; a `customerId` naming no customer of the site is a
+     * 404.
+     *
+     */
+    public add<ThrowOnError extends boolean = false>(options: Options<BlacklistAddData, ThrowOnError>) {
+        return (options.client ?? this.client).post<BlacklistAddResponses, BlacklistAddErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/blacklist',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Remove a blacklist entry
+     *
+     * Removes the entry; the email or customer it named may complete checkouts again.
+     */
+    public remove<ThrowOnError extends boolean = false>(options: Options<BlacklistRemoveData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<BlacklistRemoveResponses, BlacklistRemoveErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/blacklist/{entryId}',
+            ...options
+        });
+    }
+}
+
 export class Cart extends HeyApiClient {
     /**
      * Delete a cart
@@ -188,7 +239,7 @@ export class Products extends HeyApiClient {
     /**
      * List products
      *
-     * Returns a page of products, newest first. Offset pagination by default; pass `cursor` for the
+     * Returns a page of products, newest first unless `sort` says otherwise. Offset pagination by default; pass `cursor` for the
      * cursor envelope. `fields` selects a sparse fieldset and `expand[]` eagerly loads variants, the
      * brand and the categories of every product. Requests with `search` are limited to 60 requests
      * per minute.
@@ -415,6 +466,61 @@ export class Categories extends HeyApiClient {
             ...options
         });
     }
+    
+    /**
+     * Create a category
+     *
+     * Creates a category. When `slug` is omitted it is derived from the name; a slug another category
+     * of the site uses is a 409 `slug_taken`. A `parentId` that is not a category of this site (and
+     * mode) is a 422 `unknown_category`.
+     *
+     */
+    public create<ThrowOnError extends boolean = false>(options: Options<CategoriesCreateData, ThrowOnError>) {
+        return (options.client ?? this.client).post<CategoriesCreateResponses, CategoriesCreateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/categories',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Delete a category
+     *
+     * Deletes a category. Its products stay (they lose this category); its child categories become
+     * top-level.
+     *
+     */
+    public delete<ThrowOnError extends boolean = false>(options: Options<CategoriesDeleteData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<CategoriesDeleteResponses, CategoriesDeleteErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/categories/{categoryId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Update a category
+     *
+     * Updates the given fields (renaming keeps the slug). A slug another category uses is a 409
+     * `slug_taken`; an unknown `parentId` a 422 `unknown_category`; a parent that is the category
+     * itself or one of its descendants a 422 `category_cycle`. `parentId: null` makes it top-level.
+     *
+     */
+    public update<ThrowOnError extends boolean = false>(options: Options<CategoriesUpdateData, ThrowOnError>) {
+        return (options.client ?? this.client).patch<CategoriesUpdateResponses, CategoriesUpdateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/categories/{categoryId}',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
 }
 
 export class Brands extends HeyApiClient {
@@ -428,6 +534,55 @@ export class Brands extends HeyApiClient {
             security: [{ scheme: 'bearer', type: 'http' }],
             url: '/api/v1/{siteId}/brands',
             ...options
+        });
+    }
+    
+    /**
+     * Create a brand
+     *
+     * Creates a brand. When `slug` is omitted it is derived from the name; a slug another brand of
+     * the site uses is a 409 `slug_taken`.
+     *
+     */
+    public create<ThrowOnError extends boolean = false>(options: Options<BrandsCreateData, ThrowOnError>) {
+        return (options.client ?? this.client).post<BrandsCreateResponses, BrandsCreateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/brands',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Delete a brand
+     *
+     * Deletes a brand. Its products stay, without a brand.
+     */
+    public delete<ThrowOnError extends boolean = false>(options: Options<BrandsDeleteData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<BrandsDeleteResponses, BrandsDeleteErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/brands/{brandId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Update a brand
+     *
+     * Updates the given fields (renaming keeps the slug). A slug another brand uses is a 409 `slug_taken`.
+     */
+    public update<ThrowOnError extends boolean = false>(options: Options<BrandsUpdateData, ThrowOnError>) {
+        return (options.client ?? this.client).patch<BrandsUpdateResponses, BrandsUpdateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/brands/{brandId}',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
         });
     }
 }
@@ -603,6 +758,132 @@ export class Customers extends HeyApiClient {
                 ...options.headers
             }
         });
+    }
+    
+    /**
+     * Merge a customer into this one
+     *
+     * Merges the customer `sourceCustomerId` into the customer of the path (the survivor), in one
+     * transaction: the source's orders, carts, gift cards and blacklist entries move to the
+     * survivor; its store-credit balance and loyalty points (with their ledgers) are added to the
+     * survivor's; its order count and spend are added to the survivor's totals; its tags are added
+     * to the survivor's, and its default address becomes the survivor's when the survivor has none.
+     * The source is then deleted (`customers.get` answers 404), and a later checkout with the
+     * source's email is counted for the survivor. Records `customer.merged`.
+     *
+     * Both customers are locked (in id order) for the merge, so checkouts of either customer that
+     * run meanwhile wait for it or finish first: none of their orders or balances is lost.
+     * Merging a customer into itself is a 422 `merge_same_customer`; either customer missing is a 404.
+     *
+     */
+    public merge<ThrowOnError extends boolean = false>(options: Options<CustomersMergeData, ThrowOnError>) {
+        return (options.client ?? this.client).post<CustomersMergeResponses, CustomersMergeErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/customers/{customerId}/merge',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
+export class Orders extends HeyApiClient {
+    /**
+     * Download links of an order
+     *
+     * One download link per line of a digital product, for an order whose `paymentStatus` is `PAID`
+     * or `PARTIALLY_REFUNDED` (otherwise 422 `order_not_paid`). Each link is signed (HMAC-SHA256
+     * with a secret of the site and mode) and expires 24 hours after this call; ask again for fresh
+     * links. An order without digital lines has none. `url` is relative to the API's base URL and
+     * needs no API key: give it to the buyer.
+     *
+     */
+    public listDownloads<ThrowOnError extends boolean = false>(options: Options<OrdersListDownloadsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<OrdersListDownloadsResponses, OrdersListDownloadsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}/downloads',
+            ...options
+        });
+    }
+    
+    /**
+     * List orders
+     *
+     * Returns the site's orders, newest first. Supports offset pagination (`page`) and cursor
+     * pagination (`cursor`, which switches the response to the cursor envelope). A cursor is the
+     * `cursor` of the previous page, or the id (`order_…`) of the last order the client has seen.
+     *
+     * The `/orders` routes are limited to 30 requests per minute by default.
+     *
+     */
+    public list<ThrowOnError extends boolean = false>(options: Options<OrdersListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<OrdersListResponses, OrdersListErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders',
+            ...options
+        });
+    }
+    
+    /**
+     * Get an order
+     *
+     * Returns a single order by its id (`order_…`) or its order number (e.g. `ORD-1042`).
+     *
+     * The `/orders` routes are limited to 30 requests per minute by default.
+     *
+     */
+    public get<ThrowOnError extends boolean = false>(options: Options<OrdersGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<OrdersGetResponses, OrdersGetErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Refund an order
+     *
+     * Refunds all or part of a paid order. Omit `amount` to refund everything not yet refunded
+     * (`total − refundedTotal`). A partial refund sets `paymentStatus` to `PARTIALLY_REFUNDED`;
+     * once the whole total is refunded `paymentStatus` and `status` become `REFUNDED`.
+     * Emits `order.updated`.
+     *
+     * Requires `admin:*`: the reference's scope table has no `write:orders` scope, so refunds are
+     * reserved to full-access keys.
+     *
+     * Answers 422 `order_not_paid` when `paymentStatus` is neither `PAID` nor `PARTIALLY_REFUNDED`,
+     * and 422 `refund_exceeds_captured` when `amount` is more than what remains refundable.
+     *
+     */
+    public refund<ThrowOnError extends boolean = false>(options: Options<OrdersRefundData, ThrowOnError>) {
+        return (options.client ?? this.client).post<OrdersRefundResponses, OrdersRefundErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}/refunds',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
+export class Downloads extends HeyApiClient {
+    /**
+     * Follow a download link
+     *
+     * Public (no API key): the buyer follows a link from `orders.listDownloads`. The signature is
+     * checked in constant time over the site, the mode, the order line and the expiry; a link that
+     * was altered in any part is a 403 `download_link_invalid`, one past `expires` a 403
+     * `download_link_expired`. A valid link of an order no longer paid (refunded, cancelled) is a
+     * 422 `order_not_paid`; one whose line or product is gone a 404. Otherwise the answer is the
+     * file reference of the product (`fileUrl`). Rate-limited per client address.
+     *
+     */
+    public get<ThrowOnError extends boolean = false>(options: Options<DownloadsGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<DownloadsGetResponses, DownloadsGetErrors, ThrowOnError>({ url: '/api/v1/{siteId}/downloads/{orderItemId}', ...options });
     }
 }
 
@@ -908,69 +1189,6 @@ export class Metafields extends HeyApiClient {
     }
 }
 
-export class Orders extends HeyApiClient {
-    /**
-     * List orders
-     *
-     * Returns the site's orders, newest first. Supports offset pagination (`page`) and cursor
-     * pagination (`cursor`, which switches the response to the cursor envelope). A cursor is the
-     * `cursor` of the previous page, or the id (`order_…`) of the last order the client has seen.
-     *
-     * The `/orders` routes are limited to 30 requests per minute by default.
-     *
-     */
-    public list<ThrowOnError extends boolean = false>(options: Options<OrdersListData, ThrowOnError>) {
-        return (options.client ?? this.client).get<OrdersListResponses, OrdersListErrors, ThrowOnError>({
-            security: [{ scheme: 'bearer', type: 'http' }],
-            url: '/api/v1/{siteId}/orders',
-            ...options
-        });
-    }
-    
-    /**
-     * Get an order
-     *
-     * Returns a single order by its id (`order_…`) or its order number (e.g. `ORD-1042`).
-     *
-     * The `/orders` routes are limited to 30 requests per minute by default.
-     *
-     */
-    public get<ThrowOnError extends boolean = false>(options: Options<OrdersGetData, ThrowOnError>) {
-        return (options.client ?? this.client).get<OrdersGetResponses, OrdersGetErrors, ThrowOnError>({
-            security: [{ scheme: 'bearer', type: 'http' }],
-            url: '/api/v1/{siteId}/orders/{orderId}',
-            ...options
-        });
-    }
-    
-    /**
-     * Refund an order
-     *
-     * Refunds all or part of a paid order. Omit `amount` to refund everything not yet refunded
-     * (`total − refundedTotal`). A partial refund sets `paymentStatus` to `PARTIALLY_REFUNDED`;
-     * once the whole total is refunded `paymentStatus` and `status` become `REFUNDED`.
-     * Emits `order.updated`.
-     *
-     * Requires `admin:*`: the reference's scope table has no `write:orders` scope, so refunds are
-     * reserved to full-access keys.
-     *
-     * Answers 422 `order_not_paid` when `paymentStatus` is neither `PAID` nor `PARTIALLY_REFUNDED`,
-     * and 422 `refund_exceeds_captured` when `amount` is more than what remains refundable.
-     *
-     */
-    public refund<ThrowOnError extends boolean = false>(options: Options<OrdersRefundData, ThrowOnError>) {
-        return (options.client ?? this.client).post<OrdersRefundResponses, OrdersRefundErrors, ThrowOnError>({
-            security: [{ scheme: 'bearer', type: 'http' }],
-            url: '/api/v1/{siteId}/orders/{orderId}/refunds',
-            ...options,
-            headers: {
-                'Content-Type': 'application/json',
-                ...options.headers
-            }
-        });
-    }
-}
-
 export class Promotions extends HeyApiClient {
     /**
      * List promotions
@@ -1258,6 +1476,11 @@ export class ShopvoApi extends HeyApiClient {
         return this._b2B ??= new B2B({ client: this.client });
     }
     
+    private _blacklist?: Blacklist;
+    get blacklist(): Blacklist {
+        return this._blacklist ??= new Blacklist({ client: this.client });
+    }
+    
     private _cart?: Cart;
     get cart(): Cart {
         return this._cart ??= new Cart({ client: this.client });
@@ -1298,6 +1521,16 @@ export class ShopvoApi extends HeyApiClient {
         return this._customers ??= new Customers({ client: this.client });
     }
     
+    private _orders?: Orders;
+    get orders(): Orders {
+        return this._orders ??= new Orders({ client: this.client });
+    }
+    
+    private _downloads?: Downloads;
+    get downloads(): Downloads {
+        return this._downloads ??= new Downloads({ client: this.client });
+    }
+    
     private _giftCards?: GiftCards;
     get giftCards(): GiftCards {
         return this._giftCards ??= new GiftCards({ client: this.client });
@@ -1316,11 +1549,6 @@ export class ShopvoApi extends HeyApiClient {
     private _metafields?: Metafields;
     get metafields(): Metafields {
         return this._metafields ??= new Metafields({ client: this.client });
-    }
-    
-    private _orders?: Orders;
-    get orders(): Orders {
-        return this._orders ??= new Orders({ client: this.client });
     }
     
     private _promotions?: Promotions;
