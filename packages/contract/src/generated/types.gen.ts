@@ -677,8 +677,8 @@ export type Review = {
     reviewerName: string;
     status: ReviewStatus;
     /**
-     * The reviewer's email has a paid order containing this product. Always `false` until orders
-     * exist in this API.
+     * The reviewer's email (ignoring case) has an order of this site and mode containing this
+     * product whose `paymentStatus` is `PAID` or `PARTIALLY_REFUNDED`, when the review is submitted.
      *
      */
     isVerifiedPurchase: boolean;
