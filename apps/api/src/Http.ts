@@ -13,12 +13,14 @@ import { Effect, Layer } from "effect"
 import type { SqlClient } from "@effect/sql"
 import { ApiConfig } from "./Config.js"
 import { type Services, ServicesLive } from "./Services.js"
+import * as Blacklist from "./Blacklist/Http.js"
 import * as Brands from "./Brands/Http.js"
 import * as Cart from "./Cart/Http.js"
 import * as Categories from "./Categories/Http.js"
 import * as Checkout from "./Checkout/Http.js"
 import * as Content from "./Content/Http.js"
 import * as Customers from "./Customers/Http.js"
+import * as Digital from "./Digital/Http.js"
 import * as GiftCards from "./GiftCards/Http.js"
 import * as Loyalty from "./Loyalty/Http.js"
 import * as StoreCredit from "./StoreCredit/Http.js"
@@ -57,7 +59,9 @@ export const handlers: Router.Handlers<Services | SqlClient.SqlClient> = {
   ...Checkout.handlers,
   ...GiftCards.handlers,
   ...StoreCredit.handlers,
-  ...Loyalty.handlers
+  ...Loyalty.handlers,
+  ...Blacklist.handlers,
+  ...Digital.handlers
 }
 
 /** The platform services every request uses. */

@@ -32,8 +32,10 @@ import { LoyaltyProgram } from "@shopvo/loyalty"
 import { Cart, Currency, Ids, type Money, Totals } from "@shopvo/pricing"
 import { Discount, type Validation } from "@shopvo/promotions"
 import { Data, DateTime, Effect, Either, Option, Schema } from "effect"
+import { Blacklist } from "../Blacklist/Service.js"
 import { Cart as Carts } from "../Cart/Service.js"
 import { Customers } from "../Customers/Service.js"
+import { Digital } from "../Digital/Service.js"
 import { GiftCards } from "../GiftCards/Service.js"
 import { Loyalty } from "../Loyalty/Service.js"
 import { Promotions } from "../Promotions/Service.js"
@@ -89,6 +91,7 @@ export type ApplyRefusal =
   | "gift_card_expired"
   | "insufficient_balance"
   | "insufficient_points"
+  | "customer_blacklisted"
 
 /** A code or balance the session cannot use (`code` is the spec's; `reason` says why). */
 export class CannotApply extends Data.TaggedError("CannotApply")<{
@@ -330,8 +333,9 @@ const illegal = (
 }
 
 /** Builds the package's view of a session, with `amountDue` as the total the payment must cover. */
-const machineOf = (session: SessionData, currency: string, amountDue: number) =>
+const machineOf = (session: SessionData, currency: string, amountDue: number, shipsGoods: boolean) =>
   new Machine.Checkout({
+    shipsGoods,
     state: session.state,
     total: { amount: amountDue, currency: currencyCode(currency) },
     email: Option.fromNullable(session.email).pipe(Option.map(Machine.Email.make)),
@@ -386,6 +390,8 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
     GiftCards.Default,
     StoreCredit.Default,
     Loyalty.Default,
+    Blacklist.Default,
+    Digital.Default,
     TestPaymentProvider
   ],
   effect: Effect.gen(function* () {
@@ -399,6 +405,8 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
     const giftCards = yield* GiftCards
     const storeCredit = yield* StoreCredit
     const loyalty = yield* Loyalty
+    const blacklist = yield* Blacklist
+    const digital = yield* Digital
 
     /** Every failure of `effect` but an unavailable database, as the refusal `codeOf` names. */
     const refusing = <A, E extends { readonly _tag: string; readonly message: string }, R>(
@@ -590,15 +598,17 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
             })
             .pipe((claim) => refusing(claim, () => "promotion_invalid"))
         }
-        // 3. The customer: the cart's, or the one with this email (created when there is none).
-        const customerId =
-          data.customerId ??
-          (yield* customers.findOrCreateByEmail(tenant, {
-            email: data.email ?? "",
-            firstName: data.shippingAddress?.firstName ?? null,
-            lastName: data.shippingAddress?.lastName ?? null,
-            phone: data.shippingAddress?.phone ?? null
-          })).customer.id
+        // 3. The customer: the cart's, or the one with this email (created when there is none), or
+        //    the survivor either was merged into; its row stays locked, so no merge moves it meanwhile.
+        const customerId = yield* customers.buyerForOrder(tenant, data.customerId, {
+          email: data.email ?? "",
+          firstName: data.shippingAddress?.firstName ?? null,
+          lastName: data.shippingAddress?.lastName ?? null,
+          phone: data.shippingAddress?.phone ?? null
+        })
+        yield* blacklist.guard(tenant, data.email, customerId).pipe(
+          Effect.mapError((e) => new CannotApply({ code: "customer_blacklisted", reason: e.message }))
+        )
         // 4. The order, confirmed and paid, with the lifecycles' events.
         const created = OrderLifecycle.create()
         const confirmed = yield* OrderLifecycle.transition(created.status, "CONFIRMED").pipe(Effect.orDie)
@@ -650,7 +660,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
             yield* refusing(giftCards.redeem(tenant, { code: card.code }, card.amount, placed.id), giftCardCode)
           }
         }
-        const balanceOwner = data.customerId ?? customerId
+        const balanceOwner = customerId
         if (totals.storeCreditTotal > 0) {
           yield* storeCredit
             .debit(tenant, balanceOwner, totals.storeCreditTotal, {
@@ -759,7 +769,9 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
       Effect.gen(function* () {
         const locked = yield* repo.lock(tenant, input.sessionId)
         if (Option.isNone(locked)) return yield* new SessionNotFound({ sessionId: input.sessionId })
-        const session = locked.value
+        // A session of a customer merged since names the survivor, whose balances it may use.
+        const session = { ...locked.value, customerId: yield* customers.survivorOf(tenant, locked.value.customerId) }
+        const shipsGoods = yield* digital.shipsGoods(tenant, session.lines)
         if (session.state === "complete") {
           // Completing again answers with the order already placed; nothing else leaves `complete`.
           if (input.state === "complete") return { _tag: "Moved", view: yield* view(tenant, session) } satisfies Outcome
@@ -824,7 +836,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
             ? { shippingOptionId: Machine.ShippingOptionId.make(shippingOptionId) }
             : {})
         }
-        const current = machineOf({ ...session, payment }, session.currency, totals.amountDue)
+        const current = machineOf({ ...session, payment }, session.currency, totals.amountDue, shipsGoods)
         let result = Machine.update(current, { to: input.state, patch })
 
         // Entering `review` with an amount due: authorize it now, then ask the machine again.
@@ -872,7 +884,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
             reference: authorized.right.reference,
             amount: authorized.right.amount
           }
-          result = Machine.update(machineOf({ ...data, payment }, session.currency, totals.amountDue), {
+          result = Machine.update(machineOf({ ...data, payment }, session.currency, totals.amountDue, shipsGoods), {
             to: input.state,
             patch
           })
