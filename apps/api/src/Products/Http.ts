@@ -78,7 +78,7 @@ const list: Handler<"products.list", R> = (request) =>
     const query = request.query
     const fields = yield* parseFields(query.fields)
     const expand = relations(query["expand[]"])
-    // The spec's default (`newest`) is only filled in when sent; a search is ranked, not sorted.
+    // `newest` when omitted; a search is ranked, not sorted.
     const sort = query.sort ?? "newest"
     if (query.search !== undefined && query.sort !== undefined) {
       return yield* ApiError.badRequest("sort cannot be combined with search: search results are ranked", [

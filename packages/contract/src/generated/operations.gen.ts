@@ -66,7 +66,7 @@ export interface Operations {
   readonly "products.list": {
     readonly data: T.ProductsListData
     readonly responses: T.ProductsListResponses
-    readonly queryDefaults: "limit" | "page" | "sort" | "status"
+    readonly queryDefaults: "limit" | "page" | "status"
     readonly bodyDefaults: never
   }
   readonly "products.create": {

@@ -3107,7 +3107,7 @@ export type ProductsListData = {
          */
         type?: ProductType;
         /**
-         * The order of the list: `newest` (the default) or `oldest` by creation, `price` or `name`
+         * The order of the list: `newest` (when omitted) or `oldest` by creation, `price` or `name`
          * ascending, `-price` or `-name` descending (a leading `-` reverses, as in `fields`' JSON:API
          * style); ties are broken by id. Cursor pages keep the order. Cannot be combined with
          * `search`, whose results are ranked by relevance (400).
