@@ -12,10 +12,10 @@ describe("Blacklist", () => {
   const add = (body: Record<string, unknown>) => api.request("POST", blacklist(), { key, body })
   const ordersOf = async (email: string) =>
     (
-      await store.query<{ n: number }>("select count(*)::int as n from orders where site_id = $1 and lower(email) = lower($2)", [
-        site,
-        email
-      ])
+      await store.query<{ n: number }>(
+        "select count(*)::int as n from orders where site_id = $1 and lower(email) = lower($2)",
+        [site, email]
+      )
     )[0]!.n
   /** A session of one product, ready to complete. */
   const ready = async (email: string, customerId?: string) => {
@@ -47,7 +47,9 @@ describe("Blacklist", () => {
     const refused = await store.complete(sessionId)
     expect([refused.status, errorOf(refused).code]).toEqual([422, "customer_blacklisted"])
     expect(await ordersOf("fraud@example.com")).toBe(0)
-    const [stock] = await store.query<{ n: number }>("select inventory_count as n from products where id = $1", [productId])
+    const [stock] = await store.query<{ n: number }>("select inventory_count as n from products where id = $1", [
+      productId
+    ])
     expect(stock!.n).toBe(5)
 
     // Removing the entry lets the same session complete.

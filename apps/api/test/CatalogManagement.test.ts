@@ -31,8 +31,10 @@ describe("Catalogue management", () => {
         await send("POST", "/categories", { name: "T-Shirts", description: "Tees", parentId: apparel.id }),
         "categories.create"
       ).data
-      const vnecks = bodyOf(await send("POST", "/categories", { name: "V-Necks", parentId: tees.id }), "categories.create")
-        .data
+      const vnecks = bodyOf(
+        await send("POST", "/categories", { name: "V-Necks", parentId: tees.id }),
+        "categories.create"
+      ).data
 
       const renamed = await send("PATCH", `/categories/${tees.id}`, { name: "Tees", description: null })
       expect(bodyOf(renamed, "categories.update").data).toEqual({
@@ -116,8 +118,7 @@ describe("Catalogue management", () => {
   describe("product list sort", () => {
     let sortSite: string
     let sortKey: string
-    const list = (query: string) =>
-      api.request("GET", `/api/v1/${sortSite}/products?${query}`, { key: sortKey })
+    const list = (query: string) => api.request("GET", `/api/v1/${sortSite}/products?${query}`, { key: sortKey })
 
     beforeAll(async () => {
       sortSite = (await api.createSite({ name: "Sort", currency: "EUR", plan: "enterprise" })).id
@@ -140,8 +141,7 @@ describe("Catalogue management", () => {
       }
     })
 
-    const names = (res: Awaited<ReturnType<typeof list>>) =>
-      bodyOf(res, "products.list").items.map((item) => item.name)
+    const names = (res: Awaited<ReturnType<typeof list>>) => bodyOf(res, "products.list").items.map((item) => item.name)
 
     it("sorts by price, name, newest and oldest, ascending or descending", async () => {
       expect(names(await list("sort=price"))).toEqual(["Birch", "Dogwood", "Cedar", "Elm", "Alder"])

@@ -34,14 +34,22 @@ describe("Digital products", () => {
   it("creates a digital product with its file; a digital one without a file, or a physical one with one, is a 400", async () => {
     const res = await api.request("POST", products(), {
       key,
-      body: { name: "Premium Icon Pack", price: 2999, type: "digital", downloadFile: "https://files.example.com/icons.zip" }
+      body: {
+        name: "Premium Icon Pack",
+        price: 2999,
+        type: "digital",
+        downloadFile: "https://files.example.com/icons.zip"
+      }
     })
     expect(res.status, res.text).toBe(201)
     expect(bodyOf(res, "products.create").data).toMatchObject({
       type: "digital",
       downloadFile: "https://files.example.com/icons.zip"
     })
-    const plain = bodyOf(await api.request("POST", products(), { key, body: { name: "Mug", price: 900 } }), "products.create")
+    const plain = bodyOf(
+      await api.request("POST", products(), { key, body: { name: "Mug", price: 900 } }),
+      "products.create"
+    )
     expect(plain.data).toMatchObject({ type: "physical", downloadFile: null })
 
     for (const body of [
@@ -168,8 +176,10 @@ describe("Digital products", () => {
     ).items
     expect(digitalOnly.length).toBeGreaterThan(0)
     expect(digitalOnly.every((p) => p.type === "digital")).toBe(true)
-    const physical = bodyOf(await api.request("GET", `${products()}?type=physical&limit=100`, { key }), "products.list")
-      .items
+    const physical = bodyOf(
+      await api.request("GET", `${products()}?type=physical&limit=100`, { key }),
+      "products.list"
+    ).items
     expect(physical.every((p) => p.type === "physical")).toBe(true)
     expect(physical.length).toBeGreaterThan(0)
   })

@@ -375,7 +375,9 @@ describe("Checkout of only digital lines (shipsGoods: false)", () => {
       Either.flatMap((c) => Checkout.transition(c, "shipping")),
       Either.flatMap((c) => Checkout.transition(c, "payment"))
     )
-    expect(result).toMatchObject({ left: { _tag: "MissingCheckoutData", missing: ["shipping_address", "shipping_option"] } })
+    expect(result).toMatchObject({
+      left: { _tag: "MissingCheckoutData", missing: ["shipping_address", "shipping_option"] }
+    })
   })
 
   it("edits keep the flag", () => {

@@ -41,12 +41,7 @@ export const sign = (link: Link, secret: Secret): string =>
 const hex64 = /^[0-9a-f]{64}$/
 
 /** Accepts `signature` for `link` at `now` (Unix seconds), or says why not. */
-export const verify = (
-  link: Link,
-  signature: string,
-  secret: Secret,
-  now: number
-): Either.Either<void, Refusal> => {
+export const verify = (link: Link, signature: string, secret: Secret, now: number): Either.Either<void, Refusal> => {
   if (!Number.isSafeInteger(link.expires) || link.expires < 0 || !hex64.test(signature)) return Either.left("invalid")
   const expected = hmacSha256(reveal(secret), String(link.expires), message(link))
   if (!digestsEqual(fromHex(signature), expected)) return Either.left("invalid")

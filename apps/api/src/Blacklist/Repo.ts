@@ -58,7 +58,8 @@ export class BlacklistRepo extends Effect.Service<BlacklistRepo>()("@shopvo/api/
     const remove = SqlSchema.findOne({
       Request: Schema.Struct({ tenant: TenantSchema, id: Schema.String }),
       Result: Schema.Struct({ id: Schema.String }),
-      execute: ({ tenant, id }) => sql`delete from customer_blacklist where ${scope(tenant)} and id = ${id} returning id`
+      execute: ({ tenant, id }) =>
+        sql`delete from customer_blacklist where ${scope(tenant)} and id = ${id} returning id`
     })
 
     // The checkout's email, its customer, or the customer who has that email.

@@ -41,16 +41,19 @@ export class Brands extends Effect.Service<Brands>()("@shopvo/api/Brands", {
         ),
       update: (tenant: Tenant, brandId: string, changes: BrandChanges) =>
         Database.transaction(
-          Effect.flatMap(repo.update(tenant, brandId, changes), (outcome): Effect.Effect<Brand, SlugTaken | BrandNotFound> => {
-            switch (outcome._tag) {
-              case "Updated":
-                return Effect.succeed(outcome.brand)
-              case "NotFound":
-                return Effect.fail(new BrandNotFound({ brandId }))
-              case "SlugTaken":
-                return Effect.fail(new SlugTaken({ slug: changes.slug ?? "" }))
+          Effect.flatMap(
+            repo.update(tenant, brandId, changes),
+            (outcome): Effect.Effect<Brand, SlugTaken | BrandNotFound> => {
+              switch (outcome._tag) {
+                case "Updated":
+                  return Effect.succeed(outcome.brand)
+                case "NotFound":
+                  return Effect.fail(new BrandNotFound({ brandId }))
+                case "SlugTaken":
+                  return Effect.fail(new SlugTaken({ slug: changes.slug ?? "" }))
+              }
             }
-          })
+          )
         ),
       remove: (tenant: Tenant, brandId: string) =>
         Effect.flatMap(repo.remove(tenant, brandId), (removed) =>

@@ -606,9 +606,9 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           lastName: data.shippingAddress?.lastName ?? null,
           phone: data.shippingAddress?.phone ?? null
         })
-        yield* blacklist.guard(tenant, data.email, customerId).pipe(
-          Effect.mapError((e) => new CannotApply({ code: "customer_blacklisted", reason: e.message }))
-        )
+        yield* blacklist
+          .guard(tenant, data.email, customerId)
+          .pipe(Effect.mapError((e) => new CannotApply({ code: "customer_blacklisted", reason: e.message })))
         // 4. The order, confirmed and paid, with the lifecycles' events.
         const created = OrderLifecycle.create()
         const confirmed = yield* OrderLifecycle.transition(created.status, "CONFIRMED").pipe(Effect.orDie)

@@ -69,7 +69,9 @@ export class CustomerMergeRepo extends Effect.Service<CustomerMergeRepo>()("@sho
           from store_credit_accounts where ${scope(tenant)} and customer_id = any(${[from, to]})
           order by customer_id for update`
         const accounts = Schema.decodeUnknownSync(
-          Schema.Array(Schema.Struct({ customerId: Schema.String, currency: Schema.String, balance: Schema.NumberFromString }))
+          Schema.Array(
+            Schema.Struct({ customerId: Schema.String, currency: Schema.String, balance: Schema.NumberFromString })
+          )
         )(rows)
         const source = accounts.find((a) => a.customerId === from)
         if (source === undefined) return 0
@@ -155,10 +157,20 @@ export class CustomerMergeRepo extends Effect.Service<CustomerMergeRepo>()("@sho
         Database.boundary(Effect.map(lockAll({ tenant, ids }), (rows) => rows.map((row) => row.id))),
       /** The customer `id` was merged into, if it was. */
       redirectById: (tenant: Tenant, id: string) =>
-        Database.boundary(Effect.map(redirectById({ tenant, id }), Option.map((row) => row.targetId))),
+        Database.boundary(
+          Effect.map(
+            redirectById({ tenant, id }),
+            Option.map((row) => row.targetId)
+          )
+        ),
       /** The customer the last customer with this email (ignoring case) was merged into, if any. */
       redirectByEmail: (tenant: Tenant, email: string) =>
-        Database.boundary(Effect.map(redirectByEmail({ tenant, email }), Option.map((row) => row.targetId))),
+        Database.boundary(
+          Effect.map(
+            redirectByEmail({ tenant, email }),
+            Option.map((row) => row.targetId)
+          )
+        ),
       /** Moves everything of `from` to `to` and deletes `from`; both must be locked by the caller. */
       merge: (tenant: Tenant, from: string, to: string): Effect.Effect<Moved, Database.DatabaseUnavailable> =>
         Database.boundary(merge(tenant, from, to))

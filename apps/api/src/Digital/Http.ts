@@ -9,7 +9,8 @@ import { Digital } from "./Service.js"
 
 const nowSeconds = Effect.map(Clock.currentTimeMillis, (millis) => millis / 1000)
 
-const notPaid = (error: { readonly message: string }) => Effect.fail(ApiError.unprocessable(error.message, "order_not_paid"))
+const notPaid = (error: { readonly message: string }) =>
+  Effect.fail(ApiError.unprocessable(error.message, "order_not_paid"))
 
 const listDownloads: Handler<"orders.listDownloads", Digital> = (request) =>
   Effect.flatMap(nowSeconds, (now) => Digital.links(request.tenant, request.params.orderId, now)).pipe(
@@ -34,8 +35,16 @@ const follow: Handler<"downloads.get", Digital> = (request) => {
       LinkRefused: (error) =>
         Effect.fail(
           error.refusal === "expired"
-            ? new ApiError.ApiError({ status: 403, code: "download_link_expired", message: "This download link has expired" })
-            : new ApiError.ApiError({ status: 403, code: "download_link_invalid", message: "This download link is not valid" })
+            ? new ApiError.ApiError({
+                status: 403,
+                code: "download_link_expired",
+                message: "This download link has expired"
+              })
+            : new ApiError.ApiError({
+                status: 403,
+                code: "download_link_invalid",
+                message: "This download link is not valid"
+              })
         ),
       DownloadNotFound: () => Effect.fail(ApiError.notFound("Download")),
       OrderNotPaid: notPaid

@@ -89,8 +89,7 @@ export class DigitalRepo extends Effect.Service<DigitalRepo>()("@shopvo/api/Digi
       /** The order's payment status; `None` when the caller has no such order. */
       order: (tenant: Tenant, orderId: string) => Database.boundary(order({ tenant, orderId })),
       /** The digital lines of an order, in order. */
-      linesOfOrder: (tenant: Tenant, orderId: string) =>
-        Database.boundary(linesOf({ tenant, orderId, itemId: null })),
+      linesOfOrder: (tenant: Tenant, orderId: string) => Database.boundary(linesOf({ tenant, orderId, itemId: null })),
       /** The order line `itemId` when it is of a digital product (none otherwise). */
       line: (tenant: Tenant, itemId: string) =>
         Database.boundary(Effect.map(linesOf({ tenant, orderId: null, itemId }), (rows) => rows[0])),
@@ -99,13 +98,20 @@ export class DigitalRepo extends Effect.Service<DigitalRepo>()("@shopvo/api/Digi
         Database.boundary(
           makeSecret({ tenant, candidate: randomBytes(32).toString("hex") }).pipe(
             Effect.zipRight(secret(tenant)),
-            Effect.flatMap(Option.match({ onNone: () => Effect.dieMessage("download key vanished"), onSome: Effect.succeed })),
+            Effect.flatMap(
+              Option.match({ onNone: () => Effect.dieMessage("download key vanished"), onSome: Effect.succeed })
+            ),
             Effect.map((row) => row.secret)
           )
         ),
       /** The site and mode's download-link secret if one was made (following a link never makes one). */
       knownSecret: (tenant: Tenant) =>
-        Database.boundary(Effect.map(secret(tenant), Option.map((row) => row.secret)))
+        Database.boundary(
+          Effect.map(
+            secret(tenant),
+            Option.map((row) => row.secret)
+          )
+        )
     }
   })
 }) {}

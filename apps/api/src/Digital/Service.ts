@@ -71,7 +71,10 @@ export class Digital extends Effect.Service<Digital>()("@shopvo/api/Digital", {
                 tenant,
                 line.orderItemId,
                 expires,
-                DownloadLink.sign({ siteId: tenant.siteId, livemode: tenant.livemode, resourceId: line.orderItemId, expires }, secret)
+                DownloadLink.sign(
+                  { siteId: tenant.siteId, livemode: tenant.livemode, resourceId: line.orderItemId, expires },
+                  secret
+                )
               ),
               expiresAt: new Date(expires * 1000)
             })

@@ -10,13 +10,7 @@ import * as ApiError from "../Platform/ApiError.js"
 import { created, deleted, ok } from "../Platform/Envelope.js"
 import * as Pagination from "../Platform/Pagination.js"
 import type { Handler } from "../Platform/Pipeline.js"
-import type {
-  DownloadFileMismatch,
-  ProductNotFound,
-  SlugTaken,
-  UnknownBrand,
-  UnknownCategories
-} from "./Errors.js"
+import type { DownloadFileMismatch, ProductNotFound, SlugTaken, UnknownBrand, UnknownCategories } from "./Errors.js"
 import * as Model from "./Model.js"
 import { isSortKey, type Relations } from "./Repo.js"
 import * as Search from "./Search.js"

@@ -81,8 +81,7 @@ export const shop = (api: TestApi, siteId: string, key: string) => {
 
 /** Raises the site's limits (the tests send bursts) and offers a free shipping option, `ship_pickup`. */
 export const prepareSite = async (api: TestApi, siteId: string) => {
-  const run = (text: string) =>
-    api.run(Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe(text, [siteId])))
+  const run = (text: string) => api.run(Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe(text, [siteId])))
   await run(
     "update sites set checkout_limit_rpm = 100000, orders_limit_rpm = 100000, rate_limit_rpm = 1000 where id = $1"
   )
