@@ -136,57 +136,63 @@ describe("Customer merge", () => {
   })
 
   it("a merge under concurrent checkouts by both customers loses no order and no balance", async () => {
-    const a = await customerWithOrder("race.a@example.com", 1000)
-    const b = await customerWithOrder("race.b@example.com", 1000)
-    await credit(a.customerId, 5000)
-    await credit(b.customerId, 5000)
     const productId = await store.product({ price: 500, stock: 10_000 })
-    // Sessions by each customer (as the cart's customer, spending 100 of store credit) and by
-    // email only, all ready to complete before the merge starts.
-    const sessions: Array<string> = []
-    for (let i = 0; i < 8; i++) {
-      const owner = i % 2 === 0 ? a : b
-      const email = i % 2 === 0 ? "race.a@example.com" : "race.b@example.com"
-      const byCustomer = i % 4 < 2
-      const sessionId = await store.session([productId], byCustomer ? { customerId: owner.customerId } : {})
-      await store.toReview(sessionId, { email, ...(byCustomer ? { balances: { storeCreditAmount: 100 } } : {}) })
-      sessions.push(sessionId)
-    }
-    const [merged, ...completions] = await Promise.all([
-      merge(a.customerId, b.customerId),
-      ...sessions.map((sessionId) => store.complete(sessionId))
-    ])
-    expect(merged!.status, merged!.text).toBe(200)
-    for (const res of completions) expect(res.status, res.text).toBe(200)
+    // Several rounds, each a fresh pair: the merge lands at a different point among the checkouts.
+    for (let round = 0; round < 3; round++) {
+      const emails = [`race${round}.a@example.com`, `race${round}.b@example.com`] as const
+      const a = await customerWithOrder(emails[0], 1000)
+      const b = await customerWithOrder(emails[1], 1000)
+      await credit(a.customerId, 5000)
+      await credit(b.customerId, 5000)
+      // Sessions by each customer (as the cart's customer, spending 100 of store credit) and by
+      // email only, all ready to complete before the merge starts.
+      const sessions: Array<string> = []
+      for (let i = 0; i < 8; i++) {
+        const owner = i % 2 === 0 ? a : b
+        const byCustomer = i % 4 < 2
+        const sessionId = await store.session([productId], byCustomer ? { customerId: owner.customerId } : {})
+        await store.toReview(sessionId, {
+          email: emails[i % 2]!,
+          ...(byCustomer ? { balances: { storeCreditAmount: 100 } } : {})
+        })
+        sessions.push(sessionId)
+      }
+      const completions = sessions.map((sessionId) => store.complete(sessionId))
+      const [merged, ...completed] = await Promise.all([
+        new Promise((resolve) => setTimeout(resolve, round * 15)).then(() => merge(a.customerId, b.customerId)),
+        ...completions
+      ])
+      expect(merged!.status, merged!.text).toBe(200)
+      for (const res of completed) expect(res.status, res.text).toBe(200)
 
-    // Every order of either customer, before and during the merge, is the survivor's.
-    const orders = await store.query<{ n: number; spent: string }>(
-      "select count(*)::int as n, sum(total)::text as spent from orders where site_id = $1 and customer_id = $2",
-      [site, a.customerId]
-    )
-    expect(orders[0]!.n).toBe(2 + sessions.length)
-    const orphans = await store.query<{ n: number }>(
-      "select count(*)::int as n from orders where site_id = $1 and customer_id = $2",
-      [site, b.customerId]
-    )
-    expect(orphans[0]!.n).toBe(0)
-    const customer = bodyOf(await api.request("GET", path(a.customerId), { key }), "customers.get").data
-    expect(customer.totalOrders).toBe(2 + sessions.length)
-    // Store-credit spends: 4 sessions by a customer paid 100 each, from whichever account held it.
-    expect(await storeCreditOf(a.customerId)).toBe(10_000 - 4 * 100)
-    const ledger = await store.query<{ n: number }>(
-      "select count(*)::int as n from store_credit_transactions where site_id = $1 and customer_id = $2",
-      [site, a.customerId]
-    )
-    expect(ledger[0]!.n).toBe(2 + 4)
-    // Points: every order earned once, on the survivor's ledger, and the balance is that ledger's sum.
-    const points = await store.query<{ earned: number; balance: string }>(
-      `select count(*) filter (where type = 'EARN')::int as earned,
-              sum(case when type in ('EARN', 'AWARD') then points else -points end)::text as balance
-       from loyalty_transactions where site_id = $1 and customer_id = $2`,
-      [site, a.customerId]
-    )
-    expect(points[0]!.earned).toBe(2 + sessions.length)
-    expect(await pointsOf(a.customerId)).toBe(Number(points[0]!.balance))
+      // Every order of either customer, before and during the merge, is the survivor's.
+      const count = async (customerId: string) =>
+        (
+          await store.query<{ n: number }>(
+            "select count(*)::int as n from orders where site_id = $1 and customer_id = $2",
+            [site, customerId]
+          )
+        )[0]!.n
+      expect(await count(a.customerId)).toBe(2 + sessions.length)
+      expect(await count(b.customerId)).toBe(0)
+      const customer = bodyOf(await api.request("GET", path(a.customerId), { key }), "customers.get").data
+      expect(customer.totalOrders).toBe(2 + sessions.length)
+      // Store credit: 4 sessions by a customer spent 100 each, from whichever account held it then.
+      expect(await storeCreditOf(a.customerId)).toBe(10_000 - 4 * 100)
+      const ledger = await store.query<{ n: number }>(
+        "select count(*)::int as n from store_credit_transactions where site_id = $1 and customer_id = $2",
+        [site, a.customerId]
+      )
+      expect(ledger[0]!.n).toBe(2 + 4)
+      // Points: every order earned once, on the survivor's ledger, and the balance is that ledger's sum.
+      const points = await store.query<{ earned: number; balance: string }>(
+        `select count(*) filter (where type = 'EARN')::int as earned,
+                sum(case when type in ('EARN', 'AWARD') then points else -points end)::text as balance
+         from loyalty_transactions where site_id = $1 and customer_id = $2`,
+        [site, a.customerId]
+      )
+      expect(points[0]!.earned).toBe(2 + sessions.length)
+      expect(await pointsOf(a.customerId)).toBe(Number(points[0]!.balance))
+    }
   })
 })

@@ -4,7 +4,8 @@
  *
  * Lock order, the same for a merge and a checkout: customer rows first (a merge locks both in id
  * order), then the orders, carts and gift cards that move, then the store-credit and loyalty
- * accounts (in customer-id order). A checkout holds its customer's row before it touches that
+ * accounts (in customer-id order). Store credit adds up as is: every account of a site is in the
+ * site's currency. A checkout holds its customer's row before it touches that
  * customer's accounts, so the two never wait on each other in opposite orders.
  */
 import { Database, type Tenant, TenantSchema } from "@shopvo/kernel"
@@ -134,7 +135,9 @@ export class CustomerMergeRepo extends Effect.Service<CustomerMergeRepo>()("@sho
       Effect.gen(function* () {
         const orders = yield* reassign(tenant, "orders", from, to)
         yield* reassign(tenant, "carts", from, to)
-        yield* reassign(tenant, "checkout_sessions", from, to)
+        // Checkout sessions are not touched: a completing checkout holds its session's row while it
+        // waits for the customer's, so updating sessions here could deadlock with it. A session
+        // naming `from` is read as the survivor's (`Customers.survivorOf`).
         const giftCards = yield* reassign(tenant, "gift_cards", from, to)
         // One entry per customer: the survivor keeps its own when both were blacklisted.
         yield* sql`update customer_blacklist set customer_id = ${to}
