@@ -194,5 +194,5 @@ describe("Customer merge", () => {
       expect(points[0]!.earned).toBe(2 + sessions.length)
       expect(await pointsOf(a.customerId)).toBe(Number(points[0]!.balance))
     }
-  })
+  }, 180_000)
 })

@@ -559,6 +559,10 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
     const place = (tenant: Tenant, session: Session, data: SessionData, priced: Priced, shipping: number) =>
       Effect.gen(function* () {
         const totals = priced.totals
+        // 0. A blacklisted email or customer places nothing (checked before any lock is taken).
+        yield* blacklist
+          .guard(tenant, data.email, data.customerId)
+          .pipe(Effect.mapError((e) => new CannotApply({ code: "customer_blacklisted", reason: e.message })))
         // 1. Stock, in one lock order for every checkout, through Inventory (audit rows, `inventory.low`).
         for (const take of stockTakes(session.lines)) {
           yield* inventory
@@ -606,9 +610,6 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           lastName: data.shippingAddress?.lastName ?? null,
           phone: data.shippingAddress?.phone ?? null
         })
-        yield* blacklist
-          .guard(tenant, data.email, customerId)
-          .pipe(Effect.mapError((e) => new CannotApply({ code: "customer_blacklisted", reason: e.message })))
         // 4. The order, confirmed and paid, with the lifecycles' events.
         const created = OrderLifecycle.create()
         const confirmed = yield* OrderLifecycle.transition(created.status, "CONFIRMED").pipe(Effect.orDie)

@@ -10,7 +10,7 @@
  */
 import { Database, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { SqlClient, SqlSchema } from "@effect/sql"
-import { Effect, Option, Schema } from "effect"
+import { Cause, Effect, Option, Schema } from "effect"
 
 /** What moved from the merged customer to the survivor. */
 export interface Moved {
@@ -42,13 +42,15 @@ export class CustomerMergeRepo extends Effect.Service<CustomerMergeRepo>()("@sho
         sql`select target_id as "targetId" from customer_merges where ${scope(tenant)} and source_id = ${id}`
     })
 
-    const redirectByEmail = SqlSchema.findOne({
+    // One statement for a checkout's email: its customer, locked, or else where a merged one went.
+    const byEmail = SqlSchema.single({
       Request: Schema.Struct({ tenant: TenantSchema, email: Schema.String }),
-      Result: Schema.Struct({ targetId: Schema.String }),
+      Result: Schema.Struct({ customerId: Schema.NullOr(Schema.String), redirectId: Schema.NullOr(Schema.String) }),
       execute: ({ tenant, email }) =>
-        sql`select target_id as "targetId" from customer_merges
-            where ${scope(tenant)} and lower(source_email) = lower(${email})
-            order by merged_at desc limit 1`
+        sql`select (select id from customers where ${scope(tenant)} and lower(email) = lower(${email})
+                    for no key update) as "customerId",
+                   (select target_id from customer_merges where ${scope(tenant)} and lower(source_email) = lower(${email})
+                    order by merged_at desc limit 1) as "redirectId"`
     })
 
     /** Moves the rows naming `from` to `to` in `table`; how many moved. */
@@ -166,14 +168,12 @@ export class CustomerMergeRepo extends Effect.Service<CustomerMergeRepo>()("@sho
             Option.map((row) => row.targetId)
           )
         ),
-      /** The customer the last customer with this email (ignoring case) was merged into, if any. */
-      redirectByEmail: (tenant: Tenant, email: string) =>
-        Database.boundary(
-          Effect.map(
-            redirectByEmail({ tenant, email }),
-            Option.map((row) => row.targetId)
-          )
-        ),
+      /**
+       * The customer with this email (ignoring case), locked until the transaction ends, and the
+       * customer the last merged customer with this email went into; either may be null.
+       */
+      byEmail: (tenant: Tenant, email: string) =>
+        Database.boundary(Effect.catchIf(byEmail({ tenant, email }), Cause.isNoSuchElementException, Effect.die)),
       /** Moves everything of `from` to `to` and deletes `from`; both must be locked by the caller. */
       merge: (tenant: Tenant, from: string, to: string): Effect.Effect<Moved, Database.DatabaseUnavailable> =>
         Database.boundary(merge(tenant, from, to))

@@ -166,17 +166,16 @@ export class Customers extends Effect.Service<Customers>()("@shopvo/api/Customer
           }
           // Each round reads afresh; a customer merged or created meanwhile only costs another round.
           for (let round = 0; round < 10; round++) {
-            const existing = yield* repo.findByEmail(tenant, contact.email)
-            const known = Option.isSome(existing)
-              ? Option.some(existing.value.id)
-              : yield* merges.redirectByEmail(tenant, contact.email)
-            if (Option.isSome(known)) {
-              const locked = yield* lockSurvivor(tenant, known.value)
+            const found = yield* merges.byEmail(tenant, contact.email)
+            if (found.customerId !== null) return found.customerId
+            if (found.redirectId !== null) {
+              const locked = yield* lockSurvivor(tenant, found.redirectId)
               if (Option.isSome(locked)) return locked.value
               continue
             }
-            const { customer } = yield* findOrCreateByEmail(tenant, contact)
-            if ((yield* merges.lock(tenant, [customer.id])).length === 1) return customer.id
+            const { customer, created } = yield* findOrCreateByEmail(tenant, contact)
+            // A customer this transaction created is invisible to any merge until it commits.
+            if (created || (yield* merges.lock(tenant, [customer.id])).length === 1) return customer.id
           }
           return yield* Effect.dieMessage(`no customer could be settled for a checkout of ${contact.email}`)
         }),
