@@ -617,9 +617,9 @@ export class Checkout extends HeyApiClient {
      * |---|---|
      * | `contact` | — |
      * | `shipping` | `email` |
-     * | `payment` | `shippingAddress` and `shippingOptionId` (one of `availableShippingOptions`) |
+     * | `payment` | `shippingAddress` and `shippingOptionId` (one of `availableShippingOptions`); neither when every line is a `digital` product |
      * | `review` | `payment` (`method`, and `token` for card-like methods), authorized now; not needed when `amountDue` is 0 |
-     * | `complete` | — (places the order) |
+     * | `complete` | — (places the order; 422 `customer_blacklisted` when the email or customer is blacklisted) |
      *
      * A target that is not reachable from the current state, or whose data is missing, is a 422
      * `illegal_transition` and changes nothing. `availableShippingOptions` are computed once a
