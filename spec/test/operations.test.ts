@@ -64,9 +64,13 @@ describe("spec operations", () => {
     }
   })
 
-  it("leaves only promotions.validate and the payment provider's signed callback unauthenticated", () => {
+  it("leaves only promotions.validate, the payment provider's signed callback and signed download links unauthenticated", () => {
     const open = operations.filter(({ op }) => Array.isArray(op.security) && op.security.length === 0).map((o) => o.key)
-    expect(open).toEqual(["POST /api/v1/{siteId}/payments/callbacks", "POST /api/v1/{siteId}/promotions/validate"])
+    expect(open.sort()).toEqual([
+      "GET /api/v1/{siteId}/downloads/{orderItemId}",
+      "POST /api/v1/{siteId}/payments/callbacks",
+      "POST /api/v1/{siteId}/promotions/validate"
+    ])
   })
 
   it("has unique dotted operation ids", () => {

@@ -14,6 +14,7 @@ import type { SqlClient } from "@effect/sql"
 import { ApiConfig } from "./Config.js"
 import { type Services, ServicesLive } from "./Services.js"
 import * as B2B from "./B2B/Http.js"
+import * as Blacklist from "./Blacklist/Http.js"
 import * as Brands from "./Brands/Http.js"
 import * as Cart from "./Cart/Http.js"
 import * as Categories from "./Categories/Http.js"
@@ -21,6 +22,7 @@ import * as Checkout from "./Checkout/Http.js"
 import * as Content from "./Content/Http.js"
 import * as Currencies from "./Currencies/Http.js"
 import * as Customers from "./Customers/Http.js"
+import * as Digital from "./Digital/Http.js"
 import * as GiftCards from "./GiftCards/Http.js"
 import * as Loyalty from "./Loyalty/Http.js"
 import * as StoreCredit from "./StoreCredit/Http.js"
@@ -67,7 +69,9 @@ export const handlers: Router.Handlers<Services | SqlClient.SqlClient> = {
   ...Payments.handlers,
   ...Currencies.handlers,
   ...Settlement.handlers,
-  ...B2B.handlers
+  ...B2B.handlers,
+  ...Blacklist.handlers,
+  ...Digital.handlers
 }
 
 /** The platform services every request uses. */

@@ -5,6 +5,7 @@
  */
 import { Layer } from "effect"
 import { B2B } from "./B2B/Service.js"
+import { Blacklist } from "./Blacklist/Service.js"
 import { Brands } from "./Brands/Service.js"
 import { Cart } from "./Cart/Service.js"
 import { Categories } from "./Categories/Service.js"
@@ -12,6 +13,7 @@ import { Checkout } from "./Checkout/Service.js"
 import { Content } from "./Content/Service.js"
 import { Currencies } from "./Currencies/Service.js"
 import { Customers } from "./Customers/Service.js"
+import { Digital } from "./Digital/Service.js"
 import { GiftCards } from "./GiftCards/Service.js"
 import { Inventory } from "./Inventory/Service.js"
 import { Keys } from "./Keys/Service.js"
@@ -53,7 +55,9 @@ export const ServicesLive = Layer.mergeAll(
   Sites.Default,
   StoreCredit.Default,
   Variants.Default,
-  Webhooks.Default
+  Webhooks.Default,
+  Blacklist.Default,
+  Digital.Default
 )
 
 export type Services = Layer.Layer.Success<typeof ServicesLive>

@@ -93,6 +93,8 @@ const productFields = [
   "images",
   "brandId",
   "categoryIds",
+  "type",
+  "downloadFile",
   "createdAt",
   "updatedAt"
 ]
@@ -138,6 +140,8 @@ describe("Products: the reference's examples", () => {
         images: ["https://cdn.shopvo.eu/img/ts-wht.jpg"],
         brandId,
         categoryIds: [categoryId],
+        type: "physical",
+        downloadFile: null,
         variants: [],
         createdAt: expect.any(String),
         updatedAt: expect.any(String)

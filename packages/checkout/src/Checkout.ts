@@ -13,6 +13,9 @@
  *   a zero total);
  * - back to any earlier step, from any step but `complete`, to edit;
  * - `complete` is final: no move and no edit leaves it;
+ * - a session that ships nothing (`shipsGoods: false`: only digital lines)
+ *   needs no shipping address nor option at any step; it still passes through
+ *   the `shipping` step, which then collects nothing;
  * - so every session in state S holds what S requires: the requirements are
  *   cumulative and checked on the way in, and data collected by a step can
  *   only be edited while the session is at that step or before it. Changing
@@ -119,7 +122,9 @@ export class Checkout extends Schema.Class<Checkout>("Checkout")({
   email: Schema.OptionFromNullOr(Email),
   shippingAddress: Schema.OptionFromNullOr(Address),
   shippingOptionId: Schema.OptionFromNullOr(ShippingOptionId),
-  payment: Schema.OptionFromNullOr(PaymentAuthorisation)
+  payment: Schema.OptionFromNullOr(PaymentAuthorisation),
+  /** Whether any line is shipped; a session of only digital lines needs no address nor option. */
+  shipsGoods: Schema.optionalWith(Schema.Boolean, { default: () => true })
 }) {}
 
 // ---------------------------------------------------------------------------
@@ -242,9 +247,16 @@ const present = (checkout: Checkout, requirement: Requirement): boolean => {
   }
 }
 
+/** What is only needed to ship goods. */
+const shippingRequirements: ReadonlySet<Requirement> = new Set(["shipping_address", "shipping_option"])
+
+/** What `checkout` needs to be in `state`: `requirements`, less shipping when it ships nothing. */
+export const requirementsOf = (checkout: Checkout, state: CheckoutState): ReadonlyArray<Requirement> =>
+  checkout.shipsGoods ? requirements[state] : requirements[state].filter((r) => !shippingRequirements.has(r))
+
 /** What `checkout` lacks to be in `state` (empty when it may enter it). */
 export const missing = (checkout: Checkout, state: CheckoutState): ReadonlyArray<Requirement> =>
-  requirements[state].filter((requirement) => !present(checkout, requirement))
+  requirementsOf(checkout, state).filter((requirement) => !present(checkout, requirement))
 
 /** Whether `checkout` holds everything `state` requires, the payment covering the total included. */
 export const satisfies = (checkout: Checkout, state: CheckoutState): boolean =>
@@ -325,7 +337,8 @@ export const edit = (
       email: set(patch.email, checkout.email),
       shippingAddress: set(patch.shippingAddress, checkout.shippingAddress),
       shippingOptionId: set(patch.shippingOptionId, checkout.shippingOptionId),
-      payment: set(patch.payment, checkout.payment)
+      payment: set(patch.payment, checkout.payment),
+      shipsGoods: checkout.shipsGoods
     })
   })
 

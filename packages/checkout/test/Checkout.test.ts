@@ -346,3 +346,42 @@ describe("Checkout", () => {
     })
   })
 })
+
+describe("Checkout of only digital lines (shipsGoods: false)", () => {
+  const digital = (total = eur(1500)) => new Checkout.Checkout({ ...start(total), shipsGoods: false })
+
+  it("walks every step with an email and a payment, and no address nor option", () => {
+    let checkout = Either.getOrThrow(Checkout.update(digital(), { patch: { email }, to: "contact" }))
+    for (const step of ["shipping", "payment"] as const) {
+      checkout = Either.getOrThrow(Checkout.transition(checkout, step))
+    }
+    checkout = Either.getOrThrow(Checkout.update(checkout, { patch: { payment: authorised(eur(1500)) }, to: "review" }))
+    checkout = Either.getOrThrow(Checkout.transition(checkout, "complete"))
+    expect(checkout.state).toBe("complete")
+    expect(Option.isNone(checkout.shippingAddress)).toBe(true)
+    expect(checkout.shipsGoods).toBe(false)
+  })
+
+  it("still needs the email and the payment", () => {
+    const noEmail = Checkout.transition(Either.getOrThrow(Checkout.transition(digital(), "contact")), "shipping")
+    expect(noEmail).toMatchObject({ left: { _tag: "MissingCheckoutData", missing: ["email"] } })
+    expect(Checkout.requirementsOf(digital(), "complete")).toEqual(["email", "authorised_payment"])
+  })
+
+  it("a session that ships goods keeps every requirement (the default)", () => {
+    expect(start().shipsGoods).toBe(true)
+    expect(Checkout.requirementsOf(start(), "payment")).toEqual(["email", "shipping_address", "shipping_option"])
+    const result = Checkout.update(start(), { patch: { email }, to: "contact" }).pipe(
+      Either.flatMap((c) => Checkout.transition(c, "shipping")),
+      Either.flatMap((c) => Checkout.transition(c, "payment"))
+    )
+    expect(result).toMatchObject({
+      left: { _tag: "MissingCheckoutData", missing: ["shipping_address", "shipping_option"] }
+    })
+  })
+
+  it("edits keep the flag", () => {
+    const edited = Either.getOrThrow(Checkout.edit(digital(), { email }))
+    expect(edited.shipsGoods).toBe(false)
+  })
+})

@@ -1,15 +1,18 @@
 /**
- * Brands: listed by the API; created by the demo seed and imports, with a slug derived from the
- * name when none is given.
+ * Brands: listed, created, updated and deleted by the API (and created by the demo seed and
+ * imports), with a slug derived from the name when none is given.
  */
 import { Database, type Tenant } from "@shopvo/kernel"
 import { Data, Effect, Option } from "effect"
 import * as Slug from "../Products/Slug.js"
-import { BrandsRepo } from "./Repo.js"
+import { type BrandChanges, BrandsRepo } from "./Repo.js"
+
+import type { Brand } from "./Repo.js"
 
 export { Brand } from "./Repo.js"
 
 export class SlugTaken extends Data.TaggedError("BrandSlugTaken")<{ readonly slug: string }> {}
+export class BrandNotFound extends Data.TaggedError("BrandNotFound")<{ readonly brandId: string }> {}
 
 export interface NewBrand {
   readonly name: string
@@ -35,6 +38,26 @@ export class Brands extends Effect.Service<Brands>()("@shopvo/api/Brands", {
               onSome: Effect.succeed
             })
           })
+        ),
+      update: (tenant: Tenant, brandId: string, changes: BrandChanges) =>
+        Database.transaction(
+          Effect.flatMap(
+            repo.update(tenant, brandId, changes),
+            (outcome): Effect.Effect<Brand, SlugTaken | BrandNotFound> => {
+              switch (outcome._tag) {
+                case "Updated":
+                  return Effect.succeed(outcome.brand)
+                case "NotFound":
+                  return Effect.fail(new BrandNotFound({ brandId }))
+                case "SlugTaken":
+                  return Effect.fail(new SlugTaken({ slug: changes.slug ?? "" }))
+              }
+            }
+          )
+        ),
+      remove: (tenant: Tenant, brandId: string) =>
+        Effect.flatMap(repo.remove(tenant, brandId), (removed) =>
+          removed ? Effect.void : Effect.fail(new BrandNotFound({ brandId }))
         )
     }
   })

@@ -5,7 +5,10 @@
  */
 import { Database, Ids, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { SqlClient, SqlSchema } from "@effect/sql"
-import { Effect, type Option, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
+import { isUniqueViolation } from "../Products/Columns.js"
+
+const isSlugConflict = isUniqueViolation("categories_slug_unique")
 
 export class Category extends Schema.Class<Category>("Category")({
   id: Schema.String,
@@ -17,10 +20,19 @@ export class Category extends Schema.Class<Category>("Category")({
 
 const columns = 'id, name, slug, description, parent_id as "parentId"'
 
+/** The columns an update may change; an absent key keeps the current value. */
+export interface CategoryChanges {
+  readonly name?: string | undefined
+  readonly slug?: string | undefined
+  readonly description?: string | null | undefined
+  readonly parentId?: string | null | undefined
+}
+
 export class CategoriesRepo extends Effect.Service<CategoriesRepo>()("@shopvo/api/CategoriesRepo", {
   accessors: true,
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
+    const scope = (tenant: Tenant) => sql`site_id = ${tenant.siteId} and livemode = ${tenant.livemode}`
 
     const list = SqlSchema.findAll({
       Request: Schema.Struct({
@@ -72,6 +84,48 @@ export class CategoriesRepo extends Effect.Service<CategoriesRepo>()("@shopvo/ap
             returning ${sql.literal(columns)}`
     })
 
+    const lock = SqlSchema.findOne({
+      Request: Schema.Struct({ tenant: TenantSchema, id: Schema.String }),
+      Result: Category,
+      execute: ({ tenant, id }) =>
+        sql`select ${sql.literal(columns)} from categories where ${scope(tenant)} and id = ${id} for update`
+    })
+
+    // The category and every category below it: a new parent among them would make a cycle.
+    const subtree = SqlSchema.findAll({
+      Request: Schema.Struct({ tenant: TenantSchema, id: Schema.String }),
+      Result: Schema.Struct({ id: Schema.String }),
+      execute: ({ tenant, id }) =>
+        sql`with recursive below as (
+              select id from categories where ${scope(tenant)} and id = ${id}
+              union
+              select c.id from categories c join below b on c.parent_id = b.id
+              where c.site_id = ${tenant.siteId} and c.livemode = ${tenant.livemode})
+            select id from below`
+    })
+
+    const update = (tenant: Tenant, id: string, changes: CategoryChanges) => {
+      const sets = [
+        ...(changes.name === undefined ? [] : [sql`name = ${changes.name}`]),
+        ...(changes.slug === undefined ? [] : [sql`slug = ${changes.slug}`]),
+        ...(changes.description === undefined ? [] : [sql`description = ${changes.description}`]),
+        ...(changes.parentId === undefined ? [] : [sql`parent_id = ${changes.parentId}`]),
+        sql`updated_at = now()`
+      ]
+      return sql`update categories set ${sql.csv(sets)} where ${scope(tenant)} and id = ${id}
+                 returning ${sql.literal(columns)}`.pipe(
+        Effect.map((rows) => Option.some(Schema.decodeUnknownSync(Category)(rows[0]))),
+        // The slug of another category (the unique index decides, whatever the concurrency).
+        Effect.catchIf(isSlugConflict, () => Effect.succeed(Option.none<Category>()))
+      )
+    }
+
+    const remove = SqlSchema.findOne({
+      Request: Schema.Struct({ tenant: TenantSchema, id: Schema.String }),
+      Result: Schema.Struct({ id: Schema.String }),
+      execute: ({ tenant, id }) => sql`delete from categories where ${scope(tenant)} and id = ${id} returning id`
+    })
+
     return {
       /** Every category matching the filters, ordered by name (id breaks ties). */
       list: (tenant: Tenant, filters: { readonly slug?: string | undefined; readonly parentId?: string | undefined }) =>
@@ -91,7 +145,16 @@ export class CategoriesRepo extends Effect.Service<CategoriesRepo>()("@shopvo/ap
         tenant: Tenant,
         category: Omit<Category, "id"> & { readonly position: number }
       ): Effect.Effect<Option.Option<Category>, Database.DatabaseUnavailable> =>
-        Database.boundary(insert({ tenant, ...category }))
+        Database.boundary(insert({ tenant, ...category })),
+      /** Locks the category row until the caller's transaction ends; `None` when there is none. */
+      lock: (tenant: Tenant, id: string) => Database.boundary(lock({ tenant, id })),
+      /** The ids of the category and of every category below it. */
+      subtree: (tenant: Tenant, id: string) =>
+        Database.boundary(Effect.map(subtree({ tenant, id }), (rows) => rows.map((row) => row.id))),
+      /** Writes the changed columns of a category the caller locked; `None` when the slug is another's. */
+      update: (tenant: Tenant, id: string, changes: CategoryChanges) => Database.boundary(update(tenant, id, changes)),
+      /** Deletes a category (its product links go, its children become top-level); `None` when there is none. */
+      remove: (tenant: Tenant, id: string) => Database.boundary(remove({ tenant, id }))
     }
   })
 }) {}

@@ -35,8 +35,10 @@ import { Cart, Currency, Ids, type Money, Totals } from "@shopvo/pricing"
 import { Discount, type Validation } from "@shopvo/promotions"
 import { Data, DateTime, Effect, Either, Option, Schema } from "effect"
 import { B2B } from "../B2B/Service.js"
+import { Blacklist } from "../Blacklist/Service.js"
 import { Cart as Carts } from "../Cart/Service.js"
 import { Customers } from "../Customers/Service.js"
+import { Digital } from "../Digital/Service.js"
 import { GiftCards } from "../GiftCards/Service.js"
 import { Loyalty } from "../Loyalty/Service.js"
 import { Promotions } from "../Promotions/Service.js"
@@ -99,6 +101,7 @@ export type ApplyRefusal =
   | "currency_not_supported"
   | "payment_terms_unavailable"
   | "b2b_account_suspended"
+  | "customer_blacklisted"
 
 /** A code or balance the session cannot use (`code` is the spec's; `reason` says why). */
 export class CannotApply extends Data.TaggedError("CannotApply")<{
@@ -340,8 +343,9 @@ const illegal = (
 }
 
 /** Builds the package's view of a session, with `amountDue` as the total the payment must cover. */
-const machineOf = (session: SessionData, currency: string, amountDue: number) =>
+const machineOf = (session: SessionData, currency: string, amountDue: number, shipsGoods: boolean) =>
   new Machine.Checkout({
+    shipsGoods,
     state: session.state,
     total: { amount: amountDue, currency: currencyCode(currency) },
     email: Option.fromNullable(session.email).pipe(Option.map(Machine.Email.make)),
@@ -400,6 +404,8 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
     Settlement.Default,
     Currencies.Default,
     B2B.Default,
+    Blacklist.Default,
+    Digital.Default,
     TestPaymentProvider
   ],
   effect: Effect.gen(function* () {
@@ -423,6 +429,8 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
       refusing(b2b.forOrder(tenant, customerId, payment?.method ?? null), (error) =>
         error._tag === "AccountSuspended" ? "b2b_account_suspended" : "payment_terms_unavailable"
       )
+    const blacklist = yield* Blacklist
+    const digital = yield* Digital
 
     /** Every failure of `effect` but an unavailable database, as the refusal `codeOf` names. */
     const refusing = <A, E extends { readonly _tag: string; readonly message: string }, R>(
@@ -618,6 +626,10 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
     const place = (tenant: Tenant, session: Session, data: SessionData, priced: Priced, shipping: number) =>
       Effect.gen(function* () {
         const totals = priced.totals
+        // 0. A blacklisted email or customer places nothing (checked before any lock is taken).
+        yield* blacklist
+          .guard(tenant, data.email, data.customerId)
+          .pipe(Effect.mapError((e) => new CannotApply({ code: "customer_blacklisted", reason: e.message })))
         // 1. Stock, in one lock order for every checkout, through Inventory (audit rows, `inventory.low`).
         for (const take of stockTakes(session.lines)) {
           yield* inventory
@@ -657,15 +669,14 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
             })
             .pipe((claim) => refusing(claim, () => "promotion_invalid"))
         }
-        // 3. The customer: the cart's, or the one with this email (created when there is none).
-        const customerId =
-          data.customerId ??
-          (yield* customers.findOrCreateByEmail(tenant, {
-            email: data.email ?? "",
-            firstName: data.shippingAddress?.firstName ?? null,
-            lastName: data.shippingAddress?.lastName ?? null,
-            phone: data.shippingAddress?.phone ?? null
-          })).customer.id
+        // 3. The customer: the cart's, or the one with this email (created when there is none), or
+        //    the survivor either was merged into; its row stays locked, so no merge moves it meanwhile.
+        const customerId = yield* customers.buyerForOrder(tenant, data.customerId, {
+          email: data.email ?? "",
+          firstName: data.shippingAddress?.firstName ?? null,
+          lastName: data.shippingAddress?.lastName ?? null,
+          phone: data.shippingAddress?.phone ?? null
+        })
         // 4. The order, confirmed and paid (or, on B2B terms, payment pending until its due date),
         //    with the lifecycles' events.
         const account = yield* b2bOrder(tenant, customerId, data.payment)
@@ -734,7 +745,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
             yield* refusing(giftCards.redeem(tenant, { code: card.code }, card.amount, placed.id), giftCardCode)
           }
         }
-        const balanceOwner = data.customerId ?? customerId
+        const balanceOwner = customerId
         if (totals.storeCreditTotal > 0) {
           yield* storeCredit
             .debit(tenant, balanceOwner, totals.storeCreditTotal, {
@@ -850,7 +861,12 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
       Effect.gen(function* () {
         const locked = yield* repo.lock(tenant, input.sessionId)
         if (Option.isNone(locked)) return yield* new SessionNotFound({ sessionId: input.sessionId })
-        const session = yield* withPayment(tenant, locked.value)
+        // A session of a customer merged since names the survivor, whose balances it may use.
+        const session = yield* withPayment(tenant, {
+          ...locked.value,
+          customerId: yield* customers.survivorOf(tenant, locked.value.customerId)
+        })
+        const shipsGoods = yield* digital.shipsGoods(tenant, session.lines)
         if (session.state === "complete") {
           // Completing again answers with the order already placed; nothing else leaves `complete`.
           if (input.state === "complete") return { _tag: "Moved", view: yield* view(tenant, session) } satisfies Outcome
@@ -935,7 +951,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
             ? yield* b2bOrder(tenant, session.customerId, payment)
             : null
         const dueNow = onTerms?.terms == null ? totals.amountDue : 0
-        const current = machineOf({ ...session, payment }, session.currency, dueNow)
+        const current = machineOf({ ...session, payment }, session.currency, dueNow, shipsGoods)
         let result = Machine.update(current, { to: input.state, patch })
 
         // Entering `review` with an amount due: authorize it now, then ask the machine again.
@@ -1011,7 +1027,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
             reference: paying.right.providerReference,
             amount: paying.right.amount
           }
-          result = Machine.update(machineOf({ ...data, payment }, session.currency, dueNow), {
+          result = Machine.update(machineOf({ ...data, payment }, session.currency, dueNow, shipsGoods), {
             to: input.state,
             patch
           })

@@ -22,3 +22,10 @@ export class CustomerGroupNotFound extends Data.TaggedError("CustomerGroupNotFou
     return `Customer group ${this.groupId} not found`
   }
 }
+
+/** A customer cannot be merged into itself. */
+export class MergeSameCustomer extends Data.TaggedError("MergeSameCustomer")<{ readonly customerId: string }> {
+  override get message() {
+    return `Customer ${this.customerId} cannot be merged into itself`
+  }
+}

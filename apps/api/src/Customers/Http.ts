@@ -1,45 +1,30 @@
 /**
- * Customer routes: list (search, group, offset and cursor pages), get, update. The service's
+ * Customer routes: list (search, group, offset and cursor pages), get, update, merge. The service's
  * domain errors become HTTP errors in `httpError`, and nowhere else.
  */
-import type { Customer as ContractCustomer, Operation } from "@shopvo/contract"
 import type { Tenant } from "@shopvo/kernel"
+import type { SqlClient } from "@effect/sql"
 import { Effect, Option } from "effect"
 import * as ApiError from "../Platform/ApiError.js"
 import { ok } from "../Platform/Envelope.js"
 import * as Pagination from "../Platform/Pagination.js"
 import type { Handler } from "../Platform/Pipeline.js"
+import { serialize } from "./Json.js"
 import {
-  type Customer,
   type CustomerGroupNotFound,
   type CustomerNotFound,
   Customers,
-  type EmailTaken
+  type EmailTaken,
+  type MergeSameCustomer
 } from "./Service.js"
 
-/** A customer as the spec returns it. */
-export const serialize = (customer: Customer): Operation.Immutable<ContractCustomer> => ({
-  id: customer.id,
-  email: customer.email,
-  firstName: customer.firstName,
-  lastName: customer.lastName,
-  phone: customer.phone,
-  groupId: customer.groupId,
-  acceptsMarketing: customer.acceptsMarketing,
-  tags: customer.tags,
-  defaultAddress: customer.defaultAddress,
-  totalOrders: customer.totalOrders,
-  totalSpent: customer.totalSpent,
-  createdAt: customer.createdAt.toISOString(),
-  updatedAt: customer.updatedAt.toISOString()
-})
-
-type DomainError = CustomerNotFound | EmailTaken | CustomerGroupNotFound
+type DomainError = CustomerNotFound | EmailTaken | CustomerGroupNotFound | MergeSameCustomer
 
 const domainTags: ReadonlySet<string> = new Set<DomainError["_tag"]>([
   "CustomerNotFound",
   "EmailTaken",
-  "CustomerGroupNotFound"
+  "CustomerGroupNotFound",
+  "MergeSameCustomer"
 ])
 
 /** The one mapping of the service's failures to HTTP. */
@@ -51,6 +36,8 @@ const httpError = (error: DomainError): ApiError.ApiError => {
       return ApiError.conflict(error.message, "email_taken")
     case "CustomerGroupNotFound":
       return ApiError.unprocessable(error.message, "customer_group_not_found")
+    case "MergeSameCustomer":
+      return ApiError.unprocessable(error.message, "merge_same_customer")
   }
 }
 
@@ -107,8 +94,15 @@ const update: Handler<"customers.update", Customers> = (request) =>
     ok(serialize(customer))
   )
 
+const merge: Handler<"customers.merge", Customers | SqlClient.SqlClient> = (request) =>
+  Effect.map(
+    withHttpErrors(Customers.merge(request.tenant, request.params.customerId, request.body.sourceCustomerId)),
+    (customer) => ok(serialize(customer))
+  )
+
 export const handlers = {
   "customers.list": list,
   "customers.get": get,
-  "customers.update": update
+  "customers.update": update,
+  "customers.merge": merge
 }

@@ -11,3 +11,14 @@ export class UnknownBrand extends Data.TaggedError("UnknownBrand")<{ readonly br
 export class UnknownCategories extends Data.TaggedError("UnknownCategories")<{
   readonly categoryIds: ReadonlyArray<string>
 }> {}
+
+/** A digital product without a file, or a physical one with a file. */
+export class DownloadFileMismatch extends Data.TaggedError("DownloadFileMismatch")<{
+  readonly type: "physical" | "digital"
+}> {
+  override get message() {
+    return this.type === "digital"
+      ? "A digital product needs a downloadFile"
+      : "Only a digital product has a downloadFile"
+  }
+}

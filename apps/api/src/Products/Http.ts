@@ -10,9 +10,9 @@ import * as ApiError from "../Platform/ApiError.js"
 import { created, deleted, ok } from "../Platform/Envelope.js"
 import * as Pagination from "../Platform/Pagination.js"
 import type { Handler } from "../Platform/Pipeline.js"
-import type { ProductNotFound, SlugTaken, UnknownBrand, UnknownCategories } from "./Errors.js"
+import type { DownloadFileMismatch, ProductNotFound, SlugTaken, UnknownBrand, UnknownCategories } from "./Errors.js"
 import * as Model from "./Model.js"
-import type { Relations } from "./Repo.js"
+import { isSortKey, type Relations } from "./Repo.js"
 import * as Search from "./Search.js"
 import { Products } from "./Service.js"
 import type { SkuTaken } from "./Sku.js"
@@ -52,9 +52,9 @@ const productIdPattern = /^prd_[A-Za-z0-9]{1,60}$/
  * The position a cursor stands for: an opaque cursor this API issued, or, as the reference
  * shows (`cursor=prd_abc123`), the id of the last product the client has seen.
  */
-const resolveCursor = (tenant: Tenant, cursor: string, search: string | undefined) => {
+const resolveCursor = (tenant: Tenant, cursor: string, search: string | undefined, sort: Model.Sort) => {
   if (productIdPattern.test(cursor)) {
-    return Effect.flatMap(Products.positionOf(tenant, cursor, search), (position) =>
+    return Effect.flatMap(Products.positionOf(tenant, cursor, search, sort), (position) =>
       Option.match(position, {
         onNone: () =>
           Effect.fail(
@@ -64,7 +64,7 @@ const resolveCursor = (tenant: Tenant, cursor: string, search: string | undefine
       })
     )
   }
-  return Pagination.decodeCursor(cursor, search === undefined ? undefined : Search.isSortKey)
+  return Pagination.decodeCursor(cursor, search === undefined ? isSortKey(sort) : Search.isSortKey)
 }
 
 const list: Handler<"products.list", R> = (request) =>
@@ -72,17 +72,26 @@ const list: Handler<"products.list", R> = (request) =>
     const query = request.query
     const fields = yield* parseFields(query.fields)
     const expand = relations(query["expand[]"])
+    // `newest` when omitted; a search is ranked, not sorted.
+    const sort = query.sort ?? "newest"
+    if (query.search !== undefined && query.sort !== undefined) {
+      return yield* ApiError.badRequest("sort cannot be combined with search: search results are ranked", [
+        { path: "query.sort", message: "is not allowed with search" }
+      ])
+    }
     const filters = {
       status: query.status,
       categoryId: query.categoryId,
       brandId: query.brandId,
       featured: query.featured,
-      search: query.search
+      type: query.type,
+      search: query.search,
+      sort
     }
     const toItem = (product: Model.ListedProduct) => Model.toListItem(product, fields)
     if (query.cursor !== undefined) {
       const limit = query.limit
-      const after = yield* resolveCursor(request.tenant, query.cursor, query.search)
+      const after = yield* resolveCursor(request.tenant, query.cursor, query.search, sort)
       const { products } = yield* Products.list(request.tenant, filters, { _tag: "Cursor", limit, after }, expand)
       return Pagination.cursorPage(products, limit, (p) => ({ sortKey: p.sortKey, id: p.id }), toItem)
     }
@@ -96,7 +105,7 @@ const list: Handler<"products.list", R> = (request) =>
     return Pagination.offsetPage(products.map(toItem), page, total)
   })
 
-type ProductError = ProductNotFound | SlugTaken | SkuTaken | UnknownBrand | UnknownCategories
+type ProductError = ProductNotFound | SlugTaken | SkuTaken | UnknownBrand | UnknownCategories | DownloadFileMismatch
 
 /** The one mapping of the service's failures to HTTP. */
 const httpError = (error: ProductError): ApiError.ApiError => {
@@ -109,6 +118,13 @@ const httpError = (error: ProductError): ApiError.ApiError => {
       return ApiError.conflict(`The SKU "${error.sku}" is already used by another product or variant`, "sku_taken")
     case "UnknownBrand":
       return ApiError.unprocessable(`No brand "${error.brandId}" exists on this site`, "unknown_brand")
+    case "DownloadFileMismatch":
+      return ApiError.badRequest(error.message, [
+        {
+          path: "body.downloadFile",
+          message: error.type === "digital" ? "is required for a digital product" : "is only for a digital product"
+        }
+      ])
     case "UnknownCategories": {
       const ids = error.categoryIds.map((id) => `"${id}"`).join(", ")
       return ApiError.unprocessable(

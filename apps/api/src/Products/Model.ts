@@ -20,6 +20,14 @@ import { Amount } from "./Columns.js"
 export const ProductStatus = Schema.Literal("ACTIVE", "DRAFT", "ARCHIVED")
 export type ProductStatus = typeof ProductStatus.Type
 
+/** `digital` products carry a `downloadFile` and are never shipped. */
+export const ProductType = Schema.Literal("physical", "digital")
+export type ProductType = typeof ProductType.Type
+
+/** The orders `products.list` can sort by; `-` reverses. */
+export const Sort = Schema.Literal("newest", "oldest", "price", "-price", "name", "-name")
+export type Sort = typeof Sort.Type
+
 /** A category as a product embeds it (`expand[]=categories`): the spec's `Category`. */
 export const EmbeddedCategory = Schema.Struct({
   id: Schema.String,
@@ -47,6 +55,8 @@ const fields = {
   images: Schema.Array(Schema.String),
   brandId: Schema.NullOr(Schema.String),
   categoryIds: Schema.Array(Schema.String),
+  type: ProductType,
+  downloadFile: Schema.NullOr(Schema.String),
   createdAt: Schema.Date,
   updatedAt: Schema.Date
 }
@@ -91,6 +101,8 @@ export const fieldNames: ReadonlyArray<Field> = [
   "images",
   "brandId",
   "categoryIds",
+  "type",
+  "downloadFile",
   "createdAt",
   "updatedAt"
 ]
@@ -113,6 +125,8 @@ const fieldsJson = (p: Fields): FieldsJson => ({
   images: p.images,
   brandId: p.brandId,
   categoryIds: p.categoryIds,
+  type: p.type,
+  downloadFile: p.downloadFile,
   createdAt: p.createdAt.toISOString(),
   updatedAt: p.updatedAt.toISOString()
 })

@@ -10,7 +10,7 @@
 import { SqlClient, SqlSchema, type Statement } from "@effect/sql"
 import { Database, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { Effect, Option, Schema } from "effect"
-import type * as Pagination from "../Platform/Pagination.js"
+import * as Pagination from "../Platform/Pagination.js"
 import * as VariantModel from "../Variants/Variant.js"
 import { expectRow, iso, isUniqueViolation, selectList } from "./Columns.js"
 import { SlugTaken } from "./Errors.js"
@@ -38,6 +38,8 @@ const productColumns =
     ["currency", "p.currency"],
     ["images", "p.images"],
     ["brandId", "p.brand_id"],
+    ["type", "p.type"],
+    ["downloadFile", "p.download_file"],
     ["createdAt", iso("p.created_at")],
     ["updatedAt", iso("p.updated_at")]
   ]) +
@@ -74,9 +76,40 @@ export const Filters = Schema.Struct({
   categoryId: Schema.optional(Schema.String),
   brandId: Schema.optional(Schema.String),
   featured: Schema.optional(Schema.Boolean),
-  search: Schema.optional(Schema.String)
+  type: Schema.optional(Model.ProductType),
+  search: Schema.optional(Schema.String),
+  /** Without `search` only (a search is ranked); `newest` when absent. */
+  sort: Schema.optional(Model.Sort)
 })
 export type Filters = typeof Filters.Type
+
+/** How a sort orders rows of `alias`, the text of its sort key, and how a keyset continues after one. */
+const ordering = (sql: Sql, sort: Model.Sort, alias: string) => {
+  const column = (name: string) => sql.literal(`${alias}.${name}`)
+  const desc = sort === "newest" || sort.startsWith("-")
+  const direction = sql.literal(desc ? "desc" : "asc")
+  const [keyColumn, sortKey] =
+    sort === "price" || sort === "-price"
+      ? ["price", `${alias}.price::text`]
+      : sort === "name" || sort === "-name"
+        ? ["name", `${alias}.name`]
+        : ["created_at", createdAtKey(alias)]
+  const cast = keyColumn === "price" ? "bigint" : keyColumn === "name" ? "text" : "timestamptz"
+  return {
+    orderBy: sql`${column(keyColumn)} ${direction}, ${column("id")} ${direction}`,
+    sortKey,
+    after: (position: { readonly sortKey: string; readonly id: string }) =>
+      sql`(${column(keyColumn)}, ${column("id")}) ${sql.literal(desc ? "<" : ">")} (${position.sortKey}::${sql.literal(cast)}, ${position.id})`
+  }
+}
+
+/** Whether `text` can be the sort key of a cursor of `sort`. */
+export const isSortKey = (sort: Model.Sort) => (text: string) =>
+  sort === "price" || sort === "-price"
+    ? /^\d{1,16}$/.test(text)
+    : sort === "name" || sort === "-name"
+      ? text.length <= 200
+      : Pagination.isCreatedAt(text)
 
 const Position = Schema.Struct({ sortKey: Schema.String, id: Schema.String })
 
@@ -109,6 +142,7 @@ const filterClause = (sql: Sql, tenant: Tenant, filters: Filters): Statement.Fra
   ]
   if (filters.brandId !== undefined) clauses.push(sql`p.brand_id = ${filters.brandId}`)
   if (filters.featured !== undefined) clauses.push(sql`p.featured = ${filters.featured}`)
+  if (filters.type !== undefined) clauses.push(sql`p.type = ${filters.type}`)
   if (filters.categoryId !== undefined) {
     clauses.push(
       sql`exists (select 1 from product_categories pc
@@ -163,6 +197,8 @@ export const NewRow = Schema.Struct({
   currency: Schema.NullOr(Schema.String),
   images: Schema.Array(Schema.String),
   brandId: Schema.NullOr(Schema.String),
+  type: Model.ProductType,
+  downloadFile: Schema.NullOr(Schema.String),
   /** Null: now (the demo seed and imports give older times). */
   createdAt: Schema.NullOr(Schema.DateFromSelf)
 })
@@ -180,7 +216,9 @@ export const Changes = Schema.Struct({
   compareAtPrice: Schema.optional(Schema.NullOr(Schema.Int)),
   currency: Schema.optional(Schema.String),
   images: Schema.optional(Schema.Array(Schema.String)),
-  brandId: Schema.optional(Schema.NullOr(Schema.String))
+  brandId: Schema.optional(Schema.NullOr(Schema.String)),
+  type: Schema.optional(Model.ProductType),
+  downloadFile: Schema.optional(Schema.NullOr(Schema.String))
 })
 export type Changes = typeof Changes.Type
 
@@ -194,7 +232,9 @@ const changedColumns: ReadonlyArray<readonly [keyof Changes, string]> = [
   ["price", "price"],
   ["compareAtPrice", "compare_at_price"],
   ["currency", "currency"],
-  ["brandId", "brand_id"]
+  ["brandId", "brand_id"],
+  ["type", "type"],
+  ["downloadFile", "download_file"]
 ]
 
 const isSlugConflict = isUniqueViolation("products_slug_unique")
@@ -219,13 +259,14 @@ export class ProductsRepo extends Effect.Service<ProductsRepo>()("@shopvo/api/Pr
       Request: Schema.Struct({
         tenant: TenantSchema,
         productId: Schema.String,
-        search: Schema.optional(Schema.String)
+        search: Schema.optional(Schema.String),
+        sort: Model.Sort
       }),
       Result: Schema.Struct({ sortKey: Schema.String }),
-      execute: ({ tenant, productId, search }) => {
+      execute: ({ tenant, productId, search, sort }) => {
         const where = sql`p.id = ${productId} and ${scoped(tenant)}`
         if (search === undefined) {
-          return sql`select ${sql.literal(createdAtKey("p"))} as "sortKey" from products p where ${where}`
+          return sql`select ${sql.literal(ordering(sql, sort, "p").sortKey)} as "sortKey" from products p where ${where}`
         }
         const parts = searchParts(sql, tenant, search)
         return sql`with ${parts.skuHits}
@@ -247,24 +288,29 @@ export class ProductsRepo extends Effect.Service<ProductsRepo>()("@shopvo/api/Pr
         if (filters.search === undefined) {
           // Unfiltered (status only): the trigger-kept counter; otherwise count the matches.
           const unfiltered =
-            filters.categoryId === undefined && filters.brandId === undefined && filters.featured === undefined
+            filters.categoryId === undefined &&
+            filters.brandId === undefined &&
+            filters.featured === undefined &&
+            filters.type === undefined
           const total = unfiltered
             ? sql`select coalesce((select count from product_counts
                                    where site_id = ${tenant.siteId} and livemode = ${tenant.livemode} and status = ${filters.status}), 0) as total`
             : sql`select count(*)::int as total from products p where ${where}`
-          const keyset = after ? sql`and (p.created_at, p.id) < (${after.sortKey}::timestamptz, ${after.id})` : sql``
-          // The page's keys first (the `products_list_idx` range), the wide columns only for them.
+          const order = ordering(sql, filters.sort ?? "newest", "p")
+          const keyset = after ? sql`and ${order.after(after)}` : sql``
+          // The page's keys first (an index range of the sort), the wide columns only for them.
           return sql`
             with page as (
-              select p.id, p.created_at, ${sql.literal(createdAtKey("p"))} as sort_key
+              select p.id, ${sql.literal(order.sortKey)} as sort_key,
+                     row_number() over (order by ${order.orderBy}) as position
               from products p
               where ${where} ${keyset}
-              order by p.created_at desc, p.id desc
+              order by ${order.orderBy}
               limit ${limit} offset ${offset}
             ), counted as (${countOnly ?? total})
             select ${columns}, page.sort_key as "sortKey", counted.total
             from counted left join page on true left join products p on p.id = page.id
-            order by page.created_at desc, page.id desc`
+            order by page.position`
         }
         const parts = searchParts(sql, tenant, filters.search)
         let keyset = sql``
@@ -311,11 +357,12 @@ export class ProductsRepo extends Effect.Service<ProductsRepo>()("@shopvo/api/Pr
       Result: Schema.Struct({ id: Schema.String }),
       execute: ({ tenant, row }) => sql`
         insert into products (id, site_id, livemode, name, slug, description, sku, status, featured, price, compare_at_price,
-                              currency, images, brand_id, created_at, updated_at)
+                              currency, images, brand_id, type, download_file, created_at, updated_at)
         values (${row.id}, ${tenant.siteId}, ${tenant.livemode}, ${row.name}, ${row.slug}, ${row.description}, ${row.sku},
                 ${row.status}, ${row.featured}, ${row.price}, ${row.compareAtPrice},
                 coalesce(${row.currency}, (select currency from sites where id = ${tenant.siteId})),
-                ${row.images}::text[], ${row.brandId}, coalesce(${row.createdAt}, now()), coalesce(${row.createdAt}, now()))
+                ${row.images}::text[], ${row.brandId}, ${row.type}, ${row.downloadFile},
+                coalesce(${row.createdAt}, now()), coalesce(${row.createdAt}, now()))
         on conflict (site_id, livemode, slug) do nothing
         returning id`
     })
@@ -381,10 +428,10 @@ export class ProductsRepo extends Effect.Service<ProductsRepo>()("@shopvo/api/Pr
        * The position of a product used as a cursor: its own sort key in this list's order (with
        * `search`, in the search's order). None when the caller cannot see it.
        */
-      positionOf: (tenant: Tenant, productId: string, search: string | undefined) =>
+      positionOf: (tenant: Tenant, productId: string, search: string | undefined, sort: Model.Sort = "newest") =>
         Database.boundary(
           Effect.map(
-            positionOf({ tenant, productId, ...(search === undefined ? {} : { search }) }),
+            positionOf({ tenant, productId, sort, ...(search === undefined ? {} : { search }) }),
             Option.map((row): Pagination.Position => ({ sortKey: row.sortKey, id: productId }))
           )
         ),

@@ -6,7 +6,7 @@
  */
 import { Database, Ids, Outbox, type Tenant } from "@shopvo/kernel"
 import { Effect, Option } from "effect"
-import { ProductNotFound, SlugTaken, UnknownBrand, UnknownCategories } from "./Errors.js"
+import { DownloadFileMismatch, ProductNotFound, SlugTaken, UnknownBrand, UnknownCategories } from "./Errors.js"
 import * as Model from "./Model.js"
 import { type NewRow, ProductsRepo, type Relations } from "./Repo.js"
 import { Skus } from "./Sku.js"
@@ -27,6 +27,9 @@ export interface NewProduct {
   readonly images?: ReadonlyArray<string> | undefined
   readonly brandId?: string | null | undefined
   readonly categoryIds?: ReadonlyArray<string> | undefined
+  /** Defaults to `physical`; a `digital` product needs `downloadFile`. */
+  readonly type?: Model.ProductType | undefined
+  readonly downloadFile?: string | null | undefined
   /** Defaults to now; the demo seed and imports give older times. */
   readonly createdAt?: Date | undefined
 }
@@ -58,6 +61,10 @@ export class Products extends Effect.Service<Products>()("@shopvo/api/Products",
         const missing = (categoryIds ?? []).filter((id) => !found.categories.includes(id))
         if (missing.length > 0) return yield* new UnknownCategories({ categoryIds: missing })
       })
+
+    /** A digital product has a file, a physical one none. */
+    const checkDownloadFile = (type: Model.ProductType, downloadFile: string | null) =>
+      (type === "digital") === (downloadFile !== null) ? Effect.void : Effect.fail(new DownloadFileMismatch({ type }))
 
     const claimSku = (tenant: Tenant, sku: string | null | undefined, productId?: string) =>
       sku === null || sku === undefined ? Effect.void : skus.claim(tenant, sku, productId ? { productId } : {})
@@ -96,6 +103,8 @@ export class Products extends Effect.Service<Products>()("@shopvo/api/Products",
     const createOne = (tenant: Tenant, input: NewProduct) =>
       Effect.gen(function* () {
         yield* checkReferences(tenant, input.brandId, input.categoryIds)
+        const type = input.type ?? "physical"
+        yield* checkDownloadFile(type, input.downloadFile ?? null)
         yield* claimSku(tenant, input.sku)
         const id = Ids.make("prd")
         const row: Omit<NewRow, "slug"> = {
@@ -110,6 +119,8 @@ export class Products extends Effect.Service<Products>()("@shopvo/api/Products",
           currency: input.currency ?? null,
           images: input.images ?? [],
           brandId: input.brandId ?? null,
+          type,
+          downloadFile: input.downloadFile ?? null,
           createdAt: input.createdAt ?? null
         }
         yield* insertWithSlug(tenant, row, input.slug)
@@ -147,9 +158,15 @@ export class Products extends Effect.Service<Products>()("@shopvo/api/Products",
             // Locks the row: concurrent updates of one product apply one after the other.
             if (Option.isNone(yield* repo.lock(tenant, id))) return yield* new ProductNotFound({ idOrSlug: id })
             yield* checkReferences(tenant, patch.brandId, patch.categoryIds)
+            const current = yield* load(tenant, id)
+            const type = patch.type ?? current.type
+            // Becoming physical drops the file unless one is sent (which is then refused).
+            const downloadFile =
+              patch.downloadFile !== undefined ? patch.downloadFile : type === "physical" ? null : current.downloadFile
+            yield* checkDownloadFile(type, downloadFile)
             yield* claimSku(tenant, patch.sku, id)
             const { categoryIds, ...changes } = patch
-            yield* repo.update(id, changes)
+            yield* repo.update(id, { ...changes, type, downloadFile })
             if (categoryIds !== undefined) yield* repo.replaceCategories(tenant, id, categoryIds)
             const product = yield* load(tenant, id)
             yield* emit(tenant, "product.updated", product)

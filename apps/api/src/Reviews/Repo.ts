@@ -87,15 +87,20 @@ export class ReviewsRepo extends Effect.Service<ReviewsRepo>()("@shopvo/api/Revi
       }),
       Result: Review,
       // The product (in the caller's site and mode) and the site's moderation setting, in the
-      // insert itself: no row inserted means no such product.
-      // isVerifiedPurchase is always false for now: it needs a paid order by this email containing
-      // the product, and orders do not exist in this API yet. When they do, compute it here.
+      // insert itself: no row inserted means no such product. A verified purchase: the reviewer's
+      // email (ignoring case) has a paid order of this site and mode with a line of the product.
       execute: ({ tenant, productId, ...review }) =>
         sql`insert into reviews (id, site_id, livemode, product_id, rating, title, content, reviewer_name, reviewer_email,
                                  status, is_verified_purchase)
             select ${Ids.make("rev")}, p.site_id, p.livemode, p.id, ${review.rating}, ${review.title}, ${review.content},
                    ${review.reviewerName}, ${review.reviewerEmail},
-                   case when s.review_auto_approve then 'PUBLISHED' else 'PENDING' end, false
+                   case when s.review_auto_approve then 'PUBLISHED' else 'PENDING' end,
+                   exists (select 1 from orders o
+                           join order_items i on i.site_id = o.site_id and i.order_id = o.id
+                           where o.site_id = p.site_id and o.livemode = p.livemode
+                             and lower(o.email) = lower(${review.reviewerEmail})
+                             and o.payment_status in ('PAID', 'PARTIALLY_REFUNDED')
+                             and i.product_id = p.id)
             from products p join sites s on s.id = p.site_id
             where p.id = ${productId} and p.site_id = ${tenant.siteId} and p.livemode = ${tenant.livemode}
             returning ${sql.literal(columns)}`

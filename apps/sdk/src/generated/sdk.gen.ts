@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bCreatePriceListData, B2bCreatePriceListErrors, B2bCreatePriceListResponses, B2bDeletePriceListData, B2bDeletePriceListErrors, B2bDeletePriceListResponses, B2bGetAccountData, B2bGetAccountErrors, B2bGetAccountResponses, B2bGetPriceListData, B2bGetPriceListErrors, B2bGetPriceListResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bListPriceListsData, B2bListPriceListsErrors, B2bListPriceListsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, B2bUpdatePriceListData, B2bUpdatePriceListErrors, B2bUpdatePriceListResponses, BrandsListData, BrandsListErrors, BrandsListResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CurrenciesCreateRateData, CurrenciesCreateRateErrors, CurrenciesCreateRateResponses, CurrenciesGetData, CurrenciesGetErrors, CurrenciesGetProductPricesData, CurrenciesGetProductPricesErrors, CurrenciesGetProductPricesResponses, CurrenciesGetResponses, CurrenciesListRatesData, CurrenciesListRatesErrors, CurrenciesListRatesResponses, CurrenciesSetProductPricesData, CurrenciesSetProductPricesErrors, CurrenciesSetProductPricesResponses, CurrenciesUpdateData, CurrenciesUpdateErrors, CurrenciesUpdateResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersCancelData, OrdersCancelErrors, OrdersCancelResponses, OrdersCreateFulfilmentData, OrdersCreateFulfilmentErrors, OrdersCreateFulfilmentResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersGetTimelineData, OrdersGetTimelineErrors, OrdersGetTimelineResponses, OrdersListData, OrdersListErrors, OrdersListFulfilmentsData, OrdersListFulfilmentsErrors, OrdersListFulfilmentsResponses, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, PagesListData, PagesListErrors, PagesListResponses, PaymentsCaptureSessionData, PaymentsCaptureSessionErrors, PaymentsCaptureSessionResponses, PaymentsConfirmSessionData, PaymentsConfirmSessionErrors, PaymentsConfirmSessionResponses, PaymentsCreateSessionData, PaymentsCreateSessionErrors, PaymentsCreateSessionResponses, PaymentsGetSessionData, PaymentsGetSessionErrors, PaymentsGetSessionResponses, PaymentsHandleCallbackData, PaymentsHandleCallbackErrors, PaymentsHandleCallbackResponses, PaymentsRefundSessionData, PaymentsRefundSessionErrors, PaymentsRefundSessionResponses, PaymentsVoidSessionData, PaymentsVoidSessionErrors, PaymentsVoidSessionResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SettlementGetData, SettlementGetErrors, SettlementGetResponses, SettlementReportData, SettlementReportErrors, SettlementReportResponses, SettlementUpdateData, SettlementUpdateErrors, SettlementUpdateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
+import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bCreatePriceListData, B2bCreatePriceListErrors, B2bCreatePriceListResponses, B2bDeletePriceListData, B2bDeletePriceListErrors, B2bDeletePriceListResponses, B2bGetAccountData, B2bGetAccountErrors, B2bGetAccountResponses, B2bGetPriceListData, B2bGetPriceListErrors, B2bGetPriceListResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bListPriceListsData, B2bListPriceListsErrors, B2bListPriceListsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, B2bUpdatePriceListData, B2bUpdatePriceListErrors, B2bUpdatePriceListResponses, BlacklistAddData, BlacklistAddErrors, BlacklistAddResponses, BlacklistListData, BlacklistListErrors, BlacklistListResponses, BlacklistRemoveData, BlacklistRemoveErrors, BlacklistRemoveResponses, BrandsCreateData, BrandsCreateErrors, BrandsCreateResponses, BrandsDeleteData, BrandsDeleteErrors, BrandsDeleteResponses, BrandsListData, BrandsListErrors, BrandsListResponses, BrandsUpdateData, BrandsUpdateErrors, BrandsUpdateResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesCreateData, CategoriesCreateErrors, CategoriesCreateResponses, CategoriesDeleteData, CategoriesDeleteErrors, CategoriesDeleteResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CategoriesUpdateData, CategoriesUpdateErrors, CategoriesUpdateResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CurrenciesCreateRateData, CurrenciesCreateRateErrors, CurrenciesCreateRateResponses, CurrenciesGetData, CurrenciesGetErrors, CurrenciesGetProductPricesData, CurrenciesGetProductPricesErrors, CurrenciesGetProductPricesResponses, CurrenciesGetResponses, CurrenciesListRatesData, CurrenciesListRatesErrors, CurrenciesListRatesResponses, CurrenciesSetProductPricesData, CurrenciesSetProductPricesErrors, CurrenciesSetProductPricesResponses, CurrenciesUpdateData, CurrenciesUpdateErrors, CurrenciesUpdateResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersMergeData, CustomersMergeErrors, CustomersMergeResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, DownloadsGetData, DownloadsGetErrors, DownloadsGetResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersCancelData, OrdersCancelErrors, OrdersCancelResponses, OrdersCreateFulfilmentData, OrdersCreateFulfilmentErrors, OrdersCreateFulfilmentResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersGetTimelineData, OrdersGetTimelineErrors, OrdersGetTimelineResponses, OrdersListData, OrdersListDownloadsData, OrdersListDownloadsErrors, OrdersListDownloadsResponses, OrdersListErrors, OrdersListFulfilmentsData, OrdersListFulfilmentsErrors, OrdersListFulfilmentsResponses, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, PagesListData, PagesListErrors, PagesListResponses, PaymentsCaptureSessionData, PaymentsCaptureSessionErrors, PaymentsCaptureSessionResponses, PaymentsConfirmSessionData, PaymentsConfirmSessionErrors, PaymentsConfirmSessionResponses, PaymentsCreateSessionData, PaymentsCreateSessionErrors, PaymentsCreateSessionResponses, PaymentsGetSessionData, PaymentsGetSessionErrors, PaymentsGetSessionResponses, PaymentsHandleCallbackData, PaymentsHandleCallbackErrors, PaymentsHandleCallbackResponses, PaymentsRefundSessionData, PaymentsRefundSessionErrors, PaymentsRefundSessionResponses, PaymentsVoidSessionData, PaymentsVoidSessionErrors, PaymentsVoidSessionResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SettlementGetData, SettlementGetErrors, SettlementGetResponses, SettlementReportData, SettlementReportErrors, SettlementReportResponses, SettlementUpdateData, SettlementUpdateErrors, SettlementUpdateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -163,6 +163,49 @@ export const b2bUpdatePriceList = <ThrowOnError extends boolean = false>(options
 });
 
 /**
+ * List the blacklist
+ *
+ * Returns the site's blacklist entries, newest first (offset pagination).
+ */
+export const blacklistList = <ThrowOnError extends boolean = false>(options: Options<BlacklistListData, ThrowOnError>) => (options.client ?? client).get<BlacklistListResponses, BlacklistListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/blacklist',
+    ...options
+});
+
+/**
+ * Blacklist an email or a customer
+ *
+ * Adds an entry naming exactly one of `email` (compared ignoring case) or `customerId`, with the
+ * reason. From then on a checkout whose email, or whose customer (the session's, or the one
+ * with its email), is blacklisted cannot complete: `checkout.advance` to `complete` answers 422
+ * `customer_blacklisted` and places no order. Blacklisting an email or a customer already on
+ * the list is a 409 `already_blacklisted`; a `customerId` naming no customer of the site is a
+ * 404.
+ *
+ */
+export const blacklistAdd = <ThrowOnError extends boolean = false>(options: Options<BlacklistAddData, ThrowOnError>) => (options.client ?? client).post<BlacklistAddResponses, BlacklistAddErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/blacklist',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Remove a blacklist entry
+ *
+ * Removes the entry; the email or customer it named may complete checkouts again.
+ */
+export const blacklistRemove = <ThrowOnError extends boolean = false>(options: Options<BlacklistRemoveData, ThrowOnError>) => (options.client ?? client).delete<BlacklistRemoveResponses, BlacklistRemoveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/blacklist/{entryId}',
+    ...options
+});
+
+/**
  * Delete a cart
  *
  * Permanently deletes a cart and all its lines. Orders placed from it are not affected.
@@ -235,7 +278,7 @@ export const cartCreate = <ThrowOnError extends boolean = false>(options: Option
 /**
  * List products
  *
- * Returns a page of products, newest first. Offset pagination by default; pass `cursor` for the
+ * Returns a page of products, newest first unless `sort` says otherwise. Offset pagination by default; pass `cursor` for the
  * cursor envelope. `fields` selects a sparse fieldset and `expand[]` eagerly loads variants, the
  * brand and the categories of every product. Requests with `search` are limited to 60 requests
  * per minute.
@@ -438,6 +481,55 @@ export const categoriesList = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
+ * Create a category
+ *
+ * Creates a category. When `slug` is omitted it is derived from the name; a slug another category
+ * of the site uses is a 409 `slug_taken`. A `parentId` that is not a category of this site (and
+ * mode) is a 422 `unknown_category`.
+ *
+ */
+export const categoriesCreate = <ThrowOnError extends boolean = false>(options: Options<CategoriesCreateData, ThrowOnError>) => (options.client ?? client).post<CategoriesCreateResponses, CategoriesCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/categories',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a category
+ *
+ * Deletes a category. Its products stay (they lose this category); its child categories become
+ * top-level.
+ *
+ */
+export const categoriesDelete = <ThrowOnError extends boolean = false>(options: Options<CategoriesDeleteData, ThrowOnError>) => (options.client ?? client).delete<CategoriesDeleteResponses, CategoriesDeleteErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/categories/{categoryId}',
+    ...options
+});
+
+/**
+ * Update a category
+ *
+ * Updates the given fields (renaming keeps the slug). A slug another category uses is a 409
+ * `slug_taken`; an unknown `parentId` a 422 `unknown_category`; a parent that is the category
+ * itself or one of its descendants a 422 `category_cycle`. `parentId: null` makes it top-level.
+ *
+ */
+export const categoriesUpdate = <ThrowOnError extends boolean = false>(options: Options<CategoriesUpdateData, ThrowOnError>) => (options.client ?? client).patch<CategoriesUpdateResponses, CategoriesUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/categories/{categoryId}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * List brands
  *
  * Returns every brand, ordered by name; `slug` narrows it to the matching brand (an empty list when none matches).
@@ -446,6 +538,49 @@ export const brandsList = <ThrowOnError extends boolean = false>(options: Option
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/{siteId}/brands',
     ...options
+});
+
+/**
+ * Create a brand
+ *
+ * Creates a brand. When `slug` is omitted it is derived from the name; a slug another brand of
+ * the site uses is a 409 `slug_taken`.
+ *
+ */
+export const brandsCreate = <ThrowOnError extends boolean = false>(options: Options<BrandsCreateData, ThrowOnError>) => (options.client ?? client).post<BrandsCreateResponses, BrandsCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/brands',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a brand
+ *
+ * Deletes a brand. Its products stay, without a brand.
+ */
+export const brandsDelete = <ThrowOnError extends boolean = false>(options: Options<BrandsDeleteData, ThrowOnError>) => (options.client ?? client).delete<BrandsDeleteResponses, BrandsDeleteErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/brands/{brandId}',
+    ...options
+});
+
+/**
+ * Update a brand
+ *
+ * Updates the given fields (renaming keeps the slug). A slug another brand uses is a 409 `slug_taken`.
+ */
+export const brandsUpdate = <ThrowOnError extends boolean = false>(options: Options<BrandsUpdateData, ThrowOnError>) => (options.client ?? client).patch<BrandsUpdateResponses, BrandsUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/brands/{brandId}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -475,9 +610,9 @@ export const checkoutGet = <ThrowOnError extends boolean = false>(options: Optio
  * |---|---|
  * | `contact` | — |
  * | `shipping` | `email` |
- * | `payment` | `shippingAddress` and `shippingOptionId` (one of `availableShippingOptions`) |
+ * | `payment` | `shippingAddress` and `shippingOptionId` (one of `availableShippingOptions`); neither when every line is a `digital` product |
  * | `review` | `payment` (`method`, and `token` for card-like methods), authorized now; not needed when `amountDue` is 0 or `method` is `terms` (B2B) |
- * | `complete` | — (places the order) |
+ * | `complete` | — (places the order; 422 `customer_blacklisted` when the email or customer is blacklisted) |
  *
  * A target that is not reachable from the current state, or whose data is missing, is a 422
  * `illegal_transition` and changes nothing. `availableShippingOptions` are computed once a
@@ -741,6 +876,61 @@ export const customersUpdate = <ThrowOnError extends boolean = false>(options: O
         ...options.headers
     }
 });
+
+/**
+ * Merge a customer into this one
+ *
+ * Merges the customer `sourceCustomerId` into the customer of the path (the survivor), in one
+ * transaction: the source's orders, carts, gift cards and blacklist entries move to the
+ * survivor; its store-credit balance and loyalty points (with their ledgers) are added to the
+ * survivor's; its order count and spend are added to the survivor's totals; its tags are added
+ * to the survivor's, and its default address becomes the survivor's when the survivor has none.
+ * The source is then deleted (`customers.get` answers 404), and a later checkout with the
+ * source's email is counted for the survivor. Records `customer.merged`.
+ *
+ * Both customers are locked (in id order) for the merge, so checkouts of either customer that
+ * run meanwhile wait for it or finish first: none of their orders or balances is lost.
+ * Merging a customer into itself is a 422 `merge_same_customer`; either customer missing is a 404.
+ *
+ */
+export const customersMerge = <ThrowOnError extends boolean = false>(options: Options<CustomersMergeData, ThrowOnError>) => (options.client ?? client).post<CustomersMergeResponses, CustomersMergeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/customers/{customerId}/merge',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Download links of an order
+ *
+ * One download link per line of a digital product, for an order whose `paymentStatus` is `PAID`
+ * or `PARTIALLY_REFUNDED` (otherwise 422 `order_not_paid`). Each link is signed (HMAC-SHA256
+ * with a secret of the site and mode) and expires 24 hours after this call; ask again for fresh
+ * links. An order without digital lines has none. `url` is relative to the API's base URL and
+ * needs no API key: give it to the buyer.
+ *
+ */
+export const ordersListDownloads = <ThrowOnError extends boolean = false>(options: Options<OrdersListDownloadsData, ThrowOnError>) => (options.client ?? client).get<OrdersListDownloadsResponses, OrdersListDownloadsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/{siteId}/orders/{orderId}/downloads',
+    ...options
+});
+
+/**
+ * Follow a download link
+ *
+ * Public (no API key): the buyer follows a link from `orders.listDownloads`. The signature is
+ * checked in constant time over the site, the mode, the order line and the expiry; a link that
+ * was altered in any part is a 403 `download_link_invalid`, one past `expires` a 403
+ * `download_link_expired`. A valid link of an order no longer paid (refunded, cancelled) is a
+ * 422 `order_not_paid`; one whose line or product is gone a 404. Otherwise the answer is the
+ * file reference of the product (`fileUrl`). Rate-limited per client address.
+ *
+ */
+export const downloadsGet = <ThrowOnError extends boolean = false>(options: Options<DownloadsGetData, ThrowOnError>) => (options.client ?? client).get<DownloadsGetResponses, DownloadsGetErrors, ThrowOnError>({ url: '/api/v1/{siteId}/downloads/{orderItemId}', ...options });
 
 /**
  * List gift cards

@@ -20,7 +20,9 @@ export const eventTypes = [
   "review.created",
   "product.created",
   "product.updated",
-  "product.deleted"
+  "product.deleted",
+  "customer.created",
+  "customer.merged"
 ] as const satisfies ReadonlyArray<WebhookEventType>
 
 /** An event name of the spec: one that is not there does not compile. */

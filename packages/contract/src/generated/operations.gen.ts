@@ -57,6 +57,24 @@ export interface Operations {
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
+  readonly "blacklist.list": {
+    readonly data: T.BlacklistListData
+    readonly responses: T.BlacklistListResponses
+    readonly queryDefaults: "limit" | "page"
+    readonly bodyDefaults: never
+  }
+  readonly "blacklist.add": {
+    readonly data: T.BlacklistAddData
+    readonly responses: T.BlacklistAddResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "blacklist.remove": {
+    readonly data: T.BlacklistRemoveData
+    readonly responses: T.BlacklistRemoveResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
   readonly "cart.get": {
     readonly data: T.CartGetData
     readonly responses: T.CartGetResponses
@@ -91,7 +109,7 @@ export interface Operations {
     readonly data: T.ProductsCreateData
     readonly responses: T.ProductsCreateResponses
     readonly queryDefaults: never
-    readonly bodyDefaults: "featured" | "status"
+    readonly bodyDefaults: "featured" | "status" | "type"
   }
   readonly "products.get": {
     readonly data: T.ProductsGetData
@@ -153,9 +171,45 @@ export interface Operations {
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
+  readonly "categories.create": {
+    readonly data: T.CategoriesCreateData
+    readonly responses: T.CategoriesCreateResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "categories.update": {
+    readonly data: T.CategoriesUpdateData
+    readonly responses: T.CategoriesUpdateResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "categories.delete": {
+    readonly data: T.CategoriesDeleteData
+    readonly responses: T.CategoriesDeleteResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
   readonly "brands.list": {
     readonly data: T.BrandsListData
     readonly responses: T.BrandsListResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "brands.create": {
+    readonly data: T.BrandsCreateData
+    readonly responses: T.BrandsCreateResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "brands.update": {
+    readonly data: T.BrandsUpdateData
+    readonly responses: T.BrandsUpdateResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "brands.delete": {
+    readonly data: T.BrandsDeleteData
+    readonly responses: T.BrandsDeleteResponses
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
@@ -258,6 +312,24 @@ export interface Operations {
   readonly "customers.update": {
     readonly data: T.CustomersUpdateData
     readonly responses: T.CustomersUpdateResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "customers.merge": {
+    readonly data: T.CustomersMergeData
+    readonly responses: T.CustomersMergeResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "orders.listDownloads": {
+    readonly data: T.OrdersListDownloadsData
+    readonly responses: T.OrdersListDownloadsResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "downloads.get": {
+    readonly data: T.DownloadsGetData
+    readonly responses: T.DownloadsGetResponses
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
@@ -546,6 +618,9 @@ export const operationIds: ReadonlyArray<OperationId> = [
   "b2b.getPriceList",
   "b2b.updatePriceList",
   "b2b.deletePriceList",
+  "blacklist.list",
+  "blacklist.add",
+  "blacklist.remove",
   "cart.get",
   "cart.create",
   "cart.update",
@@ -562,7 +637,13 @@ export const operationIds: ReadonlyArray<OperationId> = [
   "products.listReviews",
   "products.createReview",
   "categories.list",
+  "categories.create",
+  "categories.update",
+  "categories.delete",
   "brands.list",
+  "brands.create",
+  "brands.update",
+  "brands.delete",
   "checkout.get",
   "checkout.create",
   "checkout.advance",
@@ -580,6 +661,9 @@ export const operationIds: ReadonlyArray<OperationId> = [
   "customers.list",
   "customers.get",
   "customers.update",
+  "customers.merge",
+  "orders.listDownloads",
+  "downloads.get",
   "giftCards.list",
   "giftCards.create",
   "giftCards.get",

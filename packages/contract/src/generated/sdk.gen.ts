@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bCreatePriceListData, B2bCreatePriceListErrors, B2bCreatePriceListResponses, B2bDeletePriceListData, B2bDeletePriceListErrors, B2bDeletePriceListResponses, B2bGetAccountData, B2bGetAccountErrors, B2bGetAccountResponses, B2bGetPriceListData, B2bGetPriceListErrors, B2bGetPriceListResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bListPriceListsData, B2bListPriceListsErrors, B2bListPriceListsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, B2bUpdatePriceListData, B2bUpdatePriceListErrors, B2bUpdatePriceListResponses, BrandsListData, BrandsListErrors, BrandsListResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CurrenciesCreateRateData, CurrenciesCreateRateErrors, CurrenciesCreateRateResponses, CurrenciesGetData, CurrenciesGetErrors, CurrenciesGetProductPricesData, CurrenciesGetProductPricesErrors, CurrenciesGetProductPricesResponses, CurrenciesGetResponses, CurrenciesListRatesData, CurrenciesListRatesErrors, CurrenciesListRatesResponses, CurrenciesSetProductPricesData, CurrenciesSetProductPricesErrors, CurrenciesSetProductPricesResponses, CurrenciesUpdateData, CurrenciesUpdateErrors, CurrenciesUpdateResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersCancelData, OrdersCancelErrors, OrdersCancelResponses, OrdersCreateFulfilmentData, OrdersCreateFulfilmentErrors, OrdersCreateFulfilmentResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersGetTimelineData, OrdersGetTimelineErrors, OrdersGetTimelineResponses, OrdersListData, OrdersListErrors, OrdersListFulfilmentsData, OrdersListFulfilmentsErrors, OrdersListFulfilmentsResponses, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, PagesListData, PagesListErrors, PagesListResponses, PaymentsCaptureSessionData, PaymentsCaptureSessionErrors, PaymentsCaptureSessionResponses, PaymentsConfirmSessionData, PaymentsConfirmSessionErrors, PaymentsConfirmSessionResponses, PaymentsCreateSessionData, PaymentsCreateSessionErrors, PaymentsCreateSessionResponses, PaymentsGetSessionData, PaymentsGetSessionErrors, PaymentsGetSessionResponses, PaymentsHandleCallbackData, PaymentsHandleCallbackErrors, PaymentsHandleCallbackResponses, PaymentsRefundSessionData, PaymentsRefundSessionErrors, PaymentsRefundSessionResponses, PaymentsVoidSessionData, PaymentsVoidSessionErrors, PaymentsVoidSessionResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SettlementGetData, SettlementGetErrors, SettlementGetResponses, SettlementReportData, SettlementReportErrors, SettlementReportResponses, SettlementUpdateData, SettlementUpdateErrors, SettlementUpdateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
+import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bCreatePriceListData, B2bCreatePriceListErrors, B2bCreatePriceListResponses, B2bDeletePriceListData, B2bDeletePriceListErrors, B2bDeletePriceListResponses, B2bGetAccountData, B2bGetAccountErrors, B2bGetAccountResponses, B2bGetPriceListData, B2bGetPriceListErrors, B2bGetPriceListResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bListPriceListsData, B2bListPriceListsErrors, B2bListPriceListsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, B2bUpdatePriceListData, B2bUpdatePriceListErrors, B2bUpdatePriceListResponses, BlacklistAddData, BlacklistAddErrors, BlacklistAddResponses, BlacklistListData, BlacklistListErrors, BlacklistListResponses, BlacklistRemoveData, BlacklistRemoveErrors, BlacklistRemoveResponses, BrandsCreateData, BrandsCreateErrors, BrandsCreateResponses, BrandsDeleteData, BrandsDeleteErrors, BrandsDeleteResponses, BrandsListData, BrandsListErrors, BrandsListResponses, BrandsUpdateData, BrandsUpdateErrors, BrandsUpdateResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesCreateData, CategoriesCreateErrors, CategoriesCreateResponses, CategoriesDeleteData, CategoriesDeleteErrors, CategoriesDeleteResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CategoriesUpdateData, CategoriesUpdateErrors, CategoriesUpdateResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CurrenciesCreateRateData, CurrenciesCreateRateErrors, CurrenciesCreateRateResponses, CurrenciesGetData, CurrenciesGetErrors, CurrenciesGetProductPricesData, CurrenciesGetProductPricesErrors, CurrenciesGetProductPricesResponses, CurrenciesGetResponses, CurrenciesListRatesData, CurrenciesListRatesErrors, CurrenciesListRatesResponses, CurrenciesSetProductPricesData, CurrenciesSetProductPricesErrors, CurrenciesSetProductPricesResponses, CurrenciesUpdateData, CurrenciesUpdateErrors, CurrenciesUpdateResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersMergeData, CustomersMergeErrors, CustomersMergeResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, DownloadsGetData, DownloadsGetErrors, DownloadsGetResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersCancelData, OrdersCancelErrors, OrdersCancelResponses, OrdersCreateFulfilmentData, OrdersCreateFulfilmentErrors, OrdersCreateFulfilmentResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersGetTimelineData, OrdersGetTimelineErrors, OrdersGetTimelineResponses, OrdersListData, OrdersListDownloadsData, OrdersListDownloadsErrors, OrdersListDownloadsResponses, OrdersListErrors, OrdersListFulfilmentsData, OrdersListFulfilmentsErrors, OrdersListFulfilmentsResponses, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, PagesListData, PagesListErrors, PagesListResponses, PaymentsCaptureSessionData, PaymentsCaptureSessionErrors, PaymentsCaptureSessionResponses, PaymentsConfirmSessionData, PaymentsConfirmSessionErrors, PaymentsConfirmSessionResponses, PaymentsCreateSessionData, PaymentsCreateSessionErrors, PaymentsCreateSessionResponses, PaymentsGetSessionData, PaymentsGetSessionErrors, PaymentsGetSessionResponses, PaymentsHandleCallbackData, PaymentsHandleCallbackErrors, PaymentsHandleCallbackResponses, PaymentsRefundSessionData, PaymentsRefundSessionErrors, PaymentsRefundSessionResponses, PaymentsVoidSessionData, PaymentsVoidSessionErrors, PaymentsVoidSessionResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SettlementGetData, SettlementGetErrors, SettlementGetResponses, SettlementReportData, SettlementReportErrors, SettlementReportResponses, SettlementUpdateData, SettlementUpdateErrors, SettlementUpdateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -210,6 +210,57 @@ export class B2B extends HeyApiClient {
     }
 }
 
+export class Blacklist extends HeyApiClient {
+    /**
+     * List the blacklist
+     *
+     * Returns the site's blacklist entries, newest first (offset pagination).
+     */
+    public list<ThrowOnError extends boolean = false>(options: Options<BlacklistListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<BlacklistListResponses, BlacklistListErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/blacklist',
+            ...options
+        });
+    }
+    
+    /**
+     * Blacklist an email or a customer
+     *
+     * Adds an entry naming exactly one of `email` (compared ignoring case) or `customerId`, with the
+     * reason. From then on a checkout whose email, or whose customer (the session's, or the one
+     * with its email), is blacklisted cannot complete: `checkout.advance` to `complete` answers 422
+     * `customer_blacklisted` and places no order. Blacklisting an email or a customer already on
+     * the list is a 409 `already_blacklisted`; a `customerId` naming no customer of the site is a
+     * 404.
+     *
+     */
+    public add<ThrowOnError extends boolean = false>(options: Options<BlacklistAddData, ThrowOnError>) {
+        return (options.client ?? this.client).post<BlacklistAddResponses, BlacklistAddErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/blacklist',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Remove a blacklist entry
+     *
+     * Removes the entry; the email or customer it named may complete checkouts again.
+     */
+    public remove<ThrowOnError extends boolean = false>(options: Options<BlacklistRemoveData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<BlacklistRemoveResponses, BlacklistRemoveErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/blacklist/{entryId}',
+            ...options
+        });
+    }
+}
+
 export class Cart extends HeyApiClient {
     /**
      * Delete a cart
@@ -294,7 +345,7 @@ export class Products extends HeyApiClient {
     /**
      * List products
      *
-     * Returns a page of products, newest first. Offset pagination by default; pass `cursor` for the
+     * Returns a page of products, newest first unless `sort` says otherwise. Offset pagination by default; pass `cursor` for the
      * cursor envelope. `fields` selects a sparse fieldset and `expand[]` eagerly loads variants, the
      * brand and the categories of every product. Requests with `search` are limited to 60 requests
      * per minute.
@@ -521,6 +572,61 @@ export class Categories extends HeyApiClient {
             ...options
         });
     }
+    
+    /**
+     * Create a category
+     *
+     * Creates a category. When `slug` is omitted it is derived from the name; a slug another category
+     * of the site uses is a 409 `slug_taken`. A `parentId` that is not a category of this site (and
+     * mode) is a 422 `unknown_category`.
+     *
+     */
+    public create<ThrowOnError extends boolean = false>(options: Options<CategoriesCreateData, ThrowOnError>) {
+        return (options.client ?? this.client).post<CategoriesCreateResponses, CategoriesCreateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/categories',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Delete a category
+     *
+     * Deletes a category. Its products stay (they lose this category); its child categories become
+     * top-level.
+     *
+     */
+    public delete<ThrowOnError extends boolean = false>(options: Options<CategoriesDeleteData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<CategoriesDeleteResponses, CategoriesDeleteErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/categories/{categoryId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Update a category
+     *
+     * Updates the given fields (renaming keeps the slug). A slug another category uses is a 409
+     * `slug_taken`; an unknown `parentId` a 422 `unknown_category`; a parent that is the category
+     * itself or one of its descendants a 422 `category_cycle`. `parentId: null` makes it top-level.
+     *
+     */
+    public update<ThrowOnError extends boolean = false>(options: Options<CategoriesUpdateData, ThrowOnError>) {
+        return (options.client ?? this.client).patch<CategoriesUpdateResponses, CategoriesUpdateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/categories/{categoryId}',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
 }
 
 export class Brands extends HeyApiClient {
@@ -534,6 +640,55 @@ export class Brands extends HeyApiClient {
             security: [{ scheme: 'bearer', type: 'http' }],
             url: '/api/v1/{siteId}/brands',
             ...options
+        });
+    }
+    
+    /**
+     * Create a brand
+     *
+     * Creates a brand. When `slug` is omitted it is derived from the name; a slug another brand of
+     * the site uses is a 409 `slug_taken`.
+     *
+     */
+    public create<ThrowOnError extends boolean = false>(options: Options<BrandsCreateData, ThrowOnError>) {
+        return (options.client ?? this.client).post<BrandsCreateResponses, BrandsCreateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/brands',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Delete a brand
+     *
+     * Deletes a brand. Its products stay, without a brand.
+     */
+    public delete<ThrowOnError extends boolean = false>(options: Options<BrandsDeleteData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<BrandsDeleteResponses, BrandsDeleteErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/brands/{brandId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Update a brand
+     *
+     * Updates the given fields (renaming keeps the slug). A slug another brand uses is a 409 `slug_taken`.
+     */
+    public update<ThrowOnError extends boolean = false>(options: Options<BrandsUpdateData, ThrowOnError>) {
+        return (options.client ?? this.client).patch<BrandsUpdateResponses, BrandsUpdateErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/brands/{brandId}',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
         });
     }
 }
@@ -568,9 +723,9 @@ export class Checkout extends HeyApiClient {
      * |---|---|
      * | `contact` | — |
      * | `shipping` | `email` |
-     * | `payment` | `shippingAddress` and `shippingOptionId` (one of `availableShippingOptions`) |
+     * | `payment` | `shippingAddress` and `shippingOptionId` (one of `availableShippingOptions`); neither when every line is a `digital` product |
      * | `review` | `payment` (`method`, and `token` for card-like methods), authorized now; not needed when `amountDue` is 0 or `method` is `terms` (B2B) |
-     * | `complete` | — (places the order) |
+     * | `complete` | — (places the order; 422 `customer_blacklisted` when the email or customer is blacklisted) |
      *
      * A target that is not reachable from the current state, or whose data is missing, is a 422
      * `illegal_transition` and changes nothing. `availableShippingOptions` are computed once a
@@ -876,6 +1031,259 @@ export class Customers extends HeyApiClient {
             }
         });
     }
+    
+    /**
+     * Merge a customer into this one
+     *
+     * Merges the customer `sourceCustomerId` into the customer of the path (the survivor), in one
+     * transaction: the source's orders, carts, gift cards and blacklist entries move to the
+     * survivor; its store-credit balance and loyalty points (with their ledgers) are added to the
+     * survivor's; its order count and spend are added to the survivor's totals; its tags are added
+     * to the survivor's, and its default address becomes the survivor's when the survivor has none.
+     * The source is then deleted (`customers.get` answers 404), and a later checkout with the
+     * source's email is counted for the survivor. Records `customer.merged`.
+     *
+     * Both customers are locked (in id order) for the merge, so checkouts of either customer that
+     * run meanwhile wait for it or finish first: none of their orders or balances is lost.
+     * Merging a customer into itself is a 422 `merge_same_customer`; either customer missing is a 404.
+     *
+     */
+    public merge<ThrowOnError extends boolean = false>(options: Options<CustomersMergeData, ThrowOnError>) {
+        return (options.client ?? this.client).post<CustomersMergeResponses, CustomersMergeErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/customers/{customerId}/merge',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
+export class Orders extends HeyApiClient {
+    /**
+     * Download links of an order
+     *
+     * One download link per line of a digital product, for an order whose `paymentStatus` is `PAID`
+     * or `PARTIALLY_REFUNDED` (otherwise 422 `order_not_paid`). Each link is signed (HMAC-SHA256
+     * with a secret of the site and mode) and expires 24 hours after this call; ask again for fresh
+     * links. An order without digital lines has none. `url` is relative to the API's base URL and
+     * needs no API key: give it to the buyer.
+     *
+     */
+    public listDownloads<ThrowOnError extends boolean = false>(options: Options<OrdersListDownloadsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<OrdersListDownloadsResponses, OrdersListDownloadsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}/downloads',
+            ...options
+        });
+    }
+    
+    /**
+     * Move an order to another status
+     *
+     * Moves the order along its lifecycle:
+     *
+     * PENDING    → CONFIRMED, CANCELLED
+     * CONFIRMED  → PROCESSING, CANCELLED, REFUNDED
+     * PROCESSING → SHIPPED, CANCELLED, REFUNDED
+     * SHIPPED    → DELIVERED, REFUNDED
+     * DELIVERED  → REFUNDED
+     * CANCELLED  → REFUNDED
+     *
+     * Any other move answers 422 `illegal_transition`, whose `error` and `details` name the moves
+     * allowed from the current status, and changes nothing.
+     *
+     * Some moves do more than change `status`, exactly as their own operations do:
+     * - `SHIPPED` fulfils every line not yet fulfilled, without tracking (`orders.createFulfilment`
+     * records carrier and tracking);
+     * - `CANCELLED` cancels the order (`orders.cancel`, restocking);
+     * - `REFUNDED` refunds everything still refundable to the payment method (`orders.refund`).
+     *
+     * Every move is appended to the order's timeline and records `order.updated` plus the
+     * lifecycle's own event (`order.shipped`, `order.delivered` and `order.completed` for a paid
+     * order, `order.cancelled`, `order.refunded`) in the outbox, in the same transaction.
+     *
+     */
+    public updateStatus<ThrowOnError extends boolean = false>(options: Options<OrdersUpdateStatusData, ThrowOnError>) {
+        return (options.client ?? this.client).post<OrdersUpdateStatusResponses, OrdersUpdateStatusErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}/status',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Cancel an order
+     *
+     * Cancels an order that has not shipped (`PENDING`, `CONFIRMED` or `PROCESSING`), in one
+     * transaction: the status becomes `CANCELLED`, the stock of every line not yet refunded with a
+     * restock goes back (unless `restock` is false), the promotion use the order counted is
+     * released, and whatever was paid through the payment method and not yet refunded is refunded
+     * through the payment provider (the order then moves on to `REFUNDED`, `paymentStatus`
+     * `REFUNDED`). A shipped order answers 422 `illegal_transition`: its goods come back through a
+     * refund. Records `order.updated`, `order.cancelled` and, when money went back, `order.refunded`.
+     *
+     */
+    public cancel<ThrowOnError extends boolean = false>(options: Options<OrdersCancelData, ThrowOnError>) {
+        return (options.client ?? this.client).post<OrdersCancelResponses, OrdersCancelErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}/cancel',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * List an order's fulfilments
+     *
+     * The order's fulfilments (shipments), oldest first.
+     */
+    public listFulfilments<ThrowOnError extends boolean = false>(options: Options<OrdersListFulfilmentsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<OrdersListFulfilmentsResponses, OrdersListFulfilmentsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}/fulfilments',
+            ...options
+        });
+    }
+    
+    /**
+     * Fulfil (ship) lines of an order
+     *
+     * Records a shipment of some or all of an order's lines, with its carrier and tracking. Omit
+     * `lines` to ship every quantity not yet shipped. The order must be `PROCESSING` (it then moves
+     * to `SHIPPED`) or already `SHIPPED` (a later parcel of a partial fulfilment). Each line's
+     * `fulfilledQuantity` grows by what shipped, and the order's `fulfilmentStatus` becomes
+     * `PARTIALLY_FULFILLED` or `FULFILLED`.
+     *
+     * Answers 422 `illegal_transition` from any other status, and 422 `fulfilment_invalid` for a
+     * line the order does not have, a line named twice, a quantity above what remains to ship, or
+     * nothing left to ship.
+     *
+     */
+    public createFulfilment<ThrowOnError extends boolean = false>(options: Options<OrdersCreateFulfilmentData, ThrowOnError>) {
+        return (options.client ?? this.client).post<OrdersCreateFulfilmentResponses, OrdersCreateFulfilmentErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}/fulfilments',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * An order's timeline
+     *
+     * Every change of the order, oldest first: its placement, each status move, fulfilment,
+     * cancellation and refund, with when it happened and the id of the API key that made it
+     * (null for changes made by checkout).
+     *
+     */
+    public getTimeline<ThrowOnError extends boolean = false>(options: Options<OrdersGetTimelineData, ThrowOnError>) {
+        return (options.client ?? this.client).get<OrdersGetTimelineResponses, OrdersGetTimelineErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}/timeline',
+            ...options
+        });
+    }
+    
+    /**
+     * List orders
+     *
+     * Returns the site's orders, newest first. Supports offset pagination (`page`) and cursor
+     * pagination (`cursor`, which switches the response to the cursor envelope). A cursor is the
+     * `cursor` of the previous page, or the id (`order_…`) of the last order the client has seen.
+     *
+     * The `/orders` routes are limited to 30 requests per minute by default.
+     *
+     */
+    public list<ThrowOnError extends boolean = false>(options: Options<OrdersListData, ThrowOnError>) {
+        return (options.client ?? this.client).get<OrdersListResponses, OrdersListErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders',
+            ...options
+        });
+    }
+    
+    /**
+     * Get an order
+     *
+     * Returns a single order by its id (`order_…`) or its order number (e.g. `ORD-1042`).
+     *
+     * The `/orders` routes are limited to 30 requests per minute by default.
+     *
+     */
+    public get<ThrowOnError extends boolean = false>(options: Options<OrdersGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<OrdersGetResponses, OrdersGetErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Refund an order
+     *
+     * Refunds all or part of what a paid order captured through the payment method
+     * (`total − giftCardTotal − storeCreditTotal`), through the payment provider. Give `amount`, or
+     * `lines` (each line's share of the order after its discount, rounded down), or neither to
+     * refund everything not yet refunded. `restock` puts the quantities of `lines` back in stock.
+     * `method: STORE_CREDIT` credits the customer's store credit instead of returning money.
+     * Loyalty points the order earned on the refunded part are taken back.
+     *
+     * A refund never exceeds what was captured minus what was already refunded, even when many
+     * refunds of one order arrive at once (they are made one after the other on the locked order).
+     * A partial refund sets `paymentStatus` to `PARTIALLY_REFUNDED`; once everything captured is
+     * refunded `paymentStatus` becomes `REFUNDED` and `status` moves to `REFUNDED` (from any status
+     * but `PENDING`). Records `order.refunded` and `order.updated`, and a timeline entry.
+     *
+     * Requires `admin:*`: the reference's scope table has no `write:orders` scope, so refunds are
+     * reserved to full-access keys.
+     *
+     * Answers 422 `order_not_paid` when `paymentStatus` is neither `PAID` nor `PARTIALLY_REFUNDED`,
+     * 422 `refund_exceeds_captured` when the amount is more than what remains refundable, and 422
+     * `refund_invalid` for lines the order lacks or quantities above what remains unrefunded, or
+     * store credit for an order without a customer.
+     *
+     */
+    public refund<ThrowOnError extends boolean = false>(options: Options<OrdersRefundData, ThrowOnError>) {
+        return (options.client ?? this.client).post<OrdersRefundResponses, OrdersRefundErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/orders/{orderId}/refunds',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
+export class Downloads extends HeyApiClient {
+    /**
+     * Follow a download link
+     *
+     * Public (no API key): the buyer follows a link from `orders.listDownloads`. The signature is
+     * checked in constant time over the site, the mode, the order line and the expiry; a link that
+     * was altered in any part is a 403 `download_link_invalid`, one past `expires` a 403
+     * `download_link_expired`. A valid link of an order no longer paid (refunded, cancelled) is a
+     * 422 `order_not_paid`; one whose line or product is gone a 404. Otherwise the answer is the
+     * file reference of the product (`fileUrl`). Rate-limited per client address.
+     *
+     */
+    public get<ThrowOnError extends boolean = false>(options: Options<DownloadsGetData, ThrowOnError>) {
+        return (options.client ?? this.client).get<DownloadsGetResponses, DownloadsGetErrors, ThrowOnError>({ url: '/api/v1/{siteId}/downloads/{orderItemId}', ...options });
+    }
 }
 
 export class GiftCards extends HeyApiClient {
@@ -1172,196 +1580,6 @@ export class Metafields extends HeyApiClient {
         return (options.client ?? this.client).patch<MetafieldsUpdateResponses, MetafieldsUpdateErrors, ThrowOnError>({
             security: [{ scheme: 'bearer', type: 'http' }],
             url: '/api/v1/{siteId}/{resourceType}/{resourceId}/metafields/{metafieldId}',
-            ...options,
-            headers: {
-                'Content-Type': 'application/json',
-                ...options.headers
-            }
-        });
-    }
-}
-
-export class Orders extends HeyApiClient {
-    /**
-     * Move an order to another status
-     *
-     * Moves the order along its lifecycle:
-     *
-     * PENDING    → CONFIRMED, CANCELLED
-     * CONFIRMED  → PROCESSING, CANCELLED, REFUNDED
-     * PROCESSING → SHIPPED, CANCELLED, REFUNDED
-     * SHIPPED    → DELIVERED, REFUNDED
-     * DELIVERED  → REFUNDED
-     * CANCELLED  → REFUNDED
-     *
-     * Any other move answers 422 `illegal_transition`, whose `error` and `details` name the moves
-     * allowed from the current status, and changes nothing.
-     *
-     * Some moves do more than change `status`, exactly as their own operations do:
-     * - `SHIPPED` fulfils every line not yet fulfilled, without tracking (`orders.createFulfilment`
-     * records carrier and tracking);
-     * - `CANCELLED` cancels the order (`orders.cancel`, restocking);
-     * - `REFUNDED` refunds everything still refundable to the payment method (`orders.refund`).
-     *
-     * Every move is appended to the order's timeline and records `order.updated` plus the
-     * lifecycle's own event (`order.shipped`, `order.delivered` and `order.completed` for a paid
-     * order, `order.cancelled`, `order.refunded`) in the outbox, in the same transaction.
-     *
-     */
-    public updateStatus<ThrowOnError extends boolean = false>(options: Options<OrdersUpdateStatusData, ThrowOnError>) {
-        return (options.client ?? this.client).post<OrdersUpdateStatusResponses, OrdersUpdateStatusErrors, ThrowOnError>({
-            security: [{ scheme: 'bearer', type: 'http' }],
-            url: '/api/v1/{siteId}/orders/{orderId}/status',
-            ...options,
-            headers: {
-                'Content-Type': 'application/json',
-                ...options.headers
-            }
-        });
-    }
-    
-    /**
-     * Cancel an order
-     *
-     * Cancels an order that has not shipped (`PENDING`, `CONFIRMED` or `PROCESSING`), in one
-     * transaction: the status becomes `CANCELLED`, the stock of every line not yet refunded with a
-     * restock goes back (unless `restock` is false), the promotion use the order counted is
-     * released, and whatever was paid through the payment method and not yet refunded is refunded
-     * through the payment provider (the order then moves on to `REFUNDED`, `paymentStatus`
-     * `REFUNDED`). A shipped order answers 422 `illegal_transition`: its goods come back through a
-     * refund. Records `order.updated`, `order.cancelled` and, when money went back, `order.refunded`.
-     *
-     */
-    public cancel<ThrowOnError extends boolean = false>(options: Options<OrdersCancelData, ThrowOnError>) {
-        return (options.client ?? this.client).post<OrdersCancelResponses, OrdersCancelErrors, ThrowOnError>({
-            security: [{ scheme: 'bearer', type: 'http' }],
-            url: '/api/v1/{siteId}/orders/{orderId}/cancel',
-            ...options,
-            headers: {
-                'Content-Type': 'application/json',
-                ...options.headers
-            }
-        });
-    }
-    
-    /**
-     * List an order's fulfilments
-     *
-     * The order's fulfilments (shipments), oldest first.
-     */
-    public listFulfilments<ThrowOnError extends boolean = false>(options: Options<OrdersListFulfilmentsData, ThrowOnError>) {
-        return (options.client ?? this.client).get<OrdersListFulfilmentsResponses, OrdersListFulfilmentsErrors, ThrowOnError>({
-            security: [{ scheme: 'bearer', type: 'http' }],
-            url: '/api/v1/{siteId}/orders/{orderId}/fulfilments',
-            ...options
-        });
-    }
-    
-    /**
-     * Fulfil (ship) lines of an order
-     *
-     * Records a shipment of some or all of an order's lines, with its carrier and tracking. Omit
-     * `lines` to ship every quantity not yet shipped. The order must be `PROCESSING` (it then moves
-     * to `SHIPPED`) or already `SHIPPED` (a later parcel of a partial fulfilment). Each line's
-     * `fulfilledQuantity` grows by what shipped, and the order's `fulfilmentStatus` becomes
-     * `PARTIALLY_FULFILLED` or `FULFILLED`.
-     *
-     * Answers 422 `illegal_transition` from any other status, and 422 `fulfilment_invalid` for a
-     * line the order does not have, a line named twice, a quantity above what remains to ship, or
-     * nothing left to ship.
-     *
-     */
-    public createFulfilment<ThrowOnError extends boolean = false>(options: Options<OrdersCreateFulfilmentData, ThrowOnError>) {
-        return (options.client ?? this.client).post<OrdersCreateFulfilmentResponses, OrdersCreateFulfilmentErrors, ThrowOnError>({
-            security: [{ scheme: 'bearer', type: 'http' }],
-            url: '/api/v1/{siteId}/orders/{orderId}/fulfilments',
-            ...options,
-            headers: {
-                'Content-Type': 'application/json',
-                ...options.headers
-            }
-        });
-    }
-    
-    /**
-     * An order's timeline
-     *
-     * Every change of the order, oldest first: its placement, each status move, fulfilment,
-     * cancellation and refund, with when it happened and the id of the API key that made it
-     * (null for changes made by checkout).
-     *
-     */
-    public getTimeline<ThrowOnError extends boolean = false>(options: Options<OrdersGetTimelineData, ThrowOnError>) {
-        return (options.client ?? this.client).get<OrdersGetTimelineResponses, OrdersGetTimelineErrors, ThrowOnError>({
-            security: [{ scheme: 'bearer', type: 'http' }],
-            url: '/api/v1/{siteId}/orders/{orderId}/timeline',
-            ...options
-        });
-    }
-    
-    /**
-     * List orders
-     *
-     * Returns the site's orders, newest first. Supports offset pagination (`page`) and cursor
-     * pagination (`cursor`, which switches the response to the cursor envelope). A cursor is the
-     * `cursor` of the previous page, or the id (`order_…`) of the last order the client has seen.
-     *
-     * The `/orders` routes are limited to 30 requests per minute by default.
-     *
-     */
-    public list<ThrowOnError extends boolean = false>(options: Options<OrdersListData, ThrowOnError>) {
-        return (options.client ?? this.client).get<OrdersListResponses, OrdersListErrors, ThrowOnError>({
-            security: [{ scheme: 'bearer', type: 'http' }],
-            url: '/api/v1/{siteId}/orders',
-            ...options
-        });
-    }
-    
-    /**
-     * Get an order
-     *
-     * Returns a single order by its id (`order_…`) or its order number (e.g. `ORD-1042`).
-     *
-     * The `/orders` routes are limited to 30 requests per minute by default.
-     *
-     */
-    public get<ThrowOnError extends boolean = false>(options: Options<OrdersGetData, ThrowOnError>) {
-        return (options.client ?? this.client).get<OrdersGetResponses, OrdersGetErrors, ThrowOnError>({
-            security: [{ scheme: 'bearer', type: 'http' }],
-            url: '/api/v1/{siteId}/orders/{orderId}',
-            ...options
-        });
-    }
-    
-    /**
-     * Refund an order
-     *
-     * Refunds all or part of what a paid order captured through the payment method
-     * (`total − giftCardTotal − storeCreditTotal`), through the payment provider. Give `amount`, or
-     * `lines` (each line's share of the order after its discount, rounded down), or neither to
-     * refund everything not yet refunded. `restock` puts the quantities of `lines` back in stock.
-     * `method: STORE_CREDIT` credits the customer's store credit instead of returning money.
-     * Loyalty points the order earned on the refunded part are taken back.
-     *
-     * A refund never exceeds what was captured minus what was already refunded, even when many
-     * refunds of one order arrive at once (they are made one after the other on the locked order).
-     * A partial refund sets `paymentStatus` to `PARTIALLY_REFUNDED`; once everything captured is
-     * refunded `paymentStatus` becomes `REFUNDED` and `status` moves to `REFUNDED` (from any status
-     * but `PENDING`). Records `order.refunded` and `order.updated`, and a timeline entry.
-     *
-     * Requires `admin:*`: the reference's scope table has no `write:orders` scope, so refunds are
-     * reserved to full-access keys.
-     *
-     * Answers 422 `order_not_paid` when `paymentStatus` is neither `PAID` nor `PARTIALLY_REFUNDED`,
-     * 422 `refund_exceeds_captured` when the amount is more than what remains refundable, and 422
-     * `refund_invalid` for lines the order lacks or quantities above what remains unrefunded, or
-     * store credit for an order without a customer.
-     *
-     */
-    public refund<ThrowOnError extends boolean = false>(options: Options<OrdersRefundData, ThrowOnError>) {
-        return (options.client ?? this.client).post<OrdersRefundResponses, OrdersRefundErrors, ThrowOnError>({
-            security: [{ scheme: 'bearer', type: 'http' }],
-            url: '/api/v1/{siteId}/orders/{orderId}/refunds',
             ...options,
             headers: {
                 'Content-Type': 'application/json',
@@ -1838,6 +2056,11 @@ export class ShopvoApi extends HeyApiClient {
         return this._b2B ??= new B2B({ client: this.client });
     }
     
+    private _blacklist?: Blacklist;
+    get blacklist(): Blacklist {
+        return this._blacklist ??= new Blacklist({ client: this.client });
+    }
+    
     private _cart?: Cart;
     get cart(): Cart {
         return this._cart ??= new Cart({ client: this.client });
@@ -1888,6 +2111,16 @@ export class ShopvoApi extends HeyApiClient {
         return this._customers ??= new Customers({ client: this.client });
     }
     
+    private _orders?: Orders;
+    get orders(): Orders {
+        return this._orders ??= new Orders({ client: this.client });
+    }
+    
+    private _downloads?: Downloads;
+    get downloads(): Downloads {
+        return this._downloads ??= new Downloads({ client: this.client });
+    }
+    
     private _giftCards?: GiftCards;
     get giftCards(): GiftCards {
         return this._giftCards ??= new GiftCards({ client: this.client });
@@ -1906,11 +2139,6 @@ export class ShopvoApi extends HeyApiClient {
     private _metafields?: Metafields;
     get metafields(): Metafields {
         return this._metafields ??= new Metafields({ client: this.client });
-    }
-    
-    private _orders?: Orders;
-    get orders(): Orders {
-        return this._orders ??= new Orders({ client: this.client });
     }
     
     private _payments?: Payments;

@@ -4,7 +4,7 @@ export type ClientOptions = {
     baseUrl: 'http://localhost:3000' | 'https://{domain}' | (string & {});
 };
 
-export type Webhooks = WebhookEventsOrderCreatedWebhookRequest | WebhookEventsOrderUpdatedWebhookRequest | WebhookEventsOrderRefundedWebhookRequest | WebhookEventsOrderPlacedWebhookRequest | WebhookEventsOrderPaidWebhookRequest | WebhookEventsOrderShippedWebhookRequest | WebhookEventsOrderDeliveredWebhookRequest | WebhookEventsOrderCompletedWebhookRequest | WebhookEventsOrderCancelledWebhookRequest | WebhookEventsPaymentConfirmedWebhookRequest | WebhookEventsPaymentFailedWebhookRequest | WebhookEventsPaymentSucceededWebhookRequest | WebhookEventsInventoryLowWebhookRequest | WebhookEventsCartAbandonedWebhookRequest | WebhookEventsReviewCreatedWebhookRequest | WebhookEventsProductCreatedWebhookRequest | WebhookEventsProductUpdatedWebhookRequest | WebhookEventsProductDeletedWebhookRequest;
+export type Webhooks = WebhookEventsOrderCreatedWebhookRequest | WebhookEventsOrderUpdatedWebhookRequest | WebhookEventsOrderRefundedWebhookRequest | WebhookEventsOrderPlacedWebhookRequest | WebhookEventsOrderPaidWebhookRequest | WebhookEventsOrderShippedWebhookRequest | WebhookEventsOrderDeliveredWebhookRequest | WebhookEventsOrderCompletedWebhookRequest | WebhookEventsOrderCancelledWebhookRequest | WebhookEventsPaymentConfirmedWebhookRequest | WebhookEventsPaymentFailedWebhookRequest | WebhookEventsPaymentSucceededWebhookRequest | WebhookEventsInventoryLowWebhookRequest | WebhookEventsCartAbandonedWebhookRequest | WebhookEventsReviewCreatedWebhookRequest | WebhookEventsProductCreatedWebhookRequest | WebhookEventsProductUpdatedWebhookRequest | WebhookEventsProductDeletedWebhookRequest | WebhookEventsCustomerCreatedWebhookRequest | WebhookEventsCustomerMergedWebhookRequest;
 
 /**
  * The error envelope shared by every non-2xx response.
@@ -35,7 +35,7 @@ export type ErrorDetail = {
  * never on the human-readable `error`; a response's own description says which codes it can carry.
  *
  */
-export type ErrorCode = 'validation_error' | 'malformed_json' | 'unauthorized' | 'missing_api_key' | 'invalid_api_key' | 'revoked_api_key' | 'signature_missing' | 'signature_malformed' | 'signature_expired' | 'signature_mismatch' | 'signature_replayed' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_request_in_progress' | 'insufficient_stock' | 'inventory_limit_exceeded' | 'sku_taken' | 'slug_taken' | 'metafield_exists' | 'email_taken' | 'gift_card_code_taken' | 'promotion_code_taken' | 'contact_in_other_account' | 'malformed_request' | 'request_timeout' | 'payload_too_large' | 'unsupported_media_type' | 'headers_too_large' | 'idempotency_key_reused' | 'unknown_brand' | 'unknown_category' | 'variant_required' | 'default_variant_required' | 'metafield_limit_reached' | 'webhook_limit_reached' | 'invalid_webhook_url' | 'customer_not_found' | 'customer_group_not_found' | 'customer_required' | 'currency_not_supported' | 'exchange_rate_not_found' | 'product_not_found' | 'variant_not_found' | 'product_unavailable' | 'price_list_not_found' | 'b2b_not_enabled' | 'b2b_account_suspended' | 'payment_terms_unavailable' | 'order_not_found' | 'order_not_paid' | 'refund_exceeds_captured' | 'checkout_not_found' | 'illegal_payment_transition' | 'capture_exceeds_authorized' | 'refund_invalid' | 'fulfilment_invalid' | 'cart_not_found' | 'cart_empty' | 'cart_converted' | 'cart_line_not_found' | 'quantity_limit_exceeded' | 'amount_out_of_range' | 'illegal_transition' | 'shipping_option_unavailable' | 'payment_failed' | 'promotion_invalid' | 'gift_card_not_found' | 'gift_card_void' | 'gift_card_expired' | 'insufficient_balance' | 'insufficient_points' | 'rate_limited' | 'internal_error' | 'not_implemented' | 'service_unavailable';
+export type ErrorCode = 'validation_error' | 'malformed_json' | 'unauthorized' | 'missing_api_key' | 'invalid_api_key' | 'revoked_api_key' | 'signature_missing' | 'signature_malformed' | 'signature_expired' | 'signature_mismatch' | 'signature_replayed' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_request_in_progress' | 'insufficient_stock' | 'inventory_limit_exceeded' | 'sku_taken' | 'slug_taken' | 'metafield_exists' | 'email_taken' | 'already_blacklisted' | 'gift_card_code_taken' | 'promotion_code_taken' | 'contact_in_other_account' | 'malformed_request' | 'request_timeout' | 'payload_too_large' | 'unsupported_media_type' | 'headers_too_large' | 'idempotency_key_reused' | 'unknown_brand' | 'unknown_category' | 'variant_required' | 'default_variant_required' | 'metafield_limit_reached' | 'webhook_limit_reached' | 'invalid_webhook_url' | 'customer_not_found' | 'customer_group_not_found' | 'customer_required' | 'customer_blacklisted' | 'merge_same_customer' | 'category_cycle' | 'download_link_invalid' | 'download_link_expired' | 'currency_not_supported' | 'exchange_rate_not_found' | 'product_not_found' | 'variant_not_found' | 'product_unavailable' | 'price_list_not_found' | 'b2b_not_enabled' | 'b2b_account_suspended' | 'payment_terms_unavailable' | 'order_not_found' | 'order_not_paid' | 'refund_exceeds_captured' | 'checkout_not_found' | 'illegal_payment_transition' | 'capture_exceeds_authorized' | 'refund_invalid' | 'fulfilment_invalid' | 'cart_not_found' | 'cart_empty' | 'cart_converted' | 'cart_line_not_found' | 'quantity_limit_exceeded' | 'amount_out_of_range' | 'illegal_transition' | 'shipping_option_unavailable' | 'payment_failed' | 'promotion_invalid' | 'gift_card_not_found' | 'gift_card_void' | 'gift_card_expired' | 'insufficient_balance' | 'insufficient_points' | 'rate_limited' | 'internal_error' | 'not_implemented' | 'service_unavailable';
 
 export type OffsetPagination = {
     page: number;
@@ -219,6 +219,29 @@ export type B2bAccountUpdate = {
 };
 
 /**
+ * An email or a customer that may not complete a checkout.
+ */
+export type BlacklistEntry = {
+    id: string;
+    /**
+     * The blacklisted email (as given), or null for an entry naming a customer.
+     */
+    email: string | null;
+    /**
+     * The blacklisted customer, or null for an entry naming an email.
+     */
+    customerId: string | null;
+    reason: string;
+    createdAt: Timestamp;
+};
+
+export type BlacklistEntryCreate = unknown & {
+    email?: string;
+    customerId?: string;
+    reason: string;
+};
+
+/**
  * `ACTIVE`: open; `ABANDONED`: left inactive with items (reactivated by any change);
  * `CONVERTED`: turned into an order by checkout, read-only.
  *
@@ -377,6 +400,14 @@ export type CartUpdate = ({
 } & CartRemoveItem);
 
 /**
+ * `physical` products are shipped; `digital` ones carry a `downloadFile` instead: a checkout
+ * whose lines are all digital needs no shipping address nor option, and its paid order has
+ * download links (`orders.listDownloads`).
+ *
+ */
+export type ProductType = 'physical' | 'digital';
+
+/**
  * `ACTIVE` products are sellable and visible; `DRAFT` are being prepared; `ARCHIVED` are hidden but kept.
  */
 export type ProductStatus = 'ACTIVE' | 'DRAFT' | 'ARCHIVED';
@@ -428,6 +459,11 @@ export type Product = {
     images: Array<string>;
     brandId: string | null;
     categoryIds: Array<string>;
+    type: ProductType;
+    /**
+     * The file a buyer downloads (`digital` products; null for `physical` ones).
+     */
+    downloadFile: string | null;
     /**
      * Every variant, the default first.
      */
@@ -481,6 +517,11 @@ export type ProductListItem = {
     images?: Array<string>;
     brandId?: string | null;
     categoryIds?: Array<string>;
+    type?: ProductType;
+    /**
+     * The file a buyer downloads (`digital` products; null for `physical` ones).
+     */
+    downloadFile?: string | null;
     /**
      * Every variant, the default first; present only with `expand[]=variants`.
      */
@@ -514,6 +555,11 @@ export type ProductCreate = {
      */
     currency?: Currency;
     images?: Array<HttpUrl>;
+    type?: ProductType;
+    /**
+     * The downloadable file (an http(s) URL); required for a `digital` product, refused for a `physical` one.
+     */
+    downloadFile?: HttpUrl | null;
     brandId?: string | null;
     categoryIds?: Array<string>;
 };
@@ -532,6 +578,11 @@ export type ProductUpdate = {
      * Replaces the whole list.
      */
     images?: Array<HttpUrl>;
+    type?: ProductType;
+    /**
+     * The downloadable file; a `digital` product must keep one, a `physical` one has none.
+     */
+    downloadFile?: HttpUrl | null;
     brandId?: string | null;
     /**
      * Replaces the whole list.
@@ -640,6 +691,37 @@ export type Brand = {
     description: string | null;
 };
 
+export type CategoryCreate = {
+    name: CatalogName;
+    slug?: CatalogSlug;
+    description?: string | null;
+    parentId?: string | null;
+};
+
+export type CategoryUpdate = {
+    name?: CatalogName;
+    slug?: CatalogSlug;
+    description?: string | null;
+    parentId?: string | null;
+};
+
+export type BrandCreate = {
+    name: CatalogName;
+    slug?: CatalogSlug;
+    description?: string | null;
+};
+
+export type BrandUpdate = {
+    name?: CatalogName;
+    slug?: CatalogSlug;
+    description?: string | null;
+};
+
+/**
+ * URL handle, unique within the site; derived from the name when omitted.
+ */
+export type CatalogSlug = string;
+
 /**
  * A shopper's review of a product. The reviewer's email is write-only.
  */
@@ -652,8 +734,8 @@ export type Review = {
     reviewerName: string;
     status: ReviewStatus;
     /**
-     * The reviewer's email has a paid order containing this product. Always `false` until orders
-     * exist in this API.
+     * The reviewer's email (ignoring case) has an order of this site and mode containing this
+     * product whose `paymentStatus` is `PAID` or `PARTIALLY_REFUNDED`, when the review is submitted.
      *
      */
     isVerifiedPurchase: boolean;
@@ -1152,11 +1234,48 @@ export type CustomerUpdate = {
 };
 
 /**
+ * The customer to merge into the one of the path (and then delete).
+ */
+export type CustomerMerge = {
+    sourceCustomerId: string;
+};
+
+/**
  * A phone number as people write it: an optional leading `+`, then 4 to 15 digits (E.164 has
  * at most 15), which spaces, dots, hyphens and parentheses may separate.
  *
  */
 export type PhoneNumber = string;
+
+/**
+ * A signed, expiring link to the file of one digital line of a paid order.
+ */
+export type DownloadLink = {
+    orderItemId: string;
+    productId: string;
+    /**
+     * The line's name, as ordered.
+     */
+    name: string;
+    /**
+     * The link, relative to the API's base URL.
+     */
+    url: string;
+    expiresAt: Timestamp;
+};
+
+/**
+ * What a valid download link gives.
+ */
+export type Download = {
+    orderItemId: string;
+    productId: string;
+    name: string;
+    /**
+     * The product's downloadable file.
+     */
+    fileUrl: string;
+};
 
 /**
  * `ACTIVE`: usable; `REDEEMED`: balance used up; `EXPIRED`: `expiresAt` has passed;
@@ -2208,7 +2327,7 @@ export type StoreCreditTransactionCreate = {
 /**
  * An event a subscription can receive.
  */
-export type WebhookEventType = 'order.created' | 'order.updated' | 'order.refunded' | 'order.placed' | 'order.paid' | 'order.shipped' | 'order.delivered' | 'order.cancelled' | 'order.completed' | 'payment.confirmed' | 'payment.failed' | 'payment.succeeded' | 'inventory.low' | 'cart.abandoned' | 'review.created' | 'product.created' | 'product.updated' | 'product.deleted';
+export type WebhookEventType = 'order.created' | 'order.updated' | 'order.refunded' | 'order.placed' | 'order.paid' | 'order.shipped' | 'order.delivered' | 'order.cancelled' | 'order.completed' | 'payment.confirmed' | 'payment.failed' | 'payment.succeeded' | 'inventory.low' | 'cart.abandoned' | 'review.created' | 'product.created' | 'product.updated' | 'product.deleted' | 'customer.created' | 'customer.merged';
 
 /**
  * The body of every webhook POST. Deliveries are at least once and not ordered: use `id` to
@@ -3323,6 +3442,265 @@ export type B2bUpdatePriceListResponses = {
 
 export type B2bUpdatePriceListResponse = B2bUpdatePriceListResponses[keyof B2bUpdatePriceListResponses];
 
+export type BlacklistListData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: {
+        /**
+         * Page number for offset pagination (default 1, at most 10,000,000, so that the rows skipped,
+         * `(page - 1) × limit`, stay countable). Ignored when `cursor` is given.
+         *
+         */
+        page?: number;
+        /**
+         * Results per page (max 100, default 20).
+         */
+        limit?: number;
+    };
+    url: '/api/v1/{siteId}/blacklist';
+};
+
+export type BlacklistListErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type BlacklistListError = BlacklistListErrors[keyof BlacklistListErrors];
+
+export type BlacklistListResponses = {
+    /**
+     * A page of blacklist entries.
+     */
+    200: OffsetPageMeta & {
+        items: Array<BlacklistEntry>;
+    };
+};
+
+export type BlacklistListResponse = BlacklistListResponses[keyof BlacklistListResponses];
+
+export type BlacklistAddData = {
+    body: BlacklistEntryCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/blacklist';
+};
+
+export type BlacklistAddErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type BlacklistAddError = BlacklistAddErrors[keyof BlacklistAddErrors];
+
+export type BlacklistAddResponses = {
+    /**
+     * The new entry.
+     */
+    201: {
+        success: true;
+        data: BlacklistEntry;
+    };
+};
+
+export type BlacklistAddResponse = BlacklistAddResponses[keyof BlacklistAddResponses];
+
+export type BlacklistRemoveData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Blacklist entry id (`bl_…`).
+         */
+        entryId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/blacklist/{entryId}';
+};
+
+export type BlacklistRemoveErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type BlacklistRemoveError = BlacklistRemoveErrors[keyof BlacklistRemoveErrors];
+
+export type BlacklistRemoveResponses = {
+    /**
+     * The entry was removed.
+     */
+    200: Deleted;
+};
+
+export type BlacklistRemoveResponse = BlacklistRemoveResponses[keyof BlacklistRemoveResponses];
+
 export type CartDeleteData = {
     body?: never;
     headers?: {
@@ -3780,6 +4158,18 @@ export type ProductsListData = {
          * `true` returns only featured products, `false` only the others; omit for both.
          */
         featured?: boolean;
+        /**
+         * Only products of this type.
+         */
+        type?: ProductType;
+        /**
+         * The order of the list: `newest` (when omitted) or `oldest` by creation, `price` or `name`
+         * ascending, `-price` or `-name` descending (a leading `-` reverses, as in `fields`' JSON:API
+         * style); ties are broken by id. Cursor pages keep the order. Cannot be combined with
+         * `search`, whose results are ranked by relevance (400).
+         *
+         */
+        sort?: 'newest' | 'oldest' | 'price' | '-price' | 'name' | '-name';
     };
     url: '/api/v1/{siteId}/products';
 };
@@ -4844,6 +5234,287 @@ export type CategoriesListResponses = {
 
 export type CategoriesListResponse = CategoriesListResponses[keyof CategoriesListResponses];
 
+export type CategoriesCreateData = {
+    body: CategoryCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/categories';
+};
+
+export type CategoriesCreateErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CategoriesCreateError = CategoriesCreateErrors[keyof CategoriesCreateErrors];
+
+export type CategoriesCreateResponses = {
+    /**
+     * The created category.
+     */
+    201: {
+        success: true;
+        data: Category;
+    };
+};
+
+export type CategoriesCreateResponse = CategoriesCreateResponses[keyof CategoriesCreateResponses];
+
+export type CategoriesDeleteData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The category's ID (`cat_…`).
+         */
+        categoryId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/categories/{categoryId}';
+};
+
+export type CategoriesDeleteErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CategoriesDeleteError = CategoriesDeleteErrors[keyof CategoriesDeleteErrors];
+
+export type CategoriesDeleteResponses = {
+    /**
+     * Deleted.
+     */
+    200: Deleted;
+};
+
+export type CategoriesDeleteResponse = CategoriesDeleteResponses[keyof CategoriesDeleteResponses];
+
+export type CategoriesUpdateData = {
+    body: CategoryUpdate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The category's ID (`cat_…`).
+         */
+        categoryId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/categories/{categoryId}';
+};
+
+export type CategoriesUpdateErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CategoriesUpdateError = CategoriesUpdateErrors[keyof CategoriesUpdateErrors];
+
+export type CategoriesUpdateResponses = {
+    /**
+     * The updated category.
+     */
+    200: {
+        success: true;
+        data: Category;
+    };
+};
+
+export type CategoriesUpdateResponse = CategoriesUpdateResponses[keyof CategoriesUpdateResponses];
+
 export type BrandsListData = {
     body?: never;
     headers?: {
@@ -4916,6 +5587,287 @@ export type BrandsListResponses = {
 };
 
 export type BrandsListResponse = BrandsListResponses[keyof BrandsListResponses];
+
+export type BrandsCreateData = {
+    body: BrandCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/brands';
+};
+
+export type BrandsCreateErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type BrandsCreateError = BrandsCreateErrors[keyof BrandsCreateErrors];
+
+export type BrandsCreateResponses = {
+    /**
+     * The created brand.
+     */
+    201: {
+        success: true;
+        data: Brand;
+    };
+};
+
+export type BrandsCreateResponse = BrandsCreateResponses[keyof BrandsCreateResponses];
+
+export type BrandsDeleteData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The brand's ID (`br_…`).
+         */
+        brandId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/brands/{brandId}';
+};
+
+export type BrandsDeleteErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type BrandsDeleteError = BrandsDeleteErrors[keyof BrandsDeleteErrors];
+
+export type BrandsDeleteResponses = {
+    /**
+     * Deleted.
+     */
+    200: Deleted;
+};
+
+export type BrandsDeleteResponse = BrandsDeleteResponses[keyof BrandsDeleteResponses];
+
+export type BrandsUpdateData = {
+    body: BrandUpdate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The brand's ID (`br_…`).
+         */
+        brandId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/brands/{brandId}';
+};
+
+export type BrandsUpdateErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type BrandsUpdateError = BrandsUpdateErrors[keyof BrandsUpdateErrors];
+
+export type BrandsUpdateResponses = {
+    /**
+     * The updated brand.
+     */
+    200: {
+        success: true;
+        data: Brand;
+    };
+};
+
+export type BrandsUpdateResponse = BrandsUpdateResponses[keyof BrandsUpdateResponses];
 
 export type CheckoutGetData = {
     body?: never;
@@ -5083,6 +6035,7 @@ export type CheckoutAdvanceErrors = {
      * - `payment_terms_unavailable`: `payment.method` is `terms` and the customer is no contact of
      * a B2B account on `NET_…` terms (or the site has no B2B);
      * - `b2b_account_suspended`: `payment.method` is `terms` and the customer's account is not `ACTIVE`;
+     * - `customer_blacklisted`: the email or customer is on the site's blacklist (`complete` only);
      * - `idempotency_key_reused`: the `Idempotency-Key` was sent before with another body.
      *
      */
@@ -6436,6 +7389,267 @@ export type CustomersUpdateResponses = {
 };
 
 export type CustomersUpdateResponse = CustomersUpdateResponses[keyof CustomersUpdateResponses];
+
+export type CustomersMergeData = {
+    body: CustomerMerge;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Customer id (`cust_…`).
+         */
+        customerId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/customers/{customerId}/merge';
+};
+
+export type CustomersMergeErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type CustomersMergeError = CustomersMergeErrors[keyof CustomersMergeErrors];
+
+export type CustomersMergeResponses = {
+    /**
+     * The surviving customer, after the merge.
+     */
+    200: {
+        success: true;
+        data: Customer;
+    };
+};
+
+export type CustomersMergeResponse = CustomersMergeResponses[keyof CustomersMergeResponses];
+
+export type OrdersListDownloadsData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Order id (`order_…`).
+         */
+        orderId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/orders/{orderId}/downloads';
+};
+
+export type OrdersListDownloadsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type OrdersListDownloadsError = OrdersListDownloadsErrors[keyof OrdersListDownloadsErrors];
+
+export type OrdersListDownloadsResponses = {
+    /**
+     * The order's download links.
+     */
+    200: {
+        success: true;
+        data: Array<DownloadLink>;
+    };
+};
+
+export type OrdersListDownloadsResponse = OrdersListDownloadsResponses[keyof OrdersListDownloadsResponses];
+
+export type DownloadsGetData = {
+    body?: never;
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The order line (`oli_…`) the link was made for.
+         */
+        orderItemId: string;
+    };
+    query: {
+        /**
+         * When the link expires (Unix seconds).
+         */
+        expires: number;
+        /**
+         * The mode of the order (`live` or `test`).
+         */
+        mode: 'live' | 'test';
+        /**
+         * Lowercase hex HMAC-SHA256 of the link.
+         */
+        signature: string;
+    };
+    url: '/api/v1/{siteId}/downloads/{orderItemId}';
+};
+
+export type DownloadsGetErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * The link cannot be followed. `code` is one of:
+     * - `download_link_invalid`: the signature does not match the link (altered, or not issued here);
+     * - `download_link_expired`: the link is past its `expires`.
+     *
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type DownloadsGetError = DownloadsGetErrors[keyof DownloadsGetErrors];
+
+export type DownloadsGetResponses = {
+    /**
+     * The file to download.
+     */
+    200: {
+        success: true;
+        data: Download;
+    };
+};
+
+export type DownloadsGetResponse = DownloadsGetResponses[keyof DownloadsGetResponses];
 
 export type GiftCardsListData = {
     body?: never;
@@ -10769,6 +11983,24 @@ export type WebhookEventsProductDeletedWebhookPayload = WebhookEvent;
 export type WebhookEventsProductDeletedWebhookRequest = {
     body: WebhookEventsProductDeletedWebhookPayload;
     key: 'product.deleted';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsCustomerCreatedWebhookPayload = WebhookEvent;
+
+export type WebhookEventsCustomerCreatedWebhookRequest = {
+    body: WebhookEventsCustomerCreatedWebhookPayload;
+    key: 'customer.created';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsCustomerMergedWebhookPayload = WebhookEvent;
+
+export type WebhookEventsCustomerMergedWebhookRequest = {
+    body: WebhookEventsCustomerMergedWebhookPayload;
+    key: 'customer.merged';
     path?: never;
     query?: never;
 };

@@ -16,6 +16,7 @@ import m0014 from "./0014_orders.js"
 import m0015 from "./0015_customer_references.js"
 import m0016 from "./0016_order_lifecycle.js"
 import m0017 from "./0017_b2b.js"
+import m0018 from "./0018_customer_care_digital.js"
 import m0020 from "./0020_payment_sessions.js"
 import m0021 from "./0021_currencies.js"
 
@@ -38,6 +39,7 @@ export const migrations = {
   "0015_customer_references": m0015,
   "0016_order_lifecycle": m0016,
   "0017_b2b": m0017,
+  "0018_customer_care_digital": m0018,
   "0020_payment_sessions": m0020,
   "0021_currencies": m0021
 }
