@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, BrandsListData, BrandsListErrors, BrandsListResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, PagesListData, PagesListErrors, PagesListResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
+import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, BrandsListData, BrandsListErrors, BrandsListResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, PagesListData, PagesListErrors, PagesListResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, ShippingCreateOptionData, ShippingCreateOptionErrors, ShippingCreateOptionResponses, ShippingCreatePickupPointData, ShippingCreatePickupPointErrors, ShippingCreatePickupPointResponses, ShippingCreateZoneData, ShippingCreateZoneErrors, ShippingCreateZoneResponses, ShippingDeactivatePickupPointData, ShippingDeactivatePickupPointErrors, ShippingDeactivatePickupPointResponses, ShippingDeleteOptionData, ShippingDeleteOptionErrors, ShippingDeleteOptionResponses, ShippingDeleteZoneData, ShippingDeleteZoneErrors, ShippingDeleteZoneResponses, ShippingImportPickupPointsData, ShippingImportPickupPointsErrors, ShippingImportPickupPointsResponses, ShippingListOptionsData, ShippingListOptionsErrors, ShippingListOptionsResponses, ShippingListZonesData, ShippingListZonesErrors, ShippingListZonesResponses, ShippingSearchPickupPointsData, ShippingSearchPickupPointsErrors, ShippingSearchPickupPointsResponses, ShippingSetVariantParcelData, ShippingSetVariantParcelErrors, ShippingSetVariantParcelResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, TaxGetSettingsData, TaxGetSettingsErrors, TaxGetSettingsResponses, TaxUpdateSettingsData, TaxUpdateSettingsErrors, TaxUpdateSettingsResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -1087,6 +1087,282 @@ export class Promotions extends HeyApiClient {
     }
 }
 
+export class Shipping extends HeyApiClient {
+    /**
+     * List shipping zones
+     *
+     * Every shipping zone of the site, oldest first.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public listZones<ThrowOnError extends boolean = false>(options: Options<ShippingListZonesData, ThrowOnError>) {
+        return (options.client ?? this.client).get<ShippingListZonesResponses, ShippingListZonesErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/zones',
+            ...options
+        });
+    }
+    
+    /**
+     * Create a shipping zone
+     *
+     * Creates a zone: countries, optionally narrowed by postal-code prefixes (compared without spaces
+     * or dashes, in upper case), and the tax rate of its addresses in basis points (2100 = 21%).
+     *
+     * An address falls in the most specific zone covering it: a zone matching by postal-code prefix
+     * beats one matching by country alone, a longer prefix beats a shorter one, then a zone of fewer
+     * countries beats a broader one.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public createZone<ThrowOnError extends boolean = false>(options: Options<ShippingCreateZoneData, ThrowOnError>) {
+        return (options.client ?? this.client).post<ShippingCreateZoneResponses, ShippingCreateZoneErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/zones',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Delete a shipping zone
+     *
+     * Deletes the zone and its shipping options. Checkouts re-price their shipping on their next move.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public deleteZone<ThrowOnError extends boolean = false>(options: Options<ShippingDeleteZoneData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<ShippingDeleteZoneResponses, ShippingDeleteZoneErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/zones/{zoneId}',
+            ...options
+        });
+    }
+    
+    /**
+     * List shipping options
+     *
+     * Every shipping option of the site, by zone and position.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public listOptions<ThrowOnError extends boolean = false>(options: Options<ShippingListOptionsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<ShippingListOptionsResponses, ShippingListOptionsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/options',
+            ...options
+        });
+    }
+    
+    /**
+     * Create a shipping option
+     *
+     * Creates a shipping option of a zone (or, without `zoneId`, for addresses in no zone), priced in
+     * `currency` by its `rate`:
+     * - `FLAT`: `amount`;
+     * - `WEIGHT_BANDS`: the band covering the parcel's weight in grams (`upTo` inclusive, `null` for no
+     * bound); a heavier parcel is not offered the option;
+     * - `ORDER_VALUE_BANDS`: the band covering the cart's subtotal, in minor units;
+     * - `FREE_OVER`: `amount`, or nothing once the subtotal reaches `threshold`.
+     *
+     * An option with `toPickupPoint` delivers to its carrier's pickup points and is offered only to
+     * checkouts shipping to one. A checkout is offered exactly the options of its address's zone in its
+     * currency. A site with no options at all is offered two built-in ones (standard and express).
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public createOption<ThrowOnError extends boolean = false>(options: Options<ShippingCreateOptionData, ThrowOnError>) {
+        return (options.client ?? this.client).post<ShippingCreateOptionResponses, ShippingCreateOptionErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/options',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Delete a shipping option
+     *
+     * Deletes the option; checkouts that chose it must choose again.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public deleteOption<ThrowOnError extends boolean = false>(options: Options<ShippingDeleteOptionData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<ShippingDeleteOptionResponses, ShippingDeleteOptionErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/options/{shippingOptionId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Find pickup points near a place
+     *
+     * The active pickup points nearest to `latitude`/`longitude`, or to `postalCode` (in `country`),
+     * nearest first, with their distance in metres. Near a postal code, the points sharing most of its
+     * leading characters locate it, and every point is ranked by its distance from them.
+     * Give either both coordinates or a postal code and country; `carrier` narrows the search.
+     *
+     */
+    public searchPickupPoints<ThrowOnError extends boolean = false>(options: Options<ShippingSearchPickupPointsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<ShippingSearchPickupPointsResponses, ShippingSearchPickupPointsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/pickup-points',
+            ...options
+        });
+    }
+    
+    /**
+     * Create a pickup point
+     *
+     * Adds a carrier's pickup point. `code` is the carrier's own id of the point, unique per carrier
+     * (409 `conflict` when taken). Coordinates are decimal degrees, kept to six decimals.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public createPickupPoint<ThrowOnError extends boolean = false>(options: Options<ShippingCreatePickupPointData, ThrowOnError>) {
+        return (options.client ?? this.client).post<ShippingCreatePickupPointResponses, ShippingCreatePickupPointErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/pickup-points',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Import pickup points
+     *
+     * Creates or updates (by `carrier` and `code`) many pickup points at once, from a JSON array of
+     * `PickupPointCreate` rows or from CSV (`Content-Type: text/csv`, a header row naming the same fields
+     * in any order, then one point per line; fields may be double-quoted). Every row is checked first: one
+     * bad row refuses the whole import with 400 `validation_error`, whose `details` name each bad field
+     * as `/<row>/<field>` (rows counted from 0, the CSV header not counted), and nothing is imported.
+     * An imported point is active.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public importPickupPoints<ThrowOnError extends boolean = false>(options: Options<ShippingImportPickupPointsData, ThrowOnError>) {
+        return (options.client ?? this.client).post<ShippingImportPickupPointsResponses, ShippingImportPickupPointsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/pickup-points/import',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Deactivate a pickup point
+     *
+     * Stops offering the point: searches leave it out and checkouts can no longer choose it (orders
+     * already shipped to it keep its address). Importing it again reactivates it.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public deactivatePickupPoint<ThrowOnError extends boolean = false>(options: Options<ShippingDeactivatePickupPointData, ThrowOnError>) {
+        return (options.client ?? this.client).post<ShippingDeactivatePickupPointResponses, ShippingDeactivatePickupPointErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/pickup-points/{pickupPointId}/deactivate',
+            ...options
+        });
+    }
+    
+    /**
+     * Set a variant's parcel
+     *
+     * Sets the shipping weight (grams) and box (millimetres, or `null` when unknown) of a variant.
+     * Checkout quotes sum the weights of their lines and stack their boxes into the parcel of each
+     * label-ready rate; a line without a variant uses its product's default variant.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public setVariantParcel<ThrowOnError extends boolean = false>(options: Options<ShippingSetVariantParcelData, ThrowOnError>) {
+        return (options.client ?? this.client).put<ShippingSetVariantParcelResponses, ShippingSetVariantParcelErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/variants/{variantId}/parcel',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
+export class Tax extends HeyApiClient {
+    /**
+     * Get tax settings
+     *
+     * Whether the site's prices include tax. Tax rates are per shipping zone (`taxRate`); an address in
+     * no zone is taxed at 0.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public getSettings<ThrowOnError extends boolean = false>(options: Options<TaxGetSettingsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<TaxGetSettingsResponses, TaxGetSettingsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/tax/settings',
+            ...options
+        });
+    }
+    
+    /**
+     * Set tax settings
+     *
+     * Sets whether the site's prices include tax (`true`, the EU consumer habit: totals stay the prices
+     * and `taxIncluded` shows the tax inside them) or exclude it (`false`: `taxTotal` is added on top).
+     * Prices are tax-inclusive until this is set. Checkouts use the setting on their next move.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public updateSettings<ThrowOnError extends boolean = false>(options: Options<TaxUpdateSettingsData, ThrowOnError>) {
+        return (options.client ?? this.client).put<TaxUpdateSettingsResponses, TaxUpdateSettingsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/tax/settings',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
 export class Site extends HeyApiClient {
     /**
      * Get site configuration
@@ -1326,6 +1602,16 @@ export class ShopvoApi extends HeyApiClient {
     private _promotions?: Promotions;
     get promotions(): Promotions {
         return this._promotions ??= new Promotions({ client: this.client });
+    }
+    
+    private _shipping?: Shipping;
+    get shipping(): Shipping {
+        return this._shipping ??= new Shipping({ client: this.client });
+    }
+    
+    private _tax?: Tax;
+    get tax(): Tax {
+        return this._tax ??= new Tax({ client: this.client });
     }
     
     private _site?: Site;

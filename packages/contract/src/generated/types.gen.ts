@@ -35,7 +35,7 @@ export type ErrorDetail = {
  * never on the human-readable `error`; a response's own description says which codes it can carry.
  *
  */
-export type ErrorCode = 'validation_error' | 'malformed_json' | 'unauthorized' | 'missing_api_key' | 'invalid_api_key' | 'revoked_api_key' | 'signature_missing' | 'signature_malformed' | 'signature_expired' | 'signature_mismatch' | 'signature_replayed' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_request_in_progress' | 'insufficient_stock' | 'inventory_limit_exceeded' | 'sku_taken' | 'slug_taken' | 'metafield_exists' | 'email_taken' | 'gift_card_code_taken' | 'promotion_code_taken' | 'contact_in_other_account' | 'malformed_request' | 'request_timeout' | 'payload_too_large' | 'unsupported_media_type' | 'headers_too_large' | 'idempotency_key_reused' | 'unknown_brand' | 'unknown_category' | 'variant_required' | 'default_variant_required' | 'metafield_limit_reached' | 'webhook_limit_reached' | 'invalid_webhook_url' | 'customer_not_found' | 'customer_group_not_found' | 'customer_required' | 'currency_not_supported' | 'product_not_found' | 'variant_not_found' | 'product_unavailable' | 'price_list_not_found' | 'order_not_found' | 'order_not_paid' | 'refund_exceeds_captured' | 'cart_not_found' | 'cart_empty' | 'cart_converted' | 'cart_line_not_found' | 'quantity_limit_exceeded' | 'amount_out_of_range' | 'illegal_transition' | 'shipping_option_unavailable' | 'payment_failed' | 'promotion_invalid' | 'gift_card_not_found' | 'gift_card_void' | 'gift_card_expired' | 'insufficient_balance' | 'insufficient_points' | 'rate_limited' | 'internal_error' | 'not_implemented' | 'service_unavailable';
+export type ErrorCode = 'validation_error' | 'malformed_json' | 'unauthorized' | 'missing_api_key' | 'invalid_api_key' | 'revoked_api_key' | 'signature_missing' | 'signature_malformed' | 'signature_expired' | 'signature_mismatch' | 'signature_replayed' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_request_in_progress' | 'insufficient_stock' | 'inventory_limit_exceeded' | 'sku_taken' | 'slug_taken' | 'metafield_exists' | 'email_taken' | 'gift_card_code_taken' | 'promotion_code_taken' | 'contact_in_other_account' | 'malformed_request' | 'request_timeout' | 'payload_too_large' | 'unsupported_media_type' | 'headers_too_large' | 'idempotency_key_reused' | 'unknown_brand' | 'unknown_category' | 'variant_required' | 'default_variant_required' | 'metafield_limit_reached' | 'webhook_limit_reached' | 'invalid_webhook_url' | 'customer_not_found' | 'customer_group_not_found' | 'customer_required' | 'currency_not_supported' | 'product_not_found' | 'variant_not_found' | 'product_unavailable' | 'price_list_not_found' | 'order_not_found' | 'order_not_paid' | 'refund_exceeds_captured' | 'cart_not_found' | 'cart_empty' | 'cart_converted' | 'cart_line_not_found' | 'quantity_limit_exceeded' | 'amount_out_of_range' | 'illegal_transition' | 'shipping_option_unavailable' | 'pickup_point_unavailable' | 'payment_failed' | 'promotion_invalid' | 'gift_card_not_found' | 'gift_card_void' | 'gift_card_expired' | 'insufficient_balance' | 'insufficient_points' | 'rate_limited' | 'internal_error' | 'not_implemented' | 'service_unavailable';
 
 export type OffsetPagination = {
     page: number;
@@ -618,12 +618,30 @@ export type ReviewCreate = {
 export type CheckoutState = 'init' | 'contact' | 'shipping' | 'payment' | 'review' | 'complete';
 
 /**
- * A way to ship the order, with its price for this session's address and cart.
+ * A way to ship the order, priced for this session's address (or pickup point) and cart: a
+ * label-ready rate with the carrier and service to book, the parcel the lines make and the
+ * delivery estimate.
+ *
  */
 export type ShippingOption = {
     id: string;
     name: string;
     amount: Money;
+    currency: Currency;
+    carrier: string;
+    service: string;
+    parcel: Parcel;
+    /**
+     * Days from dispatch to delivery.
+     */
+    estimatedDelivery: {
+        minDays: number;
+        maxDays: number;
+    };
+    /**
+     * Delivers to the session's pickup point rather than to its address.
+     */
+    toPickupPoint: boolean;
 };
 
 /**
@@ -660,9 +678,15 @@ export type CheckoutTotals = {
      */
     shippingTotal: Money;
     /**
-     * Tax added on top of prices (0 until the shipping address is known).
+     * Tax added on top of prices excluding tax, at the rate of the address's shipping zone (0 until the address is known).
      */
     taxTotal: Money;
+    /**
+     * Tax contained in the prices of a site whose prices include tax (see `tax.getSettings`),
+     * at the rate of the address's shipping zone; not part of the sum. 0 when prices exclude tax.
+     *
+     */
+    taxIncluded?: Money;
     /**
      * Part of `total` paid with gift cards.
      */
@@ -705,7 +729,11 @@ export type CheckoutSession = {
      */
     shippingOption: ShippingOption | null;
     /**
-     * Options for the current address and cart; empty until a shipping address is known.
+     * The pickup point the order ships to instead of an address (its address is `shippingAddress`).
+     */
+    pickupPointId?: string | null;
+    /**
+     * Options of the address's (or pickup point's) shipping zone, priced for the cart; empty until a shipping address is known.
      */
     availableShippingOptions: Array<ShippingOption>;
     /**
@@ -764,6 +792,15 @@ export type CheckoutAdvance = {
      * Billing address; null or omitted to bill the shipping address.
      */
     billingAddress?: Address | null;
+    /**
+     * Ship to this active pickup point (`pup_…`) instead of an address (shipping step): the
+     * session's `shippingAddress` becomes the point's address, for the recipient named by
+     * `shippingAddress` when sent, else by the billing or current shipping address. Only
+     * options with `toPickupPoint` of the point's carrier are offered. Null goes back to
+     * shipping to an address (send `shippingAddress` with it).
+     *
+     */
+    pickupPointId?: string | null;
     /**
      * One of `availableShippingOptions` (shipping step).
      */
@@ -1617,6 +1654,205 @@ export type PromotionInvalid = {
  */
 export type PromotionValidation = PromotionValid | PromotionInvalid;
 
+/**
+ * Countries, optionally narrowed by postal-code prefixes, with the tax rate of their addresses.
+ */
+export type ShippingZone = {
+    id: string;
+    name: string;
+    /**
+     * ISO 3166-1 alpha-2 codes.
+     */
+    countries: Array<string>;
+    /**
+     * Postal-code prefixes narrowing the zone, normalised (upper case, no spaces or dashes); empty for whole countries.
+     */
+    postalPrefixes: Array<string>;
+    /**
+     * Tax rate of the zone's addresses in basis points (2100 = 21%).
+     */
+    taxRate: number;
+    createdAt: Timestamp;
+};
+
+export type ShippingZoneCreate = {
+    name: string;
+    countries: Array<string>;
+    /**
+     * Postal-code prefixes; omitted or empty for whole countries.
+     */
+    postalPrefixes?: Array<string>;
+    /**
+     * Basis points (2100 = 21%); 0 when omitted.
+     */
+    taxRate?: number;
+};
+
+export type ShippingRateBand = {
+    /**
+     * Inclusive upper bound (grams or minor units); null for no bound, allowed on the last band only.
+     */
+    upTo: number | null;
+    amount: Money;
+};
+
+/**
+ * How an option is priced, in its currency's minor units.
+ */
+export type ShippingRateRule = {
+    type: 'FLAT';
+    amount: Money;
+} | {
+    type: 'WEIGHT_BANDS';
+    /**
+     * By parcel weight in grams, in increasing order of `upTo`.
+     */
+    bands: Array<ShippingRateBand>;
+} | {
+    type: 'ORDER_VALUE_BANDS';
+    /**
+     * By the cart's subtotal in minor units, in increasing order of `upTo`.
+     */
+    bands: Array<ShippingRateBand>;
+} | {
+    type: 'FREE_OVER';
+    amount: Money;
+    /**
+     * Subtotal from which shipping is free.
+     */
+    threshold: Money;
+};
+
+/**
+ * Delivery estimate in days after dispatch.
+ */
+export type EstimatedDays = {
+    min: number;
+    max: number;
+};
+
+/**
+ * A shipping option as the store configures it (checkouts see it priced, as `ShippingOption`).
+ */
+export type ShippingOptionConfig = {
+    id: string;
+    /**
+     * Its zone; null for addresses in no zone.
+     */
+    zoneId: string | null;
+    name: string;
+    carrier: string;
+    service: string;
+    currency: Currency;
+    rate: ShippingRateRule;
+    estimatedDays: EstimatedDays;
+    /**
+     * Delivers to the carrier's pickup points rather than to an address.
+     */
+    toPickupPoint: boolean;
+    position: number;
+    createdAt: Timestamp;
+};
+
+export type ShippingOptionCreate = {
+    /**
+     * Its zone; omitted or null for addresses in no zone.
+     */
+    zoneId?: string | null;
+    name: string;
+    carrier: string;
+    service: string;
+    currency: Currency;
+    rate: ShippingRateRule;
+    estimatedDays: EstimatedDays;
+    toPickupPoint?: boolean;
+    position?: number;
+};
+
+/**
+ * A carrier's pickup point.
+ */
+export type PickupPoint = {
+    id: string;
+    carrier: string;
+    /**
+     * The carrier's own id of the point.
+     */
+    code: string;
+    name: string;
+    line1: string;
+    city: string;
+    postalCode: string;
+    country: string;
+    latitude: number;
+    longitude: number;
+    active: boolean;
+    /**
+     * Distance from the searched place; null outside a search.
+     */
+    distanceMeters: number | null;
+    createdAt: Timestamp;
+};
+
+export type PickupPointCreate = {
+    carrier: string;
+    code: string;
+    name: string;
+    line1: string;
+    city: string;
+    postalCode: string;
+    country: string;
+    latitude: number;
+    longitude: number;
+};
+
+export type PickupPointImportResult = {
+    /**
+     * Rows imported (`created + updated`).
+     */
+    imported: number;
+    created: number;
+    updated: number;
+};
+
+export type ParcelDimensions = {
+    lengthMm: number;
+    widthMm: number;
+    heightMm: number;
+};
+
+export type VariantParcel = {
+    weightGrams: number;
+    dimensions: ParcelDimensions | null;
+};
+
+export type VariantParcelSet = {
+    variantId: string;
+    weightGrams: number;
+    dimensions: ParcelDimensions | null;
+};
+
+/**
+ * The parcel of a checkout's lines, from its variants' weights and boxes.
+ */
+export type Parcel = {
+    /**
+     * Total weight; lines of unknown weight count as nothing.
+     */
+    weightGrams: number;
+    /**
+     * The items stacked (longest length, widest width, heights added); null when any line's box is unknown.
+     */
+    dimensions: ParcelDimensions | null;
+};
+
+export type TaxSettings = {
+    /**
+     * Whether the site's prices include tax.
+     */
+    pricesIncludeTax: boolean;
+};
+
 export type Site = {
     id: string;
     name: string;
@@ -1942,6 +2178,56 @@ export type OrderId = string;
  * Promotion id (`promo_…`).
  */
 export type PromotionId = string;
+
+/**
+ * Shipping zone id (`zone_…`).
+ */
+export type ShippingZoneId = string;
+
+/**
+ * Shipping option id (`ship_…`).
+ */
+export type ShippingOptionId = string;
+
+/**
+ * Pickup point id (`pup_…`).
+ */
+export type PickupPointId = string;
+
+/**
+ * Variant id (`var_…`).
+ */
+export type ParcelVariantId = string;
+
+/**
+ * Latitude in decimal degrees (with `longitude`).
+ */
+export type PickupPointLatitude = number;
+
+/**
+ * Longitude in decimal degrees (with `latitude`).
+ */
+export type PickupPointLongitude = number;
+
+/**
+ * Postal code to search near (with `country`).
+ */
+export type PickupPointPostalCode = string;
+
+/**
+ * ISO 3166-1 alpha-2 country of `postalCode`.
+ */
+export type PickupPointCountry = string;
+
+/**
+ * Only this carrier's points.
+ */
+export type PickupPointCarrier = string;
+
+/**
+ * How many points to return (default 10).
+ */
+export type PickupPointLimit = number;
 
 /**
  * The subscription's ID (`wh_…`).
@@ -4011,6 +4297,8 @@ export type CheckoutAdvanceErrors = {
      * - `illegal_transition`: `state` is not reachable from the current state, or data it needs is
      * missing (`details` names the missing fields);
      * - `shipping_option_unavailable`: `shippingOptionId` is not one of `availableShippingOptions`;
+     * - `pickup_point_unavailable`: `pickupPointId` names no active pickup point of the site, or no
+     * recipient name is known for it;
      * - `payment_failed`: the payment was declined; the session stays in `payment`;
      * - `promotion_invalid`: `promotionCode` cannot be used (the message says why);
      * - `gift_card_not_found`, `gift_card_void`, `gift_card_expired`: a code in `giftCardCodes`
@@ -6809,6 +7097,1183 @@ export type PromotionsValidateResponses = {
 };
 
 export type PromotionsValidateResponse = PromotionsValidateResponses[keyof PromotionsValidateResponses];
+
+export type ShippingListZonesData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/shipping/zones';
+};
+
+export type ShippingListZonesErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingListZonesError = ShippingListZonesErrors[keyof ShippingListZonesErrors];
+
+export type ShippingListZonesResponses = {
+    /**
+     * The site's zones.
+     */
+    200: {
+        success: true;
+        data: Array<ShippingZone>;
+    };
+};
+
+export type ShippingListZonesResponse = ShippingListZonesResponses[keyof ShippingListZonesResponses];
+
+export type ShippingCreateZoneData = {
+    body: ShippingZoneCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/shipping/zones';
+};
+
+export type ShippingCreateZoneErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingCreateZoneError = ShippingCreateZoneErrors[keyof ShippingCreateZoneErrors];
+
+export type ShippingCreateZoneResponses = {
+    /**
+     * The zone.
+     */
+    201: {
+        success: true;
+        data: ShippingZone;
+    };
+};
+
+export type ShippingCreateZoneResponse = ShippingCreateZoneResponses[keyof ShippingCreateZoneResponses];
+
+export type ShippingDeleteZoneData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Shipping zone id (`zone_…`).
+         */
+        zoneId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/shipping/zones/{zoneId}';
+};
+
+export type ShippingDeleteZoneErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingDeleteZoneError = ShippingDeleteZoneErrors[keyof ShippingDeleteZoneErrors];
+
+export type ShippingDeleteZoneResponses = {
+    /**
+     * The zone was deleted.
+     */
+    200: Deleted;
+};
+
+export type ShippingDeleteZoneResponse = ShippingDeleteZoneResponses[keyof ShippingDeleteZoneResponses];
+
+export type ShippingListOptionsData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/shipping/options';
+};
+
+export type ShippingListOptionsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingListOptionsError = ShippingListOptionsErrors[keyof ShippingListOptionsErrors];
+
+export type ShippingListOptionsResponses = {
+    /**
+     * The site's shipping options.
+     */
+    200: {
+        success: true;
+        data: Array<ShippingOptionConfig>;
+    };
+};
+
+export type ShippingListOptionsResponse = ShippingListOptionsResponses[keyof ShippingListOptionsResponses];
+
+export type ShippingCreateOptionData = {
+    body: ShippingOptionCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/shipping/options';
+};
+
+export type ShippingCreateOptionErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingCreateOptionError = ShippingCreateOptionErrors[keyof ShippingCreateOptionErrors];
+
+export type ShippingCreateOptionResponses = {
+    /**
+     * The option.
+     */
+    201: {
+        success: true;
+        data: ShippingOptionConfig;
+    };
+};
+
+export type ShippingCreateOptionResponse = ShippingCreateOptionResponses[keyof ShippingCreateOptionResponses];
+
+export type ShippingDeleteOptionData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Shipping option id (`ship_…`).
+         */
+        shippingOptionId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/shipping/options/{shippingOptionId}';
+};
+
+export type ShippingDeleteOptionErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingDeleteOptionError = ShippingDeleteOptionErrors[keyof ShippingDeleteOptionErrors];
+
+export type ShippingDeleteOptionResponses = {
+    /**
+     * The option was deleted.
+     */
+    200: Deleted;
+};
+
+export type ShippingDeleteOptionResponse = ShippingDeleteOptionResponses[keyof ShippingDeleteOptionResponses];
+
+export type ShippingSearchPickupPointsData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: {
+        /**
+         * Latitude in decimal degrees (with `longitude`).
+         */
+        latitude?: number;
+        /**
+         * Longitude in decimal degrees (with `latitude`).
+         */
+        longitude?: number;
+        /**
+         * Postal code to search near (with `country`).
+         */
+        postalCode?: string;
+        /**
+         * ISO 3166-1 alpha-2 country of `postalCode`.
+         */
+        country?: string;
+        /**
+         * Only this carrier's points.
+         */
+        carrier?: string;
+        /**
+         * How many points to return (default 10).
+         */
+        limit?: number;
+    };
+    url: '/api/v1/{siteId}/shipping/pickup-points';
+};
+
+export type ShippingSearchPickupPointsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingSearchPickupPointsError = ShippingSearchPickupPointsErrors[keyof ShippingSearchPickupPointsErrors];
+
+export type ShippingSearchPickupPointsResponses = {
+    /**
+     * Pickup points, nearest first.
+     */
+    200: {
+        success: true;
+        data: Array<PickupPoint>;
+    };
+};
+
+export type ShippingSearchPickupPointsResponse = ShippingSearchPickupPointsResponses[keyof ShippingSearchPickupPointsResponses];
+
+export type ShippingCreatePickupPointData = {
+    body: PickupPointCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/shipping/pickup-points';
+};
+
+export type ShippingCreatePickupPointErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingCreatePickupPointError = ShippingCreatePickupPointErrors[keyof ShippingCreatePickupPointErrors];
+
+export type ShippingCreatePickupPointResponses = {
+    /**
+     * The pickup point.
+     */
+    201: {
+        success: true;
+        data: PickupPoint;
+    };
+};
+
+export type ShippingCreatePickupPointResponse = ShippingCreatePickupPointResponses[keyof ShippingCreatePickupPointResponses];
+
+export type ShippingImportPickupPointsData = {
+    body: Array<PickupPointCreate>;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/shipping/pickup-points/import';
+};
+
+export type ShippingImportPickupPointsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingImportPickupPointsError = ShippingImportPickupPointsErrors[keyof ShippingImportPickupPointsErrors];
+
+export type ShippingImportPickupPointsResponses = {
+    /**
+     * What the import did.
+     */
+    200: {
+        success: true;
+        data: PickupPointImportResult;
+    };
+};
+
+export type ShippingImportPickupPointsResponse = ShippingImportPickupPointsResponses[keyof ShippingImportPickupPointsResponses];
+
+export type ShippingDeactivatePickupPointData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Pickup point id (`pup_…`).
+         */
+        pickupPointId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/shipping/pickup-points/{pickupPointId}/deactivate';
+};
+
+export type ShippingDeactivatePickupPointErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingDeactivatePickupPointError = ShippingDeactivatePickupPointErrors[keyof ShippingDeactivatePickupPointErrors];
+
+export type ShippingDeactivatePickupPointResponses = {
+    /**
+     * The pickup point, inactive.
+     */
+    200: {
+        success: true;
+        data: PickupPoint;
+    };
+};
+
+export type ShippingDeactivatePickupPointResponse = ShippingDeactivatePickupPointResponses[keyof ShippingDeactivatePickupPointResponses];
+
+export type ShippingSetVariantParcelData = {
+    body: VariantParcel;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Variant id (`var_…`).
+         */
+        variantId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/shipping/variants/{variantId}/parcel';
+};
+
+export type ShippingSetVariantParcelErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingSetVariantParcelError = ShippingSetVariantParcelErrors[keyof ShippingSetVariantParcelErrors];
+
+export type ShippingSetVariantParcelResponses = {
+    /**
+     * The variant's parcel.
+     */
+    200: {
+        success: true;
+        data: VariantParcelSet;
+    };
+};
+
+export type ShippingSetVariantParcelResponse = ShippingSetVariantParcelResponses[keyof ShippingSetVariantParcelResponses];
+
+export type TaxGetSettingsData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/tax/settings';
+};
+
+export type TaxGetSettingsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type TaxGetSettingsError = TaxGetSettingsErrors[keyof TaxGetSettingsErrors];
+
+export type TaxGetSettingsResponses = {
+    /**
+     * The site's tax settings.
+     */
+    200: {
+        success: true;
+        data: TaxSettings;
+    };
+};
+
+export type TaxGetSettingsResponse = TaxGetSettingsResponses[keyof TaxGetSettingsResponses];
+
+export type TaxUpdateSettingsData = {
+    body: TaxSettings;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/tax/settings';
+};
+
+export type TaxUpdateSettingsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type TaxUpdateSettingsError = TaxUpdateSettingsErrors[keyof TaxUpdateSettingsErrors];
+
+export type TaxUpdateSettingsResponses = {
+    /**
+     * The site's tax settings.
+     */
+    200: {
+        success: true;
+        data: TaxSettings;
+    };
+};
+
+export type TaxUpdateSettingsResponse = TaxUpdateSettingsResponses[keyof TaxUpdateSettingsResponses];
 
 export type SiteGetData = {
     body?: never;
