@@ -34,6 +34,7 @@ import * as Router from "./Platform/Router.js"
 import * as Validation from "./Platform/Validation.js"
 import * as Inventory from "./Inventory/Http.js"
 import * as Reviews from "./Reviews/Http.js"
+import * as Shipping from "./Shipping/Http.js"
 import * as Sites from "./Sites/Http.js"
 import * as Variants from "./Variants/Http.js"
 import * as Webhooks from "./Webhooks/Http.js"
@@ -57,7 +58,8 @@ export const handlers: Router.Handlers<Services | SqlClient.SqlClient> = {
   ...Checkout.handlers,
   ...GiftCards.handlers,
   ...StoreCredit.handlers,
-  ...Loyalty.handlers
+  ...Loyalty.handlers,
+  ...Shipping.handlers
 }
 
 /** The platform services every request uses. */

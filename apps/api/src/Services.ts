@@ -19,6 +19,7 @@ import { Orders } from "./Orders/Service.js"
 import { Products } from "./Products/Service.js"
 import { Promotions } from "./Promotions/Service.js"
 import { Reviews } from "./Reviews/Service.js"
+import { Shipping } from "./Shipping/Service.js"
 import { Sites } from "./Sites/Service.js"
 import { StoreCredit } from "./StoreCredit/Service.js"
 import { Variants } from "./Variants/Service.js"
@@ -40,6 +41,7 @@ export const ServicesLive = Layer.mergeAll(
   Products.Default,
   Promotions.Default,
   Reviews.Default,
+  Shipping.Default,
   Sites.Default,
   StoreCredit.Default,
   Variants.Default,
