@@ -121,6 +121,7 @@ describe("Checkout", () => {
       discountTotal: 0,
       shippingTotal: 0,
       taxTotal: 0,
+      taxIncluded: 0,
       giftCardTotal: 0,
       storeCreditTotal: 0,
       loyaltyTotal: 0,

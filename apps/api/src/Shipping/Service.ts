@@ -125,12 +125,15 @@ const PickupRow = Schema.Struct({
 })
 const decodeRow = Schema.decodeUnknownEither(PickupRow, { errors: "all", onExcessProperty: "error" })
 
-/** The JSON pointers and messages of a row's problems, under `/<row>`. */
-const rowIssues = (row: number, error: ParseResult.ParseError) =>
-  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
+/** The JSON pointers and messages of a row's problems, under `/<row>`: one per field. */
+const rowIssues = (row: number, error: ParseResult.ParseError) => {
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
     path: `/${row}${issue.path.length === 0 ? "" : `/${issue.path.join("/")}`}`,
     message: issue.message
   }))
+  // A coordinate is a number or numeric text: both readings' refusals name the same field.
+  return issues.filter((issue, i) => issues.findIndex((other) => other.path === issue.path) === i)
+}
 
 /** The most rows one import takes (the spec's `maxItems`). */
 export const maxImportRows = 5000
