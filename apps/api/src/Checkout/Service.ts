@@ -38,7 +38,7 @@ import { GiftCards } from "../GiftCards/Service.js"
 import { Loyalty } from "../Loyalty/Service.js"
 import { Promotions } from "../Promotions/Service.js"
 import { StoreCredit } from "../StoreCredit/Service.js"
-import { type Quote, Shipping } from "../Shipping/Service.js"
+import { type Quote, type Quoted as ShippingQuotes, Shipping } from "../Shipping/Service.js"
 import { Inventory } from "../Inventory/Service.js"
 import { serialize as orderJson } from "../Orders/Json.js"
 import { type Address, type AddressInput, normalizeAddress } from "../Orders/Repo.js"
@@ -541,9 +541,10 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
       session: Pick<Session, "currency" | "lines" | "shippingAddress" | "pickupPointId">
     ) => shipping.forCheckout(tenant, session.currency, session.lines, session.shippingAddress, session.pickupPointId)
 
-    const view = (tenant: Tenant, session: Session) =>
+    /** The session with its quotes (`quoted`: already computed for its destination by the move). */
+    const view = (tenant: Tenant, session: Session, quoted?: ShippingQuotes) =>
       Effect.gen(function* () {
-        const quoted = yield* shippingFor(tenant, session)
+        quoted ??= yield* shippingFor(tenant, session)
         const available = quoted.options
         const chosen = available.find((option) => option.id === session.shippingOptionId) ?? null
         const base = { session, availableShippingOptions: available, shippingOption: chosen }
@@ -911,7 +912,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
         if (moved.state !== "complete") {
           return {
             _tag: "Moved",
-            view: yield* view(tenant, yield* repo.save(tenant, session.id, moved))
+            view: yield* view(tenant, yield* repo.save(tenant, session.id, moved), quoted)
           } satisfies Outcome
         }
         // Complete: the session keeps what its order took.
@@ -923,7 +924,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           loyaltyPoints: priced.loyaltyPoints,
           totals
         })
-        return { _tag: "Moved", view: yield* view(tenant, saved) } satisfies Outcome
+        return { _tag: "Moved", view: yield* view(tenant, saved, quoted) } satisfies Outcome
       })
 
     return {

@@ -96,6 +96,37 @@ const optionColumns = `id, zone_id as "zoneId", name, carrier, service, currency
 const pickupColumns = `id, carrier, code, name, line1, city, postal_code as "postalCode", country,
   latitude_e6 as "latitudeE6", longitude_e6 as "longitudeE6", active, created_at as "createdAt"`
 
+/** What quoting a checkout reads of the site's setup, in one statement. */
+export const QuoteSetup = Schema.Struct({
+  zones: Schema.parseJson(
+    Schema.Array(
+      Schema.Struct({
+        id: Schema.String,
+        countries: Schema.Array(Schema.String),
+        postalPrefixes: Schema.Array(Schema.String),
+        taxRate: Schema.Int
+      })
+    )
+  ),
+  options: Schema.parseJson(
+    Schema.Array(
+      Schema.Struct({
+        id: Schema.String,
+        zoneId: Schema.NullOr(Schema.String),
+        name: Schema.String,
+        carrier: Schema.String,
+        service: Schema.String,
+        currency: Schema.String,
+        rate: Shipping.Rate,
+        minDays: Schema.Int,
+        maxDays: Schema.Int,
+        toPickupPoint: Schema.Boolean
+      })
+    )
+  ),
+  pricesIncludeTax: Schema.NullOr(Schema.Boolean)
+})
+
 /** The most points a search ranks (a site's network near one place is far smaller). */
 const searchCandidates = 5000
 
@@ -148,22 +179,16 @@ export class ShippingRepo extends Effect.Service<ShippingRepo>()("@shopvo/api/Sh
         Database.boundary(
           Effect.map(sql`select 1 from shipping_zones where ${tenantIs(tenant)} and id = ${id}`, (rows) => rows.length > 0)
         ),
-      /** Every option of the site (`currency`: only those in it), by zone and display order. */
-      options: (tenant: Tenant, currency?: string) =>
+      /** Every option of the site, by zone and display order. */
+      options: (tenant: Tenant) =>
         Database.boundary(
           SqlSchema.findAll({
             Request: Schema.Void,
             Result: OptionRow,
             execute: () =>
               sql`select ${sql.literal(optionColumns)} from shipping_options where ${tenantIs(tenant)}
-                  ${currency === undefined ? sql`` : sql`and currency = ${currency}`}
                   order by zone_id nulls first, position, id`
           })(undefined)
-        ),
-      /** Whether the site has any shipping option at all (none: the built-in ones are offered). */
-      hasOptions: (tenant: Tenant) =>
-        Database.boundary(
-          Effect.map(sql`select 1 from shipping_options where ${tenantIs(tenant)} limit 1`, (rows) => rows.length > 0)
         ),
       insertOption: (tenant: Tenant, option: NewOption) =>
         Database.boundary(
@@ -299,6 +324,28 @@ export class ShippingRepo extends Effect.Service<ShippingRepo>()("@shopvo/api/Sh
                   select product_id, id, weight_grams, length_mm, width_mm, height_mm
                   from variants where ${tenantIs(tenant)} and id = any(${textArray(variantIds)})`
           })(undefined)
+        ),
+      /** The site's zones, every option (all currencies, in display order) and tax mode (null: never set). */
+      quoteSetup: (tenant: Tenant) =>
+        Database.boundary(
+          Effect.flatMap(
+            SqlSchema.findAll({
+              Request: Schema.Void,
+              Result: QuoteSetup,
+              execute: () =>
+                sql`select
+                      (select coalesce(jsonb_agg(jsonb_build_object('id', id, 'countries', countries,
+                          'postalPrefixes', postal_prefixes, 'taxRate', tax_rate)), '[]')::text
+                        from shipping_zones where ${tenantIs(tenant)}) as zones,
+                      (select coalesce(jsonb_agg(jsonb_build_object('id', id, 'zoneId', zone_id, 'name', name,
+                          'carrier', carrier, 'service', service, 'currency', currency, 'rate', rate,
+                          'minDays', min_days, 'maxDays', max_days, 'toPickupPoint', to_pickup_point)
+                          order by position, id), '[]')::text
+                        from shipping_options where ${tenantIs(tenant)}) as options,
+                      (select prices_include_tax from tax_settings where ${tenantIs(tenant)}) as "pricesIncludeTax"`
+            })(undefined),
+            first
+          )
         ),
       /** Whether the site's prices include tax (true until it says otherwise). */
       pricesIncludeTax: (tenant: Tenant) =>

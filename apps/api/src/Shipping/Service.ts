@@ -190,11 +190,13 @@ export class Shipping extends Effect.Service<Shipping>()("@shopvo/api/Shipping",
       destination: Destination
     ): Effect.Effect<Quoted, Database.DatabaseUnavailable> =>
       Effect.gen(function* () {
-        const zone = Rules.matchZone(yield* repo.zones(tenant), destination)
+        const setup = yield* repo.quoteSetup(tenant)
+        const zone = Rules.matchZone(setup.zones, destination)
         const zoneId = Option.getOrNull(Option.map(zone, (z) => z.id))
-        const configured = (yield* repo.hasOptions(tenant)) ? yield* repo.options(tenant, currency) : builtIn(currency)
+        const configured = setup.options.length > 0 ? setup.options : builtIn(currency)
         const offered = configured.filter(
           (option) =>
+            option.currency === currency &&
             option.zoneId === zoneId &&
             option.toPickupPoint === (destination.pickupCarrier !== null) &&
             (destination.pickupCarrier === null || option.carrier === destination.pickupCarrier)
@@ -221,7 +223,7 @@ export class Shipping extends Effect.Service<Shipping>()("@shopvo/api/Shipping",
         return {
           options,
           taxRate: Option.match(zone, { onNone: () => 0, onSome: (z) => z.taxRate }),
-          pricesIncludeTax: yield* repo.pricesIncludeTax(tenant)
+          pricesIncludeTax: setup.pricesIncludeTax ?? true
         }
       })
 
@@ -411,9 +413,8 @@ export class Shipping extends Effect.Service<Shipping>()("@shopvo/api/Shipping",
         pickupPointId: string | null
       ) =>
         Effect.gen(function* () {
-          if (address === null) {
-            return { options: [], taxRate: 0, pricesIncludeTax: yield* repo.pricesIncludeTax(tenant) } satisfies Quoted
-          }
+          // No destination, no tax: at a rate of 0 the tax mode changes nothing.
+          if (address === null) return { options: [], taxRate: 0, pricesIncludeTax: true } satisfies Quoted
           const point = pickupPointId === null ? Option.none() : yield* repo.pickupPoint(tenant, pickupPointId)
           const carrier = Option.match(Option.filter(point, (p) => p.active), {
             onNone: () => (pickupPointId === null ? null : ""),
