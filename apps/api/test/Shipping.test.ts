@@ -56,7 +56,14 @@ describe("Shipping", () => {
     const started = await api.run(
       Checkout.start(
         { siteId: site, livemode: false },
-        { cartId: `cart_${random()}`, customerId: null, currency: "EUR", lines: [line], email: null, shippingAddress: null }
+        {
+          cartId: `cart_${random()}`,
+          customerId: null,
+          currency: "EUR",
+          lines: [line],
+          email: null,
+          shippingAddress: null
+        }
       )
     )
     const sessionId = started.session.id
@@ -236,13 +243,23 @@ describe("Shipping", () => {
       total: 6793
     })
     // Outside every zone the rate is 0.
-    const abroad = await advance({ sessionId, state: "shipping", shippingAddress: newYork, shippingOptionId: optionIds["world"] })
+    const abroad = await advance({
+      sessionId,
+      state: "shipping",
+      shippingAddress: newYork,
+      shippingOptionId: optionIds["world"]
+    })
     expect(bodyOf(abroad, "checkout.advance").data.totals).toMatchObject({ taxIncluded: 0, total: 5998 + 2500 })
 
     const exclusive = await api.request("PUT", path("/tax/settings"), { key, body: { pricesIncludeTax: false } })
     expect(bodyOf(exclusive, "tax.updateSettings").data).toEqual({ pricesIncludeTax: false })
     try {
-      const taxed = await advance({ sessionId, state: "payment", shippingAddress: rotterdam, shippingOptionId: optionIds["postnl"] })
+      const taxed = await advance({
+        sessionId,
+        state: "payment",
+        shippingAddress: rotterdam,
+        shippingOptionId: optionIds["postnl"]
+      })
       expect(taxed.status, taxed.text).toBe(200)
       // 21% of 5998 is 1259.58 → 1260, of 795 it is 166.95 → 167: 1427 on top.
       expect(bodyOf(taxed, "checkout.advance").data.totals).toMatchObject({
@@ -253,7 +270,9 @@ describe("Shipping", () => {
         total: 8220,
         amountDue: 8220
       })
-      expect((await advance({ sessionId, state: "review", payment: { method: "card", token: "tok_visa" } })).status).toBe(200)
+      expect(
+        (await advance({ sessionId, state: "review", payment: { method: "card", token: "tok_visa" } })).status
+      ).toBe(200)
       const done = bodyOf(await advance({ sessionId, state: "complete" }), "checkout.advance").data
       const order = bodyOf(await api.request("GET", path(`/orders/${done.orderId}`), { key }), "orders.get").data
       expect(order).toMatchObject({ subtotal: 5998, shippingTotal: 795, taxTotal: 1427, total: 8220 })
@@ -275,7 +294,9 @@ describe("Shipping", () => {
     expect(bad.status).toBe(400)
     const details = errorOf(bad).details ?? []
     expect(details.map((d) => d.path).sort()).toEqual(["/1/latitude", "/2/code", "/2/country"])
-    expect((await query<{ n: number }>("select count(*)::int as n from pickup_points where site_id = $1", [site]))[0]!.n).toBe(0)
+    expect(
+      (await query<{ n: number }>("select count(*)::int as n from pickup_points where site_id = $1", [site]))[0]!.n
+    ).toBe(0)
 
     const imported = await api.request("POST", path("/shipping/pickup-points/import"), {
       key,
@@ -317,15 +338,25 @@ describe("Shipping", () => {
     expect(distances).toEqual([...distances].sort((a, b) => a - b))
     expect(distances[0]).toBeLessThan(300)
 
-    const byPostalCode = await api.request("GET", path("/shipping/pickup-points?postalCode=3012AB&country=NL&carrier=PostNL"), {
-      key
-    })
-    expect(bodyOf(byPostalCode, "shipping.searchPickupPoints").data.map((p) => p.code)).toEqual(["NL-3", "NL-2", "NL-1"])
+    const byPostalCode = await api.request(
+      "GET",
+      path("/shipping/pickup-points?postalCode=3012AB&country=NL&carrier=PostNL"),
+      {
+        key
+      }
+    )
+    expect(bodyOf(byPostalCode, "shipping.searchPickupPoints").data.map((p) => p.code)).toEqual([
+      "NL-3",
+      "NL-2",
+      "NL-1"
+    ])
 
     const dhl = found.find((p) => p.code === "D-1")!
     const off = await api.request("POST", path(`/shipping/pickup-points/${dhl.id}/deactivate`), { key })
     expect(bodyOf(off, "shipping.deactivatePickupPoint").data.active).toBe(false)
-    const after = await api.request("GET", path("/shipping/pickup-points?latitude=52.3731&longitude=4.8922&limit=10"), { key })
+    const after = await api.request("GET", path("/shipping/pickup-points?latitude=52.3731&longitude=4.8922&limit=10"), {
+      key
+    })
     expect(bodyOf(after, "shipping.searchPickupPoints").data.map((p) => p.code)).toEqual(["NL-2", "NL-1", "NL-3"])
 
     const neither = await api.request("GET", path("/shipping/pickup-points?latitude=52.3"), { key })
@@ -370,7 +401,10 @@ describe("Shipping", () => {
       const res = await advance({ sessionId, ...body })
       expect(res.status, res.text).toBe(200)
     }
-    const done = bodyOf(await api.request("GET", path(`/checkout?sessionId=${sessionId}`), { key }), "checkout.get").data
+    const done = bodyOf(
+      await api.request("GET", path(`/checkout?sessionId=${sessionId}`), { key }),
+      "checkout.get"
+    ).data
     expect(done.state).toBe("complete")
     expect(done.totals).toMatchObject({ shippingTotal: 295, total: 5998 + 295 })
     const order = bodyOf(await api.request("GET", path(`/orders/${done.orderId}`), { key }), "orders.get").data
@@ -384,11 +418,21 @@ describe("Shipping", () => {
     ).data[0]!
     expect(damrak.code).toBe("NL-1")
     const other = await session()
-    const inAmsterdam = await advance({ sessionId: other, state: "shipping", pickupPointId: damrak.id, shippingAddress: rotterdam })
-    expect(bodyOf(inAmsterdam, "checkout.advance").data.availableShippingOptions).toEqual([])
+    // The recipient may be named by the billing address.
+    const inAmsterdam = await advance({
+      sessionId: other,
+      state: "shipping",
+      pickupPointId: damrak.id,
+      billingAddress: rotterdam
+    })
+    const amsterdamView = bodyOf(inAmsterdam, "checkout.advance").data
+    expect(amsterdamView.shippingAddress).toMatchObject({ firstName: "Anna", company: "Albert Heijn Damrak" })
+    expect(amsterdamView.availableShippingOptions).toEqual([])
 
     // A deactivated point cannot be chosen.
-    const inactive = await query<{ id: string }>("select id from pickup_points where site_id = $1 and not active", [site])
+    const inactive = await query<{ id: string }>("select id from pickup_points where site_id = $1 and not active", [
+      site
+    ])
     const refused = await advance({
       sessionId: other,
       state: "shipping",
@@ -400,7 +444,8 @@ describe("Shipping", () => {
   })
 
   it("refuses bad setup with 4xx and changes nothing; needs admin:*; keeps sites apart", async () => {
-    const before = bodyOf(await api.request("GET", path("/shipping/options"), { key }), "shipping.listOptions").data.length
+    const before = bodyOf(await api.request("GET", path("/shipping/options"), { key }), "shipping.listOptions").data
+      .length
 
     const unordered = await post("/shipping/options", {
       name: "Broken",
@@ -417,7 +462,11 @@ describe("Shipping", () => {
       estimatedDays: { min: 3, max: 1 }
     })
     expect(unordered.status).toBe(400)
-    expect(errorOf(unordered).details?.map((d) => d.path).sort()).toEqual(["/estimatedDays/max", "/rate/bands"])
+    expect(
+      errorOf(unordered)
+        .details?.map((d) => d.path)
+        .sort()
+    ).toEqual(["/estimatedDays/max", "/rate/bands"])
     const unknownZone = await post("/shipping/options", {
       zoneId: "zone_missing",
       name: "Lost",
@@ -439,7 +488,8 @@ describe("Shipping", () => {
     expect(fractional.status).toBe(400)
     const badZone = await post("/shipping/zones", { name: "Nowhere", countries: ["nl"] })
     expect(badZone.status).toBe(400)
-    const after = bodyOf(await api.request("GET", path("/shipping/options"), { key }), "shipping.listOptions").data.length
+    const after = bodyOf(await api.request("GET", path("/shipping/options"), { key }), "shipping.listOptions").data
+      .length
     expect(after).toBe(before)
 
     const taken = await post("/shipping/pickup-points", {
@@ -462,21 +512,31 @@ describe("Shipping", () => {
     })
     expect(forbidden.status).toBe(403)
     // Shoppers' keys can search pickup points.
-    expect((await api.request("GET", path("/shipping/pickup-points?latitude=52&longitude=4"), { key: reader })).status).toBe(200)
+    expect(
+      (await api.request("GET", path("/shipping/pickup-points?latitude=52&longitude=4"), { key: reader })).status
+    ).toBe(200)
 
     const otherSite = (await api.createSite({ name: "Other" })).id
     const otherKey = (await api.createKey(otherSite)).key
-    const foreign = await api.request("DELETE", path(`/shipping/zones/${zoneIds["benelux"]}`, otherSite), { key: otherKey })
+    const foreign = await api.request("DELETE", path(`/shipping/zones/${zoneIds["benelux"]}`, otherSite), {
+      key: otherKey
+    })
     expect(foreign.status).toBe(404)
     const foreignZones = await api.request("GET", path("/shipping/zones", otherSite), { key: otherKey })
     expect(bodyOf(foreignZones, "shipping.listZones").data).toEqual([])
-    const foreignPoints = await api.request("GET", path("/shipping/pickup-points?latitude=52.37&longitude=4.89", otherSite), {
-      key: otherKey
-    })
+    const foreignPoints = await api.request(
+      "GET",
+      path("/shipping/pickup-points?latitude=52.37&longitude=4.89", otherSite),
+      {
+        key: otherKey
+      }
+    )
     expect(bodyOf(foreignPoints, "shipping.searchPickupPoints").data).toEqual([])
     // Live keys see nothing of the test-mode setup.
     const live = (await api.createKey(site, { mode: "live" })).key
-    expect(bodyOf(await api.request("GET", path("/shipping/zones"), { key: live }), "shipping.listZones").data).toEqual([])
+    expect(bodyOf(await api.request("GET", path("/shipping/zones"), { key: live }), "shipping.listZones").data).toEqual(
+      []
+    )
 
     const zones = bodyOf(await api.request("GET", path("/shipping/zones"), { key }), "shipping.listZones").data
     expect(zones.find((z) => z.name === "Amsterdam")?.postalPrefixes).toEqual(["10"])

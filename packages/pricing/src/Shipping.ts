@@ -241,6 +241,7 @@ export const distanceMeters = (a: Coordinates, b: Coordinates): number => {
   const dLat = radians(b.latitudeE6 - a.latitudeE6)
   const dLon = radians(b.longitudeE6 - a.longitudeE6)
   const h =
-    Math.sin(dLat / 2) ** 2 + Math.cos(radians(a.latitudeE6)) * Math.cos(radians(b.latitudeE6)) * Math.sin(dLon / 2) ** 2
+    Math.sin(dLat / 2) ** 2 +
+    Math.cos(radians(a.latitudeE6)) * Math.cos(radians(b.latitudeE6)) * Math.sin(dLon / 2) ** 2
   return Math.round(2 * earthRadiusMeters * Math.asin(Math.min(1, Math.sqrt(h))))
 }

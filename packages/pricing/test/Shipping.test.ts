@@ -53,7 +53,9 @@ describe("Shipping.matchZone", () => {
         const reversed = Shipping.matchZone([...zs].reverse(), { country: c, postalCode })
         expect(Option.map(reversed, (z) => z.id)).toEqual(Option.map(found, (z) => z.id))
         const covering = zs.filter(
-          (z) => z.countries.includes(c) && (z.postalPrefixes.length === 0 || z.postalPrefixes.some((p) => postalCode.startsWith(p)))
+          (z) =>
+            z.countries.includes(c) &&
+            (z.postalPrefixes.length === 0 || z.postalPrefixes.some((p) => postalCode.startsWith(p)))
         )
         if (Option.isNone(found)) {
           expect(covering).toEqual([])
@@ -133,7 +135,10 @@ describe("Shipping.price", () => {
   const bandsArb = fc
     .uniqueArray(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 6 })
     .chain((limits) =>
-      fc.tuple(fc.constant([...limits].sort((a, b) => a - b)), fc.array(fc.nat(100_000), { minLength: limits.length, maxLength: limits.length }))
+      fc.tuple(
+        fc.constant([...limits].sort((a, b) => a - b)),
+        fc.array(fc.nat(100_000), { minLength: limits.length, maxLength: limits.length })
+      )
     )
     .map(([limits, amounts]) => limits.map((upTo, i) => ({ upTo, amount: amounts[i]! })))
 

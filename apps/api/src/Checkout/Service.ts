@@ -793,7 +793,11 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
         const shippingAddress =
           pickupPointId !== null && (input.pickupPointId !== undefined || input.shippingAddress !== undefined)
             ? yield* shipping
-                .pickupAddressFor(tenant, pickupPointId, input.shippingAddress ? givenAddress : (billingAddress ?? givenAddress))
+                .pickupAddressFor(
+                  tenant,
+                  pickupPointId,
+                  input.shippingAddress ? givenAddress : (billingAddress ?? givenAddress)
+                )
                 .pipe(
                   Effect.catchTag("PickupPointRefused", (e) =>
                     Effect.fail(new PickupPointUnavailable({ pickupPointId, reason: e.reason }))

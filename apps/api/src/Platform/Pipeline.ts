@@ -205,7 +205,8 @@ export const layer = Layer.effect(
     ): Effect.Effect<Request<Id>, ApiError.ApiError> =>
       Effect.gen(function* () {
         // A CSV body (only where the spec takes one) is handed over as its text; the handler checks its rows.
-        const csv = incoming.operation.acceptsCsv && raw !== "" && Body.isCsvMediaType(incoming.request.headers["content-type"])
+        const csv =
+          incoming.operation.acceptsCsv && raw !== "" && Body.isCsvMediaType(incoming.request.headers["content-type"])
         const body = csv ? undefined : yield* Body.parse(raw)
         const valid = validator.request(incoming.operation, {
           query: incoming.search,

@@ -48,7 +48,11 @@ const httpError = (error: Failure): ApiError.ApiError => {
     case "PickupPointNotFound":
       return ApiError.notFound(`Pickup point ${error.pickupPointId}`)
     case "VariantNotFound":
-      return new ApiError.ApiError({ status: 404, code: "variant_not_found", message: `Variant ${error.variantId} not found` })
+      return new ApiError.ApiError({
+        status: 404,
+        code: "variant_not_found",
+        message: `Variant ${error.variantId} not found`
+      })
     case "PickupPointCodeTaken":
       return ApiError.conflict(`${error.carrier} already has a pickup point with code ${error.code}`)
     case "InvalidInput":
@@ -188,10 +192,7 @@ const importPickupPoints: Handler<"shipping.importPickupPoints", Shipping | SqlC
     typeof body === "string"
       ? Either.mapLeft(Csv.parse(body), (message) => new InvalidInput({ details: [{ path: "/", message }] }))
       : Either.right(Array.isArray(body) ? body : [])
-  return Effect.map(
-    answer(Effect.flatMap(rows, (parsed) => Shipping.importPickupPoints(request.tenant, parsed))),
-    ok
-  )
+  return Effect.map(answer(Effect.flatMap(rows, (parsed) => Shipping.importPickupPoints(request.tenant, parsed))), ok)
 }
 
 const deactivatePickupPoint: Handler<"shipping.deactivatePickupPoint", Shipping> = (request) =>

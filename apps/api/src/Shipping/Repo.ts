@@ -177,7 +177,10 @@ export class ShippingRepo extends Effect.Service<ShippingRepo>()("@shopvo/api/Sh
         ),
       zoneExists: (tenant: Tenant, id: string) =>
         Database.boundary(
-          Effect.map(sql`select 1 from shipping_zones where ${tenantIs(tenant)} and id = ${id}`, (rows) => rows.length > 0)
+          Effect.map(
+            sql`select 1 from shipping_zones where ${tenantIs(tenant)} and id = ${id}`,
+            (rows) => rows.length > 0
+          )
         ),
       /** Every option of the site, by zone and display order. */
       options: (tenant: Tenant) =>

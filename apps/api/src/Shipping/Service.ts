@@ -151,7 +151,9 @@ export class Shipping extends Effect.Service<Shipping>()("@shopvo/api/Shipping",
         return Rules.parcel(
           lines.map((line) => {
             const row = rows.find((r) =>
-              line.variantId === null ? r.variantId === null && r.productId === line.productId : r.variantId === line.variantId
+              line.variantId === null
+                ? r.variantId === null && r.productId === line.productId
+                : r.variantId === line.variantId
             )
             return {
               quantity: line.quantity,
@@ -247,7 +249,10 @@ export class Shipping extends Effect.Service<Shipping>()("@shopvo/api/Shipping",
           const rate = Schema.decodeUnknownEither(Rules.Rate)(input.rate)
           if (Either.isLeft(rate)) {
             for (const issue of ParseResult.ArrayFormatter.formatErrorSync(rate.left)) {
-              details.push({ path: `/rate${issue.path.length === 0 ? "" : `/${issue.path.join("/")}`}`, message: issue.message })
+              details.push({
+                path: `/rate${issue.path.length === 0 ? "" : `/${issue.path.join("/")}`}`,
+                message: issue.message
+              })
             }
           }
           if (input.minDays > input.maxDays) {
@@ -378,7 +383,9 @@ export class Shipping extends Effect.Service<Shipping>()("@shopvo/api/Shipping",
         Effect.gen(function* () {
           const point = Option.filter(yield* repo.pickupPoint(tenant, pickupPointId), (p) => p.active)
           if (Option.isNone(point)) {
-            return yield* new PickupPointRefused({ reason: `Pickup point ${pickupPointId} is not an active pickup point` })
+            return yield* new PickupPointRefused({
+              reason: `Pickup point ${pickupPointId} is not an active pickup point`
+            })
           }
           if (recipient === null) {
             return yield* new PickupPointRefused({
@@ -416,10 +423,13 @@ export class Shipping extends Effect.Service<Shipping>()("@shopvo/api/Shipping",
           // No destination, no tax: at a rate of 0 the tax mode changes nothing.
           if (address === null) return { options: [], taxRate: 0, pricesIncludeTax: true } satisfies Quoted
           const point = pickupPointId === null ? Option.none() : yield* repo.pickupPoint(tenant, pickupPointId)
-          const carrier = Option.match(Option.filter(point, (p) => p.active), {
-            onNone: () => (pickupPointId === null ? null : ""),
-            onSome: (p) => p.carrier
-          })
+          const carrier = Option.match(
+            Option.filter(point, (p) => p.active),
+            {
+              onNone: () => (pickupPointId === null ? null : ""),
+              onSome: (p) => p.carrier
+            }
+          )
           return yield* quote(tenant, currency, lines, {
             country: address.country,
             postalCode: address.postalCode,
