@@ -174,6 +174,11 @@ describe("Shipping", () => {
       body: { weightGrams: 600, dimensions: { lengthMm: 120, widthMm: 90, heightMm: 100 } }
     })
     expect(bodyOf(parcel, "shipping.setVariantParcel").data.weightGrams).toBe(600)
+    const variant = await api.request("GET", path(`/products/${item.productId}/variants`), { key })
+    expect(bodyOf(variant, "products.listVariants").data[0]?.parcel).toEqual({
+      weightGrams: 600,
+      dimensions: { lengthMm: 120, widthMm: 90, heightMm: 100 }
+    })
   })
 
   afterAll(() => api.close())

@@ -72,6 +72,8 @@ export interface Quoted {
   readonly pricesIncludeTax: boolean
 }
 
+const destinationOf = (address: Address) => ({ country: address.country, postalCode: address.postalCode })
+
 /** Offered to a site that configured no shipping options at all. */
 const builtIn = (currency: string): ReadonlyArray<NewOption & { readonly id: string }> => [
   {
@@ -422,20 +424,16 @@ export class Shipping extends Effect.Service<Shipping>()("@shopvo/api/Shipping",
         Effect.gen(function* () {
           // No destination, no tax: at a rate of 0 the tax mode changes nothing.
           if (address === null) return { options: [], taxRate: 0, pricesIncludeTax: true } satisfies Quoted
-          const point = pickupPointId === null ? Option.none() : yield* repo.pickupPoint(tenant, pickupPointId)
-          const carrier = Option.match(
-            Option.filter(point, (p) => p.active),
-            {
-              onNone: () => (pickupPointId === null ? null : ""),
-              onSome: (p) => p.carrier
-            }
-          )
-          return yield* quote(tenant, currency, lines, {
-            country: address.country,
-            postalCode: address.postalCode,
-            // An inactive point's carrier is none: nothing is offered.
-            pickupCarrier: carrier
+          if (pickupPointId === null) {
+            return yield* quote(tenant, currency, lines, { ...destinationOf(address), pickupCarrier: null })
+          }
+          const point = yield* repo.pickupPoint(tenant, pickupPointId)
+          const quoted = yield* quote(tenant, currency, lines, {
+            ...destinationOf(address),
+            pickupCarrier: Option.match(point, { onNone: () => null, onSome: (p) => p.carrier })
           })
+          // A point deactivated (or gone) since it was chosen is offered nothing: choose another.
+          return Option.exists(point, (p) => p.active) ? quoted : { ...quoted, options: [] }
         })
     }
   })

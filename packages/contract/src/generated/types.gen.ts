@@ -524,6 +524,7 @@ export type Variant = {
      * Exactly one variant of a product is the default.
      */
     isDefault: boolean;
+    parcel?: VariantShippingParcel;
     createdAt: Timestamp;
     updatedAt: Timestamp;
 };
@@ -1823,6 +1824,14 @@ export type ParcelDimensions = {
 
 export type VariantParcel = {
     weightGrams: number;
+    dimensions: ParcelDimensions | null;
+};
+
+/**
+ * The variant's shipping weight and box (set with `shipping.setVariantParcel`); null while unknown.
+ */
+export type VariantShippingParcel = {
+    weightGrams: number | null;
     dimensions: ParcelDimensions | null;
 };
 
