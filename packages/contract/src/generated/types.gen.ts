@@ -1677,6 +1677,9 @@ export type ShippingZone = {
 };
 
 export type ShippingZoneCreate = {
+    /**
+     * Not blank.
+     */
     name: string;
     countries: Array<string>;
     /**

@@ -89,7 +89,7 @@ export default Effect.gen(function* () {
     add column weight_grams integer constraint variants_weight_range check (weight_grams between 0 and 1000000),
     add column length_mm integer constraint variants_length_range check (length_mm between 1 and 10000),
     add column width_mm integer constraint variants_width_range check (width_mm between 1 and 10000),
-    add column height_mm integer constraint variants_height_range check (height_mm between 1 and 10000),
+    add column height_mm integer constraint variants_height_range check (height_mm between 1 and 100000),
     add constraint variants_dimensions_whole check (
       (length_mm is null) = (width_mm is null) and (width_mm is null) = (height_mm is null))`
 
