@@ -1,7 +1,9 @@
 /**
  * Checkout: a session walks a cart's lines through `init → contact → shipping → payment → review →
  * complete`, on the state machine of @shopvo/checkout (which decides what each move needs), with
- * totals from @shopvo/pricing and the payment through the `PaymentProvider`.
+ * totals from @shopvo/pricing and the payment through the `PaymentProvider`. Its shipping options
+ * and tax rate are the Shipping module's quotes for its destination: its address, or the pickup
+ * point it ships to (whose address becomes the session's, for the recipient it names).
  *
  * Every move runs in one transaction that first locks the session row, so moves of one session
  * queue and completing it twice (or twenty times at once) places one order: the later ones find
@@ -131,10 +133,7 @@ export type CheckoutError =
 export type ShippingOption = Quote
 
 /** The tax of a session's destination (its shipping zone's rate) in the site's tax mode. */
-interface TaxOf {
-  readonly pricesIncludeTax: boolean
-  readonly taxRate: number
-}
+type TaxOf = Pick<ShippingQuotes, "pricesIncludeTax" | "taxRate">
 
 /** A session's currency, as pricing's type (sessions only ever hold a code the cart was priced in). */
 const currencyCode = Schema.decodeUnknownSync(Currency.Code)
