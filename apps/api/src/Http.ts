@@ -41,6 +41,7 @@ import * as Validation from "./Platform/Validation.js"
 import * as Inventory from "./Inventory/Http.js"
 import * as Reviews from "./Reviews/Http.js"
 import * as Settlement from "./Settlement/Http.js"
+import * as Shipping from "./Shipping/Http.js"
 import * as Sites from "./Sites/Http.js"
 import * as Variants from "./Variants/Http.js"
 import * as Webhooks from "./Webhooks/Http.js"
@@ -71,7 +72,8 @@ export const handlers: Router.Handlers<Services | SqlClient.SqlClient> = {
   ...Settlement.handlers,
   ...B2B.handlers,
   ...Blacklist.handlers,
-  ...Digital.handlers
+  ...Digital.handlers,
+  ...Shipping.handlers
 }
 
 /** The platform services every request uses. */

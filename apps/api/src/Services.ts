@@ -26,6 +26,7 @@ import { Products } from "./Products/Service.js"
 import { Promotions } from "./Promotions/Service.js"
 import { Reviews } from "./Reviews/Service.js"
 import { Settlement } from "./Settlement/Service.js"
+import { Shipping } from "./Shipping/Service.js"
 import { Sites } from "./Sites/Service.js"
 import { StoreCredit } from "./StoreCredit/Service.js"
 import { Variants } from "./Variants/Service.js"
@@ -52,6 +53,7 @@ export const ServicesLive = Layer.mergeAll(
   Promotions.Default,
   Reviews.Default,
   Settlement.Default,
+  Shipping.Default,
   Sites.Default,
   StoreCredit.Default,
   Variants.Default,

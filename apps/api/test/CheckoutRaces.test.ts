@@ -115,7 +115,8 @@ describe("Checkout races", () => {
     await query("update sites set checkout_limit_rpm = 100000, rate_limit_rpm = 1000 where id = $1", [site])
     // A free option, so a session's total is exactly its line.
     await query(
-      `insert into shipping_options (id, site_id, livemode, name, currency, amount) values ('ship_pickup', $1, false, 'Pickup', 'EUR', 0)`,
+      `insert into shipping_options (id, site_id, livemode, name, currency, rate)
+       values ('ship_pickup', $1, false, 'Pickup', 'EUR', '{"_tag":"FLAT","amount":0}')`,
       [site]
     )
   })

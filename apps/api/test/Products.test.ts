@@ -201,6 +201,7 @@ describe("Products: the reference's examples", () => {
         inventoryCount: 42,
         options: { Size: "Small", Color: "White" },
         isDefault: true,
+        parcel: { weightGrams: null, dimensions: null },
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         updatedAt: expect.any(String)
       },

@@ -66,6 +66,8 @@ export interface Operation<Id extends OperationId = OperationId> {
   readonly authenticated: boolean
   readonly parameters: ReadonlyArray<Parameter>
   readonly requestBody: { readonly required: boolean; readonly schema: JsonSchema } | undefined
+  /** Whether the operation also takes its body as `text/csv` (handed to it as the text). */
+  readonly acceptsCsv: boolean
   readonly responses: Readonly<Record<string, Response>>
 }
 
@@ -109,6 +111,7 @@ const indexOperations = (): ReadonlyArray<Operation> => {
         authenticated: !(Array.isArray(op.security) && op.security.length === 0),
         parameters: [...byKey.values()],
         requestBody: json?.schema ? { required: op.requestBody?.required ?? false, schema: json.schema } : undefined,
+        acceptsCsv: op.requestBody?.content?.["text/csv"] !== undefined,
         responses: Object.fromEntries(Object.entries(op.responses).map(([status, r]) => [status, deref<Response>(r)]))
       })
     }

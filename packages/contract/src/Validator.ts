@@ -31,6 +31,8 @@ export interface RawRequest {
   readonly params: Readonly<Record<string, string | undefined>>
   /** Parsed JSON body, or `undefined` when the request had none. */
   readonly body: unknown
+  /** A `text/csv` body, for an operation that takes one (`acceptsCsv`): handed over as the text. */
+  readonly csv?: string | undefined
 }
 
 const DOCUMENT_ID = "https://shopvo.dev/openapi.json"
@@ -173,11 +175,16 @@ export class Validator {
     const validated = {
       query: check(validQuery, query, "query", issues),
       path: check(validPath, { ...raw.params }, "path", issues),
-      body: this.body(op, schemas, raw.body, issues)
+      body: raw.csv !== undefined && op.acceptsCsv ? this.text<Id>(raw.csv) : this.body(op, schemas, raw.body, issues)
     }
     if (!validated.query.ok || !validated.path.ok || !validated.body.ok || issues.length > 0)
       return { ok: false, issues }
     return { ok: true, value: { path: validated.path.value, query: validated.query.value, body: validated.body.value } }
+  }
+
+  /** The text of a CSV body, typed as the operation's body: its handler reads it as `unknown` and checks its rows. */
+  private text<Id extends OperationId>(csv: string): Checked<Body<Id>> {
+    return { ok: true, value: csv as unknown as Body<Id> }
   }
 
   private body<Id extends OperationId>(

@@ -26,6 +26,7 @@ export const serialize = ({
   email: session.email,
   shippingAddress: session.shippingAddress,
   billingAddress: session.billingAddress,
+  pickupPointId: session.pickupPointId,
   shippingOption,
   availableShippingOptions: [...availableShippingOptions],
   payment:
@@ -58,6 +59,8 @@ const httpError = (error: CheckoutError | PaymentFailed): ApiError.ApiError => {
         `Shipping option "${error.shippingOptionId}" is not available for this checkout`,
         "shipping_option_unavailable"
       )
+    case "PickupPointUnavailable":
+      return ApiError.unprocessable(error.reason, "pickup_point_unavailable")
     case "PaymentFailed":
       return ApiError.unprocessable(`The payment was declined: ${error.reason}`, "payment_failed")
     case "PaymentUnavailable":

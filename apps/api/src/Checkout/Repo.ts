@@ -1,5 +1,5 @@
 /**
- * SQL for checkout sessions and the site's shipping options. Rows
+ * SQL for checkout sessions (their shipping options are the Shipping module's). Rows
  * are decoded with `Session` at this boundary; the functions run inside whatever transaction their
  * caller opened.
  */
@@ -44,6 +44,8 @@ export const CheckoutTotals = Schema.Struct({
   discountTotal: Schema.Int,
   shippingTotal: Schema.Int,
   taxTotal: Schema.Int,
+  /** 0 for totals saved before tax settings existed. */
+  taxIncluded: Schema.optionalWith(Schema.Int, { default: () => 0 }),
   giftCardTotal: Schema.Int,
   storeCreditTotal: Schema.Int,
   loyaltyTotal: Schema.Int,
@@ -63,6 +65,7 @@ export class Session extends Schema.Class<Session>("CheckoutSession")({
   email: Schema.NullOr(Schema.String),
   shippingAddress: Schema.NullOr(Address),
   billingAddress: Schema.NullOr(Address),
+  pickupPointId: Schema.NullOr(Schema.String),
   shippingOptionId: Schema.NullOr(Schema.String),
   payment: Schema.NullOr(Payment),
   promotionCode: Schema.NullOr(Schema.String),
@@ -84,6 +87,7 @@ export type SessionData = Pick<
   | "email"
   | "shippingAddress"
   | "billingAddress"
+  | "pickupPointId"
   | "shippingOptionId"
   | "payment"
   | "promotionCode"
@@ -103,14 +107,6 @@ export interface NewSession {
   readonly shippingAddress: Address | null
 }
 
-export const ShippingRate = Schema.Struct({
-  id: Schema.String,
-  name: Schema.String,
-  amount: Minor,
-  freeOver: Schema.NullOr(Minor)
-})
-export type ShippingRate = typeof ShippingRate.Type
-
 const json = (value: unknown) => (value === null ? null : JSON.stringify(value))
 
 export class CheckoutRepo extends Effect.Service<CheckoutRepo>()("@shopvo/api/CheckoutRepo", {
@@ -120,7 +116,7 @@ export class CheckoutRepo extends Effect.Service<CheckoutRepo>()("@shopvo/api/Ch
 
     const columns = sql`
       id, cart_id as "cartId", customer_id as "customerId", state, currency, lines, email,
-      shipping_address as "shippingAddress", billing_address as "billingAddress",
+      shipping_address as "shippingAddress", billing_address as "billingAddress", pickup_point_id as "pickupPointId",
       shipping_option_id as "shippingOptionId", payment, promotion_code as "promotionCode",
       gift_card_codes as "giftCardCodes", store_credit_amount as "storeCreditAmount",
       loyalty_points as "loyaltyPoints", order_id as "orderId", totals, created_at as "createdAt", updated_at as "updatedAt"`
@@ -163,6 +159,7 @@ export class CheckoutRepo extends Effect.Service<CheckoutRepo>()("@shopvo/api/Ch
           sql`update checkout_sessions set
                 state = ${data.state}, customer_id = ${data.customerId}, email = ${data.email},
                 shipping_address = ${json(data.shippingAddress)}, billing_address = ${json(data.billingAddress)},
+                pickup_point_id = ${data.pickupPointId},
                 shipping_option_id = ${data.shippingOptionId}, payment = ${json(data.payment)},
                 promotion_code = ${data.promotionCode}, gift_card_codes = array(select jsonb_array_elements_text(${JSON.stringify(data.giftCardCodes)}::jsonb)),
                 store_credit_amount = ${data.storeCreditAmount}, loyalty_points = ${data.loyaltyPoints},
@@ -170,15 +167,6 @@ export class CheckoutRepo extends Effect.Service<CheckoutRepo>()("@shopvo/api/Ch
               where site_id = ${tenant.siteId} and livemode = ${tenant.livemode} and id = ${id}
               returning ${columns}`
       })(undefined)
-
-    const shippingRates = SqlSchema.findAll({
-      Request: Schema.Struct({ siteId: Schema.String, livemode: Schema.Boolean, currency: Schema.String }),
-      Result: ShippingRate,
-      execute: ({ siteId, livemode, currency }) =>
-        sql`select id, name, amount, free_over as "freeOver" from shipping_options
-            where site_id = ${siteId} and livemode = ${livemode} and currency = ${currency}
-            order by position, id`
-    })
 
     return {
       find: (tenant: Tenant, id: string) =>
@@ -188,10 +176,7 @@ export class CheckoutRepo extends Effect.Service<CheckoutRepo>()("@shopvo/api/Ch
         Database.boundary(lock({ siteId: tenant.siteId, livemode: tenant.livemode, id })),
       insert: (tenant: Tenant, session: NewSession) => Database.boundary(exactlyOne(insert(tenant, session))),
       /** Writes the session's data; the caller holds its lock. */
-      save: (tenant: Tenant, id: string, data: SessionData) => Database.boundary(exactlyOne(save(tenant, id, data))),
-      /** The site's shipping options in `currency`, in display order (empty when it configured none). */
-      shippingRates: (tenant: Tenant, currency: string) =>
-        Database.boundary(shippingRates({ siteId: tenant.siteId, livemode: tenant.livemode, currency }))
+      save: (tenant: Tenant, id: string, data: SessionData) => Database.boundary(exactlyOne(save(tenant, id, data)))
     }
   })
 }) {}

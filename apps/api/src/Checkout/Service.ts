@@ -4,6 +4,9 @@
  * totals from @shopvo/pricing and the payment through a payment session (the Payments service on
  * the `PaymentProvider`): entering `review` creates and confirms one, which may first require the
  * customer's action (the session then stays in `payment` until the provider's callback resolves it).
+ * Its shipping options and tax rate are the Shipping module's quotes for its destination: its
+ * address, or the pickup point it ships to (whose address becomes the session's, for the recipient
+ * it names).
  *
  * Every move runs in one transaction that first locks the session row, so moves of one session
  * queue and completing it twice (or twenty times at once) places one order: the later ones find
@@ -43,6 +46,7 @@ import { GiftCards } from "../GiftCards/Service.js"
 import { Loyalty } from "../Loyalty/Service.js"
 import { Promotions } from "../Promotions/Service.js"
 import { StoreCredit } from "../StoreCredit/Service.js"
+import { type Quote, type Quoted as ShippingQuotes, Shipping } from "../Shipping/Service.js"
 import { Inventory } from "../Inventory/Service.js"
 import { serialize as orderJson } from "../Orders/Json.js"
 import { type Address, type AddressInput, normalizeAddress } from "../Orders/Repo.js"
@@ -58,7 +62,6 @@ import {
   type Payment,
   Session,
   type SessionData,
-  type ShippingRate,
   type State
 } from "./Repo.js"
 
@@ -79,6 +82,12 @@ export class IllegalMove extends Data.TaggedError("IllegalMove")<{
 
 export class ShippingOptionUnavailable extends Data.TaggedError("ShippingOptionUnavailable")<{
   readonly shippingOptionId: string
+}> {}
+
+/** The pickup point is not an active one of the site, or no recipient is named for it. */
+export class PickupPointUnavailable extends Data.TaggedError("PickupPointUnavailable")<{
+  readonly pickupPointId: string
+  readonly reason: string
 }> {}
 
 /** The provider declined the payment, or does not offer the method. */
@@ -122,6 +131,7 @@ export type CheckoutError =
   | SessionNotFound
   | IllegalMove
   | ShippingOptionUnavailable
+  | PickupPointUnavailable
   | PaymentFailed
   | PaymentUnavailable
   | CustomerRequired
@@ -133,17 +143,11 @@ export type CheckoutError =
 // Shipping and totals
 // ---------------------------------------------------------------------------
 
-/** Offered to a site that configured no shipping options (the shipping issue replaces this list). */
-const defaultRates: ReadonlyArray<ShippingRate> = [
-  { id: "ship_standard", name: "Standard (3–5 days)", amount: 499, freeOver: 5000 },
-  { id: "ship_express", name: "Express (1–2 days)", amount: 1299, freeOver: null }
-]
+/** A shipping option as checkout offers it: the Shipping module's label-ready quote. */
+export type ShippingOption = Quote
 
-export interface ShippingOption {
-  readonly id: string
-  readonly name: string
-  readonly amount: number
-}
+/** The tax of a session's destination (its shipping zone's rate) in the site's tax mode. */
+type TaxOf = Pick<ShippingQuotes, "pricesIncludeTax" | "taxRate">
 
 /** A session's currency, as pricing's type (sessions only ever hold a code the cart was priced in). */
 const currencyCode = Schema.decodeUnknownSync(Currency.Code)
@@ -186,16 +190,24 @@ const summaryOf = (currency: string, lines: ReadonlyArray<Line>, shipping: numbe
  * shipping less its free-shipping part, then the balances in the spec's order (gift cards, store
  * credit, loyalty), each capped by pricing at what is still due. Points are valued by
  * @shopvo/loyalty, and only those worth what is left (never more than `subtotal − discountTotal`)
- * are spent. Prices are taken as they are (no tax on top) until sites carry tax settings.
+ * are spent. Tax is the destination zone's rate on the lines and the shipping: inside the prices
+ * when the site's prices include tax (`taxIncluded`), else added on top (`taxTotal`).
  */
-const price = (currency: string, lines: ReadonlyArray<Line>, shipping: number, applied: Applied): Priced => {
+const price = (
+  currency: string,
+  lines: ReadonlyArray<Line>,
+  shipping: number,
+  applied: Applied,
+  tax: TaxOf
+): Priced => {
   const money = (amount: number) => ({ amount, currency })
+  const taxRate = { basisPoints: tax.taxRate }
   const compute = (loyalty: number) =>
     Either.getOrThrow(
       Totals.compute(
         Schema.decodeUnknownSync(Cart.Cart)({
           currency,
-          taxMode: "INCLUSIVE",
+          taxMode: tax.pricesIncludeTax ? "INCLUSIVE" : "EXCLUSIVE",
           lines: lines.map((line) => ({
             id: line.id,
             productId: line.productId,
@@ -203,12 +215,12 @@ const price = (currency: string, lines: ReadonlyArray<Line>, shipping: number, a
             quantity: line.quantity,
             productPrice: money(line.unitPrice),
             variantPrice: null,
-            taxRate: { basisPoints: 0 }
+            taxRate
           })),
           discounts: applied.discount === null ? [] : [Discount.toLineDiscount(applied.discount)],
           shipping: {
             price: money(shipping),
-            taxRate: { basisPoints: 0 },
+            taxRate,
             discount: applied.discount === null ? money(0) : Discount.toShippingDiscount(applied.discount)
           },
           reductions: {
@@ -236,9 +248,11 @@ const price = (currency: string, lines: ReadonlyArray<Line>, shipping: number, a
     totals: {
       subtotal: totals.subtotal.amount,
       discountTotal: totals.discountTotal.amount,
-      shippingTotal: totals.shipping.total.amount,
+      // EXCLUSIVE: shipping net of its tax, which `taxTotal` adds with the lines'.
+      shippingTotal: totals.taxMode === "EXCLUSIVE" ? totals.shipping.net.amount : totals.shipping.total.amount,
       // INCLUSIVE prices already hold their tax: nothing is added on top.
       taxTotal: totals.taxMode === "EXCLUSIVE" ? totals.taxTotal.amount : 0,
+      taxIncluded: totals.taxMode === "INCLUSIVE" ? totals.taxTotal.amount : 0,
       giftCardTotal: reduced("GIFT_CARD"),
       storeCreditTotal: reduced("STORE_CREDIT"),
       loyaltyTotal,
@@ -296,6 +310,7 @@ export interface Advance {
   readonly email?: string | undefined
   readonly shippingAddress?: AddressInput | undefined
   readonly billingAddress?: AddressInput | null | undefined
+  readonly pickupPointId?: string | null | undefined
   readonly shippingOptionId?: string | undefined
   readonly payment?: { readonly method: string; readonly token?: string | undefined } | undefined
   readonly promotionCode?: string | null | undefined
@@ -406,6 +421,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
     B2B.Default,
     Blacklist.Default,
     Digital.Default,
+    Shipping.Default,
     TestPaymentProvider
   ],
   effect: Effect.gen(function* () {
@@ -431,6 +447,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
       )
     const blacklist = yield* Blacklist
     const digital = yield* Digital
+    const shipping = yield* Shipping
 
     /** Every failure of `effect` but an unavailable database, as the refusal `codeOf` names. */
     const refusing = <A, E extends { readonly _tag: string; readonly message: string }, R>(
@@ -560,17 +577,11 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
       })
     }
 
-    const shippingOptions = (tenant: Tenant, currency: string, lines: ReadonlyArray<Line>) =>
-      Effect.map(repo.shippingRates(tenant, currency), (rates) => {
-        const subtotal = subtotalOf(lines)
-        return (rates.length === 0 ? defaultRates : rates).map(
-          (rate): ShippingOption => ({
-            id: rate.id,
-            name: rate.name,
-            amount: rate.freeOver !== null && subtotal >= rate.freeOver ? 0 : rate.amount
-          })
-        )
-      })
+    /** The quotes and tax of the session's destination (none before it has one). */
+    const shippingFor = (
+      tenant: Tenant,
+      session: Pick<Session, "currency" | "lines" | "shippingAddress" | "pickupPointId">
+    ) => shipping.forCheckout(tenant, session.currency, session.lines, session.shippingAddress, session.pickupPointId)
 
     /**
      * The session with its payment as its payment session says now: one that required action is
@@ -604,11 +615,12 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           ? Effect.void
           : provider.void(held).pipe(Effect.mapError(() => new PaymentUnavailable()))
 
-    const view = (tenant: Tenant, stored: Session) =>
+    /** The session with its quotes (`quoted`: already computed for its destination by the move). */
+    const view = (tenant: Tenant, stored: Session, quoted?: ShippingQuotes) =>
       Effect.gen(function* () {
         const session = yield* withPayment(tenant, stored)
-        const available =
-          session.shippingAddress === null ? [] : yield* shippingOptions(tenant, session.currency, session.lines)
+        quoted ??= yield* shippingFor(tenant, session)
+        const available = quoted.options
         const chosen = available.find((option) => option.id === session.shippingOptionId) ?? null
         const base = { session, availableShippingOptions: available, shippingOption: chosen }
         // A complete session shows what its order took, whatever the balances hold since.
@@ -618,7 +630,8 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           session.lines,
           chosen?.amount ?? 0,
           // Not strict: what cannot be used is left out, never refused.
-          yield* applying(tenant, session, chosen?.amount ?? 0, false).pipe(Effect.catchTag("CannotApply", Effect.die))
+          yield* applying(tenant, session, chosen?.amount ?? 0, false).pipe(Effect.catchTag("CannotApply", Effect.die)),
+          quoted
         )
         return { ...base, totals: priced.totals, loyaltyPoints: priced.loyaltyPoints } satisfies SessionView
       })
@@ -882,19 +895,41 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           }
         }
 
-        const shippingAddress =
+        const pickupPointId = input.pickupPointId === undefined ? session.pickupPointId : input.pickupPointId
+        const billingAddress =
+          input.billingAddress === undefined
+            ? session.billingAddress
+            : input.billingAddress === null
+              ? null
+              : normalizeAddress(input.billingAddress)
+        const givenAddress =
           input.shippingAddress === undefined ? session.shippingAddress : normalizeAddress(input.shippingAddress)
-        const available =
-          shippingAddress === null ? [] : yield* shippingOptions(tenant, session.currency, session.lines)
+        // A pickup point ships to its own address, for the recipient the given address names.
+        const shippingAddress =
+          pickupPointId !== null && (input.pickupPointId !== undefined || input.shippingAddress !== undefined)
+            ? yield* shipping
+                .pickupAddressFor(
+                  tenant,
+                  pickupPointId,
+                  input.shippingAddress ? givenAddress : (billingAddress ?? givenAddress)
+                )
+                .pipe(
+                  Effect.catchTag("PickupPointRefused", (e) =>
+                    Effect.fail(new PickupPointUnavailable({ pickupPointId, reason: e.reason }))
+                  )
+                )
+            : givenAddress
+        const quoted = yield* shippingFor(tenant, { ...session, shippingAddress, pickupPointId })
+        const available = quoted.options
         const shippingOptionId = input.shippingOptionId ?? session.shippingOptionId
         if (input.shippingOptionId !== undefined && !available.some((o) => o.id === input.shippingOptionId)) {
           return yield* new ShippingOptionUnavailable({ shippingOptionId: input.shippingOptionId })
         }
         const chosen = available.find((option) => option.id === shippingOptionId) ?? null
-        const shipping = chosen?.amount ?? 0
+        const shippingAmount = chosen?.amount ?? 0
         const email = input.email ?? session.email
-        const applied = yield* applying(tenant, { ...session, ...balances, email }, shipping, true)
-        const priced = price(session.currency, session.lines, shipping, applied)
+        const applied = yield* applying(tenant, { ...session, ...balances, email }, shippingAmount, true)
+        const priced = price(session.currency, session.lines, shippingAmount, applied, quoted)
         const totals = priced.totals
 
         // New payment details, or a move back before `review`, release an authorization.
@@ -920,12 +955,8 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           customerId: session.customerId,
           email,
           shippingAddress,
-          billingAddress:
-            input.billingAddress === undefined
-              ? session.billingAddress
-              : input.billingAddress === null
-                ? null
-                : normalizeAddress(input.billingAddress),
+          billingAddress,
+          pickupPointId,
           shippingOptionId,
           payment,
           ...balances,
@@ -940,7 +971,9 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
         // sending the saved email again from a later step is not an edit of a locked field.
         const patch: Machine.CheckoutPatch = {
           ...(data.email !== session.email && data.email !== null ? { email: Machine.Email.make(data.email) } : {}),
-          ...(input.shippingAddress !== undefined && shippingAddress !== null ? { shippingAddress } : {}),
+          ...((input.shippingAddress !== undefined || input.pickupPointId !== undefined) && shippingAddress !== null
+            ? { shippingAddress }
+            : {}),
           ...(shippingOptionId !== session.shippingOptionId && shippingOptionId !== null
             ? { shippingOptionId: Machine.ShippingOptionId.make(shippingOptionId) }
             : {})
@@ -1038,11 +1071,11 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
         if (moved.state !== "complete") {
           return {
             _tag: "Moved",
-            view: yield* view(tenant, yield* repo.save(tenant, session.id, moved))
+            view: yield* view(tenant, yield* repo.save(tenant, session.id, moved), quoted)
           } satisfies Outcome
         }
         // Complete: the session keeps what its order took.
-        const orderId = yield* place(tenant, session, moved, priced, shipping)
+        const orderId = yield* place(tenant, session, moved, priced, shippingAmount)
         const saved = yield* repo.save(tenant, session.id, {
           ...moved,
           orderId,
@@ -1050,7 +1083,7 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           loyaltyPoints: priced.loyaltyPoints,
           totals
         })
-        return { _tag: "Moved", view: yield* view(tenant, saved) } satisfies Outcome
+        return { _tag: "Moved", view: yield* view(tenant, saved, quoted) } satisfies Outcome
       })
 
     return {

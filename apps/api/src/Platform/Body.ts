@@ -24,6 +24,12 @@ const isJsonMediaType = (contentType: string | undefined): boolean => {
   return json && parameters.every((p) => !p.startsWith("charset=") || /^charset="?utf-8"?$/.test(p))
 }
 
+/** `text/csv`, in UTF-8: the body of the few operations whose spec also takes CSV. */
+export const isCsvMediaType = (contentType: string | undefined): boolean => {
+  const [type = "", ...parameters] = (contentType ?? "").split(";").map((part) => part.trim().toLowerCase())
+  return type === "text/csv" && parameters.every((p) => !p.startsWith("charset=") || /^charset="?utf-8"?$/.test(p))
+}
+
 const unsupportedMediaType = new ApiError.ApiError({
   status: 415,
   code: "unsupported_media_type",
@@ -76,12 +82,16 @@ const utf8 = new TextDecoder("utf-8", { fatal: true })
  */
 export const read = (
   request: HttpServerRequest.HttpServerRequest,
-  maxBodySize: number
+  maxBodySize: number,
+  acceptsCsv = false
 ): Effect.Effect<string, ApiError.ApiError> => {
   const length = request.headers["content-length"]
   const hasBody = (length !== undefined && length !== "0") || request.headers["transfer-encoding"] !== undefined
   if (!writes.has(request.method) || !hasBody) return Effect.succeed("")
-  if (!isJsonMediaType(request.headers["content-type"])) return Effect.fail(unsupportedMediaType)
+  const contentType = request.headers["content-type"]
+  if (!isJsonMediaType(contentType) && !(acceptsCsv && isCsvMediaType(contentType))) {
+    return Effect.fail(unsupportedMediaType)
+  }
   if (length !== undefined && Number(length) > maxBodySize) return Effect.fail(tooLarge(maxBodySize))
   return Effect.flatMap(collect(NodeHttpServerRequest.toIncomingMessage(request), maxBodySize), (bytes) =>
     Effect.try({

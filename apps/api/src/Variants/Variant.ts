@@ -30,6 +30,11 @@ export class Variant extends Schema.Class<Variant>("Variant")({
   inventoryCount: Schema.Int,
   options: Schema.Record({ key: Schema.String, value: Schema.String }),
   isDefault: Schema.Boolean,
+  /** Shipping weight (grams) and box (millimetres), null while unknown. */
+  weightGrams: Schema.NullOr(Schema.Int),
+  lengthMm: Schema.NullOr(Schema.Int),
+  widthMm: Schema.NullOr(Schema.Int),
+  heightMm: Schema.NullOr(Schema.Int),
   createdAt: Schema.Date,
   updatedAt: Schema.Date
 }) {}
@@ -46,6 +51,10 @@ const columns = (alias: string): ReadonlyArray<readonly [string, string]> => [
   ["inventoryCount", `${alias}.inventory_count`],
   ["options", `${alias}.options`],
   ["isDefault", `${alias}.is_default`],
+  ["weightGrams", `${alias}.weight_grams`],
+  ["lengthMm", `${alias}.length_mm`],
+  ["widthMm", `${alias}.width_mm`],
+  ["heightMm", `${alias}.height_mm`],
   ["createdAt", iso(`${alias}.created_at`)],
   ["updatedAt", iso(`${alias}.updated_at`)]
 ]
@@ -73,6 +82,14 @@ export const toJson = (v: Variant): Operation.Immutable<ContractVariant> => ({
   inventoryCount: v.inventoryCount,
   options: v.options,
   isDefault: v.isDefault,
+  parcel: {
+    weightGrams: v.weightGrams,
+    // The migration keeps the three together: all set or none.
+    dimensions:
+      v.lengthMm === null || v.widthMm === null || v.heightMm === null
+        ? null
+        : { lengthMm: v.lengthMm, widthMm: v.widthMm, heightMm: v.heightMm }
+  },
   createdAt: v.createdAt.toISOString(),
   updatedAt: v.updatedAt.toISOString()
 })

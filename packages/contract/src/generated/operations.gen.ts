@@ -549,6 +549,84 @@ export interface Operations {
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
+  readonly "shipping.listZones": {
+    readonly data: T.ShippingListZonesData
+    readonly responses: T.ShippingListZonesResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "shipping.createZone": {
+    readonly data: T.ShippingCreateZoneData
+    readonly responses: T.ShippingCreateZoneResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "shipping.deleteZone": {
+    readonly data: T.ShippingDeleteZoneData
+    readonly responses: T.ShippingDeleteZoneResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "shipping.listOptions": {
+    readonly data: T.ShippingListOptionsData
+    readonly responses: T.ShippingListOptionsResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "shipping.createOption": {
+    readonly data: T.ShippingCreateOptionData
+    readonly responses: T.ShippingCreateOptionResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: "position" | "toPickupPoint"
+  }
+  readonly "shipping.deleteOption": {
+    readonly data: T.ShippingDeleteOptionData
+    readonly responses: T.ShippingDeleteOptionResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "shipping.searchPickupPoints": {
+    readonly data: T.ShippingSearchPickupPointsData
+    readonly responses: T.ShippingSearchPickupPointsResponses
+    readonly queryDefaults: "limit"
+    readonly bodyDefaults: never
+  }
+  readonly "shipping.createPickupPoint": {
+    readonly data: T.ShippingCreatePickupPointData
+    readonly responses: T.ShippingCreatePickupPointResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "shipping.importPickupPoints": {
+    readonly data: T.ShippingImportPickupPointsData
+    readonly responses: T.ShippingImportPickupPointsResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "shipping.deactivatePickupPoint": {
+    readonly data: T.ShippingDeactivatePickupPointData
+    readonly responses: T.ShippingDeactivatePickupPointResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "shipping.setVariantParcel": {
+    readonly data: T.ShippingSetVariantParcelData
+    readonly responses: T.ShippingSetVariantParcelResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "tax.getSettings": {
+    readonly data: T.TaxGetSettingsData
+    readonly responses: T.TaxGetSettingsResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "tax.updateSettings": {
+    readonly data: T.TaxUpdateSettingsData
+    readonly responses: T.TaxUpdateSettingsResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
   readonly "site.get": {
     readonly data: T.SiteGetData
     readonly responses: T.SiteGetResponses
@@ -700,6 +778,19 @@ export const operationIds: ReadonlyArray<OperationId> = [
   "promotions.update",
   "promotions.delete",
   "promotions.validate",
+  "shipping.listZones",
+  "shipping.createZone",
+  "shipping.deleteZone",
+  "shipping.listOptions",
+  "shipping.createOption",
+  "shipping.deleteOption",
+  "shipping.searchPickupPoints",
+  "shipping.createPickupPoint",
+  "shipping.importPickupPoints",
+  "shipping.deactivatePickupPoint",
+  "shipping.setVariantParcel",
+  "tax.getSettings",
+  "tax.updateSettings",
   "site.get",
   "storeCredit.get",
   "storeCredit.createTransaction",
