@@ -13,7 +13,17 @@ export const eventTypes = [
   "review.created",
   "product.created",
   "product.updated",
-  "product.deleted"
+  "product.deleted",
+  "order.placed",
+  "order.paid",
+  "order.shipped",
+  "order.delivered",
+  "order.cancelled",
+  "order.completed",
+  "payment.succeeded",
+  "customer.created",
+  "vault.record.expired",
+  "webhook.disabled"
 ] as const satisfies ReadonlyArray<WebhookEventType>
 
 /** An event name of the spec: one that is not there does not compile. */

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, BrandsListData, BrandsListErrors, BrandsListResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, PagesListData, PagesListErrors, PagesListResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
+import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, BrandsListData, BrandsListErrors, BrandsListResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersListData, OrdersListErrors, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, PagesListData, PagesListErrors, PagesListResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, VaultCreateRecordData, VaultCreateRecordErrors, VaultCreateRecordResponses, VaultDeleteRecordData, VaultDeleteRecordErrors, VaultDeleteRecordResponses, VaultEraseCustomerData, VaultEraseCustomerErrors, VaultEraseCustomerResponses, VaultGetRecordData, VaultGetRecordErrors, VaultGetRecordResponses, VaultListClassesData, VaultListClassesErrors, VaultListClassesResponses, VaultListRecordsData, VaultListRecordsErrors, VaultListRecordsResponses, VaultPutClassData, VaultPutClassErrors, VaultPutClassResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksEnableData, WebhooksEnableErrors, WebhooksEnableResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksGetSettingsData, WebhooksGetSettingsErrors, WebhooksGetSettingsResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListDeliveryAttemptsData, WebhooksListDeliveryAttemptsErrors, WebhooksListDeliveryAttemptsResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses, WebhooksReplayData, WebhooksReplayErrors, WebhooksReplayResponses, WebhooksRotateSecretData, WebhooksRotateSecretErrors, WebhooksRotateSecretResponses, WebhooksUpdateSettingsData, WebhooksUpdateSettingsErrors, WebhooksUpdateSettingsResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -1139,6 +1139,122 @@ export class StoreCredit extends HeyApiClient {
     }
 }
 
+export class Vault extends HeyApiClient {
+    /**
+     * List vault record classes
+     *
+     * The classes of the key's site and mode with their TTLs: the built-in `names`, `photos` and
+     * `video` (kept until deleted unless given a TTL) and those the site defined.
+     *
+     */
+    public listClasses<ThrowOnError extends boolean = false>(options: Options<VaultListClassesData, ThrowOnError>) {
+        return (options.client ?? this.client).get<VaultListClassesResponses, VaultListClassesErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/vault/classes',
+            ...options
+        });
+    }
+    
+    /**
+     * Define a class or set its TTL
+     *
+     * Creates the class, or sets its TTL. A record of the class is deleted by the webhook worker
+     * once `ttlSeconds` have passed since it was stored (existing records included: the TTL is
+     * read when expiry is checked), and `vault.record.expired` is sent. `null` keeps records until
+     * deleted.
+     *
+     */
+    public putClass<ThrowOnError extends boolean = false>(options: Options<VaultPutClassData, ThrowOnError>) {
+        return (options.client ?? this.client).put<VaultPutClassResponses, VaultPutClassErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/vault/classes/{className}',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * List vault records
+     *
+     * The records about one subject (metadata only; read a record for its content), newest first.
+     */
+    public listRecords<ThrowOnError extends boolean = false>(options: Options<VaultListRecordsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<VaultListRecordsResponses, VaultListRecordsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/vault/records',
+            ...options
+        });
+    }
+    
+    /**
+     * Store a vault record
+     *
+     * Stores `content` (text, or base64 for binary data: say so in `contentType`) about a customer
+     * or an order of the key's site and mode, encrypted with AES-256-GCM under the deployment's
+     * vault key (`VAULT_KEY`; without one the vault answers 503). The content is only ever
+     * returned by `vault.getRecord`.
+     *
+     */
+    public createRecord<ThrowOnError extends boolean = false>(options: Options<VaultCreateRecordData, ThrowOnError>) {
+        return (options.client ?? this.client).post<VaultCreateRecordResponses, VaultCreateRecordErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/vault/records',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Delete a vault record
+     *
+     * Deletes the record and its content now.
+     */
+    public deleteRecord<ThrowOnError extends boolean = false>(options: Options<VaultDeleteRecordData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<VaultDeleteRecordResponses, VaultDeleteRecordErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/vault/records/{recordId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Read a vault record
+     *
+     * The record with its decrypted content. An expired record is gone (404).
+     */
+    public getRecord<ThrowOnError extends boolean = false>(options: Options<VaultGetRecordData, ThrowOnError>) {
+        return (options.client ?? this.client).get<VaultGetRecordResponses, VaultGetRecordErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/vault/records/{recordId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Erase a customer's personal data
+     *
+     * The right to erasure: deletes every vault record about the customer and their orders, and
+     * anonymises their personal data in one transaction: the customer's email becomes
+     * `erased+<id>@invalid`, names and phone are cleared, and so are their default address and
+     * their orders' email and addresses. Amounts, items and statuses are kept, so totals and
+     * reports still add up. Returns a receipt.
+     *
+     */
+    public eraseCustomer<ThrowOnError extends boolean = false>(options: Options<VaultEraseCustomerData, ThrowOnError>) {
+        return (options.client ?? this.client).post<VaultEraseCustomerResponses, VaultEraseCustomerErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/customers/{customerId}/erasure',
+            ...options
+        });
+    }
+}
+
 export class Webhooks extends HeyApiClient {
     /**
      * List webhook subscriptions
@@ -1240,6 +1356,110 @@ export class Webhooks extends HeyApiClient {
             ...options
         });
     }
+    
+    /**
+     * List a delivery's attempts
+     *
+     * The delivery log: every attempt of one delivery, newest first, with its time, the receiver's
+     * status (or why there was none), how long it took and the start of the response body.
+     *
+     */
+    public listDeliveryAttempts<ThrowOnError extends boolean = false>(options: Options<WebhooksListDeliveryAttemptsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<WebhooksListDeliveryAttemptsResponses, WebhooksListDeliveryAttemptsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/webhooks/{webhookId}/deliveries/{deliveryId}/attempts',
+            ...options
+        });
+    }
+    
+    /**
+     * Replay events since a time
+     *
+     * Sends the subscription every event of its site and mode created at or after `since` (and still
+     * kept: see `webhooks.updateSettings`) of a type it listens to, again, each with a fresh 24-hour
+     * retry window. Event ids are unchanged, so receivers that deduplicate on `id` stay safe. A
+     * disabled subscription must be enabled first.
+     *
+     */
+    public replay<ThrowOnError extends boolean = false>(options: Options<WebhooksReplayData, ThrowOnError>) {
+        return (options.client ?? this.client).post<WebhooksReplayResponses, WebhooksReplayErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/webhooks/{webhookId}/replay',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Rotate a subscription's signing secret
+     *
+     * Gives the subscription a new signing secret, shown in this response only. For `overlapSeconds`
+     * (default one day) deliveries carry two `sha256=` entries in `X-Shopvo-Signature`, one per
+     * secret, so the receiver can switch to the new secret whenever it likes within that time.
+     *
+     */
+    public rotateSecret<ThrowOnError extends boolean = false>(options: Options<WebhooksRotateSecretData, ThrowOnError>) {
+        return (options.client ?? this.client).post<WebhooksRotateSecretResponses, WebhooksRotateSecretErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/webhooks/{webhookId}/rotate-secret',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Re-enable a disabled subscription
+     *
+     * Enables a subscription that was disabled after failing for a whole retry window. Events from
+     * now on are delivered; to send what it missed, use `webhooks.replay`. Enabling an enabled
+     * subscription changes nothing.
+     *
+     */
+    public enable<ThrowOnError extends boolean = false>(options: Options<WebhooksEnableData, ThrowOnError>) {
+        return (options.client ?? this.client).post<WebhooksEnableResponses, WebhooksEnableErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/webhooks/{webhookId}/enable',
+            ...options
+        });
+    }
+    
+    /**
+     * Get the site's event retention
+     *
+     * How long the site's settled events are kept (both modes).
+     */
+    public getSettings<ThrowOnError extends boolean = false>(options: Options<WebhooksGetSettingsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<WebhooksGetSettingsResponses, WebhooksGetSettingsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/webhook-settings',
+            ...options
+        });
+    }
+    
+    /**
+     * Set the site's event retention
+     *
+     * Sets how many days an event is kept once all its deliveries are settled; the webhook worker
+     * deletes older ones with their delivery log. Replays reach only kept events.
+     *
+     */
+    public updateSettings<ThrowOnError extends boolean = false>(options: Options<WebhooksUpdateSettingsData, ThrowOnError>) {
+        return (options.client ?? this.client).put<WebhooksUpdateSettingsResponses, WebhooksUpdateSettingsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/webhook-settings',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
 }
 
 export class ShopvoApi extends HeyApiClient {
@@ -1336,6 +1556,11 @@ export class ShopvoApi extends HeyApiClient {
     private _storeCredit?: StoreCredit;
     get storeCredit(): StoreCredit {
         return this._storeCredit ??= new StoreCredit({ client: this.client });
+    }
+    
+    private _vault?: Vault;
+    get vault(): Vault {
+        return this._vault ??= new Vault({ client: this.client });
     }
     
     private _webhooks?: Webhooks;

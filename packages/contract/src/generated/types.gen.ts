@@ -4,7 +4,7 @@ export type ClientOptions = {
     baseUrl: 'http://localhost:3000' | 'https://{domain}' | (string & {});
 };
 
-export type Webhooks = WebhookEventsOrderCreatedWebhookRequest | WebhookEventsOrderUpdatedWebhookRequest | WebhookEventsOrderRefundedWebhookRequest | WebhookEventsPaymentConfirmedWebhookRequest | WebhookEventsPaymentFailedWebhookRequest | WebhookEventsInventoryLowWebhookRequest | WebhookEventsCartAbandonedWebhookRequest | WebhookEventsReviewCreatedWebhookRequest | WebhookEventsProductCreatedWebhookRequest | WebhookEventsProductUpdatedWebhookRequest | WebhookEventsProductDeletedWebhookRequest;
+export type Webhooks = WebhookEventsOrderCreatedWebhookRequest | WebhookEventsOrderUpdatedWebhookRequest | WebhookEventsOrderRefundedWebhookRequest | WebhookEventsPaymentConfirmedWebhookRequest | WebhookEventsPaymentFailedWebhookRequest | WebhookEventsInventoryLowWebhookRequest | WebhookEventsCartAbandonedWebhookRequest | WebhookEventsReviewCreatedWebhookRequest | WebhookEventsProductCreatedWebhookRequest | WebhookEventsProductUpdatedWebhookRequest | WebhookEventsProductDeletedWebhookRequest | WebhookEventsOrderPlacedWebhookRequest | WebhookEventsOrderPaidWebhookRequest | WebhookEventsOrderShippedWebhookRequest | WebhookEventsOrderDeliveredWebhookRequest | WebhookEventsOrderCancelledWebhookRequest | WebhookEventsOrderCompletedWebhookRequest | WebhookEventsPaymentSucceededWebhookRequest | WebhookEventsCustomerCreatedWebhookRequest | WebhookEventsVaultRecordExpiredWebhookRequest | WebhookEventsWebhookDisabledWebhookRequest;
 
 /**
  * The error envelope shared by every non-2xx response.
@@ -1696,14 +1696,94 @@ export type StoreCreditTransactionCreate = {
     orderId?: string;
 };
 
+export type VaultSubjectType = 'customer' | 'order';
+
+export type VaultClass = {
+    name: string;
+    /**
+     * Seconds a record of this class is kept after it was stored; null keeps it until deleted.
+     */
+    ttlSeconds: number | null;
+    /**
+     * One of `names`, `photos`, `video`.
+     */
+    builtIn: boolean;
+};
+
+export type VaultClassUpdate = {
+    ttlSeconds: number | null;
+};
+
+export type VaultRecordCreate = {
+    /**
+     * A built-in class or one defined with `vault.putClass`.
+     */
+    class: string;
+    subjectType: VaultSubjectType;
+    /**
+     * The customer's (`cust_…`) or order's id; it must exist in the key's site and mode.
+     */
+    subjectId: string;
+    contentType?: string;
+    content: string;
+};
+
+export type VaultRecord = {
+    id: string;
+    class: string;
+    subjectType: VaultSubjectType;
+    subjectId: string;
+    contentType: string;
+    /**
+     * Length of `content`, in characters.
+     */
+    size: number;
+    /**
+     * When its class's TTL ends it (as the TTL is now); null when the class keeps records.
+     */
+    expiresAt: string | null;
+    createdAt: Timestamp;
+};
+
+export type VaultRecordWithContent = VaultRecord & {
+    content: string;
+};
+
+/**
+ * A vault record deleted at the end of its TTL (its content is never sent).
+ */
+export type VaultRecordExpired = {
+    id: string;
+    class: string;
+    subjectType: VaultSubjectType;
+    subjectId: string;
+    createdAt: Timestamp;
+    expiredAt: Timestamp;
+};
+
+export type ErasureReceipt = {
+    /**
+     * Receipt ID (`era_…`).
+     */
+    id: string;
+    customerId: string;
+    vaultRecordsDeleted: number;
+    /**
+     * Addresses cleared (the customer's default address and their orders' shipping and billing addresses).
+     */
+    addressesCleared: number;
+    ordersAnonymised: number;
+    erasedAt: Timestamp;
+};
+
 /**
  * An event a subscription can receive.
  */
-export type WebhookEventType = 'order.created' | 'order.updated' | 'order.refunded' | 'payment.confirmed' | 'payment.failed' | 'inventory.low' | 'cart.abandoned' | 'review.created' | 'product.created' | 'product.updated' | 'product.deleted';
+export type WebhookEventType = 'order.created' | 'order.updated' | 'order.refunded' | 'payment.confirmed' | 'payment.failed' | 'inventory.low' | 'cart.abandoned' | 'review.created' | 'product.created' | 'product.updated' | 'product.deleted' | 'order.placed' | 'order.paid' | 'order.shipped' | 'order.delivered' | 'order.cancelled' | 'order.completed' | 'payment.succeeded' | 'customer.created' | 'vault.record.expired' | 'webhook.disabled';
 
 /**
- * The body of every webhook POST. Deliveries are at least once and not ordered: use `id` to
- * drop duplicates and `timestamp` to ignore stale updates. The same event goes to every
+ * The body of every webhook POST. Deliveries are at least once and not ordered: use `id` (also
+ * sent as the `Idempotency-Key` header) to drop duplicates and `timestamp` to ignore stale updates. The same event goes to every
  * subscription that lists its type.
  *
  */
@@ -1745,6 +1825,19 @@ export type WebhookSubscription = {
      * Whether the subscription receives live-mode or test-mode events (the mode of the key that created it).
      */
     livemode: boolean;
+    /**
+     * `disabled` after every delivery to it failed for a whole 24-hour retry window (a
+     * `webhook.disabled` event is sent); nothing is delivered until `webhooks.enable`.
+     *
+     */
+    status: 'enabled' | 'disabled';
+    disabledAt: string | null;
+    /**
+     * During a secret rotation's overlap: until when deliveries also carry a signature made with
+     * the previous secret (two `sha256=` entries). Null otherwise.
+     *
+     */
+    previousSecretExpiresAt: string | null;
     createdAt: Timestamp;
     updatedAt: Timestamp;
 };
@@ -1806,6 +1899,83 @@ export type WebhookDelivery = {
      */
     nextAttemptAt: string | null;
     createdAt: Timestamp;
+};
+
+/**
+ * One attempt of a delivery, as logged by the webhook worker.
+ */
+export type WebhookDeliveryAttempt = {
+    /**
+     * Attempt ID (`wha_…`).
+     */
+    id: string;
+    deliveryId: string;
+    attemptedAt: Timestamp;
+    /**
+     * The receiver's HTTP status; null when it gave none (timeout, refused destination, connection error).
+     */
+    statusCode: number | null;
+    /**
+     * Why there was no response (timeout, DNS, refused destination, connection error); null when there was one.
+     */
+    error: string | null;
+    durationMs: number;
+    /**
+     * The first 1,024 characters of the response body.
+     */
+    responseExcerpt: string | null;
+};
+
+export type WebhookReplay = {
+    /**
+     * Every event of the subscription's site and mode created at or after this instant, of a type it listens to, is sent again.
+     */
+    since: string;
+};
+
+export type WebhookReplayResult = {
+    /**
+     * How many deliveries were queued.
+     */
+    queued: number;
+};
+
+export type WebhookRotateSecret = {
+    /**
+     * How long deliveries keep carrying a signature made with the previous secret as well (default one day).
+     */
+    overlapSeconds?: number;
+};
+
+export type WebhookSettings = {
+    /**
+     * Days an event is kept once every delivery of it is settled (succeeded or failed); then it and its delivery log are deleted.
+     */
+    eventRetentionDays: number;
+};
+
+/**
+ * A payment of an order.
+ */
+export type WebhookPaymentData = {
+    orderId: string;
+    orderNumber: string;
+    amount: Money;
+    currency: string;
+    paymentStatus: OrderPaymentStatus;
+};
+
+export type WebhookPaymentFailedData = WebhookPaymentData & {
+    failureCode: string | null;
+    failureMessage: string | null;
+};
+
+/**
+ * What remains of a deleted resource.
+ */
+export type WebhookDeletedData = {
+    id: string;
+    slug?: string;
 };
 
 /**
@@ -7070,6 +7240,620 @@ export type StoreCreditCreateTransactionResponses = {
 
 export type StoreCreditCreateTransactionResponse = StoreCreditCreateTransactionResponses[keyof StoreCreditCreateTransactionResponses];
 
+export type VaultListClassesData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/vault/classes';
+};
+
+export type VaultListClassesErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type VaultListClassesError = VaultListClassesErrors[keyof VaultListClassesErrors];
+
+export type VaultListClassesResponses = {
+    /**
+     * Every class.
+     */
+    200: {
+        success: true;
+        items: Array<VaultClass>;
+    };
+};
+
+export type VaultListClassesResponse = VaultListClassesResponses[keyof VaultListClassesResponses];
+
+export type VaultPutClassData = {
+    body: VaultClassUpdate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The class name (lower-case letters, digits and `_`, starting with a letter).
+         */
+        className: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/vault/classes/{className}';
+};
+
+export type VaultPutClassErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type VaultPutClassError = VaultPutClassErrors[keyof VaultPutClassErrors];
+
+export type VaultPutClassResponses = {
+    /**
+     * The class.
+     */
+    200: {
+        success: true;
+        data: VaultClass;
+    };
+};
+
+export type VaultPutClassResponse = VaultPutClassResponses[keyof VaultPutClassResponses];
+
+export type VaultListRecordsData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query: {
+        subjectType: VaultSubjectType;
+        subjectId: string;
+        /**
+         * Page number for offset pagination (default 1, at most 10,000,000, so that the rows skipped,
+         * `(page - 1) × limit`, stay countable). Ignored when `cursor` is given.
+         *
+         */
+        page?: number;
+        /**
+         * Results per page (max 100, default 20).
+         */
+        limit?: number;
+    };
+    url: '/api/v1/{siteId}/vault/records';
+};
+
+export type VaultListRecordsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type VaultListRecordsError = VaultListRecordsErrors[keyof VaultListRecordsErrors];
+
+export type VaultListRecordsResponses = {
+    /**
+     * A page of records.
+     */
+    200: OffsetPageMeta & {
+        items: Array<VaultRecord>;
+    };
+};
+
+export type VaultListRecordsResponse = VaultListRecordsResponses[keyof VaultListRecordsResponses];
+
+export type VaultCreateRecordData = {
+    body: VaultRecordCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/vault/records';
+};
+
+export type VaultCreateRecordErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type VaultCreateRecordError = VaultCreateRecordErrors[keyof VaultCreateRecordErrors];
+
+export type VaultCreateRecordResponses = {
+    /**
+     * The stored record (metadata).
+     */
+    201: {
+        success: true;
+        data: VaultRecord;
+    };
+};
+
+export type VaultCreateRecordResponse = VaultCreateRecordResponses[keyof VaultCreateRecordResponses];
+
+export type VaultDeleteRecordData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        recordId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/vault/records/{recordId}';
+};
+
+export type VaultDeleteRecordErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type VaultDeleteRecordError = VaultDeleteRecordErrors[keyof VaultDeleteRecordErrors];
+
+export type VaultDeleteRecordResponses = {
+    /**
+     * The record was deleted.
+     */
+    200: Deleted;
+};
+
+export type VaultDeleteRecordResponse = VaultDeleteRecordResponses[keyof VaultDeleteRecordResponses];
+
+export type VaultGetRecordData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        recordId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/vault/records/{recordId}';
+};
+
+export type VaultGetRecordErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type VaultGetRecordError = VaultGetRecordErrors[keyof VaultGetRecordErrors];
+
+export type VaultGetRecordResponses = {
+    /**
+     * The record and its content.
+     */
+    200: {
+        success: true;
+        data: VaultRecordWithContent;
+    };
+};
+
+export type VaultGetRecordResponse = VaultGetRecordResponses[keyof VaultGetRecordResponses];
+
+export type VaultEraseCustomerData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        customerId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/customers/{customerId}/erasure';
+};
+
+export type VaultEraseCustomerErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type VaultEraseCustomerError = VaultEraseCustomerErrors[keyof VaultEraseCustomerErrors];
+
+export type VaultEraseCustomerResponses = {
+    /**
+     * The erasure receipt.
+     */
+    200: {
+        success: true;
+        data: ErasureReceipt;
+    };
+};
+
+export type VaultEraseCustomerResponse = VaultEraseCustomerResponses[keyof VaultEraseCustomerResponses];
+
 export type WebhooksListData = {
     body?: never;
     headers?: {
@@ -7615,7 +8399,564 @@ export type WebhooksRedeliverResponses = {
 
 export type WebhooksRedeliverResponse = WebhooksRedeliverResponses[keyof WebhooksRedeliverResponses];
 
-export type WebhookEventsOrderCreatedWebhookPayload = WebhookEvent;
+export type WebhooksListDeliveryAttemptsData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The subscription's ID (`wh_…`).
+         */
+        webhookId: string;
+        /**
+         * The delivery's ID (`whd_…`); it must belong to the subscription.
+         */
+        deliveryId: string;
+    };
+    query?: {
+        /**
+         * Page number for offset pagination (default 1, at most 10,000,000, so that the rows skipped,
+         * `(page - 1) × limit`, stay countable). Ignored when `cursor` is given.
+         *
+         */
+        page?: number;
+        /**
+         * Results per page (max 100, default 20).
+         */
+        limit?: number;
+    };
+    url: '/api/v1/{siteId}/webhooks/{webhookId}/deliveries/{deliveryId}/attempts';
+};
+
+export type WebhooksListDeliveryAttemptsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type WebhooksListDeliveryAttemptsError = WebhooksListDeliveryAttemptsErrors[keyof WebhooksListDeliveryAttemptsErrors];
+
+export type WebhooksListDeliveryAttemptsResponses = {
+    /**
+     * A page of attempts.
+     */
+    200: OffsetPageMeta & {
+        items: Array<WebhookDeliveryAttempt>;
+    };
+};
+
+export type WebhooksListDeliveryAttemptsResponse = WebhooksListDeliveryAttemptsResponses[keyof WebhooksListDeliveryAttemptsResponses];
+
+export type WebhooksReplayData = {
+    body: WebhookReplay;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The subscription's ID (`wh_…`).
+         */
+        webhookId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/webhooks/{webhookId}/replay';
+};
+
+export type WebhooksReplayErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type WebhooksReplayError = WebhooksReplayErrors[keyof WebhooksReplayErrors];
+
+export type WebhooksReplayResponses = {
+    /**
+     * The deliveries are queued.
+     */
+    202: {
+        success: true;
+        data: WebhookReplayResult;
+    };
+};
+
+export type WebhooksReplayResponse = WebhooksReplayResponses[keyof WebhooksReplayResponses];
+
+export type WebhooksRotateSecretData = {
+    body?: WebhookRotateSecret;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The subscription's ID (`wh_…`).
+         */
+        webhookId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/webhooks/{webhookId}/rotate-secret';
+};
+
+export type WebhooksRotateSecretErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type WebhooksRotateSecretError = WebhooksRotateSecretErrors[keyof WebhooksRotateSecretErrors];
+
+export type WebhooksRotateSecretResponses = {
+    /**
+     * The subscription with its new secret.
+     */
+    200: {
+        success: true;
+        data: WebhookSubscriptionWithSecret;
+    };
+};
+
+export type WebhooksRotateSecretResponse = WebhooksRotateSecretResponses[keyof WebhooksRotateSecretResponses];
+
+export type WebhooksEnableData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The subscription's ID (`wh_…`).
+         */
+        webhookId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/webhooks/{webhookId}/enable';
+};
+
+export type WebhooksEnableErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type WebhooksEnableError = WebhooksEnableErrors[keyof WebhooksEnableErrors];
+
+export type WebhooksEnableResponses = {
+    /**
+     * The subscription, enabled.
+     */
+    200: {
+        success: true;
+        data: WebhookSubscription;
+    };
+};
+
+export type WebhooksEnableResponse = WebhooksEnableResponses[keyof WebhooksEnableResponses];
+
+export type WebhooksGetSettingsData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/webhook-settings';
+};
+
+export type WebhooksGetSettingsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type WebhooksGetSettingsError = WebhooksGetSettingsErrors[keyof WebhooksGetSettingsErrors];
+
+export type WebhooksGetSettingsResponses = {
+    /**
+     * The settings.
+     */
+    200: {
+        success: true;
+        data: WebhookSettings;
+    };
+};
+
+export type WebhooksGetSettingsResponse = WebhooksGetSettingsResponses[keyof WebhooksGetSettingsResponses];
+
+export type WebhooksUpdateSettingsData = {
+    body: WebhookSettings;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/webhook-settings';
+};
+
+export type WebhooksUpdateSettingsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type WebhooksUpdateSettingsError = WebhooksUpdateSettingsErrors[keyof WebhooksUpdateSettingsErrors];
+
+export type WebhooksUpdateSettingsResponses = {
+    /**
+     * The settings.
+     */
+    200: {
+        success: true;
+        data: WebhookSettings;
+    };
+};
+
+export type WebhooksUpdateSettingsResponse = WebhooksUpdateSettingsResponses[keyof WebhooksUpdateSettingsResponses];
+
+export type WebhookEventsOrderCreatedWebhookPayload = WebhookEvent & {
+    event?: 'order.created';
+    data?: Order;
+};
 
 export type WebhookEventsOrderCreatedWebhookRequest = {
     body: WebhookEventsOrderCreatedWebhookPayload;
@@ -7624,7 +8965,10 @@ export type WebhookEventsOrderCreatedWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsOrderUpdatedWebhookPayload = WebhookEvent;
+export type WebhookEventsOrderUpdatedWebhookPayload = WebhookEvent & {
+    event?: 'order.updated';
+    data?: Order;
+};
 
 export type WebhookEventsOrderUpdatedWebhookRequest = {
     body: WebhookEventsOrderUpdatedWebhookPayload;
@@ -7633,7 +8977,10 @@ export type WebhookEventsOrderUpdatedWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsOrderRefundedWebhookPayload = WebhookEvent;
+export type WebhookEventsOrderRefundedWebhookPayload = WebhookEvent & {
+    event?: 'order.refunded';
+    data?: Order;
+};
 
 export type WebhookEventsOrderRefundedWebhookRequest = {
     body: WebhookEventsOrderRefundedWebhookPayload;
@@ -7642,7 +8989,10 @@ export type WebhookEventsOrderRefundedWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsPaymentConfirmedWebhookPayload = WebhookEvent;
+export type WebhookEventsPaymentConfirmedWebhookPayload = WebhookEvent & {
+    event?: 'payment.confirmed';
+    data?: WebhookPaymentData;
+};
 
 export type WebhookEventsPaymentConfirmedWebhookRequest = {
     body: WebhookEventsPaymentConfirmedWebhookPayload;
@@ -7651,7 +9001,10 @@ export type WebhookEventsPaymentConfirmedWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsPaymentFailedWebhookPayload = WebhookEvent;
+export type WebhookEventsPaymentFailedWebhookPayload = WebhookEvent & {
+    event?: 'payment.failed';
+    data?: WebhookPaymentFailedData;
+};
 
 export type WebhookEventsPaymentFailedWebhookRequest = {
     body: WebhookEventsPaymentFailedWebhookPayload;
@@ -7660,7 +9013,10 @@ export type WebhookEventsPaymentFailedWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsInventoryLowWebhookPayload = WebhookEvent;
+export type WebhookEventsInventoryLowWebhookPayload = WebhookEvent & {
+    event?: 'inventory.low';
+    data?: InventoryLevel;
+};
 
 export type WebhookEventsInventoryLowWebhookRequest = {
     body: WebhookEventsInventoryLowWebhookPayload;
@@ -7669,7 +9025,10 @@ export type WebhookEventsInventoryLowWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsCartAbandonedWebhookPayload = WebhookEvent;
+export type WebhookEventsCartAbandonedWebhookPayload = WebhookEvent & {
+    event?: 'cart.abandoned';
+    data?: Cart;
+};
 
 export type WebhookEventsCartAbandonedWebhookRequest = {
     body: WebhookEventsCartAbandonedWebhookPayload;
@@ -7678,7 +9037,10 @@ export type WebhookEventsCartAbandonedWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsReviewCreatedWebhookPayload = WebhookEvent;
+export type WebhookEventsReviewCreatedWebhookPayload = WebhookEvent & {
+    event?: 'review.created';
+    data?: Review;
+};
 
 export type WebhookEventsReviewCreatedWebhookRequest = {
     body: WebhookEventsReviewCreatedWebhookPayload;
@@ -7687,7 +9049,10 @@ export type WebhookEventsReviewCreatedWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsProductCreatedWebhookPayload = WebhookEvent;
+export type WebhookEventsProductCreatedWebhookPayload = WebhookEvent & {
+    event?: 'product.created';
+    data?: Product;
+};
 
 export type WebhookEventsProductCreatedWebhookRequest = {
     body: WebhookEventsProductCreatedWebhookPayload;
@@ -7696,7 +9061,10 @@ export type WebhookEventsProductCreatedWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsProductUpdatedWebhookPayload = WebhookEvent;
+export type WebhookEventsProductUpdatedWebhookPayload = WebhookEvent & {
+    event?: 'product.updated';
+    data?: Product;
+};
 
 export type WebhookEventsProductUpdatedWebhookRequest = {
     body: WebhookEventsProductUpdatedWebhookPayload;
@@ -7705,11 +9073,134 @@ export type WebhookEventsProductUpdatedWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsProductDeletedWebhookPayload = WebhookEvent;
+export type WebhookEventsProductDeletedWebhookPayload = WebhookEvent & {
+    event?: 'product.deleted';
+    data?: WebhookDeletedData;
+};
 
 export type WebhookEventsProductDeletedWebhookRequest = {
     body: WebhookEventsProductDeletedWebhookPayload;
     key: 'product.deleted';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderPlacedWebhookPayload = WebhookEvent & {
+    event?: 'order.placed';
+    data?: Order;
+};
+
+export type WebhookEventsOrderPlacedWebhookRequest = {
+    body: WebhookEventsOrderPlacedWebhookPayload;
+    key: 'order.placed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderPaidWebhookPayload = WebhookEvent & {
+    event?: 'order.paid';
+    data?: Order;
+};
+
+export type WebhookEventsOrderPaidWebhookRequest = {
+    body: WebhookEventsOrderPaidWebhookPayload;
+    key: 'order.paid';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderShippedWebhookPayload = WebhookEvent & {
+    event?: 'order.shipped';
+    data?: Order;
+};
+
+export type WebhookEventsOrderShippedWebhookRequest = {
+    body: WebhookEventsOrderShippedWebhookPayload;
+    key: 'order.shipped';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderDeliveredWebhookPayload = WebhookEvent & {
+    event?: 'order.delivered';
+    data?: Order;
+};
+
+export type WebhookEventsOrderDeliveredWebhookRequest = {
+    body: WebhookEventsOrderDeliveredWebhookPayload;
+    key: 'order.delivered';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderCancelledWebhookPayload = WebhookEvent & {
+    event?: 'order.cancelled';
+    data?: Order;
+};
+
+export type WebhookEventsOrderCancelledWebhookRequest = {
+    body: WebhookEventsOrderCancelledWebhookPayload;
+    key: 'order.cancelled';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderCompletedWebhookPayload = WebhookEvent & {
+    event?: 'order.completed';
+    data?: Order;
+};
+
+export type WebhookEventsOrderCompletedWebhookRequest = {
+    body: WebhookEventsOrderCompletedWebhookPayload;
+    key: 'order.completed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsPaymentSucceededWebhookPayload = WebhookEvent & {
+    event?: 'payment.succeeded';
+    data?: WebhookPaymentData;
+};
+
+export type WebhookEventsPaymentSucceededWebhookRequest = {
+    body: WebhookEventsPaymentSucceededWebhookPayload;
+    key: 'payment.succeeded';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsCustomerCreatedWebhookPayload = WebhookEvent & {
+    event?: 'customer.created';
+    data?: Customer;
+};
+
+export type WebhookEventsCustomerCreatedWebhookRequest = {
+    body: WebhookEventsCustomerCreatedWebhookPayload;
+    key: 'customer.created';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsVaultRecordExpiredWebhookPayload = WebhookEvent & {
+    event?: 'vault.record.expired';
+    data?: VaultRecordExpired;
+};
+
+export type WebhookEventsVaultRecordExpiredWebhookRequest = {
+    body: WebhookEventsVaultRecordExpiredWebhookPayload;
+    key: 'vault.record.expired';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsWebhookDisabledWebhookPayload = WebhookEvent & {
+    event?: 'webhook.disabled';
+    data?: WebhookSubscription;
+};
+
+export type WebhookEventsWebhookDisabledWebhookRequest = {
+    body: WebhookEventsWebhookDisabledWebhookPayload;
+    key: 'webhook.disabled';
     path?: never;
     query?: never;
 };
