@@ -36,6 +36,7 @@ import * as Inventory from "./Inventory/Http.js"
 import * as Reviews from "./Reviews/Http.js"
 import * as Sites from "./Sites/Http.js"
 import * as Variants from "./Variants/Http.js"
+import * as Vault from "./Vault/Http.js"
 import * as Webhooks from "./Webhooks/Http.js"
 
 /** Every implemented operation, by `operationId`. */
@@ -57,7 +58,8 @@ export const handlers: Router.Handlers<Services | SqlClient.SqlClient> = {
   ...Checkout.handlers,
   ...GiftCards.handlers,
   ...StoreCredit.handlers,
-  ...Loyalty.handlers
+  ...Loyalty.handlers,
+  ...Vault.handlers
 }
 
 /** The platform services every request uses. */

@@ -22,6 +22,7 @@ import { Reviews } from "./Reviews/Service.js"
 import { Sites } from "./Sites/Service.js"
 import { StoreCredit } from "./StoreCredit/Service.js"
 import { Variants } from "./Variants/Service.js"
+import { Vault } from "./Vault/Service.js"
 import { Webhooks } from "./Webhooks/Service.js"
 
 export const ServicesLive = Layer.mergeAll(
@@ -43,6 +44,7 @@ export const ServicesLive = Layer.mergeAll(
   Sites.Default,
   StoreCredit.Default,
   Variants.Default,
+  Vault.Default,
   Webhooks.Default
 )
 
