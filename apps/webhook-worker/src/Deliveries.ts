@@ -64,7 +64,7 @@ export const dispatch = (limit: number, windowMs: number) =>
           from unnest(${pairs.map(() => Ids.make("whd"))}::text[], ${pairs.map((p) => p.eventId)}::text[],
                       ${pairs.map((p) => p.subscriptionId)}::text[]) as u(id, event_id, subscription_id)
           join events e on e.id = u.event_id
-          on conflict (subscription_id, event_id) do nothing`
+          on conflict (site_id, subscription_id, event_id) do nothing`
       }
       yield* sql`update events set dispatched_at = now() where id = any(${ids}::text[])`
       return events.length

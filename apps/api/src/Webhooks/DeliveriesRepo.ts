@@ -194,7 +194,7 @@ export class DeliveriesRepo extends Effect.Service<DeliveriesRepo>()("@shopvo/ap
                        now(), now() + ${windowMs} * interval '1 millisecond'
                 from unnest(${events.map(() => Ids.make("whd"))}::text[], ${events.map((e) => e.id)}::text[],
                             ${events.map((e) => e.type)}::text[]) as u(id, event_id, event_type)
-                on conflict (subscription_id, event_id) do update
+                on conflict (site_id, subscription_id, event_id) do update
                   set status = 'pending', next_attempt_at = now(), claimed_until = null,
                       window_ends_at = excluded.window_ends_at
                   where not (webhook_deliveries.status = 'pending' and webhook_deliveries.claimed_until > now())

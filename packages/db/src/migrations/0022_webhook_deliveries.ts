@@ -35,11 +35,11 @@ export default Effect.gen(function* () {
 
   yield* sql`
     create table webhook_deliveries (
-      id text primary key constraint webhook_deliveries_id_format check (id ~ '^whd_[A-Za-z0-9]{1,60}$'),
+      id text not null constraint webhook_deliveries_id_format check (id ~ '^whd_[A-Za-z0-9]{1,60}$'),
       site_id text not null references sites (id) on delete cascade,
       livemode boolean not null,
       subscription_id text not null,
-      event_id text not null references events (id) on delete cascade,
+      event_id text not null,
       event_type text not null,
       status text not null default 'pending'
         constraint webhook_deliveries_status_known check (status in ('pending', 'succeeded', 'failed')),
@@ -53,19 +53,22 @@ export default Effect.gen(function* () {
       -- A worker's lease on an attempt in progress; due again once it lapses.
       claimed_until timestamptz,
       created_at timestamptz not null default now(),
+      -- Keys lead with site_id, ready for distribution by site like every tenant table (0007).
+      primary key (site_id, id),
       foreign key (subscription_id, site_id, livemode)
         references webhook_subscriptions (id, site_id, livemode) on delete cascade,
-      constraint webhook_deliveries_once unique (subscription_id, event_id),
+      foreign key (site_id, event_id) references events (site_id, id) on delete cascade,
+      constraint webhook_deliveries_once unique (site_id, subscription_id, event_id),
       constraint webhook_deliveries_tenant_unique unique (id, site_id, livemode),
       constraint webhook_deliveries_pending_has_next check ((status = 'pending') = (next_attempt_at is not null))
     )`
   yield* sql`create index webhook_deliveries_due_idx on webhook_deliveries (next_attempt_at) where status = 'pending'`
   yield* sql`create index webhook_deliveries_subscription_idx on webhook_deliveries (subscription_id, created_at, id)`
-  yield* sql`create index webhook_deliveries_event_idx on webhook_deliveries (event_id)`
+  yield* sql`create index webhook_deliveries_event_idx on webhook_deliveries (site_id, event_id)`
 
   yield* sql`
     create table webhook_delivery_attempts (
-      id text primary key constraint webhook_delivery_attempts_id_format check (id ~ '^wha_[A-Za-z0-9]{1,60}$'),
+      id text not null constraint webhook_delivery_attempts_id_format check (id ~ '^wha_[A-Za-z0-9]{1,60}$'),
       site_id text not null,
       livemode boolean not null,
       delivery_id text not null,
@@ -74,6 +77,7 @@ export default Effect.gen(function* () {
       error text,
       duration_ms integer not null constraint webhook_delivery_attempts_duration_range check (duration_ms >= 0),
       response_excerpt text constraint webhook_delivery_attempts_excerpt_length check (length(response_excerpt) <= 1024),
+      primary key (site_id, id),
       foreign key (delivery_id, site_id, livemode)
         references webhook_deliveries (id, site_id, livemode) on delete cascade
     )`

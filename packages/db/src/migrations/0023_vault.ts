@@ -26,7 +26,7 @@ export default Effect.gen(function* () {
 
   yield* sql`
     create table vault_records (
-      id text primary key constraint vault_records_id_format check (id ~ '^vrec_[A-Za-z0-9]{1,59}$'),
+      id text not null constraint vault_records_id_format check (id ~ '^vrec_[A-Za-z0-9]{1,59}$'),
       site_id text not null references sites (id) on delete cascade,
       livemode boolean not null,
       class text not null constraint vault_records_class_format check (class ~ '^[a-z][a-z0-9_]{0,39}$'),
@@ -36,20 +36,22 @@ export default Effect.gen(function* () {
       size integer not null constraint vault_records_size_range check (size >= 0),
       -- iv (12 bytes) || GCM tag (16 bytes) || ciphertext
       sealed bytea not null constraint vault_records_sealed_length check (length(sealed) >= 28),
-      created_at timestamptz not null default now()
+      created_at timestamptz not null default now(),
+      primary key (site_id, id)
     )`
   yield* sql`create index vault_records_subject_idx on vault_records (site_id, livemode, subject_type, subject_id, created_at)`
   yield* sql`create index vault_records_class_idx on vault_records (site_id, livemode, class, created_at)`
 
   yield* sql`
     create table erasure_receipts (
-      id text primary key constraint erasure_receipts_id_format check (id ~ '^era_[A-Za-z0-9]{1,60}$'),
+      id text not null constraint erasure_receipts_id_format check (id ~ '^era_[A-Za-z0-9]{1,60}$'),
       site_id text not null references sites (id) on delete cascade,
       livemode boolean not null,
       customer_id text not null,
       vault_records_deleted integer not null,
       addresses_cleared integer not null,
       orders_anonymised integer not null,
-      erased_at timestamptz not null default now()
+      erased_at timestamptz not null default now(),
+      primary key (site_id, id)
     )`
 })
