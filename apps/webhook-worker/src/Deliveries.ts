@@ -191,16 +191,25 @@ export const record = (results: ReadonlyArray<Result>, options: { readonly scale
                    where id = any(${[...healthy]}::text[]) and failing_since is not null`
       }
 
-      const exhausted = [...new Set(rows.flatMap((r, i) => (r.status === "failed" ? [results[i]!.delivery.subscriptionId] : [])))]
+      // A delivery that failed for its whole window disables its subscription when the subscription's
+      // run of failures began no later than that window's first attempt: nothing succeeded meanwhile.
+      const exhausted = rows.flatMap((r) => (r.status === "failed" ? [r.id] : []))
       if (exhausted.length === 0) return
       const windowMs = DeliverySchedule.window * options.scale
       const disabled = yield* sql<SubscriptionRow>`
-        update webhook_subscriptions set disabled_at = now()
-        where id = any(${exhausted}::text[]) and disabled_at is null
-          and failing_since <= now() - ${millis(windowMs)}::interval
-        returning id, site_id as "siteId", livemode, url, events, description, disabled_at as "disabledAt",
-                  previous_secret_expires_at as "previousSecretExpiresAt", created_at as "createdAt",
-                  updated_at as "updatedAt"`
+        update webhook_subscriptions s set disabled_at = now()
+        from (
+          select d.subscription_id, min(a.attempted_at) as first_attempt
+          from webhook_deliveries d
+          join webhook_delivery_attempts a on a.site_id = d.site_id and a.delivery_id = d.id
+          where d.id = any(${exhausted}::text[])
+            and a.attempted_at >= d.window_ends_at - ${millis(windowMs)}::interval
+          group by d.subscription_id
+        ) f
+        where s.id = f.subscription_id and s.disabled_at is null and s.failing_since <= f.first_attempt
+        returning s.id, s.site_id as "siteId", s.livemode, s.url, s.events, s.description,
+                  s.disabled_at as "disabledAt", s.previous_secret_expires_at as "previousSecretExpiresAt",
+                  s.created_at as "createdAt", s.updated_at as "updatedAt"`
       for (const s of disabled) {
         // Nothing more is sent to it: what was pending is failed (a replay can send it later).
         yield* sql`update webhook_deliveries set status = 'failed', next_attempt_at = null, claimed_until = null

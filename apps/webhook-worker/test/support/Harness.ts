@@ -69,7 +69,7 @@ export const payloadIssues = (event: string, body: unknown) => {
 }
 
 /** Waits until `check` holds (polling), or fails with `what` after `timeoutMs`. */
-export const eventually = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
+export const eventually = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 40_000) => {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (await check()) return
