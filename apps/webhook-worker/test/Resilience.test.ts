@@ -19,7 +19,11 @@ describe("webhook delivery under failure", () => {
   let key: string
 
   const sql = <A extends object>(text: string, params: ReadonlyArray<unknown> = []) =>
-    bench.runtime.runPromise(Effect.flatMap(SqlClient.SqlClient, (client) => client.unsafe<A>(text, params)))
+    bench.runtime.runPromise(
+      Effect.flatMap(SqlClient.SqlClient, (client) => client.unsafe<A>(text, params)).pipe(
+        Effect.mapError((error) => new Error(`${text}: ${String(Reflect.get(Object(error.cause), "message"))}`))
+      )
+    )
   const emit = (count: number, livemode = false) =>
     Promise.all(
       Array.from({ length: count }, (_, i) =>
@@ -173,7 +177,9 @@ describe("webhook delivery under failure", () => {
           WEBHOOK_BATCH_SIZE: "20",
           WEBHOOK_LANES: "2",
           WEBHOOK_LEASE: "2 seconds",
-          WEBHOOK_TIMEOUT: "1 second",
+          WEBHOOK_TIMEOUT: "2 seconds",
+          // A timed-out attempt (a loaded machine) is retried in milliseconds, not a minute.
+          WEBHOOK_TIME_SCALE: "0.0001",
           LOG_LEVEL: "ERROR"
         },
         stdio: ["ignore", "ignore", "pipe"]
@@ -199,7 +205,7 @@ describe("webhook delivery under failure", () => {
       )
       expect(inFlight[0]!.n).toBeGreaterThan(0)
       hooks.answer(() => ({ status: 200 }))
-      survivor = workerOn(bench.databaseUrl, { lease: Duration.seconds(2) })
+      survivor = workerOn(bench.databaseUrl, { lease: Duration.seconds(2), timeScale: 0.0001 })
       await survivor.runtime()
       await eventually("every event delivered after the kill", () =>
         ids.every((id) => hooks.received.some((r) => idOf(r.body) === id))
