@@ -53,7 +53,7 @@ describe("Webhook delivery operations", () => {
     ] as const) {
       const res = await api.request(method, `/api/v1/${otherSite}/webhooks/${webhookId}/${path}`, {
         key: otherKey,
-        ...(method === "POST" ? { body: {} } : {})
+        ...(path === "rotate-secret" ? { body: {} } : {})
       })
       expect(res.status, path).toBe(404)
     }
