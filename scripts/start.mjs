@@ -7,9 +7,12 @@ import { execSync, spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 
-execSync("pnpm exec turbo run build --filter=@shopvo/api... --filter=@shopvo/webhook-worker... --output-logs=errors-only", {
-  stdio: "inherit"
-})
+execSync(
+  "pnpm exec turbo run build --filter=@shopvo/api... --filter=@shopvo/webhook-worker... --output-logs=errors-only",
+  {
+    stdio: "inherit"
+  }
+)
 
 const env = { ...process.env }
 if (!env.VAULT_KEY) {

@@ -24,7 +24,10 @@ describe("Webhook delivery operations", () => {
   afterAll(() => api?.close())
 
   it("a new subscription is enabled, without a rotation in progress, with an empty delivery log", async () => {
-    const shown = bodyOf(await api.request("GET", `/api/v1/${site}/webhooks/${webhookId}`, { key }), "webhooks.get").data
+    const shown = bodyOf(
+      await api.request("GET", `/api/v1/${site}/webhooks/${webhookId}`, { key }),
+      "webhooks.get"
+    ).data
     expect(shown).toMatchObject({ status: "enabled", disabledAt: null, previousSecretExpiresAt: null })
     const page = await api.request("GET", `/api/v1/${site}/webhooks/${webhookId}/deliveries`, { key })
     expect(offsetPage(bodyOf(page, "webhooks.listDeliveries")).items).toEqual([])

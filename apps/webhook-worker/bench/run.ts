@@ -64,7 +64,9 @@ const program = Effect.gen(function* () {
                     jsonb_build_object('id', 'prd_' || g, 'slug', 'product-' || g)
              from generate_series(1, ${count}) g`
   while (true) {
-    const [row] = yield* sql<{ n: number }>`select count(*)::int as n from webhook_deliveries where status = 'succeeded'`
+    const [row] = yield* sql<{
+      n: number
+    }>`select count(*)::int as n from webhook_deliveries where status = 'succeeded'`
     if (row!.n >= count) break
     yield* Effect.sleep("50 millis")
   }

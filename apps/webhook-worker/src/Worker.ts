@@ -18,11 +18,13 @@ import * as Housekeeping from "./Housekeeping.js"
 
 export const channel = "shopvo_webhooks"
 
-const logFailure = (what: string) => <R>(effect: Effect.Effect<unknown, unknown, R>) =>
-  effect.pipe(
-    Effect.catchAllCause((cause) => Effect.logError(`Webhook worker: ${what} failed`, cause)),
-    Effect.asVoid
-  )
+const logFailure =
+  (what: string) =>
+  <R>(effect: Effect.Effect<unknown, unknown, R>) =>
+    effect.pipe(
+      Effect.catchAllCause((cause) => Effect.logError(`Webhook worker: ${what} failed`, cause)),
+      Effect.asVoid
+    )
 
 export const layer = Layer.scopedDiscard(
   Effect.gen(function* () {
@@ -48,10 +50,13 @@ export const layer = Layer.scopedDiscard(
       }
     })
 
-    const drain = Effect.all(Array.from({ length: config.lanes }, () => lane), {
-      concurrency: "unbounded",
-      discard: true
-    })
+    const drain = Effect.all(
+      Array.from({ length: config.lanes }, () => lane),
+      {
+        concurrency: "unbounded",
+        discard: true
+      }
+    )
 
     const wake = yield* Queue.sliding<void>(1)
     // LISTEN on its own connection; re-established after a failure.

@@ -1,11 +1,18 @@
 import { SqlClient } from "@effect/sql"
 import type { WebhookDelivery, WebhookDeliveryAttempt, WebhookSubscriptionWithSecret } from "@shopvo/contract"
-import { Spec } from "@shopvo/contract"
 import { eventTypes, Ids, Outbox, type EventType } from "@shopvo/kernel"
 import { Signature } from "@shopvo/signing"
 import { Duration, Effect, Either } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type Bench, eventually, payloadIssues, type Receiver, receiver, start } from "./support/Harness.js"
+import {
+  type Bench,
+  eventually,
+  exampleData,
+  payloadIssues,
+  type Receiver,
+  receiver,
+  start
+} from "./support/Harness.js"
 
 type Data<T> = { readonly data: T }
 type Page<T> = { readonly items: ReadonlyArray<T> }
@@ -68,7 +75,9 @@ describe("webhook delivery", () => {
       customerId,
       site
     ])
-    expect((await bench.call("vault.putClass", "PUT", `/api/v1/${site}/vault/classes/photos`, key, { ttlSeconds: 1 })).status).toBe(200)
+    expect(
+      (await bench.call("vault.putClass", "PUT", `/api/v1/${site}/vault/classes/photos`, key, { ttlSeconds: 1 })).status
+    ).toBe(200)
     const record = await bench.call("vault.createRecord", "POST", `/api/v1/${site}/vault/records`, key, {
       class: "photos",
       subjectType: "customer",
@@ -78,9 +87,7 @@ describe("webhook delivery", () => {
     expect(record.status).toBe(201)
     // Every other event with its spec example's data, as its producer would record it.
     for (const type of eventTypes.filter((t) => !producedForReal.includes(t))) {
-      const example = (Spec.document.webhooks?.[type] as { post: { requestBody: { content: { "application/json": { example: { data: Record<string, unknown> } } } } } })
-        .post.requestBody.content["application/json"].example
-      await emit(type, example.data)
+      await emit(type, exampleData(type))
     }
 
     await eventually("one delivery of every event type", () =>
@@ -122,8 +129,7 @@ describe("webhook delivery", () => {
         attemptsOf.set(id, n)
         return { status: n <= 5 ? 503 : 200 }
       })
-      const order = (Spec.document.webhooks?.["order.paid"] as { post: { requestBody: { content: { "application/json": { example: { data: Record<string, unknown> } } } } } })
-        .post.requestBody.content["application/json"].example.data
+      const order = exampleData("order.paid")
       const ids = await Promise.all(Array.from({ length: 20 }, () => emit("order.paid", order)))
       await eventually("every event delivered", () => ids.every((id) => (attemptsOf.get(id) ?? 0) >= 6), 30_000)
       for (const id of ids) {

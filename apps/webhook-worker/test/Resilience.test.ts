@@ -66,7 +66,10 @@ describe("webhook delivery under failure", () => {
       const ids = await emit(10)
 
       await eventually("the webhook.disabled event", () => watcher.received.length > 0, 30_000)
-      const disabledEvent = JSON.parse(watcher.received[0]!.body) as { event: string; data: { id: string; status: string } }
+      const disabledEvent = JSON.parse(watcher.received[0]!.body) as {
+        event: string
+        data: { id: string; status: string }
+      }
       expect(payloadIssues("webhook.disabled", disabledEvent)).toEqual([])
       expect(disabledEvent.data).toMatchObject({ id: failing.id, status: "disabled" })
       const shown = await bench.call<Data<WebhookSubscription>>(
@@ -88,12 +91,20 @@ describe("webhook delivery under failure", () => {
       const before = down.received.length
 
       // A disabled subscription takes nothing until enabled.
-      const refused = await bench.call("webhooks.replay", "POST", `/api/v1/${site}/webhooks/${failing.id}/replay`, key, {
-        since: new Date(Date.now() - 60_000).toISOString()
-      })
+      const refused = await bench.call(
+        "webhooks.replay",
+        "POST",
+        `/api/v1/${site}/webhooks/${failing.id}/replay`,
+        key,
+        {
+          since: new Date(Date.now() - 60_000).toISOString()
+        }
+      )
       expect(refused.status).toBe(409)
       down.answer(() => ({ status: 204 }))
-      expect((await bench.call("webhooks.enable", "POST", `/api/v1/${site}/webhooks/${failing.id}/enable`, key)).status).toBe(200)
+      expect(
+        (await bench.call("webhooks.enable", "POST", `/api/v1/${site}/webhooks/${failing.id}/enable`, key)).status
+      ).toBe(200)
       const replayed = await bench.call<Data<{ queued: number }>>(
         "webhooks.replay",
         "POST",
@@ -191,10 +202,14 @@ describe("webhook delivery under failure", () => {
     })
     let survivor: ReturnType<typeof workerOn> | undefined
     try {
-      await eventually("the child worker delivering", () => {
-        if (child.exitCode !== null) throw new Error(`The worker exited: ${childErrors}`)
-        return hooks.received.length >= 20
-      }, 90_000)
+      await eventually(
+        "the child worker delivering",
+        () => {
+          if (child.exitCode !== null) throw new Error(`The worker exited: ${childErrors}`)
+          return hooks.received.length >= 20
+        },
+        90_000
+      )
       child.kill("SIGKILL")
       await new Promise((resolve) => child.once("exit", resolve))
       const delivered = new Set(hooks.received.map((r) => idOf(r.body)))
@@ -207,9 +222,11 @@ describe("webhook delivery under failure", () => {
       hooks.answer(() => ({ status: 200 }))
       survivor = workerOn(bench.databaseUrl, { lease: Duration.seconds(2), timeScale: 0.0001 })
       await survivor.runtime()
-      await eventually("every event delivered after the kill", () =>
-        ids.every((id) => hooks.received.some((r) => idOf(r.body) === id))
-      , 30_000)
+      await eventually(
+        "every event delivered after the kill",
+        () => ids.every((id) => hooks.received.some((r) => idOf(r.body) === id)),
+        30_000
+      )
       await eventually("every delivery recorded as succeeded", async () => {
         const settled = await sql<{ n: number }>(
           "select count(*)::int as n from webhook_deliveries where subscription_id = $1 and status = 'succeeded'",
@@ -264,8 +281,12 @@ describe("webhook delivery under failure", () => {
       const last = hooks.received[1]!
       const lastHeader = last.headers["x-shopvo-signature"] as string
       expect(lastHeader.match(/sha256=/g)).toHaveLength(1)
-      expect(Either.isRight(Signature.verify({ body: last.body, header: lastHeader, secrets: again.body.data.secret, now }))).toBe(true)
-      expect(Either.isLeft(Signature.verify({ body: last.body, header: lastHeader, secrets: rotated.body.data.secret, now }))).toBe(true)
+      expect(
+        Either.isRight(Signature.verify({ body: last.body, header: lastHeader, secrets: again.body.data.secret, now }))
+      ).toBe(true)
+      expect(
+        Either.isLeft(Signature.verify({ body: last.body, header: lastHeader, secrets: rotated.body.data.secret, now }))
+      ).toBe(true)
       await unsubscribe(subscription.id)
     } finally {
       await worker.dispose()
@@ -301,7 +322,10 @@ describe("webhook delivery under failure", () => {
     const permissive = workerOn(bench.databaseUrl, { allowPrivateDestinations: true })
     try {
       await permissive.runtime()
-      await sql("update webhook_deliveries set status = 'pending', next_attempt_at = now() where subscription_id = $1", [id])
+      await sql(
+        "update webhook_deliveries set status = 'pending', next_attempt_at = now() where subscription_id = $1",
+        [id]
+      )
       await eventually("the delivery, allowed", () => hooks.received.length === 1)
       await unsubscribe(id)
     } finally {

@@ -46,19 +46,27 @@ describe("DeliverySchedule", () => {
 
   it("property: a failing delivery is retried a bounded number of times, never after its window, always later", () => {
     FastCheck.assert(
-      FastCheck.property(FastCheck.array(FastCheck.double({ min: 0, max: 0.999, noNaN: true }), { minLength: 40, maxLength: 40 }), (jitters) => {
-        const windowEndsAt = DeliverySchedule.window
-        let at = 0
-        let failed = 1
-        for (const jitter of jitters) {
-          const next = DeliverySchedule.nextAttemptAt({ failedAttempts: failed, lastAttemptAt: at, windowEndsAt, jitter })
-          if (Option.isNone(next)) return failed <= 20 && at === windowEndsAt
-          if (!(next.value > at || (failed === 0 && next.value === at)) || next.value > windowEndsAt) return false
-          at = next.value
-          failed++
+      FastCheck.property(
+        FastCheck.array(FastCheck.double({ min: 0, max: 0.999, noNaN: true }), { minLength: 40, maxLength: 40 }),
+        (jitters) => {
+          const windowEndsAt = DeliverySchedule.window
+          let at = 0
+          let failed = 1
+          for (const jitter of jitters) {
+            const next = DeliverySchedule.nextAttemptAt({
+              failedAttempts: failed,
+              lastAttemptAt: at,
+              windowEndsAt,
+              jitter
+            })
+            if (Option.isNone(next)) return failed <= 20 && at === windowEndsAt
+            if (!(next.value > at || (failed === 0 && next.value === at)) || next.value > windowEndsAt) return false
+            at = next.value
+            failed++
+          }
+          return false
         }
-        return false
-      })
+      )
     )
   })
 })

@@ -63,16 +63,18 @@ const toApiError = (
 }
 
 const listClasses: Handler<"vault.listClasses", Vault> = (request) =>
-  Effect.map(Vault.classes(request.tenant), (items) => ({ status: 200 as const, body: { success: true as const, items } }))
+  Effect.map(Vault.classes(request.tenant), (items) => ({
+    status: 200 as const,
+    body: { success: true as const, items }
+  }))
 
 const putClass: Handler<"vault.putClass", Vault> = (request) =>
   Effect.map(Vault.putClass(request.tenant, request.params.className, request.body.ttlSeconds), ok)
 
 const listRecords: Handler<"vault.listRecords", Vault> = (request) => {
   const page = Pagination.offset(request.query)
-  return Effect.map(
-    Vault.list(request.tenant, request.query.subjectType, request.query.subjectId, page),
-    (items) => Pagination.offsetPage(items.map(serialize), page, items[0]?.total ?? 0)
+  return Effect.map(Vault.list(request.tenant, request.query.subjectType, request.query.subjectId, page), (items) =>
+    Pagination.offsetPage(items.map(serialize), page, items[0]?.total ?? 0)
   )
 }
 

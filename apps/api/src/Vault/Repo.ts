@@ -144,7 +144,9 @@ export class VaultRepo extends Effect.Service<VaultRepo>()("@shopvo/api/VaultRep
           Effect.catchTag("NoSuchElementException", Effect.die)
         ),
       subjectExists: (tenant: Tenant, subjectType: typeof SubjectType.Type, subjectId: string) =>
-        Database.boundary(subjectExists({ tenant, subjectType, subjectId })).pipe(Effect.map((rows) => rows.length > 0)),
+        Database.boundary(subjectExists({ tenant, subjectType, subjectId })).pipe(
+          Effect.map((rows) => rows.length > 0)
+        ),
       insert: (tenant: Tenant, record: NewRecord) => Database.boundary(insert({ tenant, ...record })),
       find: (tenant: Tenant, id: string) => Database.boundary(find({ tenant, id })),
       list: (

@@ -7,7 +7,7 @@
 import { Database, DeliverySchedule, Ids, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { SqlClient, SqlSchema, type Statement } from "@effect/sql"
 import { Effect, Option, Schema } from "effect"
-import { EventType, Subscription, SubscriptionWithSecret } from "./Repo.js"
+import { EventType, type Subscription, SubscriptionWithSecret } from "./Repo.js"
 
 export const DeliveryStatus = Schema.Literal("pending", "succeeded", "failed")
 
@@ -180,8 +180,7 @@ export class DeliveriesRepo extends Effect.Service<DeliveriesRepo>()("@shopvo/ap
           return { items, total }
         }),
       /** Queues a delivery for an attempt now; `None` when it has an attempt in progress (or none exists). */
-      requeue: (tenant: Tenant, webhookId: string, id: string) =>
-        Database.boundary(requeue({ tenant, webhookId, id })),
+      requeue: (tenant: Tenant, webhookId: string, id: string) => Database.boundary(requeue({ tenant, webhookId, id })),
       /** Queues every kept event since `since` of the subscription's types; returns how many. */
       replay: (tenant: Tenant, subscription: Subscription, since: Date) =>
         Effect.gen(function* () {
@@ -220,9 +219,7 @@ export class DeliveriesRepo extends Effect.Service<DeliveriesRepo>()("@shopvo/ap
           sql<{ readonly days: number }>`select event_retention_days as days from sites where id = ${siteId}`
         ).pipe(Effect.map((rows) => rows[0]?.days ?? 30)),
       setRetentionDays: (siteId: string, days: number) =>
-        Database.boundary(sql`update sites set event_retention_days = ${days} where id = ${siteId}`).pipe(
-          Effect.asVoid
-        )
+        Database.boundary(sql`update sites set event_retention_days = ${days} where id = ${siteId}`).pipe(Effect.asVoid)
     }
   })
 }) {}

@@ -1,12 +1,7 @@
 /**
  * Webhook subscription routes. Deliveries and redelivery arrive with the webhook worker.
  */
-import type {
-  Operation,
-  WebhookDelivery,
-  WebhookDeliveryAttempt,
-  WebhookSubscription
-} from "@shopvo/contract"
+import type { Operation, WebhookDelivery, WebhookDeliveryAttempt, WebhookSubscription } from "@shopvo/contract"
 import type { SqlClient } from "@effect/sql"
 import type { DatabaseUnavailable, Destination } from "@shopvo/kernel"
 import { Effect } from "effect"
@@ -142,7 +137,10 @@ const listDeliveryAttempts: Handler<"webhooks.listDeliveryAttempts", Webhooks> =
 
 const redeliver: Handler<"webhooks.redeliver", Webhooks | SqlClient.SqlClient> = (request) =>
   Webhooks.redeliver(request.tenant, request.params.webhookId, request.params.deliveryId).pipe(
-    Effect.map((delivery) => ({ status: 202 as const, body: { success: true as const, data: serializeDelivery(delivery) } })),
+    Effect.map((delivery) => ({
+      status: 202 as const,
+      body: { success: true as const, data: serializeDelivery(delivery) }
+    })),
     Effect.mapError(toApiError)
   )
 

@@ -81,7 +81,12 @@ export class Webhooks extends Effect.Service<Webhooks>()("@shopvo/api/Webhooks",
           Effect.zipRight(deliveries.deliveries(tenant, id, status, page))
         ),
       /** A page of one delivery's attempts (the delivery log), newest first. */
-      attempts: (tenant: Tenant, id: string, deliveryId: string, page: { readonly limit: number; readonly offset: number }) =>
+      attempts: (
+        tenant: Tenant,
+        id: string,
+        deliveryId: string,
+        page: { readonly limit: number; readonly offset: number }
+      ) =>
         Effect.gen(function* () {
           yield* Effect.flatMap(deliveries.findDelivery(tenant, id, deliveryId), (found) =>
             Option.isSome(found) ? Effect.void : Effect.fail(new DeliveryNotFound({ id: deliveryId }))

@@ -59,13 +59,22 @@ const validator = new Validator()
 
 /** Issues of a delivered body against its event's schema in the spec's `webhooks:` section (empty when valid). */
 export const payloadIssues = (event: string, body: unknown) => {
-  const item = (Spec.document.webhooks ?? {})[event] as
+  const item = Spec.document.webhooks?.[event] as
     | { post: { requestBody: { content: { "application/json": { schema: unknown } } } } }
     | undefined
   if (item === undefined) return [{ path: "/event", message: `${event} is not in the spec's webhooks section` }]
   const schema = item.post.requestBody.content["application/json"].schema as Parameters<Validator["validate"]>[0]
   const result = validator.validate(schema, body)
   return result.ok ? [] : result.issues
+}
+
+/** The `data` of the spec's example for `event`: what its producer records. */
+export const exampleData = (event: string): Record<string, unknown> => {
+  const item = Spec.document.webhooks?.[event] as
+    | { post: { requestBody: { content: { "application/json": { example: { data: Record<string, unknown> } } } } } }
+    | undefined
+  if (item === undefined) throw new Error(`${event} is not in the spec's webhooks section`)
+  return item.post.requestBody.content["application/json"].example.data
 }
 
 /** Waits until `check` holds (polling), or fails with `what` after `timeoutMs`. */
@@ -128,10 +137,19 @@ export const start = async (options: { readonly worker?: Partial<Config.WorkerCo
   const baseUrl = `http://127.0.0.1:${(server.address as HttpServer.TcpAddress).port}`
   const database = await runtime.runPromise(TestDatabase.TestDatabase)
   /** Calls the API; the response is checked against the spec for `operation` (then read it as its contract type). */
-  const call = async <B = unknown>(operation: OperationId, method: string, path: string, key: string, body?: unknown) => {
+  const call = async <B = unknown>(
+    operation: OperationId,
+    method: string,
+    path: string,
+    key: string,
+    body?: unknown
+  ) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" })
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) })
     })
     const text = await response.text()
