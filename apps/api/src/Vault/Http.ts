@@ -46,11 +46,12 @@ const toApiError = (
         `Vault class ${error.name} does not exist; define it with vault.putClass`,
         "validation_error"
       )
-    case "VaultSubjectNotFound":
-      return ApiError.unprocessable(
-        `No ${error.subjectType} ${error.subjectId} in this site and mode`,
-        error.subjectType === "customer" ? "customer_not_found" : "order_not_found"
-      )
+    case "VaultSubjectNotFound": {
+      const message = `No ${error.subjectType} ${error.subjectId} in this site and mode`
+      return error.subjectType === "customer"
+        ? ApiError.unprocessable(message, "customer_not_found")
+        : ApiError.unprocessable(message, "order_not_found")
+    }
     case "VaultRecordNotFound":
       return ApiError.notFound("Vault record")
     case "VaultCustomerNotFound":

@@ -8267,12 +8267,6 @@ export type WebhooksListDeliveriesErrors = {
      */
     500: Error;
     /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
-    /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
@@ -8373,12 +8367,6 @@ export type WebhooksRedeliverErrors = {
      * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
      */
     500: Error;
-    /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
     /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
