@@ -151,7 +151,7 @@ const replay: Handler<"webhooks.replay", Webhooks | SqlClient.SqlClient> = (requ
   )
 
 const rotateSecret: Handler<"webhooks.rotateSecret", Webhooks> = (request) =>
-  Webhooks.rotateSecret(request.tenant, request.params.webhookId, request.body?.overlapSeconds ?? 86_400).pipe(
+  Webhooks.rotateSecret(request.tenant, request.params.webhookId, request.body.overlapSeconds ?? 86_400).pipe(
     Effect.map((s) => ok({ ...serialize(s), secret: s.secret })),
     Effect.mapError(toApiError)
   )

@@ -8578,7 +8578,10 @@ export type WebhooksReplayResponses = {
 export type WebhooksReplayResponse = WebhooksReplayResponses[keyof WebhooksReplayResponses];
 
 export type WebhooksRotateSecretData = {
-    body?: WebhookRotateSecret;
+    /**
+     * `{}` rotates with the default overlap.
+     */
+    body: WebhookRotateSecret;
     headers?: {
         /**
          * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
