@@ -21,6 +21,7 @@ const newestIn = (dir) => {
 const sources = () => [
   join(root, "spec"),
   join(root, "apps", "api", "src"),
+  join(root, "apps", "webhook-worker", "src"),
   ...readdirSync(join(root, "packages")).map((name) => join(root, "packages", name, "src"))
 ]
 
@@ -32,16 +33,21 @@ export const installed = () => {
   execSync("pnpm install --frozen-lockfile", { cwd: root, stdio: ["ignore", process.stderr, "inherit"] })
 }
 
-/** The path of `apps/api/dist/bundle/<name>.mjs`, built first if any source is newer. */
-export const bundle = (name) => {
-  const file = join(root, "apps", "api", "dist", "bundle", `${name}.mjs`)
-  const built = mtime(file)
-  if (built === 0 || sources().some((dir) => existsSync(dir) && newestIn(dir) > built)) {
+/** `file`, after `turbo run build --filter=<package>...` when it is missing or a source is newer. */
+const built = (file, filter) => {
+  const at = mtime(file)
+  if (at === 0 || sources().some((dir) => existsSync(dir) && newestIn(dir) > at)) {
     // Progress goes to stderr, so a command's `--json` output on stdout stays one JSON object.
-    execSync("pnpm exec turbo run build --filter=@shopvo/api... --output-logs=errors-only", {
+    execSync(`pnpm exec turbo run build --filter=${filter}... --output-logs=errors-only`, {
       cwd: root,
       stdio: ["ignore", process.stderr, "inherit"]
     })
   }
   return file
 }
+
+/** The path of `apps/api/dist/bundle/<name>.mjs` (the server, the CLI), built first if stale. */
+export const bundle = (name) => built(join(root, "apps", "api", "dist", "bundle", `${name}.mjs`), "@shopvo/api")
+
+/** The path of the webhook worker's entry point, built first if stale. */
+export const worker = () => built(join(root, "apps", "webhook-worker", "dist", "main.js"), "@shopvo/webhook-worker")

@@ -44,6 +44,7 @@ import * as Settlement from "./Settlement/Http.js"
 import * as Shipping from "./Shipping/Http.js"
 import * as Sites from "./Sites/Http.js"
 import * as Variants from "./Variants/Http.js"
+import * as Vault from "./Vault/Http.js"
 import * as Webhooks from "./Webhooks/Http.js"
 
 /** Every implemented operation, by `operationId`. */
@@ -73,7 +74,8 @@ export const handlers: Router.Handlers<Services | SqlClient.SqlClient> = {
   ...B2B.handlers,
   ...Blacklist.handlers,
   ...Digital.handlers,
-  ...Shipping.handlers
+  ...Shipping.handlers,
+  ...Vault.handlers
 }
 
 /** The platform services every request uses. */

@@ -30,6 +30,7 @@ import { Shipping } from "./Shipping/Service.js"
 import { Sites } from "./Sites/Service.js"
 import { StoreCredit } from "./StoreCredit/Service.js"
 import { Variants } from "./Variants/Service.js"
+import { Vault } from "./Vault/Service.js"
 import { Webhooks } from "./Webhooks/Service.js"
 
 export const ServicesLive = Layer.mergeAll(
@@ -60,6 +61,8 @@ export const ServicesLive = Layer.mergeAll(
   Webhooks.Default,
   Blacklist.Default,
   Digital.Default
+  Vault.Default,
+  Webhooks.Default
 )
 
 export type Services = Layer.Layer.Success<typeof ServicesLive>

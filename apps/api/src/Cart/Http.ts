@@ -58,7 +58,8 @@ const toApiError = (
   }
 }
 
-const serialize = ({ cart, lines, totals }: PricedCart): Operation.Immutable<ContractCart> => ({
+/** A priced cart as the contract's `Cart` (also the `cart.abandoned` payload). */
+export const serialize = ({ cart, lines, totals }: PricedCart): Operation.Immutable<ContractCart> => ({
   id: cart.id,
   status: cart.status,
   sessionId: cart.sessionId,

@@ -17,6 +17,8 @@ export class Subscription extends Schema.Class<Subscription>("Subscription")({
   events: Schema.Array(EventType),
   description: Schema.NullOr(Schema.String),
   livemode: Schema.Boolean,
+  disabledAt: Schema.NullOr(Schema.DateFromSelf),
+  previousSecretExpiresAt: Schema.NullOr(Schema.DateFromSelf),
   createdAt: Schema.DateFromSelf,
   updatedAt: Schema.DateFromSelf
 }) {}
@@ -32,7 +34,9 @@ export interface NewSubscription {
   readonly secret: string
 }
 
-const columns = 'id, url, events, description, livemode, created_at as "createdAt", updated_at as "updatedAt"'
+const columns =
+  'id, url, events, description, livemode, disabled_at as "disabledAt", ' +
+  'previous_secret_expires_at as "previousSecretExpiresAt", created_at as "createdAt", updated_at as "updatedAt"'
 
 export class WebhooksRepo extends Effect.Service<WebhooksRepo>()("@shopvo/api/WebhooksRepo", {
   accessors: true,

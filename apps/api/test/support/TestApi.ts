@@ -124,6 +124,8 @@ export interface StartOptions {
 }
 
 export const start = async (overrides: Partial<Config.ApiConfigShape> = {}, options: StartOptions = {}) => {
+  // The data vault needs a key (read from the environment when the services are built).
+  process.env["VAULT_KEY"] ??= "5e".repeat(32)
   const shared = options.shareDatabaseWith
   const databaseLayer = shared
     ? Layer.merge(

@@ -4,7 +4,7 @@ export type ClientOptions = {
     baseUrl: 'http://localhost:3000' | 'https://{domain}' | (string & {});
 };
 
-export type Webhooks = WebhookEventsOrderCreatedWebhookRequest | WebhookEventsOrderUpdatedWebhookRequest | WebhookEventsOrderRefundedWebhookRequest | WebhookEventsOrderPlacedWebhookRequest | WebhookEventsOrderPaidWebhookRequest | WebhookEventsOrderShippedWebhookRequest | WebhookEventsOrderDeliveredWebhookRequest | WebhookEventsOrderCompletedWebhookRequest | WebhookEventsOrderCancelledWebhookRequest | WebhookEventsPaymentConfirmedWebhookRequest | WebhookEventsPaymentFailedWebhookRequest | WebhookEventsPaymentSucceededWebhookRequest | WebhookEventsInventoryLowWebhookRequest | WebhookEventsCartAbandonedWebhookRequest | WebhookEventsReviewCreatedWebhookRequest | WebhookEventsProductCreatedWebhookRequest | WebhookEventsProductUpdatedWebhookRequest | WebhookEventsProductDeletedWebhookRequest | WebhookEventsCustomerCreatedWebhookRequest | WebhookEventsCustomerMergedWebhookRequest;
+export type Webhooks = WebhookEventsOrderCreatedWebhookRequest | WebhookEventsOrderUpdatedWebhookRequest | WebhookEventsOrderRefundedWebhookRequest | WebhookEventsPaymentConfirmedWebhookRequest | WebhookEventsPaymentFailedWebhookRequest | WebhookEventsInventoryLowWebhookRequest | WebhookEventsCartAbandonedWebhookRequest | WebhookEventsReviewCreatedWebhookRequest | WebhookEventsProductCreatedWebhookRequest | WebhookEventsProductUpdatedWebhookRequest | WebhookEventsProductDeletedWebhookRequest | WebhookEventsOrderPlacedWebhookRequest | WebhookEventsOrderPaidWebhookRequest | WebhookEventsOrderShippedWebhookRequest | WebhookEventsOrderDeliveredWebhookRequest | WebhookEventsOrderCancelledWebhookRequest | WebhookEventsOrderCompletedWebhookRequest | WebhookEventsPaymentSucceededWebhookRequest | WebhookEventsCustomerCreatedWebhookRequest | WebhookEventsCustomerMergedWebhookRequest | WebhookEventsVaultRecordExpiredWebhookRequest | WebhookEventsWebhookDisabledWebhookRequest;
 
 /**
  * The error envelope shared by every non-2xx response.
@@ -35,7 +35,7 @@ export type ErrorDetail = {
  * never on the human-readable `error`; a response's own description says which codes it can carry.
  *
  */
-export type ErrorCode = 'validation_error' | 'malformed_json' | 'unauthorized' | 'missing_api_key' | 'invalid_api_key' | 'revoked_api_key' | 'signature_missing' | 'signature_malformed' | 'signature_expired' | 'signature_mismatch' | 'signature_replayed' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_request_in_progress' | 'insufficient_stock' | 'inventory_limit_exceeded' | 'sku_taken' | 'slug_taken' | 'metafield_exists' | 'email_taken' | 'already_blacklisted' | 'gift_card_code_taken' | 'promotion_code_taken' | 'contact_in_other_account' | 'malformed_request' | 'request_timeout' | 'payload_too_large' | 'unsupported_media_type' | 'headers_too_large' | 'idempotency_key_reused' | 'unknown_brand' | 'unknown_category' | 'variant_required' | 'default_variant_required' | 'metafield_limit_reached' | 'webhook_limit_reached' | 'invalid_webhook_url' | 'customer_not_found' | 'customer_group_not_found' | 'customer_required' | 'customer_blacklisted' | 'merge_same_customer' | 'category_cycle' | 'download_link_invalid' | 'download_link_expired' | 'currency_not_supported' | 'exchange_rate_not_found' | 'product_not_found' | 'variant_not_found' | 'product_unavailable' | 'price_list_not_found' | 'b2b_not_enabled' | 'b2b_account_suspended' | 'payment_terms_unavailable' | 'order_not_found' | 'order_not_paid' | 'refund_exceeds_captured' | 'checkout_not_found' | 'illegal_payment_transition' | 'capture_exceeds_authorized' | 'refund_invalid' | 'fulfilment_invalid' | 'cart_not_found' | 'cart_empty' | 'cart_converted' | 'cart_line_not_found' | 'quantity_limit_exceeded' | 'amount_out_of_range' | 'illegal_transition' | 'shipping_option_unavailable' | 'payment_failed' | 'promotion_invalid' | 'gift_card_not_found' | 'gift_card_void' | 'gift_card_expired' | 'insufficient_balance' | 'insufficient_points' | 'rate_limited' | 'internal_error' | 'not_implemented' | 'service_unavailable';
+export type ErrorCode = 'validation_error' | 'malformed_json' | 'unauthorized' | 'missing_api_key' | 'invalid_api_key' | 'revoked_api_key' | 'signature_missing' | 'signature_malformed' | 'signature_expired' | 'signature_mismatch' | 'signature_replayed' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'idempotency_request_in_progress' | 'insufficient_stock' | 'inventory_limit_exceeded' | 'sku_taken' | 'slug_taken' | 'metafield_exists' | 'email_taken' | 'already_blacklisted' | 'gift_card_code_taken' | 'promotion_code_taken' | 'contact_in_other_account' | 'malformed_request' | 'request_timeout' | 'payload_too_large' | 'unsupported_media_type' | 'headers_too_large' | 'idempotency_key_reused' | 'unknown_brand' | 'unknown_category' | 'variant_required' | 'default_variant_required' | 'metafield_limit_reached' | 'webhook_limit_reached' | 'invalid_webhook_url' | 'customer_not_found' | 'customer_group_not_found' | 'customer_required' | 'customer_blacklisted' | 'merge_same_customer' | 'category_cycle' | 'download_link_invalid' | 'download_link_expired' | 'currency_not_supported' | 'exchange_rate_not_found' | 'product_not_found' | 'variant_not_found' | 'product_unavailable' | 'price_list_not_found' | 'b2b_not_enabled' | 'b2b_account_suspended' | 'payment_terms_unavailable' | 'order_not_found' | 'order_not_paid' | 'refund_exceeds_captured' | 'checkout_not_found' | 'illegal_payment_transition' | 'capture_exceeds_authorized' | 'refund_invalid' | 'fulfilment_invalid' | 'cart_not_found' | 'cart_empty' | 'cart_converted' | 'cart_line_not_found' | 'quantity_limit_exceeded' | 'amount_out_of_range' | 'illegal_transition' | 'shipping_option_unavailable' | 'pickup_point_unavailable' | 'payment_failed' | 'promotion_invalid' | 'gift_card_not_found' | 'gift_card_void' | 'gift_card_expired' | 'insufficient_balance' | 'insufficient_points' | 'rate_limited' | 'internal_error' | 'not_implemented' | 'service_unavailable';
 
 export type OffsetPagination = {
     page: number;
@@ -632,6 +632,7 @@ export type Variant = {
      * Exactly one variant of a product is the default.
      */
     isDefault: boolean;
+    parcel?: VariantShippingParcel;
     createdAt: Timestamp;
     updatedAt: Timestamp;
 };
@@ -757,12 +758,30 @@ export type ReviewCreate = {
 export type CheckoutState = 'init' | 'contact' | 'shipping' | 'payment' | 'review' | 'complete';
 
 /**
- * A way to ship the order, with its price for this session's address and cart.
+ * A way to ship the order, priced for this session's address (or pickup point) and cart: a
+ * label-ready rate with the carrier and service to book, the parcel the lines make and the
+ * delivery estimate.
+ *
  */
 export type ShippingOption = {
     id: string;
     name: string;
     amount: Money;
+    currency: Currency;
+    carrier: string;
+    service: string;
+    parcel: Parcel;
+    /**
+     * Days from dispatch to delivery.
+     */
+    estimatedDelivery: {
+        minDays: number;
+        maxDays: number;
+    };
+    /**
+     * Delivers to the session's pickup point rather than to its address.
+     */
+    toPickupPoint: boolean;
 };
 
 /**
@@ -809,9 +828,15 @@ export type CheckoutTotals = {
      */
     shippingTotal: Money;
     /**
-     * Tax added on top of prices (0 until the shipping address is known).
+     * Tax added on top of prices excluding tax, at the rate of the address's shipping zone (0 until the address is known).
      */
     taxTotal: Money;
+    /**
+     * Tax contained in the prices of a site whose prices include tax (see `tax.getSettings`),
+     * at the rate of the address's shipping zone; not part of the sum. 0 when prices exclude tax.
+     *
+     */
+    taxIncluded?: Money;
     /**
      * Part of `total` paid with gift cards.
      */
@@ -854,7 +879,11 @@ export type CheckoutSession = {
      */
     shippingOption: ShippingOption | null;
     /**
-     * Options for the current address and cart; empty until a shipping address is known.
+     * The pickup point the order ships to instead of an address (its address is `shippingAddress`).
+     */
+    pickupPointId?: string | null;
+    /**
+     * Options of the address's (or pickup point's) shipping zone, priced for the cart; empty until a shipping address is known.
      */
     availableShippingOptions: Array<ShippingOption>;
     /**
@@ -913,6 +942,15 @@ export type CheckoutAdvance = {
      * Billing address; null or omitted to bill the shipping address.
      */
     billingAddress?: Address | null;
+    /**
+     * Ship to this active pickup point (`pup_…`) instead of an address (shipping step): the
+     * session's `shippingAddress` becomes the point's address, for the recipient named by
+     * `shippingAddress` when sent, else by the billing or current shipping address. Only
+     * options with `toPickupPoint` of the point's carrier are offered. Null goes back to
+     * shipping to an address (send `shippingAddress` with it).
+     *
+     */
+    pickupPointId?: string | null;
     /**
      * One of `availableShippingOptions` (shipping step).
      */
@@ -2245,6 +2283,216 @@ export type PromotionInvalid = {
  */
 export type PromotionValidation = PromotionValid | PromotionInvalid;
 
+/**
+ * Countries, optionally narrowed by postal-code prefixes, with the tax rate of their addresses.
+ */
+export type ShippingZone = {
+    id: string;
+    name: string;
+    /**
+     * ISO 3166-1 alpha-2 codes.
+     */
+    countries: Array<string>;
+    /**
+     * Postal-code prefixes narrowing the zone, normalised (upper case, no spaces or dashes); empty for whole countries.
+     */
+    postalPrefixes: Array<string>;
+    /**
+     * Tax rate of the zone's addresses in basis points (2100 = 21%).
+     */
+    taxRate: number;
+    createdAt: Timestamp;
+};
+
+export type ShippingZoneCreate = {
+    /**
+     * Not blank.
+     */
+    name: string;
+    countries: Array<string>;
+    /**
+     * Postal-code prefixes; omitted or empty for whole countries.
+     */
+    postalPrefixes?: Array<string>;
+    /**
+     * Basis points (2100 = 21%); 0 when omitted.
+     */
+    taxRate?: number;
+};
+
+export type ShippingRateBand = {
+    /**
+     * Inclusive upper bound (grams or minor units); null for no bound, allowed on the last band only.
+     */
+    upTo: number | null;
+    amount: Money;
+};
+
+/**
+ * How an option is priced, in its currency's minor units.
+ */
+export type ShippingRateRule = {
+    type: 'FLAT';
+    amount: Money;
+} | {
+    type: 'WEIGHT_BANDS';
+    /**
+     * By parcel weight in grams, in increasing order of `upTo`.
+     */
+    bands: Array<ShippingRateBand>;
+} | {
+    type: 'ORDER_VALUE_BANDS';
+    /**
+     * By the cart's subtotal in minor units, in increasing order of `upTo`.
+     */
+    bands: Array<ShippingRateBand>;
+} | {
+    type: 'FREE_OVER';
+    amount: Money;
+    /**
+     * Subtotal from which shipping is free.
+     */
+    threshold: Money;
+};
+
+/**
+ * Delivery estimate in days after dispatch.
+ */
+export type EstimatedDays = {
+    min: number;
+    max: number;
+};
+
+/**
+ * A shipping option as the store configures it (checkouts see it priced, as `ShippingOption`).
+ */
+export type ShippingOptionConfig = {
+    id: string;
+    /**
+     * Its zone; null for addresses in no zone.
+     */
+    zoneId: string | null;
+    name: string;
+    carrier: string;
+    service: string;
+    currency: Currency;
+    rate: ShippingRateRule;
+    estimatedDays: EstimatedDays;
+    /**
+     * Delivers to the carrier's pickup points rather than to an address.
+     */
+    toPickupPoint: boolean;
+    position: number;
+    createdAt: Timestamp;
+};
+
+export type ShippingOptionCreate = {
+    /**
+     * Its zone; omitted or null for addresses in no zone.
+     */
+    zoneId?: string | null;
+    name: string;
+    carrier: string;
+    service: string;
+    currency: Currency;
+    rate: ShippingRateRule;
+    estimatedDays: EstimatedDays;
+    toPickupPoint?: boolean;
+    position?: number;
+};
+
+/**
+ * A carrier's pickup point.
+ */
+export type PickupPoint = {
+    id: string;
+    carrier: string;
+    /**
+     * The carrier's own id of the point.
+     */
+    code: string;
+    name: string;
+    line1: string;
+    city: string;
+    postalCode: string;
+    country: string;
+    latitude: number;
+    longitude: number;
+    active: boolean;
+    /**
+     * Distance from the searched place; null outside a search.
+     */
+    distanceMeters: number | null;
+    createdAt: Timestamp;
+};
+
+export type PickupPointCreate = {
+    carrier: string;
+    code: string;
+    name: string;
+    line1: string;
+    city: string;
+    postalCode: string;
+    country: string;
+    latitude: number;
+    longitude: number;
+};
+
+export type PickupPointImportResult = {
+    /**
+     * Rows imported (`created + updated`).
+     */
+    imported: number;
+    created: number;
+    updated: number;
+};
+
+export type ParcelDimensions = {
+    lengthMm: number;
+    widthMm: number;
+    heightMm: number;
+};
+
+export type VariantParcel = {
+    weightGrams: number;
+    dimensions: ParcelDimensions | null;
+};
+
+/**
+ * The variant's shipping weight and box (set with `shipping.setVariantParcel`); null while unknown.
+ */
+export type VariantShippingParcel = {
+    weightGrams: number | null;
+    dimensions: ParcelDimensions | null;
+};
+
+export type VariantParcelSet = {
+    variantId: string;
+    weightGrams: number;
+    dimensions: ParcelDimensions | null;
+};
+
+/**
+ * The parcel of a checkout's lines, from its variants' weights and boxes.
+ */
+export type Parcel = {
+    /**
+     * Total weight; lines of unknown weight count as nothing.
+     */
+    weightGrams: number;
+    /**
+     * The items stacked (longest length, widest width, heights added); null when any line's box is unknown.
+     */
+    dimensions: ParcelDimensions | null;
+};
+
+export type TaxSettings = {
+    /**
+     * Whether the site's prices include tax.
+     */
+    pricesIncludeTax: boolean;
+};
+
 export type Site = {
     id: string;
     name: string;
@@ -2324,14 +2572,94 @@ export type StoreCreditTransactionCreate = {
     orderId?: string;
 };
 
+export type VaultSubjectType = 'customer' | 'order';
+
+export type VaultClass = {
+    name: string;
+    /**
+     * Seconds a record of this class is kept after it was stored; null keeps it until deleted.
+     */
+    ttlSeconds: number | null;
+    /**
+     * One of `names`, `photos`, `video`.
+     */
+    builtIn: boolean;
+};
+
+export type VaultClassUpdate = {
+    ttlSeconds: number | null;
+};
+
+export type VaultRecordCreate = {
+    /**
+     * A built-in class or one defined with `vault.putClass`.
+     */
+    class: string;
+    subjectType: VaultSubjectType;
+    /**
+     * The customer's (`cust_…`) or order's id; it must exist in the key's site and mode.
+     */
+    subjectId: string;
+    contentType?: string;
+    content: string;
+};
+
+export type VaultRecord = {
+    id: string;
+    class: string;
+    subjectType: VaultSubjectType;
+    subjectId: string;
+    contentType: string;
+    /**
+     * Length of `content`, in characters.
+     */
+    size: number;
+    /**
+     * When its class's TTL ends it (as the TTL is now); null when the class keeps records.
+     */
+    expiresAt: string | null;
+    createdAt: Timestamp;
+};
+
+export type VaultRecordWithContent = VaultRecord & {
+    content: string;
+};
+
+/**
+ * A vault record deleted at the end of its TTL (its content is never sent).
+ */
+export type VaultRecordExpired = {
+    id: string;
+    class: string;
+    subjectType: VaultSubjectType;
+    subjectId: string;
+    createdAt: Timestamp;
+    expiredAt: Timestamp;
+};
+
+export type ErasureReceipt = {
+    /**
+     * Receipt ID (`era_…`).
+     */
+    id: string;
+    customerId: string;
+    vaultRecordsDeleted: number;
+    /**
+     * Addresses cleared (the customer's default address and their orders' shipping and billing addresses).
+     */
+    addressesCleared: number;
+    ordersAnonymised: number;
+    erasedAt: Timestamp;
+};
+
 /**
  * An event a subscription can receive.
  */
-export type WebhookEventType = 'order.created' | 'order.updated' | 'order.refunded' | 'order.placed' | 'order.paid' | 'order.shipped' | 'order.delivered' | 'order.cancelled' | 'order.completed' | 'payment.confirmed' | 'payment.failed' | 'payment.succeeded' | 'inventory.low' | 'cart.abandoned' | 'review.created' | 'product.created' | 'product.updated' | 'product.deleted' | 'customer.created' | 'customer.merged';
+export type WebhookEventType = 'order.created' | 'order.updated' | 'order.refunded' | 'payment.confirmed' | 'payment.failed' | 'inventory.low' | 'cart.abandoned' | 'review.created' | 'product.created' | 'product.updated' | 'product.deleted' | 'order.placed' | 'order.paid' | 'order.shipped' | 'order.delivered' | 'order.cancelled' | 'order.completed' | 'payment.succeeded' | 'customer.created' | 'customer.merged' | 'vault.record.expired' | 'webhook.disabled';
 
 /**
- * The body of every webhook POST. Deliveries are at least once and not ordered: use `id` to
- * drop duplicates and `timestamp` to ignore stale updates. The same event goes to every
+ * The body of every webhook POST. Deliveries are at least once and not ordered: use `id` (also
+ * sent as the `Idempotency-Key` header) to drop duplicates and `timestamp` to ignore stale updates. The same event goes to every
  * subscription that lists its type.
  *
  */
@@ -2373,6 +2701,19 @@ export type WebhookSubscription = {
      * Whether the subscription receives live-mode or test-mode events (the mode of the key that created it).
      */
     livemode: boolean;
+    /**
+     * `disabled` after every delivery to it failed for a whole 24-hour retry window (a
+     * `webhook.disabled` event is sent); nothing is delivered until `webhooks.enable`.
+     *
+     */
+    status: 'enabled' | 'disabled';
+    disabledAt: string | null;
+    /**
+     * During a secret rotation's overlap: until when deliveries also carry a signature made with
+     * the previous secret (two `sha256=` entries). Null otherwise.
+     *
+     */
+    previousSecretExpiresAt: string | null;
     createdAt: Timestamp;
     updatedAt: Timestamp;
 };
@@ -2434,6 +2775,100 @@ export type WebhookDelivery = {
      */
     nextAttemptAt: string | null;
     createdAt: Timestamp;
+};
+
+/**
+ * One attempt of a delivery, as logged by the webhook worker.
+ */
+export type WebhookDeliveryAttempt = {
+    /**
+     * Attempt ID (`wha_…`).
+     */
+    id: string;
+    deliveryId: string;
+    attemptedAt: Timestamp;
+    /**
+     * The receiver's HTTP status; null when it gave none (timeout, refused destination, connection error).
+     */
+    statusCode: number | null;
+    /**
+     * Why there was no response (timeout, DNS, refused destination, connection error); null when there was one.
+     */
+    error: string | null;
+    durationMs: number;
+    /**
+     * The first 1,024 characters of the response body.
+     */
+    responseExcerpt: string | null;
+};
+
+export type WebhookReplay = {
+    /**
+     * Every event of the subscription's site and mode created at or after this instant, of a type it listens to, is sent again.
+     */
+    since: string;
+};
+
+export type WebhookReplayResult = {
+    /**
+     * How many deliveries were queued.
+     */
+    queued: number;
+};
+
+export type WebhookRotateSecret = {
+    /**
+     * How long deliveries keep carrying a signature made with the previous secret as well (default one day).
+     */
+    overlapSeconds?: number;
+};
+
+export type WebhookSettings = {
+    /**
+     * Days an event is kept once every delivery of it is settled (succeeded or failed); then it and its delivery log are deleted.
+     */
+    eventRetentionDays: number;
+};
+
+/**
+ * A payment of an order. From a payment session it also names the session (`paymentSessionId`,
+ * `checkoutSessionId`), and the order fields are null while the session pays no order yet.
+ *
+ */
+export type WebhookPaymentData = {
+    orderId: string | null;
+    orderNumber: string | null;
+    amount: Money;
+    currency: string;
+    paymentStatus: OrderPaymentStatus | null;
+    paymentSessionId?: string | null;
+    checkoutSessionId?: string | null;
+};
+
+/**
+ * Funds a payment session captured (a capture, or a bank transfer received).
+ */
+export type WebhookPaymentSucceededData = {
+    paymentSessionId: string;
+    checkoutSessionId: string | null;
+    orderId: string | null;
+    method: string;
+    amount: Money;
+    capturedAmount: Money;
+    currency: string;
+};
+
+export type WebhookPaymentFailedData = WebhookPaymentData & {
+    failureCode: string | null;
+    failureMessage: string | null;
+};
+
+/**
+ * What remains of a deleted resource.
+ */
+export type WebhookDeletedData = {
+    id: string;
+    slug?: string;
 };
 
 /**
@@ -2585,6 +3020,56 @@ export type ProviderSignature = string;
  * Promotion id (`promo_…`).
  */
 export type PromotionId = string;
+
+/**
+ * Shipping zone id (`zone_…`).
+ */
+export type ShippingZoneId = string;
+
+/**
+ * Shipping option id (`ship_…`).
+ */
+export type ShippingOptionId = string;
+
+/**
+ * Pickup point id (`pup_…`).
+ */
+export type PickupPointId = string;
+
+/**
+ * Variant id (`var_…`).
+ */
+export type ParcelVariantId = string;
+
+/**
+ * Latitude in decimal degrees (with `longitude`).
+ */
+export type PickupPointLatitude = number;
+
+/**
+ * Longitude in decimal degrees (with `latitude`).
+ */
+export type PickupPointLongitude = number;
+
+/**
+ * Postal code to search near (with `country`).
+ */
+export type PickupPointPostalCode = string;
+
+/**
+ * ISO 3166-1 alpha-2 country of `postalCode`.
+ */
+export type PickupPointCountry = string;
+
+/**
+ * Only this carrier's points.
+ */
+export type PickupPointCarrier = string;
+
+/**
+ * How many points to return (default 10).
+ */
+export type PickupPointLimit = number;
 
 /**
  * The subscription's ID (`wh_…`).
@@ -6019,6 +6504,8 @@ export type CheckoutAdvanceErrors = {
      * - `illegal_transition`: `state` is not reachable from the current state, or data it needs is
      * missing (`details` names the missing fields);
      * - `shipping_option_unavailable`: `shippingOptionId` is not one of `availableShippingOptions`;
+     * - `pickup_point_unavailable`: `pickupPointId` names no active pickup point of the site, or no
+     * recipient name is known for it;
      * - `payment_failed`: the payment was declined; the session stays in `payment`;
      * - `promotion_invalid`: `promotionCode` cannot be used (the message says why);
      * - `gift_card_not_found`, `gift_card_void`, `gift_card_expired`: a code in `giftCardCodes`
@@ -11020,6 +11507,1183 @@ export type PromotionsValidateResponses = {
 
 export type PromotionsValidateResponse = PromotionsValidateResponses[keyof PromotionsValidateResponses];
 
+export type ShippingListZonesData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/shipping/zones';
+};
+
+export type ShippingListZonesErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingListZonesError = ShippingListZonesErrors[keyof ShippingListZonesErrors];
+
+export type ShippingListZonesResponses = {
+    /**
+     * The site's zones.
+     */
+    200: {
+        success: true;
+        data: Array<ShippingZone>;
+    };
+};
+
+export type ShippingListZonesResponse = ShippingListZonesResponses[keyof ShippingListZonesResponses];
+
+export type ShippingCreateZoneData = {
+    body: ShippingZoneCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/shipping/zones';
+};
+
+export type ShippingCreateZoneErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingCreateZoneError = ShippingCreateZoneErrors[keyof ShippingCreateZoneErrors];
+
+export type ShippingCreateZoneResponses = {
+    /**
+     * The zone.
+     */
+    201: {
+        success: true;
+        data: ShippingZone;
+    };
+};
+
+export type ShippingCreateZoneResponse = ShippingCreateZoneResponses[keyof ShippingCreateZoneResponses];
+
+export type ShippingDeleteZoneData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Shipping zone id (`zone_…`).
+         */
+        zoneId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/shipping/zones/{zoneId}';
+};
+
+export type ShippingDeleteZoneErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingDeleteZoneError = ShippingDeleteZoneErrors[keyof ShippingDeleteZoneErrors];
+
+export type ShippingDeleteZoneResponses = {
+    /**
+     * The zone was deleted.
+     */
+    200: Deleted;
+};
+
+export type ShippingDeleteZoneResponse = ShippingDeleteZoneResponses[keyof ShippingDeleteZoneResponses];
+
+export type ShippingListOptionsData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/shipping/options';
+};
+
+export type ShippingListOptionsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingListOptionsError = ShippingListOptionsErrors[keyof ShippingListOptionsErrors];
+
+export type ShippingListOptionsResponses = {
+    /**
+     * The site's shipping options.
+     */
+    200: {
+        success: true;
+        data: Array<ShippingOptionConfig>;
+    };
+};
+
+export type ShippingListOptionsResponse = ShippingListOptionsResponses[keyof ShippingListOptionsResponses];
+
+export type ShippingCreateOptionData = {
+    body: ShippingOptionCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/shipping/options';
+};
+
+export type ShippingCreateOptionErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingCreateOptionError = ShippingCreateOptionErrors[keyof ShippingCreateOptionErrors];
+
+export type ShippingCreateOptionResponses = {
+    /**
+     * The option.
+     */
+    201: {
+        success: true;
+        data: ShippingOptionConfig;
+    };
+};
+
+export type ShippingCreateOptionResponse = ShippingCreateOptionResponses[keyof ShippingCreateOptionResponses];
+
+export type ShippingDeleteOptionData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Shipping option id (`ship_…`).
+         */
+        shippingOptionId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/shipping/options/{shippingOptionId}';
+};
+
+export type ShippingDeleteOptionErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingDeleteOptionError = ShippingDeleteOptionErrors[keyof ShippingDeleteOptionErrors];
+
+export type ShippingDeleteOptionResponses = {
+    /**
+     * The option was deleted.
+     */
+    200: Deleted;
+};
+
+export type ShippingDeleteOptionResponse = ShippingDeleteOptionResponses[keyof ShippingDeleteOptionResponses];
+
+export type ShippingSearchPickupPointsData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: {
+        /**
+         * Latitude in decimal degrees (with `longitude`).
+         */
+        latitude?: number;
+        /**
+         * Longitude in decimal degrees (with `latitude`).
+         */
+        longitude?: number;
+        /**
+         * Postal code to search near (with `country`).
+         */
+        postalCode?: string;
+        /**
+         * ISO 3166-1 alpha-2 country of `postalCode`.
+         */
+        country?: string;
+        /**
+         * Only this carrier's points.
+         */
+        carrier?: string;
+        /**
+         * How many points to return (default 10).
+         */
+        limit?: number;
+    };
+    url: '/api/v1/{siteId}/shipping/pickup-points';
+};
+
+export type ShippingSearchPickupPointsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingSearchPickupPointsError = ShippingSearchPickupPointsErrors[keyof ShippingSearchPickupPointsErrors];
+
+export type ShippingSearchPickupPointsResponses = {
+    /**
+     * Pickup points, nearest first.
+     */
+    200: {
+        success: true;
+        data: Array<PickupPoint>;
+    };
+};
+
+export type ShippingSearchPickupPointsResponse = ShippingSearchPickupPointsResponses[keyof ShippingSearchPickupPointsResponses];
+
+export type ShippingCreatePickupPointData = {
+    body: PickupPointCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/shipping/pickup-points';
+};
+
+export type ShippingCreatePickupPointErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingCreatePickupPointError = ShippingCreatePickupPointErrors[keyof ShippingCreatePickupPointErrors];
+
+export type ShippingCreatePickupPointResponses = {
+    /**
+     * The pickup point.
+     */
+    201: {
+        success: true;
+        data: PickupPoint;
+    };
+};
+
+export type ShippingCreatePickupPointResponse = ShippingCreatePickupPointResponses[keyof ShippingCreatePickupPointResponses];
+
+export type ShippingImportPickupPointsData = {
+    body: Array<PickupPointCreate>;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/shipping/pickup-points/import';
+};
+
+export type ShippingImportPickupPointsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingImportPickupPointsError = ShippingImportPickupPointsErrors[keyof ShippingImportPickupPointsErrors];
+
+export type ShippingImportPickupPointsResponses = {
+    /**
+     * What the import did.
+     */
+    200: {
+        success: true;
+        data: PickupPointImportResult;
+    };
+};
+
+export type ShippingImportPickupPointsResponse = ShippingImportPickupPointsResponses[keyof ShippingImportPickupPointsResponses];
+
+export type ShippingDeactivatePickupPointData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Pickup point id (`pup_…`).
+         */
+        pickupPointId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/shipping/pickup-points/{pickupPointId}/deactivate';
+};
+
+export type ShippingDeactivatePickupPointErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingDeactivatePickupPointError = ShippingDeactivatePickupPointErrors[keyof ShippingDeactivatePickupPointErrors];
+
+export type ShippingDeactivatePickupPointResponses = {
+    /**
+     * The pickup point, inactive.
+     */
+    200: {
+        success: true;
+        data: PickupPoint;
+    };
+};
+
+export type ShippingDeactivatePickupPointResponse = ShippingDeactivatePickupPointResponses[keyof ShippingDeactivatePickupPointResponses];
+
+export type ShippingSetVariantParcelData = {
+    body: VariantParcel;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * Variant id (`var_…`).
+         */
+        variantId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/shipping/variants/{variantId}/parcel';
+};
+
+export type ShippingSetVariantParcelErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type ShippingSetVariantParcelError = ShippingSetVariantParcelErrors[keyof ShippingSetVariantParcelErrors];
+
+export type ShippingSetVariantParcelResponses = {
+    /**
+     * The variant's parcel.
+     */
+    200: {
+        success: true;
+        data: VariantParcelSet;
+    };
+};
+
+export type ShippingSetVariantParcelResponse = ShippingSetVariantParcelResponses[keyof ShippingSetVariantParcelResponses];
+
+export type TaxGetSettingsData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/tax/settings';
+};
+
+export type TaxGetSettingsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type TaxGetSettingsError = TaxGetSettingsErrors[keyof TaxGetSettingsErrors];
+
+export type TaxGetSettingsResponses = {
+    /**
+     * The site's tax settings.
+     */
+    200: {
+        success: true;
+        data: TaxSettings;
+    };
+};
+
+export type TaxGetSettingsResponse = TaxGetSettingsResponses[keyof TaxGetSettingsResponses];
+
+export type TaxUpdateSettingsData = {
+    body: TaxSettings;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/tax/settings';
+};
+
+export type TaxUpdateSettingsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type TaxUpdateSettingsError = TaxUpdateSettingsErrors[keyof TaxUpdateSettingsErrors];
+
+export type TaxUpdateSettingsResponses = {
+    /**
+     * The site's tax settings.
+     */
+    200: {
+        success: true;
+        data: TaxSettings;
+    };
+};
+
+export type TaxUpdateSettingsResponse = TaxUpdateSettingsResponses[keyof TaxUpdateSettingsResponses];
+
 export type SiteGetData = {
     body?: never;
     headers?: {
@@ -11279,6 +12943,620 @@ export type StoreCreditCreateTransactionResponses = {
 };
 
 export type StoreCreditCreateTransactionResponse = StoreCreditCreateTransactionResponses[keyof StoreCreditCreateTransactionResponses];
+
+export type VaultListClassesData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/vault/classes';
+};
+
+export type VaultListClassesErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type VaultListClassesError = VaultListClassesErrors[keyof VaultListClassesErrors];
+
+export type VaultListClassesResponses = {
+    /**
+     * Every class.
+     */
+    200: {
+        success: true;
+        items: Array<VaultClass>;
+    };
+};
+
+export type VaultListClassesResponse = VaultListClassesResponses[keyof VaultListClassesResponses];
+
+export type VaultPutClassData = {
+    body: VaultClassUpdate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The class name (lower-case letters, digits and `_`, starting with a letter).
+         */
+        className: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/vault/classes/{className}';
+};
+
+export type VaultPutClassErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type VaultPutClassError = VaultPutClassErrors[keyof VaultPutClassErrors];
+
+export type VaultPutClassResponses = {
+    /**
+     * The class.
+     */
+    200: {
+        success: true;
+        data: VaultClass;
+    };
+};
+
+export type VaultPutClassResponse = VaultPutClassResponses[keyof VaultPutClassResponses];
+
+export type VaultListRecordsData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query: {
+        subjectType: VaultSubjectType;
+        subjectId: string;
+        /**
+         * Page number for offset pagination (default 1, at most 10,000,000, so that the rows skipped,
+         * `(page - 1) × limit`, stay countable). Ignored when `cursor` is given.
+         *
+         */
+        page?: number;
+        /**
+         * Results per page (max 100, default 20).
+         */
+        limit?: number;
+    };
+    url: '/api/v1/{siteId}/vault/records';
+};
+
+export type VaultListRecordsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type VaultListRecordsError = VaultListRecordsErrors[keyof VaultListRecordsErrors];
+
+export type VaultListRecordsResponses = {
+    /**
+     * A page of records.
+     */
+    200: OffsetPageMeta & {
+        items: Array<VaultRecord>;
+    };
+};
+
+export type VaultListRecordsResponse = VaultListRecordsResponses[keyof VaultListRecordsResponses];
+
+export type VaultCreateRecordData = {
+    body: VaultRecordCreate;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/vault/records';
+};
+
+export type VaultCreateRecordErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type VaultCreateRecordError = VaultCreateRecordErrors[keyof VaultCreateRecordErrors];
+
+export type VaultCreateRecordResponses = {
+    /**
+     * The stored record (metadata).
+     */
+    201: {
+        success: true;
+        data: VaultRecord;
+    };
+};
+
+export type VaultCreateRecordResponse = VaultCreateRecordResponses[keyof VaultCreateRecordResponses];
+
+export type VaultDeleteRecordData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        recordId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/vault/records/{recordId}';
+};
+
+export type VaultDeleteRecordErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type VaultDeleteRecordError = VaultDeleteRecordErrors[keyof VaultDeleteRecordErrors];
+
+export type VaultDeleteRecordResponses = {
+    /**
+     * The record was deleted.
+     */
+    200: Deleted;
+};
+
+export type VaultDeleteRecordResponse = VaultDeleteRecordResponses[keyof VaultDeleteRecordResponses];
+
+export type VaultGetRecordData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        recordId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/vault/records/{recordId}';
+};
+
+export type VaultGetRecordErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type VaultGetRecordError = VaultGetRecordErrors[keyof VaultGetRecordErrors];
+
+export type VaultGetRecordResponses = {
+    /**
+     * The record and its content.
+     */
+    200: {
+        success: true;
+        data: VaultRecordWithContent;
+    };
+};
+
+export type VaultGetRecordResponse = VaultGetRecordResponses[keyof VaultGetRecordResponses];
+
+export type VaultEraseCustomerData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        customerId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/customers/{customerId}/erasure';
+};
+
+export type VaultEraseCustomerErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type VaultEraseCustomerError = VaultEraseCustomerErrors[keyof VaultEraseCustomerErrors];
+
+export type VaultEraseCustomerResponses = {
+    /**
+     * The erasure receipt.
+     */
+    200: {
+        success: true;
+        data: ErasureReceipt;
+    };
+};
+
+export type VaultEraseCustomerResponse = VaultEraseCustomerResponses[keyof VaultEraseCustomerResponses];
 
 export type WebhooksListData = {
     body?: never;
@@ -11693,12 +13971,6 @@ export type WebhooksListDeliveriesErrors = {
      */
     500: Error;
     /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
-    /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
@@ -11800,12 +14072,6 @@ export type WebhooksRedeliverErrors = {
      */
     500: Error;
     /**
-     * `not_implemented`: the operation is in the contract but not built yet. It is answered after
-     * authentication, rate limiting, scope and input validation, so a bad request still gets its 4xx.
-     *
-     */
-    501: Error;
-    /**
      * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
      */
     503: Error;
@@ -11825,7 +14091,567 @@ export type WebhooksRedeliverResponses = {
 
 export type WebhooksRedeliverResponse = WebhooksRedeliverResponses[keyof WebhooksRedeliverResponses];
 
-export type WebhookEventsOrderCreatedWebhookPayload = WebhookEvent;
+export type WebhooksListDeliveryAttemptsData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The subscription's ID (`wh_…`).
+         */
+        webhookId: string;
+        /**
+         * The delivery's ID (`whd_…`); it must belong to the subscription.
+         */
+        deliveryId: string;
+    };
+    query?: {
+        /**
+         * Page number for offset pagination (default 1, at most 10,000,000, so that the rows skipped,
+         * `(page - 1) × limit`, stay countable). Ignored when `cursor` is given.
+         *
+         */
+        page?: number;
+        /**
+         * Results per page (max 100, default 20).
+         */
+        limit?: number;
+    };
+    url: '/api/v1/{siteId}/webhooks/{webhookId}/deliveries/{deliveryId}/attempts';
+};
+
+export type WebhooksListDeliveryAttemptsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type WebhooksListDeliveryAttemptsError = WebhooksListDeliveryAttemptsErrors[keyof WebhooksListDeliveryAttemptsErrors];
+
+export type WebhooksListDeliveryAttemptsResponses = {
+    /**
+     * A page of attempts.
+     */
+    200: OffsetPageMeta & {
+        items: Array<WebhookDeliveryAttempt>;
+    };
+};
+
+export type WebhooksListDeliveryAttemptsResponse = WebhooksListDeliveryAttemptsResponses[keyof WebhooksListDeliveryAttemptsResponses];
+
+export type WebhooksReplayData = {
+    body: WebhookReplay;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The subscription's ID (`wh_…`).
+         */
+        webhookId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/webhooks/{webhookId}/replay';
+};
+
+export type WebhooksReplayErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type WebhooksReplayError = WebhooksReplayErrors[keyof WebhooksReplayErrors];
+
+export type WebhooksReplayResponses = {
+    /**
+     * The deliveries are queued.
+     */
+    202: {
+        success: true;
+        data: WebhookReplayResult;
+    };
+};
+
+export type WebhooksReplayResponse = WebhooksReplayResponses[keyof WebhooksReplayResponses];
+
+export type WebhooksRotateSecretData = {
+    /**
+     * `{}` rotates with the default overlap.
+     */
+    body: WebhookRotateSecret;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The subscription's ID (`wh_…`).
+         */
+        webhookId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/webhooks/{webhookId}/rotate-secret';
+};
+
+export type WebhooksRotateSecretErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type WebhooksRotateSecretError = WebhooksRotateSecretErrors[keyof WebhooksRotateSecretErrors];
+
+export type WebhooksRotateSecretResponses = {
+    /**
+     * The subscription with its new secret.
+     */
+    200: {
+        success: true;
+        data: WebhookSubscriptionWithSecret;
+    };
+};
+
+export type WebhooksRotateSecretResponse = WebhooksRotateSecretResponses[keyof WebhooksRotateSecretResponses];
+
+export type WebhooksEnableData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+        /**
+         * The subscription's ID (`wh_…`).
+         */
+        webhookId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/webhooks/{webhookId}/enable';
+};
+
+export type WebhooksEnableErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type WebhooksEnableError = WebhooksEnableErrors[keyof WebhooksEnableErrors];
+
+export type WebhooksEnableResponses = {
+    /**
+     * The subscription, enabled.
+     */
+    200: {
+        success: true;
+        data: WebhookSubscription;
+    };
+};
+
+export type WebhooksEnableResponse = WebhooksEnableResponses[keyof WebhooksEnableResponses];
+
+export type WebhooksGetSettingsData = {
+    body?: never;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/webhook-settings';
+};
+
+export type WebhooksGetSettingsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type WebhooksGetSettingsError = WebhooksGetSettingsErrors[keyof WebhooksGetSettingsErrors];
+
+export type WebhooksGetSettingsResponses = {
+    /**
+     * The settings.
+     */
+    200: {
+        success: true;
+        data: WebhookSettings;
+    };
+};
+
+export type WebhooksGetSettingsResponse = WebhooksGetSettingsResponses[keyof WebhooksGetSettingsResponses];
+
+export type WebhooksUpdateSettingsData = {
+    body: WebhookSettings;
+    headers?: {
+        /**
+         * `t=<unix>,sha256=<hex>`: HMAC-SHA256 of `<t>.<raw body>` with the key's signing secret.
+         * Required when the key has a signing secret; several `sha256=` entries may be sent during secret rotation.
+         *
+         */
+        'X-Shopvo-Signature'?: string;
+        /**
+         * A unique key (e.g. a UUID) making the request safe to retry; the first response is replayed for 24 h.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        /**
+         * The site the key belongs to (`site_…`).
+         */
+        siteId: string;
+    };
+    query?: never;
+    url: '/api/v1/{siteId}/webhook-settings';
+};
+
+export type WebhooksUpdateSettingsErrors = {
+    /**
+     * Validation error: `malformed_json` (the body is not JSON) or `validation_error` (a parameter, header or
+     * body field breaks the spec; `details` names each one).
+     *
+     */
+    400: Error;
+    /**
+     * Missing, invalid or revoked API key, a key of another site, or an invalid request signature.
+     * `code` is one of `missing_api_key`, `invalid_api_key`, `revoked_api_key`, `signature_missing`,
+     * `signature_malformed`, `signature_expired`, `signature_mismatch`, `signature_replayed`.
+     * The key is checked before rate limiting and the signature after it, so only a signature
+     * failure carries the `X-RateLimit-*` headers.
+     *
+     */
+    401: Error;
+    /**
+     * The key lacks the scope this operation needs (`forbidden`).
+     */
+    403: Error;
+    /**
+     * The resource does not exist or does not belong to this site and mode (`not_found`). A path the API
+     * does not have answers the same 404 before authentication, with `X-Request-Id` and no rate-limit headers.
+     *
+     */
+    404: Error;
+    /**
+     * The request conflicts with the resource's state (stock, uniqueness, an idempotent request still running).
+     */
+    409: Error;
+    /**
+     * The request body is larger than the server accepts (`MAX_BODY_SIZE`, 1 MiB by default). It is refused while it streams, never read whole.
+     */
+    413: Error;
+    /**
+     * A request body must be sent as `application/json` (or `application*+json`), in UTF-8.
+     */
+    415: Error;
+    /**
+     * The request is well-formed but cannot be carried out (business rule, or an `Idempotency-Key` reused with another body).
+     */
+    422: Error;
+    /**
+     * Rate limit exceeded (`rate_limited`).
+     */
+    429: Error;
+    /**
+     * Unexpected error on the server's side (`internal_error`). Quote `X-Request-Id` when reporting it.
+     */
+    500: Error;
+    /**
+     * The database is unreachable (`service_unavailable`); retry after `Retry-After` seconds.
+     */
+    503: Error;
+};
+
+export type WebhooksUpdateSettingsError = WebhooksUpdateSettingsErrors[keyof WebhooksUpdateSettingsErrors];
+
+export type WebhooksUpdateSettingsResponses = {
+    /**
+     * The settings.
+     */
+    200: {
+        success: true;
+        data: WebhookSettings;
+    };
+};
+
+export type WebhooksUpdateSettingsResponse = WebhooksUpdateSettingsResponses[keyof WebhooksUpdateSettingsResponses];
+
+export type WebhookEventsOrderCreatedWebhookPayload = WebhookEvent & {
+    event?: 'order.created';
+    data?: Order;
+};
 
 export type WebhookEventsOrderCreatedWebhookRequest = {
     body: WebhookEventsOrderCreatedWebhookPayload;
@@ -11834,7 +14660,10 @@ export type WebhookEventsOrderCreatedWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsOrderUpdatedWebhookPayload = WebhookEvent;
+export type WebhookEventsOrderUpdatedWebhookPayload = WebhookEvent & {
+    event?: 'order.updated';
+    data?: Order;
+};
 
 export type WebhookEventsOrderUpdatedWebhookRequest = {
     body: WebhookEventsOrderUpdatedWebhookPayload;
@@ -11843,7 +14672,10 @@ export type WebhookEventsOrderUpdatedWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsOrderRefundedWebhookPayload = WebhookEvent;
+export type WebhookEventsOrderRefundedWebhookPayload = WebhookEvent & {
+    event?: 'order.refunded';
+    data?: Order;
+};
 
 export type WebhookEventsOrderRefundedWebhookRequest = {
     body: WebhookEventsOrderRefundedWebhookPayload;
@@ -11852,61 +14684,10 @@ export type WebhookEventsOrderRefundedWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsOrderPlacedWebhookPayload = WebhookEvent;
-
-export type WebhookEventsOrderPlacedWebhookRequest = {
-    body: WebhookEventsOrderPlacedWebhookPayload;
-    key: 'order.placed';
-    path?: never;
-    query?: never;
+export type WebhookEventsPaymentConfirmedWebhookPayload = WebhookEvent & {
+    event?: 'payment.confirmed';
+    data?: WebhookPaymentData;
 };
-
-export type WebhookEventsOrderPaidWebhookPayload = WebhookEvent;
-
-export type WebhookEventsOrderPaidWebhookRequest = {
-    body: WebhookEventsOrderPaidWebhookPayload;
-    key: 'order.paid';
-    path?: never;
-    query?: never;
-};
-
-export type WebhookEventsOrderShippedWebhookPayload = WebhookEvent;
-
-export type WebhookEventsOrderShippedWebhookRequest = {
-    body: WebhookEventsOrderShippedWebhookPayload;
-    key: 'order.shipped';
-    path?: never;
-    query?: never;
-};
-
-export type WebhookEventsOrderDeliveredWebhookPayload = WebhookEvent;
-
-export type WebhookEventsOrderDeliveredWebhookRequest = {
-    body: WebhookEventsOrderDeliveredWebhookPayload;
-    key: 'order.delivered';
-    path?: never;
-    query?: never;
-};
-
-export type WebhookEventsOrderCompletedWebhookPayload = WebhookEvent;
-
-export type WebhookEventsOrderCompletedWebhookRequest = {
-    body: WebhookEventsOrderCompletedWebhookPayload;
-    key: 'order.completed';
-    path?: never;
-    query?: never;
-};
-
-export type WebhookEventsOrderCancelledWebhookPayload = WebhookEvent;
-
-export type WebhookEventsOrderCancelledWebhookRequest = {
-    body: WebhookEventsOrderCancelledWebhookPayload;
-    key: 'order.cancelled';
-    path?: never;
-    query?: never;
-};
-
-export type WebhookEventsPaymentConfirmedWebhookPayload = WebhookEvent;
 
 export type WebhookEventsPaymentConfirmedWebhookRequest = {
     body: WebhookEventsPaymentConfirmedWebhookPayload;
@@ -11915,7 +14696,10 @@ export type WebhookEventsPaymentConfirmedWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsPaymentFailedWebhookPayload = WebhookEvent;
+export type WebhookEventsPaymentFailedWebhookPayload = WebhookEvent & {
+    event?: 'payment.failed';
+    data?: WebhookPaymentFailedData;
+};
 
 export type WebhookEventsPaymentFailedWebhookRequest = {
     body: WebhookEventsPaymentFailedWebhookPayload;
@@ -11924,16 +14708,10 @@ export type WebhookEventsPaymentFailedWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsPaymentSucceededWebhookPayload = WebhookEvent;
-
-export type WebhookEventsPaymentSucceededWebhookRequest = {
-    body: WebhookEventsPaymentSucceededWebhookPayload;
-    key: 'payment.succeeded';
-    path?: never;
-    query?: never;
+export type WebhookEventsInventoryLowWebhookPayload = WebhookEvent & {
+    event?: 'inventory.low';
+    data?: InventoryLevel;
 };
-
-export type WebhookEventsInventoryLowWebhookPayload = WebhookEvent;
 
 export type WebhookEventsInventoryLowWebhookRequest = {
     body: WebhookEventsInventoryLowWebhookPayload;
@@ -11942,7 +14720,10 @@ export type WebhookEventsInventoryLowWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsCartAbandonedWebhookPayload = WebhookEvent;
+export type WebhookEventsCartAbandonedWebhookPayload = WebhookEvent & {
+    event?: 'cart.abandoned';
+    data?: Cart;
+};
 
 export type WebhookEventsCartAbandonedWebhookRequest = {
     body: WebhookEventsCartAbandonedWebhookPayload;
@@ -11951,7 +14732,10 @@ export type WebhookEventsCartAbandonedWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsReviewCreatedWebhookPayload = WebhookEvent;
+export type WebhookEventsReviewCreatedWebhookPayload = WebhookEvent & {
+    event?: 'review.created';
+    data?: Review;
+};
 
 export type WebhookEventsReviewCreatedWebhookRequest = {
     body: WebhookEventsReviewCreatedWebhookPayload;
@@ -11960,7 +14744,10 @@ export type WebhookEventsReviewCreatedWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsProductCreatedWebhookPayload = WebhookEvent;
+export type WebhookEventsProductCreatedWebhookPayload = WebhookEvent & {
+    event?: 'product.created';
+    data?: Product;
+};
 
 export type WebhookEventsProductCreatedWebhookRequest = {
     body: WebhookEventsProductCreatedWebhookPayload;
@@ -11969,7 +14756,10 @@ export type WebhookEventsProductCreatedWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsProductUpdatedWebhookPayload = WebhookEvent;
+export type WebhookEventsProductUpdatedWebhookPayload = WebhookEvent & {
+    event?: 'product.updated';
+    data?: Product;
+};
 
 export type WebhookEventsProductUpdatedWebhookRequest = {
     body: WebhookEventsProductUpdatedWebhookPayload;
@@ -11978,7 +14768,10 @@ export type WebhookEventsProductUpdatedWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsProductDeletedWebhookPayload = WebhookEvent;
+export type WebhookEventsProductDeletedWebhookPayload = WebhookEvent & {
+    event?: 'product.deleted';
+    data?: WebhookDeletedData;
+};
 
 export type WebhookEventsProductDeletedWebhookRequest = {
     body: WebhookEventsProductDeletedWebhookPayload;
@@ -11987,7 +14780,94 @@ export type WebhookEventsProductDeletedWebhookRequest = {
     query?: never;
 };
 
-export type WebhookEventsCustomerCreatedWebhookPayload = WebhookEvent;
+export type WebhookEventsOrderPlacedWebhookPayload = WebhookEvent & {
+    event?: 'order.placed';
+    data?: Order;
+};
+
+export type WebhookEventsOrderPlacedWebhookRequest = {
+    body: WebhookEventsOrderPlacedWebhookPayload;
+    key: 'order.placed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderPaidWebhookPayload = WebhookEvent & {
+    event?: 'order.paid';
+    data?: Order;
+};
+
+export type WebhookEventsOrderPaidWebhookRequest = {
+    body: WebhookEventsOrderPaidWebhookPayload;
+    key: 'order.paid';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderShippedWebhookPayload = WebhookEvent & {
+    event?: 'order.shipped';
+    data?: Order;
+};
+
+export type WebhookEventsOrderShippedWebhookRequest = {
+    body: WebhookEventsOrderShippedWebhookPayload;
+    key: 'order.shipped';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderDeliveredWebhookPayload = WebhookEvent & {
+    event?: 'order.delivered';
+    data?: Order;
+};
+
+export type WebhookEventsOrderDeliveredWebhookRequest = {
+    body: WebhookEventsOrderDeliveredWebhookPayload;
+    key: 'order.delivered';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderCancelledWebhookPayload = WebhookEvent & {
+    event?: 'order.cancelled';
+    data?: Order;
+};
+
+export type WebhookEventsOrderCancelledWebhookRequest = {
+    body: WebhookEventsOrderCancelledWebhookPayload;
+    key: 'order.cancelled';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsOrderCompletedWebhookPayload = WebhookEvent & {
+    event?: 'order.completed';
+    data?: Order;
+};
+
+export type WebhookEventsOrderCompletedWebhookRequest = {
+    body: WebhookEventsOrderCompletedWebhookPayload;
+    key: 'order.completed';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsPaymentSucceededWebhookPayload = WebhookEvent & {
+    event?: 'payment.succeeded';
+    data?: WebhookPaymentSucceededData;
+};
+
+export type WebhookEventsPaymentSucceededWebhookRequest = {
+    body: WebhookEventsPaymentSucceededWebhookPayload;
+    key: 'payment.succeeded';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsCustomerCreatedWebhookPayload = WebhookEvent & {
+    event?: 'customer.created';
+    data?: Customer;
+};
 
 export type WebhookEventsCustomerCreatedWebhookRequest = {
     body: WebhookEventsCustomerCreatedWebhookPayload;
@@ -12001,6 +14881,30 @@ export type WebhookEventsCustomerMergedWebhookPayload = WebhookEvent;
 export type WebhookEventsCustomerMergedWebhookRequest = {
     body: WebhookEventsCustomerMergedWebhookPayload;
     key: 'customer.merged';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsVaultRecordExpiredWebhookPayload = WebhookEvent & {
+    event?: 'vault.record.expired';
+    data?: VaultRecordExpired;
+};
+
+export type WebhookEventsVaultRecordExpiredWebhookRequest = {
+    body: WebhookEventsVaultRecordExpiredWebhookPayload;
+    key: 'vault.record.expired';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookEventsWebhookDisabledWebhookPayload = WebhookEvent & {
+    event?: 'webhook.disabled';
+    data?: WebhookSubscription;
+};
+
+export type WebhookEventsWebhookDisabledWebhookRequest = {
+    body: WebhookEventsWebhookDisabledWebhookPayload;
+    key: 'webhook.disabled';
     path?: never;
     query?: never;
 };

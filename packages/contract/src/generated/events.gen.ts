@@ -6,23 +6,25 @@ export const eventTypes = [
   "order.created",
   "order.updated",
   "order.refunded",
-  "order.placed",
-  "order.paid",
-  "order.shipped",
-  "order.delivered",
-  "order.completed",
-  "order.cancelled",
   "payment.confirmed",
   "payment.failed",
-  "payment.succeeded",
   "inventory.low",
   "cart.abandoned",
   "review.created",
   "product.created",
   "product.updated",
   "product.deleted",
+  "order.placed",
+  "order.paid",
+  "order.shipped",
+  "order.delivered",
+  "order.cancelled",
+  "order.completed",
+  "payment.succeeded",
   "customer.created",
-  "customer.merged"
+  "customer.merged",
+  "vault.record.expired",
+  "webhook.disabled"
 ] as const satisfies ReadonlyArray<WebhookEventType>
 
 /** An event name of the spec: one that is not there does not compile. */

@@ -645,6 +645,48 @@ export interface Operations {
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
+  readonly "vault.listClasses": {
+    readonly data: T.VaultListClassesData
+    readonly responses: T.VaultListClassesResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "vault.putClass": {
+    readonly data: T.VaultPutClassData
+    readonly responses: T.VaultPutClassResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "vault.listRecords": {
+    readonly data: T.VaultListRecordsData
+    readonly responses: T.VaultListRecordsResponses
+    readonly queryDefaults: "limit" | "page"
+    readonly bodyDefaults: never
+  }
+  readonly "vault.createRecord": {
+    readonly data: T.VaultCreateRecordData
+    readonly responses: T.VaultCreateRecordResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: "contentType"
+  }
+  readonly "vault.getRecord": {
+    readonly data: T.VaultGetRecordData
+    readonly responses: T.VaultGetRecordResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "vault.deleteRecord": {
+    readonly data: T.VaultDeleteRecordData
+    readonly responses: T.VaultDeleteRecordResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "vault.eraseCustomer": {
+    readonly data: T.VaultEraseCustomerData
+    readonly responses: T.VaultEraseCustomerResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
   readonly "webhooks.list": {
     readonly data: T.WebhooksListData
     readonly responses: T.WebhooksListResponses
@@ -678,6 +720,42 @@ export interface Operations {
   readonly "webhooks.redeliver": {
     readonly data: T.WebhooksRedeliverData
     readonly responses: T.WebhooksRedeliverResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "webhooks.listDeliveryAttempts": {
+    readonly data: T.WebhooksListDeliveryAttemptsData
+    readonly responses: T.WebhooksListDeliveryAttemptsResponses
+    readonly queryDefaults: "limit" | "page"
+    readonly bodyDefaults: never
+  }
+  readonly "webhooks.replay": {
+    readonly data: T.WebhooksReplayData
+    readonly responses: T.WebhooksReplayResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "webhooks.rotateSecret": {
+    readonly data: T.WebhooksRotateSecretData
+    readonly responses: T.WebhooksRotateSecretResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: "overlapSeconds"
+  }
+  readonly "webhooks.enable": {
+    readonly data: T.WebhooksEnableData
+    readonly responses: T.WebhooksEnableResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "webhooks.getSettings": {
+    readonly data: T.WebhooksGetSettingsData
+    readonly responses: T.WebhooksGetSettingsResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
+  readonly "webhooks.updateSettings": {
+    readonly data: T.WebhooksUpdateSettingsData
+    readonly responses: T.WebhooksUpdateSettingsResponses
     readonly queryDefaults: never
     readonly bodyDefaults: never
   }
@@ -794,10 +872,23 @@ export const operationIds: ReadonlyArray<OperationId> = [
   "site.get",
   "storeCredit.get",
   "storeCredit.createTransaction",
+  "vault.listClasses",
+  "vault.putClass",
+  "vault.listRecords",
+  "vault.createRecord",
+  "vault.getRecord",
+  "vault.deleteRecord",
+  "vault.eraseCustomer",
   "webhooks.list",
   "webhooks.create",
   "webhooks.get",
   "webhooks.delete",
   "webhooks.listDeliveries",
-  "webhooks.redeliver"
+  "webhooks.redeliver",
+  "webhooks.listDeliveryAttempts",
+  "webhooks.replay",
+  "webhooks.rotateSecret",
+  "webhooks.enable",
+  "webhooks.getSettings",
+  "webhooks.updateSettings"
 ]

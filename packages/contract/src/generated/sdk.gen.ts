@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bCreatePriceListData, B2bCreatePriceListErrors, B2bCreatePriceListResponses, B2bDeletePriceListData, B2bDeletePriceListErrors, B2bDeletePriceListResponses, B2bGetAccountData, B2bGetAccountErrors, B2bGetAccountResponses, B2bGetPriceListData, B2bGetPriceListErrors, B2bGetPriceListResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bListPriceListsData, B2bListPriceListsErrors, B2bListPriceListsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, B2bUpdatePriceListData, B2bUpdatePriceListErrors, B2bUpdatePriceListResponses, BlacklistAddData, BlacklistAddErrors, BlacklistAddResponses, BlacklistListData, BlacklistListErrors, BlacklistListResponses, BlacklistRemoveData, BlacklistRemoveErrors, BlacklistRemoveResponses, BrandsCreateData, BrandsCreateErrors, BrandsCreateResponses, BrandsDeleteData, BrandsDeleteErrors, BrandsDeleteResponses, BrandsListData, BrandsListErrors, BrandsListResponses, BrandsUpdateData, BrandsUpdateErrors, BrandsUpdateResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesCreateData, CategoriesCreateErrors, CategoriesCreateResponses, CategoriesDeleteData, CategoriesDeleteErrors, CategoriesDeleteResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CategoriesUpdateData, CategoriesUpdateErrors, CategoriesUpdateResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CurrenciesCreateRateData, CurrenciesCreateRateErrors, CurrenciesCreateRateResponses, CurrenciesGetData, CurrenciesGetErrors, CurrenciesGetProductPricesData, CurrenciesGetProductPricesErrors, CurrenciesGetProductPricesResponses, CurrenciesGetResponses, CurrenciesListRatesData, CurrenciesListRatesErrors, CurrenciesListRatesResponses, CurrenciesSetProductPricesData, CurrenciesSetProductPricesErrors, CurrenciesSetProductPricesResponses, CurrenciesUpdateData, CurrenciesUpdateErrors, CurrenciesUpdateResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersMergeData, CustomersMergeErrors, CustomersMergeResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, DownloadsGetData, DownloadsGetErrors, DownloadsGetResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersCancelData, OrdersCancelErrors, OrdersCancelResponses, OrdersCreateFulfilmentData, OrdersCreateFulfilmentErrors, OrdersCreateFulfilmentResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersGetTimelineData, OrdersGetTimelineErrors, OrdersGetTimelineResponses, OrdersListData, OrdersListDownloadsData, OrdersListDownloadsErrors, OrdersListDownloadsResponses, OrdersListErrors, OrdersListFulfilmentsData, OrdersListFulfilmentsErrors, OrdersListFulfilmentsResponses, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, PagesListData, PagesListErrors, PagesListResponses, PaymentsCaptureSessionData, PaymentsCaptureSessionErrors, PaymentsCaptureSessionResponses, PaymentsConfirmSessionData, PaymentsConfirmSessionErrors, PaymentsConfirmSessionResponses, PaymentsCreateSessionData, PaymentsCreateSessionErrors, PaymentsCreateSessionResponses, PaymentsGetSessionData, PaymentsGetSessionErrors, PaymentsGetSessionResponses, PaymentsHandleCallbackData, PaymentsHandleCallbackErrors, PaymentsHandleCallbackResponses, PaymentsRefundSessionData, PaymentsRefundSessionErrors, PaymentsRefundSessionResponses, PaymentsVoidSessionData, PaymentsVoidSessionErrors, PaymentsVoidSessionResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SettlementGetData, SettlementGetErrors, SettlementGetResponses, SettlementReportData, SettlementReportErrors, SettlementReportResponses, SettlementUpdateData, SettlementUpdateErrors, SettlementUpdateResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses } from './types.gen.js';
+import type { B2bCreateAccountData, B2bCreateAccountErrors, B2bCreateAccountResponses, B2bCreatePriceListData, B2bCreatePriceListErrors, B2bCreatePriceListResponses, B2bDeletePriceListData, B2bDeletePriceListErrors, B2bDeletePriceListResponses, B2bGetAccountData, B2bGetAccountErrors, B2bGetAccountResponses, B2bGetPriceListData, B2bGetPriceListErrors, B2bGetPriceListResponses, B2bListAccountsData, B2bListAccountsErrors, B2bListAccountsResponses, B2bListPriceListsData, B2bListPriceListsErrors, B2bListPriceListsResponses, B2bUpdateAccountData, B2bUpdateAccountErrors, B2bUpdateAccountResponses, B2bUpdatePriceListData, B2bUpdatePriceListErrors, B2bUpdatePriceListResponses, BlacklistAddData, BlacklistAddErrors, BlacklistAddResponses, BlacklistListData, BlacklistListErrors, BlacklistListResponses, BlacklistRemoveData, BlacklistRemoveErrors, BlacklistRemoveResponses, BrandsCreateData, BrandsCreateErrors, BrandsCreateResponses, BrandsDeleteData, BrandsDeleteErrors, BrandsDeleteResponses, BrandsListData, BrandsListErrors, BrandsListResponses, BrandsUpdateData, BrandsUpdateErrors, BrandsUpdateResponses, CartCreateData, CartCreateErrors, CartCreateResponses, CartDeleteData, CartDeleteErrors, CartDeleteResponses, CartGetData, CartGetErrors, CartGetResponses, CartUpdateData, CartUpdateErrors, CartUpdateResponses, CategoriesCreateData, CategoriesCreateErrors, CategoriesCreateResponses, CategoriesDeleteData, CategoriesDeleteErrors, CategoriesDeleteResponses, CategoriesListData, CategoriesListErrors, CategoriesListResponses, CategoriesUpdateData, CategoriesUpdateErrors, CategoriesUpdateResponses, CheckoutAdvanceData, CheckoutAdvanceErrors, CheckoutAdvanceResponses, CheckoutCreateData, CheckoutCreateErrors, CheckoutCreateResponses, CheckoutGetData, CheckoutGetErrors, CheckoutGetResponses, CurrenciesCreateRateData, CurrenciesCreateRateErrors, CurrenciesCreateRateResponses, CurrenciesGetData, CurrenciesGetErrors, CurrenciesGetProductPricesData, CurrenciesGetProductPricesErrors, CurrenciesGetProductPricesResponses, CurrenciesGetResponses, CurrenciesListRatesData, CurrenciesListRatesErrors, CurrenciesListRatesResponses, CurrenciesSetProductPricesData, CurrenciesSetProductPricesErrors, CurrenciesSetProductPricesResponses, CurrenciesUpdateData, CurrenciesUpdateErrors, CurrenciesUpdateResponses, CustomersGetData, CustomersGetErrors, CustomersGetResponses, CustomersListData, CustomersListErrors, CustomersListResponses, CustomersMergeData, CustomersMergeErrors, CustomersMergeResponses, CustomersUpdateData, CustomersUpdateErrors, CustomersUpdateResponses, DownloadsGetData, DownloadsGetErrors, DownloadsGetResponses, GiftCardsCreateData, GiftCardsCreateErrors, GiftCardsCreateResponses, GiftCardsGetData, GiftCardsGetErrors, GiftCardsGetResponses, GiftCardsListData, GiftCardsListErrors, GiftCardsListResponses, GiftCardsRedeemData, GiftCardsRedeemErrors, GiftCardsRedeemResponses, GiftCardsUpdateData, GiftCardsUpdateErrors, GiftCardsUpdateResponses, InventoryAdjustData, InventoryAdjustErrors, InventoryAdjustResponses, InventoryListData, InventoryListErrors, InventoryListResponses, LoyaltyAwardData, LoyaltyAwardErrors, LoyaltyAwardResponses, LoyaltyGetData, LoyaltyGetErrors, LoyaltyGetProgramData, LoyaltyGetProgramErrors, LoyaltyGetProgramResponses, LoyaltyGetResponses, LoyaltyRedeemData, LoyaltyRedeemErrors, LoyaltyRedeemResponses, LoyaltyUpdateProgramData, LoyaltyUpdateProgramErrors, LoyaltyUpdateProgramResponses, MenusListData, MenusListErrors, MenusListResponses, MetafieldsCreateData, MetafieldsCreateErrors, MetafieldsCreateResponses, MetafieldsDeleteData, MetafieldsDeleteErrors, MetafieldsDeleteResponses, MetafieldsListData, MetafieldsListErrors, MetafieldsListResponses, MetafieldsUpdateData, MetafieldsUpdateErrors, MetafieldsUpdateResponses, OrdersCancelData, OrdersCancelErrors, OrdersCancelResponses, OrdersCreateFulfilmentData, OrdersCreateFulfilmentErrors, OrdersCreateFulfilmentResponses, OrdersGetData, OrdersGetErrors, OrdersGetResponses, OrdersGetTimelineData, OrdersGetTimelineErrors, OrdersGetTimelineResponses, OrdersListData, OrdersListDownloadsData, OrdersListDownloadsErrors, OrdersListDownloadsResponses, OrdersListErrors, OrdersListFulfilmentsData, OrdersListFulfilmentsErrors, OrdersListFulfilmentsResponses, OrdersListResponses, OrdersRefundData, OrdersRefundErrors, OrdersRefundResponses, OrdersUpdateStatusData, OrdersUpdateStatusErrors, OrdersUpdateStatusResponses, PagesListData, PagesListErrors, PagesListResponses, PaymentsCaptureSessionData, PaymentsCaptureSessionErrors, PaymentsCaptureSessionResponses, PaymentsConfirmSessionData, PaymentsConfirmSessionErrors, PaymentsConfirmSessionResponses, PaymentsCreateSessionData, PaymentsCreateSessionErrors, PaymentsCreateSessionResponses, PaymentsGetSessionData, PaymentsGetSessionErrors, PaymentsGetSessionResponses, PaymentsHandleCallbackData, PaymentsHandleCallbackErrors, PaymentsHandleCallbackResponses, PaymentsRefundSessionData, PaymentsRefundSessionErrors, PaymentsRefundSessionResponses, PaymentsVoidSessionData, PaymentsVoidSessionErrors, PaymentsVoidSessionResponses, ProductsCreateData, ProductsCreateErrors, ProductsCreateResponses, ProductsCreateReviewData, ProductsCreateReviewErrors, ProductsCreateReviewResponses, ProductsCreateVariantData, ProductsCreateVariantErrors, ProductsCreateVariantResponses, ProductsDeleteData, ProductsDeleteErrors, ProductsDeleteResponses, ProductsDeleteVariantData, ProductsDeleteVariantErrors, ProductsDeleteVariantResponses, ProductsGetData, ProductsGetErrors, ProductsGetResponses, ProductsListData, ProductsListErrors, ProductsListResponses, ProductsListReviewsData, ProductsListReviewsErrors, ProductsListReviewsResponses, ProductsListVariantsData, ProductsListVariantsErrors, ProductsListVariantsResponses, ProductsUpdateData, ProductsUpdateErrors, ProductsUpdateResponses, ProductsUpdateVariantData, ProductsUpdateVariantErrors, ProductsUpdateVariantResponses, PromotionsCreateData, PromotionsCreateErrors, PromotionsCreateResponses, PromotionsDeleteData, PromotionsDeleteErrors, PromotionsDeleteResponses, PromotionsListData, PromotionsListErrors, PromotionsListResponses, PromotionsUpdateData, PromotionsUpdateErrors, PromotionsUpdateResponses, PromotionsValidateData, PromotionsValidateErrors, PromotionsValidateResponses, SettlementGetData, SettlementGetErrors, SettlementGetResponses, SettlementReportData, SettlementReportErrors, SettlementReportResponses, SettlementUpdateData, SettlementUpdateErrors, SettlementUpdateResponses, ShippingCreateOptionData, ShippingCreateOptionErrors, ShippingCreateOptionResponses, ShippingCreatePickupPointData, ShippingCreatePickupPointErrors, ShippingCreatePickupPointResponses, ShippingCreateZoneData, ShippingCreateZoneErrors, ShippingCreateZoneResponses, ShippingDeactivatePickupPointData, ShippingDeactivatePickupPointErrors, ShippingDeactivatePickupPointResponses, ShippingDeleteOptionData, ShippingDeleteOptionErrors, ShippingDeleteOptionResponses, ShippingDeleteZoneData, ShippingDeleteZoneErrors, ShippingDeleteZoneResponses, ShippingImportPickupPointsData, ShippingImportPickupPointsErrors, ShippingImportPickupPointsResponses, ShippingListOptionsData, ShippingListOptionsErrors, ShippingListOptionsResponses, ShippingListZonesData, ShippingListZonesErrors, ShippingListZonesResponses, ShippingSearchPickupPointsData, ShippingSearchPickupPointsErrors, ShippingSearchPickupPointsResponses, ShippingSetVariantParcelData, ShippingSetVariantParcelErrors, ShippingSetVariantParcelResponses, SiteGetData, SiteGetErrors, SiteGetResponses, StoreCreditCreateTransactionData, StoreCreditCreateTransactionErrors, StoreCreditCreateTransactionResponses, StoreCreditGetData, StoreCreditGetErrors, StoreCreditGetResponses, TaxGetSettingsData, TaxGetSettingsErrors, TaxGetSettingsResponses, TaxUpdateSettingsData, TaxUpdateSettingsErrors, TaxUpdateSettingsResponses, VaultCreateRecordData, VaultCreateRecordErrors, VaultCreateRecordResponses, VaultDeleteRecordData, VaultDeleteRecordErrors, VaultDeleteRecordResponses, VaultEraseCustomerData, VaultEraseCustomerErrors, VaultEraseCustomerResponses, VaultGetRecordData, VaultGetRecordErrors, VaultGetRecordResponses, VaultListClassesData, VaultListClassesErrors, VaultListClassesResponses, VaultListRecordsData, VaultListRecordsErrors, VaultListRecordsResponses, VaultPutClassData, VaultPutClassErrors, VaultPutClassResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksEnableData, WebhooksEnableErrors, WebhooksEnableResponses, WebhooksGetData, WebhooksGetErrors, WebhooksGetResponses, WebhooksGetSettingsData, WebhooksGetSettingsErrors, WebhooksGetSettingsResponses, WebhooksListData, WebhooksListDeliveriesData, WebhooksListDeliveriesErrors, WebhooksListDeliveriesResponses, WebhooksListDeliveryAttemptsData, WebhooksListDeliveryAttemptsErrors, WebhooksListDeliveryAttemptsResponses, WebhooksListErrors, WebhooksListResponses, WebhooksRedeliverData, WebhooksRedeliverErrors, WebhooksRedeliverResponses, WebhooksReplayData, WebhooksReplayErrors, WebhooksReplayResponses, WebhooksRotateSecretData, WebhooksRotateSecretErrors, WebhooksRotateSecretResponses, WebhooksUpdateSettingsData, WebhooksUpdateSettingsErrors, WebhooksUpdateSettingsResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -1885,6 +1885,282 @@ export class Promotions extends HeyApiClient {
     }
 }
 
+export class Shipping extends HeyApiClient {
+    /**
+     * List shipping zones
+     *
+     * Every shipping zone of the site, oldest first.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public listZones<ThrowOnError extends boolean = false>(options: Options<ShippingListZonesData, ThrowOnError>) {
+        return (options.client ?? this.client).get<ShippingListZonesResponses, ShippingListZonesErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/zones',
+            ...options
+        });
+    }
+    
+    /**
+     * Create a shipping zone
+     *
+     * Creates a zone: countries, optionally narrowed by postal-code prefixes (compared without spaces
+     * or dashes, in upper case), and the tax rate of its addresses in basis points (2100 = 21%).
+     *
+     * An address falls in the most specific zone covering it: a zone matching by postal-code prefix
+     * beats one matching by country alone, a longer prefix beats a shorter one, then a zone of fewer
+     * countries beats a broader one.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public createZone<ThrowOnError extends boolean = false>(options: Options<ShippingCreateZoneData, ThrowOnError>) {
+        return (options.client ?? this.client).post<ShippingCreateZoneResponses, ShippingCreateZoneErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/zones',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Delete a shipping zone
+     *
+     * Deletes the zone and its shipping options. Checkouts re-price their shipping on their next move.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public deleteZone<ThrowOnError extends boolean = false>(options: Options<ShippingDeleteZoneData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<ShippingDeleteZoneResponses, ShippingDeleteZoneErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/zones/{zoneId}',
+            ...options
+        });
+    }
+    
+    /**
+     * List shipping options
+     *
+     * Every shipping option of the site, by zone and position.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public listOptions<ThrowOnError extends boolean = false>(options: Options<ShippingListOptionsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<ShippingListOptionsResponses, ShippingListOptionsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/options',
+            ...options
+        });
+    }
+    
+    /**
+     * Create a shipping option
+     *
+     * Creates a shipping option of a zone (or, without `zoneId`, for addresses in no zone), priced in
+     * `currency` by its `rate`:
+     * - `FLAT`: `amount`;
+     * - `WEIGHT_BANDS`: the band covering the parcel's weight in grams (`upTo` inclusive, `null` for no
+     * bound); a heavier parcel is not offered the option;
+     * - `ORDER_VALUE_BANDS`: the band covering the cart's subtotal, in minor units;
+     * - `FREE_OVER`: `amount`, or nothing once the subtotal reaches `threshold`.
+     *
+     * An option with `toPickupPoint` delivers to its carrier's pickup points and is offered only to
+     * checkouts shipping to one. A checkout is offered exactly the options of its address's zone in its
+     * currency. A site with no options at all is offered two built-in ones (standard and express).
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public createOption<ThrowOnError extends boolean = false>(options: Options<ShippingCreateOptionData, ThrowOnError>) {
+        return (options.client ?? this.client).post<ShippingCreateOptionResponses, ShippingCreateOptionErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/options',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Delete a shipping option
+     *
+     * Deletes the option; checkouts that chose it must choose again.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public deleteOption<ThrowOnError extends boolean = false>(options: Options<ShippingDeleteOptionData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<ShippingDeleteOptionResponses, ShippingDeleteOptionErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/options/{shippingOptionId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Find pickup points near a place
+     *
+     * The active pickup points nearest to `latitude`/`longitude`, or to `postalCode` (in `country`),
+     * nearest first, with their distance in metres. Near a postal code, the points sharing most of its
+     * leading characters locate it, and every point is ranked by its distance from them.
+     * Give either both coordinates or a postal code and country; `carrier` narrows the search.
+     *
+     */
+    public searchPickupPoints<ThrowOnError extends boolean = false>(options: Options<ShippingSearchPickupPointsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<ShippingSearchPickupPointsResponses, ShippingSearchPickupPointsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/pickup-points',
+            ...options
+        });
+    }
+    
+    /**
+     * Create a pickup point
+     *
+     * Adds a carrier's pickup point. `code` is the carrier's own id of the point, unique per carrier
+     * (409 `conflict` when taken). Coordinates are decimal degrees, kept to six decimals.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public createPickupPoint<ThrowOnError extends boolean = false>(options: Options<ShippingCreatePickupPointData, ThrowOnError>) {
+        return (options.client ?? this.client).post<ShippingCreatePickupPointResponses, ShippingCreatePickupPointErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/pickup-points',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Import pickup points
+     *
+     * Creates or updates (by `carrier` and `code`) many pickup points at once, from a JSON array of
+     * `PickupPointCreate` rows or from CSV (`Content-Type: text/csv`, a header row naming the same fields
+     * in any order, then one point per line; fields may be double-quoted). Every row is checked first: one
+     * bad row refuses the whole import with 400 `validation_error`, whose `details` name each bad field
+     * as `/<row>/<field>` (rows counted from 0, the CSV header not counted), and nothing is imported.
+     * An imported point is active.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public importPickupPoints<ThrowOnError extends boolean = false>(options: Options<ShippingImportPickupPointsData, ThrowOnError>) {
+        return (options.client ?? this.client).post<ShippingImportPickupPointsResponses, ShippingImportPickupPointsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/pickup-points/import',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Deactivate a pickup point
+     *
+     * Stops offering the point: searches leave it out and checkouts can no longer choose it (orders
+     * already shipped to it keep its address). Importing it again reactivates it.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public deactivatePickupPoint<ThrowOnError extends boolean = false>(options: Options<ShippingDeactivatePickupPointData, ThrowOnError>) {
+        return (options.client ?? this.client).post<ShippingDeactivatePickupPointResponses, ShippingDeactivatePickupPointErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/pickup-points/{pickupPointId}/deactivate',
+            ...options
+        });
+    }
+    
+    /**
+     * Set a variant's parcel
+     *
+     * Sets the shipping weight (grams) and box (millimetres, or `null` when unknown) of a variant.
+     * Checkout quotes sum the weights of their lines and stack their boxes into the parcel of each
+     * label-ready rate; a line without a variant uses its product's default variant.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public setVariantParcel<ThrowOnError extends boolean = false>(options: Options<ShippingSetVariantParcelData, ThrowOnError>) {
+        return (options.client ?? this.client).put<ShippingSetVariantParcelResponses, ShippingSetVariantParcelErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/shipping/variants/{variantId}/parcel',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
+export class Tax extends HeyApiClient {
+    /**
+     * Get tax settings
+     *
+     * Whether the site's prices include tax. Tax rates are per shipping zone (`taxRate`); an address in
+     * no zone is taxed at 0.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public getSettings<ThrowOnError extends boolean = false>(options: Options<TaxGetSettingsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<TaxGetSettingsResponses, TaxGetSettingsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/tax/settings',
+            ...options
+        });
+    }
+    
+    /**
+     * Set tax settings
+     *
+     * Sets whether the site's prices include tax (`true`, the EU consumer habit: totals stay the prices
+     * and `taxIncluded` shows the tax inside them) or exclude it (`false`: `taxTotal` is added on top).
+     * Prices are tax-inclusive until this is set. Checkouts use the setting on their next move.
+     *
+     * Requires `admin:*`: the reference's scope table has no shipping scope, so a site's shipping setup is
+     * reserved to full-access keys.
+     *
+     */
+    public updateSettings<ThrowOnError extends boolean = false>(options: Options<TaxUpdateSettingsData, ThrowOnError>) {
+        return (options.client ?? this.client).put<TaxUpdateSettingsResponses, TaxUpdateSettingsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/tax/settings',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+}
+
 export class Site extends HeyApiClient {
     /**
      * Get site configuration
@@ -1933,6 +2209,122 @@ export class StoreCredit extends HeyApiClient {
                 'Content-Type': 'application/json',
                 ...options.headers
             }
+        });
+    }
+}
+
+export class Vault extends HeyApiClient {
+    /**
+     * List vault record classes
+     *
+     * The classes of the key's site and mode with their TTLs: the built-in `names`, `photos` and
+     * `video` (kept until deleted unless given a TTL) and those the site defined.
+     *
+     */
+    public listClasses<ThrowOnError extends boolean = false>(options: Options<VaultListClassesData, ThrowOnError>) {
+        return (options.client ?? this.client).get<VaultListClassesResponses, VaultListClassesErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/vault/classes',
+            ...options
+        });
+    }
+    
+    /**
+     * Define a class or set its TTL
+     *
+     * Creates the class, or sets its TTL. A record of the class is deleted by the webhook worker
+     * once `ttlSeconds` have passed since it was stored (existing records included: the TTL is
+     * read when expiry is checked), and `vault.record.expired` is sent. `null` keeps records until
+     * deleted.
+     *
+     */
+    public putClass<ThrowOnError extends boolean = false>(options: Options<VaultPutClassData, ThrowOnError>) {
+        return (options.client ?? this.client).put<VaultPutClassResponses, VaultPutClassErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/vault/classes/{className}',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * List vault records
+     *
+     * The records about one subject (metadata only; read a record for its content), newest first.
+     */
+    public listRecords<ThrowOnError extends boolean = false>(options: Options<VaultListRecordsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<VaultListRecordsResponses, VaultListRecordsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/vault/records',
+            ...options
+        });
+    }
+    
+    /**
+     * Store a vault record
+     *
+     * Stores `content` (text, or base64 for binary data: say so in `contentType`) about a customer
+     * or an order of the key's site and mode, encrypted with AES-256-GCM under the deployment's
+     * vault key (`VAULT_KEY`; without one the vault answers 503). The content is only ever
+     * returned by `vault.getRecord`.
+     *
+     */
+    public createRecord<ThrowOnError extends boolean = false>(options: Options<VaultCreateRecordData, ThrowOnError>) {
+        return (options.client ?? this.client).post<VaultCreateRecordResponses, VaultCreateRecordErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/vault/records',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Delete a vault record
+     *
+     * Deletes the record and its content now.
+     */
+    public deleteRecord<ThrowOnError extends boolean = false>(options: Options<VaultDeleteRecordData, ThrowOnError>) {
+        return (options.client ?? this.client).delete<VaultDeleteRecordResponses, VaultDeleteRecordErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/vault/records/{recordId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Read a vault record
+     *
+     * The record with its decrypted content. An expired record is gone (404).
+     */
+    public getRecord<ThrowOnError extends boolean = false>(options: Options<VaultGetRecordData, ThrowOnError>) {
+        return (options.client ?? this.client).get<VaultGetRecordResponses, VaultGetRecordErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/vault/records/{recordId}',
+            ...options
+        });
+    }
+    
+    /**
+     * Erase a customer's personal data
+     *
+     * The right to erasure: deletes every vault record about the customer and their orders, and
+     * anonymises their personal data in one transaction: the customer's email becomes
+     * `erased+<id>@invalid`, names and phone are cleared, and so are their default address and
+     * their orders' email and addresses. Amounts, items and statuses are kept, so totals and
+     * reports still add up. Returns a receipt.
+     *
+     */
+    public eraseCustomer<ThrowOnError extends boolean = false>(options: Options<VaultEraseCustomerData, ThrowOnError>) {
+        return (options.client ?? this.client).post<VaultEraseCustomerResponses, VaultEraseCustomerErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/customers/{customerId}/erasure',
+            ...options
         });
     }
 }
@@ -2036,6 +2428,110 @@ export class Webhooks extends HeyApiClient {
             security: [{ scheme: 'bearer', type: 'http' }],
             url: '/api/v1/{siteId}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver',
             ...options
+        });
+    }
+    
+    /**
+     * List a delivery's attempts
+     *
+     * The delivery log: every attempt of one delivery, newest first, with its time, the receiver's
+     * status (or why there was none), how long it took and the start of the response body.
+     *
+     */
+    public listDeliveryAttempts<ThrowOnError extends boolean = false>(options: Options<WebhooksListDeliveryAttemptsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<WebhooksListDeliveryAttemptsResponses, WebhooksListDeliveryAttemptsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/webhooks/{webhookId}/deliveries/{deliveryId}/attempts',
+            ...options
+        });
+    }
+    
+    /**
+     * Replay events since a time
+     *
+     * Sends the subscription every event of its site and mode created at or after `since` (and still
+     * kept: see `webhooks.updateSettings`) of a type it listens to, again, each with a fresh 24-hour
+     * retry window. Event ids are unchanged, so receivers that deduplicate on `id` stay safe. A
+     * disabled subscription must be enabled first.
+     *
+     */
+    public replay<ThrowOnError extends boolean = false>(options: Options<WebhooksReplayData, ThrowOnError>) {
+        return (options.client ?? this.client).post<WebhooksReplayResponses, WebhooksReplayErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/webhooks/{webhookId}/replay',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Rotate a subscription's signing secret
+     *
+     * Gives the subscription a new signing secret, shown in this response only. For `overlapSeconds`
+     * (default one day) deliveries carry two `sha256=` entries in `X-Shopvo-Signature`, one per
+     * secret, so the receiver can switch to the new secret whenever it likes within that time.
+     *
+     */
+    public rotateSecret<ThrowOnError extends boolean = false>(options: Options<WebhooksRotateSecretData, ThrowOnError>) {
+        return (options.client ?? this.client).post<WebhooksRotateSecretResponses, WebhooksRotateSecretErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/webhooks/{webhookId}/rotate-secret',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
+        });
+    }
+    
+    /**
+     * Re-enable a disabled subscription
+     *
+     * Enables a subscription that was disabled after failing for a whole retry window. Events from
+     * now on are delivered; to send what it missed, use `webhooks.replay`. Enabling an enabled
+     * subscription changes nothing.
+     *
+     */
+    public enable<ThrowOnError extends boolean = false>(options: Options<WebhooksEnableData, ThrowOnError>) {
+        return (options.client ?? this.client).post<WebhooksEnableResponses, WebhooksEnableErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/webhooks/{webhookId}/enable',
+            ...options
+        });
+    }
+    
+    /**
+     * Get the site's event retention
+     *
+     * How long the site's settled events are kept (both modes).
+     */
+    public getSettings<ThrowOnError extends boolean = false>(options: Options<WebhooksGetSettingsData, ThrowOnError>) {
+        return (options.client ?? this.client).get<WebhooksGetSettingsResponses, WebhooksGetSettingsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/webhook-settings',
+            ...options
+        });
+    }
+    
+    /**
+     * Set the site's event retention
+     *
+     * Sets how many days an event is kept once all its deliveries are settled; the webhook worker
+     * deletes older ones with their delivery log. Replays reach only kept events.
+     *
+     */
+    public updateSettings<ThrowOnError extends boolean = false>(options: Options<WebhooksUpdateSettingsData, ThrowOnError>) {
+        return (options.client ?? this.client).put<WebhooksUpdateSettingsResponses, WebhooksUpdateSettingsErrors, ThrowOnError>({
+            security: [{ scheme: 'bearer', type: 'http' }],
+            url: '/api/v1/{siteId}/webhook-settings',
+            ...options,
+            headers: {
+                'Content-Type': 'application/json',
+                ...options.headers
+            }
         });
     }
 }
@@ -2151,6 +2647,16 @@ export class ShopvoApi extends HeyApiClient {
         return this._promotions ??= new Promotions({ client: this.client });
     }
     
+    private _shipping?: Shipping;
+    get shipping(): Shipping {
+        return this._shipping ??= new Shipping({ client: this.client });
+    }
+    
+    private _tax?: Tax;
+    get tax(): Tax {
+        return this._tax ??= new Tax({ client: this.client });
+    }
+    
     private _site?: Site;
     get site(): Site {
         return this._site ??= new Site({ client: this.client });
@@ -2159,6 +2665,11 @@ export class ShopvoApi extends HeyApiClient {
     private _storeCredit?: StoreCredit;
     get storeCredit(): StoreCredit {
         return this._storeCredit ??= new StoreCredit({ client: this.client });
+    }
+    
+    private _vault?: Vault;
+    get vault(): Vault {
+        return this._vault ??= new Vault({ client: this.client });
     }
     
     private _webhooks?: Webhooks;

@@ -17,8 +17,11 @@ import m0015 from "./0015_customer_references.js"
 import m0016 from "./0016_order_lifecycle.js"
 import m0017 from "./0017_b2b.js"
 import m0018 from "./0018_customer_care_digital.js"
+import m0019 from "./0019_shipping.js"
 import m0020 from "./0020_payment_sessions.js"
 import m0021 from "./0021_currencies.js"
+import m0022 from "./0022_webhook_deliveries.js"
+import m0023 from "./0023_vault.js"
 
 /** Every migration, by its file name without the extension. */
 export const migrations = {
@@ -40,6 +43,9 @@ export const migrations = {
   "0016_order_lifecycle": m0016,
   "0017_b2b": m0017,
   "0018_customer_care_digital": m0018,
+  "0019_shipping": m0019,
   "0020_payment_sessions": m0020,
-  "0021_currencies": m0021
+  "0021_currencies": m0021,
+  "0022_webhook_deliveries": m0022,
+  "0023_vault": m0023
 }
