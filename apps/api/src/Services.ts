@@ -58,9 +58,8 @@ export const ServicesLive = Layer.mergeAll(
   Sites.Default,
   StoreCredit.Default,
   Variants.Default,
-  Webhooks.Default,
   Blacklist.Default,
-  Digital.Default
+  Digital.Default,
   Vault.Default,
   Webhooks.Default
 )

@@ -216,18 +216,16 @@ export class OrderLifecycleService extends Effect.Service<OrderLifecycleService>
           let providerReference: string | null = null
           if (method === "STORE_CREDIT") {
             // Store credit is kept in the site's currency: an order paid in another cannot be credited 1:1.
-            const account = yield* storeCredit
-              .get(tenant, order.customerId ?? "")
-              .pipe(
-                Effect.catchTag("CustomerNotFound", () =>
-                  Effect.fail(
-                    new RefundRefused({
-                      code: "refund_invalid",
-                      reason: `Order ${order.number} has no customer to credit`
-                    })
-                  )
+            const account = yield* storeCredit.get(tenant, order.customerId ?? "").pipe(
+              Effect.catchTag("CustomerNotFound", () =>
+                Effect.fail(
+                  new RefundRefused({
+                    code: "refund_invalid",
+                    reason: `Order ${order.number} has no customer to credit`
+                  })
                 )
               )
+            )
             if (account.balance.currency !== order.currency) {
               return yield* new RefundRefused({
                 code: "refund_invalid",
