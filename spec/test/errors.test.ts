@@ -134,8 +134,8 @@ describe("405 and 501", () => {
   })
 
   it("declare 501 not_implemented with the shared response wherever an operation declares it", () => {
+    // Every operation is built today, so none may declare it; one added before its handler must.
     const declaring = operations.filter((op) => op.responses["501"])
-    expect(declaring.length).toBeGreaterThan(0)
     for (const op of declaring)
       expect(op.responses["501"]!.$ref, op.operationId).toBe("#/components/responses/NotImplemented")
   })

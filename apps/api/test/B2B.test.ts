@@ -431,7 +431,11 @@ describe("B2B", () => {
     const sessionId = await checkoutAtPayment(await cartOf(buyer!))
     const review = await advance({ sessionId, state: "review", payment: { method: "terms" } })
     expect(review.status, review.text).toBe(200)
-    expect(bodyOf(review, "checkout.advance").data.payment).toEqual({ method: "terms", status: "pending" })
+    expect(bodyOf(review, "checkout.advance").data.payment).toEqual({
+      method: "terms",
+      status: "pending",
+      paymentSessionId: null
+    })
     const complete = await advance({ sessionId, state: "complete" })
     expect(complete.status, complete.text).toBe(200)
     const orderId = bodyOf(complete, "checkout.advance").data.orderId!

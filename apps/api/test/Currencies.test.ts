@@ -96,8 +96,8 @@ describe("Multi-currency and settlement", () => {
     // Shipping in each currency (shipping options are another aggregate's).
     for (const currency of ["EUR", "GBP"]) {
       await query(
-        `insert into shipping_options (id, site_id, livemode, name, currency, amount, position)
-         values ($1, $2, false, 'Post', $3, 0, 0)`,
+        `insert into shipping_options (id, site_id, livemode, name, currency, rate, position)
+         values ($1, $2, false, 'Post', $3, '{"_tag":"FLAT","amount":0}', 0)`,
         [`ship_post_${currency.toLowerCase()}`, site, currency]
       )
     }

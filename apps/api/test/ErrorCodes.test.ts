@@ -141,15 +141,6 @@ describe("ErrorCodes", () => {
     })
     afterAll(() => api.close())
 
-    it("501 not_implemented is part of the contract, with the request id and rate-limit headers", async () => {
-      const res = await api.request("POST", `/api/v1/${siteId}/orders/order_x/refunds`, { key, body: {} }) // checked against the spec
-      expect(res.status).toBe(501)
-      expect(errorOf(res).code).toBe("not_implemented")
-      const { sent, declared } = compare(res.headers, Spec.operation("orders.refund")!.responses["501"]!)
-      expect(sent).toEqual(["x-request-id", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"])
-      expect(declared).toEqual(expect.arrayContaining(sent))
-    })
-
     it("405 answers exactly as components.responses.MethodNotAllowed declares", async () => {
       const res = await api.request("PUT", `/api/v1/${siteId}/site`, { key, body: {} })
       expect(res.status).toBe(405)

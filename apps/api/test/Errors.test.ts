@@ -83,13 +83,6 @@ describe("Errors", () => {
     }
   })
 
-  it("answers 501 not_implemented, with the envelope, for operations not built yet", async () => {
-    // The spec declares 501 on every operation without a handler (refunds, until their issue lands).
-    const res = await api.request("POST", `/api/v1/${siteId}/orders/order_x/refunds`, { key, body: {} })
-    expect(res.status).toBe(501)
-    expect(errorOf(res)).toMatchObject({ code: "not_implemented" })
-  })
-
   it("reports liveness and readiness", async () => {
     expect((await fetch(`${api.baseUrl}/healthz`)).status).toBe(200)
     const ready = await fetch(`${api.baseUrl}/readyz`)

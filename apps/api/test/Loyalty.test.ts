@@ -222,6 +222,7 @@ describe("Loyalty", () => {
     it("refuses a redemption worth less than one minor unit, and new thresholds re-tier accounts at once", async () => {
       const site = (await api.createSite({ name: "Rates", currency: "EUR" })).id
       const key = (await api.createKey(site)).key
+      await addCustomers(api, site, ["cust_rate"])
       await award("cust_rate", { points: 600 }, key, site)
       expect((await account("cust_rate", key, site)).tier).toBe("SILVER")
       const set = await setProgram(

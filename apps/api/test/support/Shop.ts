@@ -86,6 +86,6 @@ export const prepareSite = async (api: TestApi, siteId: string) => {
     "update sites set checkout_limit_rpm = 100000, orders_limit_rpm = 100000, rate_limit_rpm = 1000 where id = $1"
   )
   await run(
-    `insert into shipping_options (id, site_id, livemode, name, currency, amount) values ('ship_pickup', $1, false, 'Pickup', 'EUR', 0)`
+    `insert into shipping_options (id, site_id, livemode, name, currency, rate) values ('ship_pickup', $1, false, 'Pickup', 'EUR', '{"_tag":"FLAT","amount":0}')`
   )
 }
