@@ -130,7 +130,9 @@ const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase(
 const tableOf = (param: string): string | undefined => {
   if (!param.endsWith("Id")) return undefined
   const base = snake(param.slice(0, -2))
-  return [`${base}s`, `${base}es`, base, `b2b_${base}s`, `${base}_sessions`].find((t) => tenantTables.includes(t))
+  return [`${base}s`, `${base}es`, base, `b2b_${base}s`, `${base}_sessions`, `${base}_subscriptions`].find((t) =>
+    tenantTables.includes(t)
+  )
 }
 
 const idsOf = async (table: string, tenant: Tenant, limit = 20): Promise<ReadonlyArray<string>> =>
@@ -541,7 +543,7 @@ describe(`Proof (${profile.name} profile)`, () => {
   it("faults: PostgreSQL killed under write load, Redis stopped, clients disconnecting mid-request", async () => {
     const part = Report.part(
       "Faults",
-      "Writers create webhooks in a loop while the API's PostgreSQL is killed with SIGKILL (the API restarts it): " +
+      "Writers create products in a loop while the API's PostgreSQL is killed with SIGKILL (the API restarts it): " +
         "every write acknowledged with a 2xx must be in the database afterwards, every other answer must be a 503 " +
         "with Retry-After (never a 500), and the API must serve again by itself. A second API process limits " +
         "through a Redis that is then stopped: requests keep being served (the documented choice: no limits while " +
@@ -557,9 +559,9 @@ describe(`Proof (${profile.name} profile)`, () => {
     let n = 0
     const writer = async () => {
       while (!stop) {
-        const answer = await send("post", `${base}/webhooks`, {
+        const answer = await send("post", `${base}/products`, {
           key: keyA(),
-          body: JSON.stringify({ url: `https://hooks.example.com/proof-${n++}`, events: ["order.created"] })
+          body: JSON.stringify({ name: `Proof product ${n++}`, price: 1000 })
         })
         statuses.push(answer.status)
         const id = is2xx(answer.status) ? dataId(answer) : undefined
@@ -588,11 +590,9 @@ describe(`Proof (${profile.name} profile)`, () => {
     }
     if (!recovered) part.failures.push("the API did not serve again after PostgreSQL was restarted")
     const present = new Set(
-      (
-        await stack.db.query<{ id: string }>(`select id from "${tableOf("webhookId")}" where id = any($1)`, [
-          acknowledged
-        ])
-      ).rows.map((row) => row.id)
+      (await stack.db.query<{ id: string }>("select id from products where name like 'Proof product %'")).rows.map(
+        (row) => row.id
+      )
     )
     const lost = acknowledged.filter((id) => !present.has(id))
     for (const id of lost) part.failures.push(`acknowledged write ${id} is missing after the restart`)

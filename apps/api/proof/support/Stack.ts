@@ -6,6 +6,7 @@
  */
 import { TestDatabase } from "@shopvo/db/testing"
 import { type ChildProcess, execFile, spawn } from "node:child_process"
+import { randomBytes } from "node:crypto"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -66,6 +67,8 @@ export const start = async (options: StackOptions = {}): Promise<Stack> => {
       HOST: "127.0.0.1",
       SHOPVO_EMBEDDED_PG_PORT: String(pgPort),
       LOG_LEVEL: "WARN",
+      // The data vault's key, as `pnpm start` generates one.
+      VAULT_KEY: randomBytes(32).toString("hex"),
       ...options.env
     },
     stdio: ["ignore", "pipe", "pipe"]
