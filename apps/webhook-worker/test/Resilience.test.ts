@@ -43,7 +43,17 @@ describe("webhook delivery under failure", () => {
     expect(res.status).toBe(201)
     return res.body.data
   }
-  const unsubscribe = (id: string) => sql("delete from webhook_subscriptions where id = $1", [id])
+  // The worker may be updating the subscription's deliveries at that moment; PostgreSQL then picks
+  // one of the two as a deadlock victim, and the cleanup simply tries again.
+  const unsubscribe = async (id: string): Promise<unknown> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await sql("delete from webhook_subscriptions where id = $1", [id])
+      } catch (error) {
+        if (attempt >= 5 || !String(error).includes("deadlock detected")) throw error
+      }
+    }
+  }
 
   beforeAll(async () => {
     // No worker in this process: each test starts the workers it needs.
