@@ -26,7 +26,7 @@ const full = process.env["PROOF_PROFILE"] === "full"
 const profile = {
   name: full ? "full" : "quick",
   /** Samples per operation and category of input (built operations; unbuilt ones get 1). */
-  fuzzSamples: full ? 25 : 1,
+  fuzzSamples: full ? 30 : 1,
   loadSeconds: full ? 60 : 5,
   loadConnections: full ? 50 : 8,
   faultSeconds: full ? 20 : 8

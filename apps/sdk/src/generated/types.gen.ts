@@ -191,6 +191,9 @@ export type B2bAccount = {
 };
 
 export type B2bAccountCreate = {
+    /**
+     * The company's name; it must hold a character that is not a space.
+     */
     companyName: string;
     taxId?: string;
     paymentTerms?: B2bPaymentTerms;
@@ -214,6 +217,9 @@ export type B2bAccountUpdate = {
     status?: 'ACTIVE' | 'SUSPENDED';
     paymentTerms?: B2bPaymentTerms;
     priceListId?: string | null;
+    /**
+     * The company's name; it must hold a character that is not a space.
+     */
     companyName?: string;
     taxId?: string | null;
 };
