@@ -18,9 +18,11 @@ export class DatabaseUnavailable extends Data.TaggedError("DatabaseUnavailable")
 }
 
 // Connection-level failures (PostgreSQL down, pool exhausted, admin shutdown, statement timeout)
-// are worth a retry; anything else from the database is our bug.
+// and a transaction PostgreSQL rolled back to break a deadlock or a serialization conflict (40P01,
+// 40001: nothing was applied, the same request again can succeed) are worth a retry; anything else
+// from the database is our bug.
 const unavailableCodes =
-  /^(08|57014|57P0|53300)|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|timeout|terminat|Connection/i
+  /^(08|57014|57P0|53300|40P01|40001)|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|timeout|terminat|Connection/i
 
 export const isUnavailable = (error: SqlError.SqlError): boolean => {
   const cause: unknown = error.cause
