@@ -316,8 +316,9 @@ describe("Promotions: create, update, delete", () => {
     await refused({ code: "ZERO", type: "PERCENTAGE", value: 0 }, 400, "validation_error")
     await refused({ code: "FIX0", type: "FIXED_AMOUNT", value: 0 }, 400, "validation_error")
     await refused({ code: "SHIP", type: "FREE_SHIPPING", value: 5 }, 400, "validation_error")
+    const tomorrow = at(day) // one instant for both, so they are equal, not a millisecond apart
     const dates = await refused(
-      { code: "DATES", type: "PERCENTAGE", value: 5, startsAt: at(day), expiresAt: at(day) },
+      { code: "DATES", type: "PERCENTAGE", value: 5, startsAt: tomorrow, expiresAt: tomorrow },
       400,
       "validation_error"
     )
