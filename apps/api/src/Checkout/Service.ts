@@ -41,6 +41,7 @@ import { B2B } from "../B2B/Service.js"
 import { Blacklist } from "../Blacklist/Service.js"
 import { Cart as Carts } from "../Cart/Service.js"
 import { Customers } from "../Customers/Service.js"
+import type { CustomerNotFound } from "../Customers/Errors.js"
 import { Digital } from "../Digital/Service.js"
 import { GiftCards } from "../GiftCards/Service.js"
 import { Loyalty } from "../Loyalty/Service.js"
@@ -530,16 +531,24 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
         )
       )
       const customerId = session.customerId
-      // A customer gone since the session began (merged away) has no store credit.
-      const balanceOf = (tenant: Tenant, id: string) =>
-        storeCredit.get(tenant, id).pipe(
-          Effect.map((account) => account.balance.amount),
-          Effect.catchTag("CustomerNotFound", () => Effect.succeed(0))
-        )
+      // What the customer holds, or its survivor when a merge moved it away since the session was
+      // read: a read racing a merge can find the customer and then no account, so the survivor is
+      // asked after the read.
+      const held =
+        <E>(read: (id: string) => Effect.Effect<number, E | CustomerNotFound>) =>
+        (id: string) =>
+          Effect.gen(function* () {
+            const own = yield* Effect.catchTag(read(id), "CustomerNotFound", () => Effect.succeed(0))
+            const survivor = yield* customers.survivorOf(tenant, id)
+            if (survivor === null || survivor === id) return own
+            return yield* Effect.catchTag(read(survivor), "CustomerNotFound", () => Effect.succeed(0))
+          })
+      const balanceOf = held((id) => Effect.map(storeCredit.get(tenant, id), (account) => account.balance.amount))
+      const pointsOf = held((id) => Effect.map(loyalty.get(tenant, id), (account) => account.account.points))
       const credit =
         customerId === null || session.storeCreditAmount === 0
           ? Effect.succeed(0)
-          : Effect.flatMap(balanceOf(tenant, customerId), (balance) =>
+          : Effect.flatMap(balanceOf(customerId), (balance) =>
               balance >= session.storeCreditAmount
                 ? Effect.succeed(session.storeCreditAmount)
                 : Effect.fail(
@@ -551,15 +560,11 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
             )
       const points = Effect.gen(function* () {
         if (customerId === null || session.loyaltyPoints === 0) return null
-        // A customer gone since the session began (merged away) holds nothing.
-        const held = yield* loyalty.get(tenant, customerId).pipe(
-          Effect.map((account) => account.account.points),
-          Effect.catchTag("CustomerNotFound", () => Effect.succeed(0))
-        )
-        if (held < session.loyaltyPoints) {
+        const points = yield* pointsOf(customerId)
+        if (points < session.loyaltyPoints) {
           return yield* new CannotApply({
             code: "insufficient_points",
-            reason: `The customer has ${held} points, ${session.loyaltyPoints} asked`
+            reason: `The customer has ${points} points, ${session.loyaltyPoints} asked`
           })
         }
         return { program: yield* loyalty.program(tenant), points: session.loyaltyPoints }

@@ -10,7 +10,7 @@
  */
 import { Database, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { SqlClient, SqlSchema } from "@effect/sql"
-import { Cause, Effect, Option, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
 
 /** What moved from the merged customer to the survivor. */
 export interface Moved {
@@ -42,15 +42,22 @@ export class CustomerMergeRepo extends Effect.Service<CustomerMergeRepo>()("@sho
         sql`select target_id as "targetId" from customer_merges where ${scope(tenant)} and source_id = ${id}`
     })
 
-    // One statement for a checkout's email: its customer, locked, or else where a merged one went.
-    const byEmail = SqlSchema.single({
+    // A checkout's email: its customer, locked. Waiting on a merge that holds the row returns no
+    // row once the merge commits, so where it went is read by the next statement (`redirectByEmail`):
+    // a subquery of this one would read the snapshot taken before the wait and miss the redirect.
+    const lockByEmail = SqlSchema.findOne({
       Request: Schema.Struct({ tenant: TenantSchema, email: Schema.String }),
-      Result: Schema.Struct({ customerId: Schema.NullOr(Schema.String), redirectId: Schema.NullOr(Schema.String) }),
+      Result: Schema.Struct({ id: Schema.String }),
       execute: ({ tenant, email }) =>
-        sql`select (select id from customers where ${scope(tenant)} and lower(email) = lower(${email})
-                    for no key update) as "customerId",
-                   (select target_id from customer_merges where ${scope(tenant)} and lower(source_email) = lower(${email})
-                    order by merged_at desc limit 1) as "redirectId"`
+        sql`select id from customers where ${scope(tenant)} and lower(email) = lower(${email}) for no key update`
+    })
+
+    const redirectByEmail = SqlSchema.findOne({
+      Request: Schema.Struct({ tenant: TenantSchema, email: Schema.String }),
+      Result: Schema.Struct({ targetId: Schema.String }),
+      execute: ({ tenant, email }) =>
+        sql`select target_id as "targetId" from customer_merges
+            where ${scope(tenant)} and lower(source_email) = lower(${email}) order by merged_at desc limit 1`
     })
 
     /** Moves the rows naming `from` to `to` in `table`; how many moved. */
@@ -169,11 +176,18 @@ export class CustomerMergeRepo extends Effect.Service<CustomerMergeRepo>()("@sho
           )
         ),
       /**
-       * The customer with this email (ignoring case), locked until the transaction ends, and the
-       * customer the last merged customer with this email went into; either may be null.
+       * The customer with this email (ignoring case), locked until the transaction ends, or else
+       * the customer the last merged customer with this email went into; either may be null.
        */
       byEmail: (tenant: Tenant, email: string) =>
-        Database.boundary(Effect.catchIf(byEmail({ tenant, email }), Cause.isNoSuchElementException, Effect.die)),
+        Database.boundary(
+          Effect.gen(function* () {
+            const customer = yield* lockByEmail({ tenant, email })
+            if (Option.isSome(customer)) return { customerId: customer.value.id, redirectId: null }
+            const redirect = yield* redirectByEmail({ tenant, email })
+            return { customerId: null, redirectId: Option.getOrNull(Option.map(redirect, (row) => row.targetId)) }
+          })
+        ),
       /** Moves everything of `from` to `to` and deletes `from`; both must be locked by the caller. */
       merge: (tenant: Tenant, from: string, to: string): Effect.Effect<Moved, Database.DatabaseUnavailable> =>
         Database.boundary(merge(tenant, from, to))
