@@ -233,6 +233,9 @@ describe("Customers", () => {
         { firstName: "x".repeat(101) },
         { email: "not-an-email" },
         { totalSpent: 0 },
+        // An unpaired surrogate in the jsonb address was a database error (500), found by `pnpm proof`.
+        { defaultAddress: { line1: "Ermou 25", city: "\ud800", postalCode: null, country: "GR" } },
+        { lastName: "\udc00" },
         {}
       ]) {
         const res = await store.patch(jane.id, body)

@@ -52,12 +52,38 @@ describe("Errors", () => {
       rawBody: '{"url":"https://hooks.example.com/x","events":["order.created"],"description":"a\\u0000b"}'
     })
     expect(body.status).toBe(400)
-    expect(errorOf(body).details).toEqual([{ path: "/description", message: "must not contain NUL characters" }])
+    expect(errorOf(body).details).toEqual([
+      { path: "/description", message: "must not contain NUL characters or unpaired surrogates" }
+    ])
     for (const path of [`/api/v1/${siteId}/webhooks/wh_%00`, `/api/v1/${siteId}/pages?slug=a%00b`]) {
       const url = await api.request("GET", path, { key })
       expect(url.status, path).toBe(400)
       expect(errorOf(url).code).toBe("validation_error")
     }
+  })
+
+  // Found by `pnpm proof`: jsonb refused the lone surrogate with a database error (a 500), and a
+  // text column would have stored U+FFFD in its place.
+  it("refuses unpaired UTF-16 surrogates in any string or key with 400, storing nothing", async () => {
+    const sends = [
+      ['{"url":"https://hooks.example.com/x","events":["order.created"],"description":"caf\\ud800"}', "/description"],
+      ['{"url":"https://hooks.example.com/x","events":["order.created"],"\\udc00":"x"}', "/\udc00"]
+    ] as const
+    for (const [rawBody, path] of sends) {
+      const res = await api.request("POST", `/api/v1/${siteId}/webhooks`, { key, rawBody })
+      expect(res.status, res.text).toBe(400)
+      expect(errorOf(res)).toMatchObject({
+        code: "validation_error",
+        details: [{ path, message: "must not contain NUL characters or unpaired surrogates" }]
+      })
+    }
+    // A pair is a character (an emoji), and is stored as one.
+    const emoji = await api.request("POST", `/api/v1/${siteId}/webhooks`, {
+      key,
+      rawBody: '{"url":"https://hooks.example.com/x","events":["order.created"],"description":"\\ud83c\\udf89"}'
+    })
+    expect(emoji.status, emoji.text).toBe(201)
+    expect(emoji.body.data.description).toBe("🎉")
   })
 
   it("validates and coerces query parameters", async () => {

@@ -4,7 +4,8 @@
  * A body must be JSON (415) of at most `maxBodySize` bytes (413): a larger Content-Length is
  * refused before reading, and a chunked body is counted while it streams, so a large body never
  * sits in memory. Bytes that are not UTF-8 are refused rather than stored as U+FFFD; nesting
- * deeper than the validator can walk, and NUL characters PostgreSQL cannot store, are 400s.
+ * deeper than the validator can walk, and NUL characters or unpaired surrogates PostgreSQL cannot
+ * store, are 400s.
  */
 import type { HttpServerRequest } from "@effect/platform"
 import { NodeHttpServerRequest } from "@effect/platform-node"
@@ -122,22 +123,26 @@ const nestsDeeperThan = (raw: string, limit: number): boolean => {
   return false
 }
 
-/** The JSON pointer of the first string (or key) holding a NUL character, if any. */
-const findNul = (value: unknown, path = ""): string | undefined => {
-  if (typeof value === "string") return value.includes("\u0000") ? path || "/" : undefined
+/** A NUL, or half of a surrogate pair: what PostgreSQL text and jsonb cannot store. */
+const unstorable = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** The JSON pointer of the first string (or key) PostgreSQL cannot store, if any. */
+const findUnstorable = (value: unknown, path = ""): string | undefined => {
+  if (typeof value === "string") return unstorable.test(value) ? path || "/" : undefined
   if (typeof value !== "object" || value === null) return undefined
   for (const [key, child] of Object.entries(value)) {
     const at = `${path}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`
-    if (key.includes("\u0000")) return at
-    const found = findNul(child, at)
+    if (unstorable.test(key)) return at
+    const found = findUnstorable(child, at)
     if (found !== undefined) return found
   }
   return undefined
 }
 
 /**
- * Parses the body. NUL characters are refused here, for every route: PostgreSQL text cannot
- * store them, so they would otherwise surface as a database error (500) wherever they reach SQL.
+ * Parses the body. NUL characters and lone surrogates are refused here, for every route:
+ * PostgreSQL cannot store them (jsonb refuses both; text refuses NUL, and the driver would turn
+ * a lone surrogate into U+FFFD), so they would otherwise surface as a 500 or as altered data.
  */
 export const parse = (raw: string): Either.Either<unknown, ApiError.ApiError> => {
   if (raw === "") return Either.right(undefined)
@@ -149,12 +154,12 @@ export const parse = (raw: string): Either.Either<unknown, ApiError.ApiError> =>
   } catch {
     return Either.left(malformed("The request body is not valid JSON"))
   }
-  // Only a body spelling \u0000 can hold a NUL (JSON forbids the raw control character).
-  const nul = raw.includes("\\u0000") ? findNul(value) : undefined
-  if (nul !== undefined) {
+  // Only a body spelling \u0000 or a \uD8xx–\uDFxx escape can hold either (the bytes are UTF-8).
+  const bad = /\\u(0000|[dD][89a-fA-F])/.test(raw) ? findUnstorable(value) : undefined
+  if (bad !== undefined) {
     return Either.left(
-      ApiError.badRequest("Strings must not contain NUL characters", [
-        { path: nul, message: "must not contain NUL characters" }
+      ApiError.badRequest("Strings must not contain NUL characters or unpaired surrogates", [
+        { path: bad, message: "must not contain NUL characters or unpaired surrogates" }
       ])
     )
   }
