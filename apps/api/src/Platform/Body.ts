@@ -124,15 +124,16 @@ const nestsDeeperThan = (raw: string, limit: number): boolean => {
 }
 
 /** A NUL, or half of a surrogate pair: what PostgreSQL text and jsonb cannot store. */
-const unstorable = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+const unstorable = (text: string) => text.includes("\u0000") || loneSurrogate.test(text)
 
 /** The JSON pointer of the first string (or key) PostgreSQL cannot store, if any. */
 const findUnstorable = (value: unknown, path = ""): string | undefined => {
-  if (typeof value === "string") return unstorable.test(value) ? path || "/" : undefined
+  if (typeof value === "string") return unstorable(value) ? path || "/" : undefined
   if (typeof value !== "object" || value === null) return undefined
   for (const [key, child] of Object.entries(value)) {
     const at = `${path}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`
-    if (unstorable.test(key)) return at
+    if (unstorable(key)) return at
     const found = findUnstorable(child, at)
     if (found !== undefined) return found
   }
