@@ -698,30 +698,56 @@ describe(`Proof (${profile.name} profile)`, () => {
         "lists, searches, product pages, carts with a line added, and whole checkouts. Any 5xx or unanswered " +
         "request is a failure; 429s (the site's limits at work) are counted apart."
     )
-    const base = `/api/v1/${stack.storeA.siteId}`
+    // A store of its own, as a shop runs: the demo catalogue (fuzzing has changed store A's), the
+    // highest per-key limits and a key per connection, as many storefront instances would hold,
+    // and stock enough that checkouts measure the flow rather than selling out.
+    const seeded = (await stack.cli("seed", "--demo")) as { siteId: string }
+    const siteId = seeded.siteId
+    await stack.cli(
+      "sites",
+      "limits",
+      "--site",
+      siteId,
+      "--rpm",
+      "1000",
+      "--checkout",
+      "1000000",
+      "--search",
+      "1000000"
+    )
+    const keys = (
+      await inBatches(Array.from({ length: profile.loadConnections }), 5, () => createKey(siteId, ["admin:*"]))
+    ).map((k) => k.key)
+    await stack.db.query("update products set inventory_count = 1000000 where site_id = $1", [siteId])
+    await stack.db.query("update variants set inventory_count = 1000000 where site_id = $1", [siteId])
+    const base = `/api/v1/${siteId}`
     const slugs = (
-      await stack.db.query<{ slug: string; id: string }>(
-        "select slug, id from products where site_id = $1 and livemode = false and status = 'ACTIVE' order by id limit 50",
-        [stack.storeA.siteId]
+      await stack.db.query<{ slug: string; id: string; variantId: string | null }>(
+        `select p.slug, p.id, (select v.id from variants v where v.product_id = p.id order by v.id limit 1) as "variantId"
+         from products p where p.site_id = $1 and p.livemode = false and p.status = 'ACTIVE' order by p.id limit 50`,
+        [siteId]
       )
     ).rows
     const statuses: Array<number | string> = []
     const latencies: Array<number> = []
     const deadline = Date.now() + profile.loadSeconds * 1_000
+    let checkoutsStarted = 0
     let checkouts = 0
-    const timed = async (method: string, url: string, body?: object) => {
-      const t = performance.now()
-      const answer = await send(method, url, {
-        key: keyA(),
-        body: body === undefined ? undefined : JSON.stringify(body)
-      })
-      latencies.push(performance.now() - t)
-      statuses.push(answer.status)
-      if (is5xx(answer.status))
-        part.failures.push(`${method.toUpperCase()} ${url}: ${answer.status} ${answer.text.slice(0, 160)}`)
-      return answer
-    }
+    /** Where checkouts that did not complete stopped: the move and its status. */
+    const stopped: Array<string> = []
     const shopper = async (who: number) => {
+      const timed = async (method: string, url: string, body?: object) => {
+        const t = performance.now()
+        const answer = await send(method, url, {
+          key: keys[who],
+          body: body === undefined ? undefined : JSON.stringify(body)
+        })
+        latencies.push(performance.now() - t)
+        statuses.push(answer.status)
+        if (is5xx(answer.status))
+          part.failures.push(`${method.toUpperCase()} ${url}: ${answer.status} ${answer.text.slice(0, 160)}`)
+        return answer
+      }
       for (let round = 0; Date.now() < deadline; round++) {
         const product = slugs[(who * 7 + round) % slugs.length]!
         await timed("get", `${base}/products?limit=20&expand[]=variants`)
@@ -729,11 +755,14 @@ describe(`Proof (${profile.name} profile)`, () => {
         await timed("get", `${base}/products/${product.slug}`)
         const cartId = dataId(await timed("post", `${base}/cart`, { sessionId: `proof-${who}-${round}` }))
         if (cartId === undefined) continue
-        await timed("patch", `${base}/cart?cartId=${cartId}`, {
-          action: "add",
-          item: { productId: product.id, quantity: 1 }
-        })
-        if (round % 3 !== 0) continue
+        const item = {
+          productId: product.id,
+          quantity: 1,
+          ...(product.variantId ? { variantId: product.variantId } : {})
+        }
+        const added = await timed("patch", `${base}/cart?cartId=${cartId}`, { action: "add", item })
+        if (round % 3 !== 0 || !is2xx(added.status)) continue
+        checkoutsStarted++
         const sessionId = dataId(await timed("post", `${base}/checkout`, { cartId }))
         if (sessionId === undefined) continue
         const moves = [
@@ -743,10 +772,16 @@ describe(`Proof (${profile.name} profile)`, () => {
           { state: "review", payment: { method: "card", token: "tok_visa" } },
           { state: "complete" }
         ]
-        let ok = true
-        for (const move of moves)
-          ok = ok && is2xx((await timed("patch", `${base}/checkout`, { sessionId, ...move })).status)
-        if (ok) checkouts++
+        let completed = true
+        for (const move of moves) {
+          const answer = await timed("patch", `${base}/checkout`, { sessionId, ...move })
+          if (!is2xx(answer.status)) {
+            stopped.push(`${move.state} ${answer.status}`)
+            completed = false
+            break
+          }
+        }
+        if (completed) checkouts++
       }
     }
     await Promise.all(Array.from({ length: profile.loadConnections }, (_, i) => shopper(i)))
@@ -757,7 +792,14 @@ describe(`Proof (${profile.name} profile)`, () => {
     Report.figure(part, "requests/s", Math.round(statuses.length / profile.loadSeconds))
     Report.figure(part, "p50 / p99 ms", `${quantile(0.5)} / ${quantile(0.99)}`)
     Report.figure(part, "statuses", Report.statusCounts(statuses))
-    Report.figure(part, "checkouts completed", checkouts)
+    Report.figure(part, "checkouts completed / started", `${checkouts} / ${checkoutsStarted}`)
+    Report.figure(part, "checkouts stopped at", Report.statusCounts(stopped))
+    // With stock to spare, every checkout completes unless a limit (429) stopped it.
+    const limited = stopped.filter((s) => s.endsWith(" 429")).length
+    if (checkouts === 0 || checkouts < checkoutsStarted - limited)
+      part.failures.push(
+        `${checkouts} of ${checkoutsStarted} checkouts completed (stopped at: ${[...new Set(stopped)].join(", ")})`
+      )
     expect(part.failures).toEqual([])
   }, 600_000)
 
