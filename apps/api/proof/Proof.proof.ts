@@ -793,7 +793,7 @@ describe(`Proof (${profile.name} profile)`, () => {
     Report.figure(part, "p50 / p99 ms", `${quantile(0.5)} / ${quantile(0.99)}`)
     Report.figure(part, "statuses", Report.statusCounts(statuses))
     Report.figure(part, "checkouts completed / started", `${checkouts} / ${checkoutsStarted}`)
-    Report.figure(part, "checkouts stopped at", Report.statusCounts(stopped))
+    Report.figure(part, "checkouts stopped at", stopped.length === 0 ? "none" : Report.statusCounts(stopped))
     // With stock to spare, every checkout completes unless a limit (429) stopped it.
     const limited = stopped.filter((s) => s.endsWith(" 429")).length
     if (checkouts === 0 || checkouts < checkoutsStarted - limited)
