@@ -277,8 +277,14 @@ describe("B2B", () => {
     })
     expect(unknownList.status).toBe(422)
     expect(errorOf(unknownList).code).toBe("price_list_not_found")
+    // A blank name reached the database's check and answered 500 (found by `pnpm proof`).
+    for (const companyName of [" ", "\t\n"]) {
+      const blank = await api.request("POST", b2b("/accounts"), { key, body: { companyName } })
+      expect(blank.status, blank.text).toBe(400)
+      expect(errorOf(blank).details).toEqual([expect.objectContaining({ path: "/companyName" })])
+    }
     const ghosts = await query<{ n: number }>(
-      "select count(*)::int as n from b2b_accounts where site_id = $1 and company_name in ('Copycat', 'Ghost')",
+      "select count(*)::int as n from b2b_accounts where site_id = $1 and company_name in ('Copycat', 'Ghost', ' ', '\t\n')",
       [site]
     )
     expect(ghosts[0]!.n).toBe(0)
