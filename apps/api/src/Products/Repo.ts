@@ -126,11 +126,14 @@ export interface Listed {
   readonly total: number
 }
 
-/** A page row, or the one row of `counted` when the page is empty (past the last page). */
-const ListRow = Schema.Union(
-  Model.ListedProduct.pipe(Schema.extend(Schema.Struct({ total: Schema.Int }))),
-  Schema.Struct({ id: Schema.Null, total: Schema.Int })
-)
+/**
+ * A list's rows are its products, or the one row of `counted` (no id) when the page is empty
+ * (past the last page); each carries the total. Product rows decode as `ListedProduct` alone:
+ * trying each row against a union of the two costs about a fifth more per page.
+ */
+const ListRows = Schema.Array(Schema.Struct({ id: Schema.NullOr(Schema.String), total: Schema.Int }))
+const decodeListRows = Schema.decodeUnknown(ListRows)
+const decodeProducts = Schema.decodeUnknown(Schema.Array(Model.ListedProduct))
 
 type Sql = SqlClient.SqlClient
 
@@ -274,32 +277,39 @@ export class ProductsRepo extends Effect.Service<ProductsRepo>()("@shopvo/api/Pr
       }
     })
 
-    const list = SqlSchema.findAll({
-      Request: Schema.Struct({ tenant: TenantSchema, filters: Filters, page: Page, relations: Relations }),
-      Result: ListRow,
-      execute: ({ tenant, filters, page, relations }) => {
-        const where = filterClause(sql, tenant, filters)
-        const limit = page._tag === "Offset" ? page.limit : page.limit + 1
-        const offset = page._tag === "Offset" ? page.offset : 0
-        const after = page._tag === "Cursor" ? page.after : undefined
-        const columns = sql.literal(relationColumns(relations))
-        // `count` left-joined to the page: one row even past the last page, so the total always comes back.
-        const countOnly = page._tag === "Cursor" ? sql`select 0 as total` : undefined
-        if (filters.search === undefined) {
-          // Unfiltered (status only): the trigger-kept counter; otherwise count the matches.
-          const unfiltered =
-            filters.categoryId === undefined &&
-            filters.brandId === undefined &&
-            filters.featured === undefined &&
-            filters.type === undefined
-          const total = unfiltered
-            ? sql`select coalesce((select count from product_counts
+    const listStatement = ({
+      tenant,
+      filters,
+      page,
+      relations
+    }: {
+      readonly tenant: Tenant
+      readonly filters: Filters
+      readonly page: Page
+      readonly relations: Relations
+    }) => {
+      const where = filterClause(sql, tenant, filters)
+      const limit = page._tag === "Offset" ? page.limit : page.limit + 1
+      const offset = page._tag === "Offset" ? page.offset : 0
+      const after = page._tag === "Cursor" ? page.after : undefined
+      const columns = sql.literal(relationColumns(relations))
+      // `count` left-joined to the page: one row even past the last page, so the total always comes back.
+      const countOnly = page._tag === "Cursor" ? sql`select 0 as total` : undefined
+      if (filters.search === undefined) {
+        // Unfiltered (status only): the trigger-kept counter; otherwise count the matches.
+        const unfiltered =
+          filters.categoryId === undefined &&
+          filters.brandId === undefined &&
+          filters.featured === undefined &&
+          filters.type === undefined
+        const total = unfiltered
+          ? sql`select coalesce((select count from product_counts
                                    where site_id = ${tenant.siteId} and livemode = ${tenant.livemode} and status = ${filters.status}), 0) as total`
-            : sql`select count(*)::int as total from products p where ${where}`
-          const order = ordering(sql, filters.sort ?? "newest", "p")
-          const keyset = after ? sql`and ${order.after(after)}` : sql``
-          // The page's keys first (an index range of the sort), the wide columns only for them.
-          return sql`
+          : sql`select count(*)::int as total from products p where ${where}`
+        const order = ordering(sql, filters.sort ?? "newest", "p")
+        const keyset = after ? sql`and ${order.after(after)}` : sql``
+        // The page's keys first (an index range of the sort), the wide columns only for them.
+        return sql`
             with page as (
               select p.id, ${sql.literal(order.sortKey)} as sort_key,
                      row_number() over (order by ${order.orderBy}) as position
@@ -311,15 +321,15 @@ export class ProductsRepo extends Effect.Service<ProductsRepo>()("@shopvo/api/Pr
             select ${columns}, page.sort_key as "sortKey", counted.total
             from counted left join page on true left join products p on p.id = page.id
             order by page.position`
-        }
-        const parts = searchParts(sql, tenant, filters.search)
-        let keyset = sql``
-        if (after) {
-          const [score = "", createdAt = ""] = after.sortKey.split("|")
-          keyset = sql`where (s.score, s.created_at, s.id) < (${score}::float8, ${createdAt}::timestamptz, ${after.id})`
-        }
-        // Scores only (id, created_at, score) for every match, the wide rows only for the page.
-        return sql`
+      }
+      const parts = searchParts(sql, tenant, filters.search)
+      let keyset = sql``
+      if (after) {
+        const [score = "", createdAt = ""] = after.sortKey.split("|")
+        keyset = sql`where (s.score, s.created_at, s.id) < (${score}::float8, ${createdAt}::timestamptz, ${after.id})`
+      }
+      // Scores only (id, created_at, score) for every match, the wide rows only for the page.
+      return sql`
           with ${parts.skuHits},
           scored as (
             select p.id, p.created_at, ${parts.score} as score
@@ -335,8 +345,15 @@ export class ProductsRepo extends Effect.Service<ProductsRepo>()("@shopvo/api/Pr
           select ${columns}, page.sort_key as "sortKey", counted.total
           from counted left join page on true left join products p on p.id = page.id
           order by page.score desc, p.created_at desc, p.id desc`
-      }
-    })
+    }
+
+    const list = (request: Parameters<typeof listStatement>[0]) =>
+      Effect.flatMap(listStatement(request), (rows) =>
+        Effect.all({
+          counted: decodeListRows(rows),
+          products: decodeProducts(rows.filter((row) => row["id"] !== null))
+        }).pipe(Effect.map(({ counted, products }): Listed => ({ products, total: counted[0]?.total ?? 0 })))
+      )
 
     const references = SqlSchema.single({
       Request: Schema.Struct({
@@ -442,15 +459,7 @@ export class ProductsRepo extends Effect.Service<ProductsRepo>()("@shopvo/api/Pr
        * With `search`: best score first (see `Search.isSortKey`), keyset `(score, created_at, id)`.
        */
       list: (tenant: Tenant, filters: Filters, page: Page, relations: Relations) =>
-        Database.boundary(
-          Effect.map(
-            list({ tenant, filters, page, relations }),
-            (rows): Listed => ({
-              products: rows.flatMap((row) => (row.id === null ? [] : [row])),
-              total: rows[0]?.total ?? 0
-            })
-          )
-        ),
+        Database.boundary(list({ tenant, filters, page, relations })),
       /** Which of the brand and categories exist in the caller's site and mode. */
       references: (tenant: Tenant, brandId: string | null, categoryIds: ReadonlyArray<string>) =>
         expectRow(Database.boundary(references({ tenant, brandId: brandId ?? "", categoryIds }))),

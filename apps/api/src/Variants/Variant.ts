@@ -18,7 +18,8 @@ export class DefaultRequired extends Data.TaggedError("DefaultRequired")<{ reado
  */
 export class DefaultConflict extends Data.TaggedError("DefaultConflict")<{ readonly productId: string }> {}
 
-export class Variant extends Schema.Class<Variant>("Variant")({
+/** A plain struct, not a `Schema.Class`: a product page decodes dozens, and instances cost more to build. */
+export const Variant = Schema.Struct({
   id: Schema.String,
   productId: Schema.String,
   name: Schema.String,
@@ -37,7 +38,8 @@ export class Variant extends Schema.Class<Variant>("Variant")({
   heightMm: Schema.NullOr(Schema.Int),
   createdAt: Schema.Date,
   updatedAt: Schema.Date
-}) {}
+})
+export type Variant = typeof Variant.Type
 
 /** The variant's fields as SQL over the `variants` row aliased `alias`. */
 const columns = (alias: string): ReadonlyArray<readonly [string, string]> => [
