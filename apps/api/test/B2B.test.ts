@@ -508,6 +508,60 @@ describe("B2B", () => {
     expect(byAccount.pagination.total).toBe(2)
   })
 
+  it("an order on terms is marked paid once: PAID, its points earned, on the timeline, with events; again is 422", async () => {
+    const [buyer] = await newCustomers(1)
+    await createAccount({ companyName: "Bakery Pente", paymentTerms: "NET_60", contactCustomerIds: [buyer] })
+    const sessionId = await checkoutAtPayment(await cartOf(buyer!))
+    expect((await advance({ sessionId, state: "review", payment: { method: "terms" } })).status).toBe(200)
+    const orderId = bodyOf(await advance({ sessionId, state: "complete" }), "checkout.advance").data.orderId!
+    const markPaid = (body: Record<string, unknown>, id = orderId) =>
+      api.request("POST", `/api/v1/${site}/orders/${id}/mark-paid`, { key, body })
+
+    // Refused inputs change nothing.
+    expect((await markPaid({ reference: " " })).status).toBe(400)
+    expect((await markPaid({ amount: 100 })).status).toBe(400)
+    expect((await markPaid({}, "order_nothing")).status).toBe(404)
+
+    const paid = await markPaid({ reference: "SEPA RF18 5390", note: "Invoice INV-0142" })
+    expect(paid.status, paid.text).toBe(200)
+    const order = bodyOf(paid, "orders.markPaid").data
+    expect(order).toMatchObject({ id: orderId, status: "CONFIRMED", paymentStatus: "PAID", paymentTerms: "NET_60" })
+    const timeline = bodyOf(
+      await api.request("GET", `/api/v1/${site}/orders/${orderId}/timeline`, { key }),
+      "orders.getTimeline"
+    ).data
+    expect(timeline.at(-1)).toMatchObject({
+      type: "paid",
+      paymentStatus: "PAID",
+      amount: order.total,
+      message: `Paid ${order.total} EUR outside the API (reference SEPA RF18 5390; Invoice INV-0142)`
+    })
+    const earned = await query<{ n: number }>(
+      "select count(*)::int as n from loyalty_transactions where site_id = $1 and type = 'EARN' and order_id = $2",
+      [site, orderId]
+    )
+    expect(earned[0]!.n).toBe(1)
+    const events = await query<{ type: string }>(
+      "select type from events where site_id = $1 and (payload->>'id' = $2 or payload->>'orderId' = $2) order by created_at, id",
+      [site, orderId]
+    )
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(["order.updated", "payment.confirmed", "order.paid"])
+    )
+
+    // Paid is paid: a second call (or a race of several) records nothing more.
+    const again = await Promise.all([markPaid({}), markPaid({})])
+    for (const res of again) {
+      expect(res.status, res.text).toBe(422)
+      expect(errorOf(res).code).toBe("illegal_payment_transition")
+    }
+    const paidEntries = await query<{ n: number }>(
+      "select count(*)::int as n from order_timeline where site_id = $1 and order_id = $2 and type = 'paid'",
+      [site, orderId]
+    )
+    expect(paidEntries[0]!.n).toBe(1)
+  })
+
   it("a suspended account cannot order on terms, and a retail customer has none", async () => {
     const [buyer, retail] = await newCustomers(2)
     const account = await createAccount({

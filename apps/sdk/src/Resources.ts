@@ -230,6 +230,9 @@ export const resources = (r: Requester) => ({
       r.call<T.OrdersUpdateStatusResponse>(as(op.ordersUpdateStatus), { path: { orderId }, body, options }),
     cancel: (orderId: string, body: BodyOf<T.OrdersCancelData>, options?: O) =>
       r.call<T.OrdersCancelResponse>(as(op.ordersCancel), { path: { orderId }, body, options }),
+    /** Records a payment received outside the API (a B2B order on terms, paid by bank transfer). */
+    markPaid: (orderId: string, body: BodyOf<T.OrdersMarkPaidData> = {}, options?: O) =>
+      r.call<T.OrdersMarkPaidResponse>(as(op.ordersMarkPaid), { path: { orderId }, body, options }),
     listFulfilments: (orderId: string, options?: O) =>
       r.call<T.OrdersListFulfilmentsResponse>(as(op.ordersListFulfilments), { path: { orderId }, options }),
     createFulfilment: (orderId: string, body: BodyOf<T.OrdersCreateFulfilmentData>, options?: O) =>

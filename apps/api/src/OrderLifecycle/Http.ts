@@ -13,7 +13,12 @@ import * as ApiError from "../Platform/ApiError.js"
 import { created, ok } from "../Platform/Envelope.js"
 import type { Handler, Request } from "../Platform/Pipeline.js"
 import type { Fulfilment, TimelineEntry } from "./Repo.js"
-import { OrderLifecycleService, type ProviderUnavailable, type RefundRefused } from "./Service.js"
+import {
+  OrderLifecycleService,
+  type PaymentNotPending,
+  type ProviderUnavailable,
+  type RefundRefused
+} from "./Service.js"
 
 /** Changes run in a transaction, so they need the client too. */
 type R = OrderLifecycleService | SqlClient.SqlClient
@@ -23,6 +28,7 @@ type LifecycleError =
   | StateMachine.IllegalTransition
   | Fulfilments.InvalidFulfilment
   | RefundRefused
+  | PaymentNotPending
   | ProviderUnavailable
   | Database.DatabaseUnavailable
 
@@ -50,6 +56,8 @@ const httpError = (error: LifecycleError): ApiError.ApiError | Database.Database
       return ApiError.unprocessable(error.message, "fulfilment_invalid")
     case "RefundRefused":
       return ApiError.unprocessable(error.reason, error.code)
+    case "PaymentNotPending":
+      return ApiError.unprocessable(error.reason, "illegal_payment_transition")
     case "ProviderUnavailable":
       return ApiError.unavailable(5)
     case "DatabaseUnavailable":
@@ -114,6 +122,16 @@ const refund: Handler<"orders.refund", R> = (request) =>
     Effect.mapError(httpError)
   )
 
+const markPaid: Handler<"orders.markPaid", R> = (request) =>
+  OrderLifecycleService.markPaid(request.tenant, request.params.orderId, {
+    ...actor(request),
+    reference: request.body.reference,
+    note: request.body.note
+  }).pipe(
+    Effect.map((order) => ok(serialize(order))),
+    Effect.mapError(httpError)
+  )
+
 const createFulfilment: Handler<"orders.createFulfilment", R> = (request) =>
   OrderLifecycleService.fulfil(request.tenant, request.params.orderId, {
     ...actor(request),
@@ -142,6 +160,7 @@ export const handlers = {
   "orders.updateStatus": updateStatus,
   "orders.cancel": cancel,
   "orders.refund": refund,
+  "orders.markPaid": markPaid,
   "orders.createFulfilment": createFulfilment,
   "orders.listFulfilments": listFulfilments,
   "orders.getTimeline": getTimeline

@@ -24,7 +24,7 @@ export class Fulfilment extends Schema.Class<Fulfilment>("Fulfilment")({
   createdAt: Schema.DateFromSelf
 }) {}
 
-export const TimelineType = Schema.Literal("placed", "status_changed", "fulfilled", "cancelled", "refunded")
+export const TimelineType = Schema.Literal("placed", "status_changed", "fulfilled", "cancelled", "refunded", "paid")
 
 export class TimelineEntry extends Schema.Class<TimelineEntry>("TimelineEntry")({
   id: Schema.String,

@@ -14,8 +14,9 @@
  */
 import { Fulfilment as Fulfilments, Order as OrderLifecycle, Payment, Refund, StateMachine } from "@shopvo/checkout"
 import { Database, Ids, Outbox, type Tenant } from "@shopvo/kernel"
-import type { Money } from "@shopvo/pricing"
+import { Currency, type Money } from "@shopvo/pricing"
 import { Data, Effect, Either, Option, Schema } from "effect"
+import { Currencies } from "../Currencies/Service.js"
 import { Inventory } from "../Inventory/Service.js"
 import { Loyalty } from "../Loyalty/Service.js"
 import { serialize as orderJson } from "../Orders/Json.js"
@@ -33,6 +34,9 @@ export class RefundRefused extends Data.TaggedError("RefundRefused")<{
   readonly code: "order_not_paid" | "refund_exceeds_captured" | "refund_invalid" | "payment_failed"
   readonly reason: string
 }> {}
+
+/** The order's payment is not `PENDING`, so it cannot be recorded as paid. */
+export class PaymentNotPending extends Data.TaggedError("PaymentNotPending")<{ readonly reason: string }> {}
 
 /** The payment provider did not answer: nothing happened, try again. */
 export class ProviderUnavailable extends Data.TaggedError("ProviderUnavailable")<Record<never, never>> {}
@@ -60,6 +64,11 @@ export interface RefundInput extends Actor {
   readonly reason?: string | undefined
 }
 
+export interface MarkPaidInput extends Actor {
+  readonly reference?: string | undefined
+  readonly note?: string | undefined
+}
+
 export interface CancelInput extends Actor {
   readonly reason?: string | undefined
   readonly restock?: boolean | undefined
@@ -80,6 +89,7 @@ export class OrderLifecycleService extends Effect.Service<OrderLifecycleService>
       PromotionsRepo.Default,
       StoreCredit.Default,
       Loyalty.Default,
+      Currencies.Default,
       TestPaymentProvider
     ],
     effect: Effect.gen(function* () {
@@ -90,6 +100,7 @@ export class OrderLifecycleService extends Effect.Service<OrderLifecycleService>
       const promotionsRepo = yield* PromotionsRepo
       const storeCredit = yield* StoreCredit
       const loyalty = yield* Loyalty
+      const currencies = yield* Currencies
       const provider = yield* PaymentProvider
 
       /** Locks the order's row and reads the order; every change starts here. */
@@ -377,6 +388,79 @@ export class OrderLifecycleService extends Effect.Service<OrderLifecycleService>
           return fulfilment
         })
 
+      /**
+       * Records the locked order's payment as received outside the API (see `orders.markPaid`):
+       * the payment machine's PENDING → PAID, the loyalty points checkout held back, the timeline
+       * entry and the events. Returns the order after.
+       */
+      const markPaidLocked = (tenant: Tenant, order: Order, input: MarkPaidInput) =>
+        Effect.gen(function* () {
+          // Only a PENDING payment can be paid: the payment machine says so for every other status.
+          if (!StateMachine.canTransition(Payment.machine, order.paymentStatus, "PAID")) {
+            return yield* new PaymentNotPending({
+              reason: `Order ${order.number} cannot be marked paid: its paymentStatus is ${order.paymentStatus}, not PENDING`
+            })
+          }
+          const due = { amount: capturedOf(order), currency: order.currency }
+          const none = { amount: 0, currency: order.currency }
+          const change = yield* Schema.decodeUnknown(Payment.Payment)({
+            status: order.paymentStatus,
+            amount: due,
+            capturedAmount: none,
+            refundedAmount: none
+          }).pipe(Effect.flatMap(Payment.confirm), Effect.orDie)
+          yield* repo.setPayment(tenant, order.id, { paymentStatus: change.payment.status, refundedTotal: 0 })
+          const after = yield* orders.get(tenant, order.id)
+          // Points are earned in the base currency, at the rate in effect now; with no rate in
+          // effect there is nothing to earn them on (checkout would not have sold in that currency).
+          if (after.customerId !== null) {
+            const customerId = after.customerId
+            const base = yield* Schema.decodeUnknown(Currency.Code)(after.currency)
+              .pipe(Effect.flatMap((currency) => currencies.inBaseCurrency(tenant, { amount: after.total, currency })))
+              .pipe(
+                Effect.map(Option.some),
+                Effect.catchIf(
+                  (e) => e._tag !== "DatabaseUnavailable",
+                  () => Effect.succeedNone
+                )
+              )
+            if (Option.isSome(base)) {
+              yield* loyalty
+                .earnForOrder(tenant, customerId, base.value, after.id)
+                .pipe(Effect.catchIf((error) => error._tag !== "DatabaseUnavailable", Effect.die))
+            }
+          }
+          const details = [input.reference && `reference ${input.reference}`, input.note].filter(Boolean).join("; ")
+          yield* repo.append(
+            tenant,
+            order.id,
+            entryOf(after, {
+              type: "paid",
+              message: `Paid ${due.amount} ${due.currency} outside the API${details ? ` (${details})` : ""}`,
+              fromStatus: order.status,
+              amount: due.amount,
+              apiKeyId: input.apiKeyId
+            })
+          )
+          yield* Outbox.emit(tenant, "order.updated", orderJson(after))
+          for (const event of change.transition.events) {
+            yield* Outbox.emit(
+              tenant,
+              event,
+              event === "payment.confirmed"
+                ? {
+                    orderId: after.id,
+                    orderNumber: after.number,
+                    amount: due.amount,
+                    currency: after.currency,
+                    paymentStatus: after.paymentStatus
+                  }
+                : orderJson(after)
+            )
+          }
+          return after
+        })
+
       const cancelLocked = (tenant: Tenant, order: Order, input: CancelInput) =>
         Effect.gen(function* () {
           yield* OrderLifecycle.transition(order.status, "CANCELLED")
@@ -458,6 +542,8 @@ export class OrderLifecycleService extends Effect.Service<OrderLifecycleService>
           inTransaction(tenant, idOrNumber, (order) => fulfilLocked(tenant, order, input)),
         refund: (tenant: Tenant, idOrNumber: string, input: RefundInput) =>
           inTransaction(tenant, idOrNumber, (order) => refundLocked(tenant, order, input)),
+        markPaid: (tenant: Tenant, idOrNumber: string, input: MarkPaidInput) =>
+          inTransaction(tenant, idOrNumber, (order) => markPaidLocked(tenant, order, input)),
         fulfilments: (tenant: Tenant, idOrNumber: string) =>
           Effect.flatMap(orders.get(tenant, idOrNumber), (order) => repo.fulfilments(tenant, order.id)),
         timeline: (tenant: Tenant, idOrNumber: string) =>

@@ -441,6 +441,12 @@ export interface Operations {
     readonly queryDefaults: never
     readonly bodyDefaults: "restock"
   }
+  readonly "orders.markPaid": {
+    readonly data: T.OrdersMarkPaidData
+    readonly responses: T.OrdersMarkPaidResponses
+    readonly queryDefaults: never
+    readonly bodyDefaults: never
+  }
   readonly "orders.listFulfilments": {
     readonly data: T.OrdersListFulfilmentsData
     readonly responses: T.OrdersListFulfilmentsResponses
@@ -838,6 +844,7 @@ export const operationIds: ReadonlyArray<OperationId> = [
   "metafields.delete",
   "orders.updateStatus",
   "orders.cancel",
+  "orders.markPaid",
   "orders.listFulfilments",
   "orders.createFulfilment",
   "orders.getTimeline",

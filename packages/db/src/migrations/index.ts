@@ -22,6 +22,7 @@ import m0020 from "./0020_payment_sessions.js"
 import m0021 from "./0021_currencies.js"
 import m0022 from "./0022_webhook_deliveries.js"
 import m0023 from "./0023_vault.js"
+import m0024 from "./0024_order_paid.js"
 
 /** Every migration, by its file name without the extension. */
 export const migrations = {
@@ -47,5 +48,6 @@ export const migrations = {
   "0020_payment_sessions": m0020,
   "0021_currencies": m0021,
   "0022_webhook_deliveries": m0022,
-  "0023_vault": m0023
+  "0023_vault": m0023,
+  "0024_order_paid": m0024
 }
