@@ -635,6 +635,38 @@ describe("Order lifecycle", () => {
     })
   })
 
+  describe("a refund interrupted after the provider refunded", () => {
+    it("is recorded by its retry, and the provider refunds it once", async () => {
+      const item = await insertVariant(10, 1000)
+      const orderId = await placePaid([line(item, 2)])
+      const reference = (
+        await query<{ payment_reference: string }>("select payment_reference from orders where id = $1", [orderId])
+      )[0]!.payment_reference
+      // The refund's own row cannot be written: the transaction fails after the provider call,
+      // as it would if the process died there.
+      const trigger = `refunds_fail_${orderId.replace(/\W/g, "_")}`
+      await query(
+        `create function ${trigger}() returns trigger language plpgsql as $$
+           begin if new.order_id = '${orderId}' then raise exception 'interrupted'; end if; return new; end $$`
+      )
+      await query(`create trigger ${trigger} before insert on refunds for each row execute function ${trigger}()`)
+      const interrupted = await refund(orderId, { amount: 700 })
+      expect(interrupted.status).toBe(500)
+      expect(testRefunded(reference)).toBe(700) // the provider did refund
+      expect(await getOrder(orderId)).toMatchObject({ refundedTotal: 0, paymentStatus: "PAID" })
+
+      await query(`drop trigger ${trigger} on refunds`)
+      await query(`drop function ${trigger}()`)
+      const retried = await refund(orderId, { amount: 700 })
+      expect(retried.status, retried.text).toBe(201)
+      expect(bodyOf(retried, "orders.refund").data).toMatchObject({ refundedTotal: 700 })
+      expect(testRefunded(reference)).toBe(700) // the same refund to the provider, not a second
+      // A later refund of the same amount is a new one.
+      expect((await refund(orderId, { amount: 700 })).status).toBe(201)
+      expect(testRefunded(reference)).toBe(1400)
+    })
+  })
+
   describe("test payment provider", () => {
     it("refunds once per idempotency key and never more than it captured", async () => {
       const reference = `auth_test_tok_visa_${random()}`

@@ -271,7 +271,11 @@ export class OrderLifecycleService extends Effect.Service<OrderLifecycleService>
                 reference: order.paymentReference,
                 amount: refunded,
                 currency: order.currency,
-                idempotencyKey: refundId
+                // The provider is called inside this transaction: if it refunds and the transaction
+                // then fails (a crash, a lost connection), nothing here was recorded. The key is the
+                // refund as the locked order sees it, so a retry of it is the same refund to the
+                // provider (answered with the first receipt), never a second one.
+                idempotencyKey: `${order.id}:refund:${order.refundedTotal}+${refunded}`
               })
               .pipe(
                 Effect.catchTags({
