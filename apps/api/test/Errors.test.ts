@@ -83,7 +83,7 @@ describe("Errors", () => {
       rawBody: '{"url":"https://hooks.example.com/x","events":["order.created"],"description":"\\ud83c\\udf89"}'
     })
     expect(emoji.status, emoji.text).toBe(201)
-    expect(emoji.body.data.description).toBe("🎉")
+    expect(bodyOf(emoji, "webhooks.create").data.description).toBe("🎉")
   })
 
   it("validates and coerces query parameters", async () => {
