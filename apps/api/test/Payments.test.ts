@@ -253,6 +253,19 @@ describe("Payment sessions", () => {
     expect((await eventsOf(id)).map((e) => e.type)).toEqual(["payment.succeeded"])
   })
 
+  it("a capture retried without an Idempotency-Key after a lost answer still charges once", async () => {
+    const { id } = await confirmed("tok_capture_timeout")
+    expect((await post(`/${id}/capture`, {})).status).toBe(503)
+    // The session's state names the capture to the provider, so the retry is the same charge.
+    const retry = await post(`/${id}/capture`, {})
+    expect(bodyOf(retry, "payments.captureSession").data).toMatchObject({ status: "succeeded", capturedAmount: 5998 })
+    expect(testLedger(await referenceOf(id))).toEqual([{ kind: "charge", amount: 5998 }])
+    // Two refunds of the same amount are two refunds.
+    expect((await post(`/${id}/refund`, { amount: 1000 })).status).toBe(200)
+    expect((await post(`/${id}/refund`, { amount: 1000 })).status).toBe(200)
+    expect(testLedger(await referenceOf(id)).filter((entry) => entry.kind === "refund")).toHaveLength(2)
+  })
+
   it("concurrent captures with one Idempotency-Key charge once", async () => {
     const { id } = await confirmed("tok_visa")
     const headers = { "idempotency-key": `capture-${random()}` }

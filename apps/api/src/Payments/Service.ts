@@ -104,9 +104,14 @@ const isMethod = Schema.is(Lifecycle.Method)
 const currencyCode = Schema.decodeUnknownSync(Currency.Code)
 const needsToken = (method: Lifecycle.Method) => method === "card" || method === "wallet"
 
-/** The provider's idempotency key of an operation: the session, the operation, and whose retry it is. */
-const providerKey = (sessionId: string, operation: string, key: string | undefined) =>
-  `${sessionId}:${operation}:${key ?? Ids.make("once")}`
+/**
+ * The provider's idempotency key of an operation: the session, the operation, and whose retry it
+ * is: the client's `Idempotency-Key`, or else what the operation is from the locked session's
+ * state (`otherwise`). The provider is called inside the transaction, so when the transaction
+ * fails after the call, a retry is the same operation to the provider, never a second one.
+ */
+const providerKey = (sessionId: string, operation: string, key: string | undefined, otherwise: string) =>
+  `${sessionId}:${operation}:${key ?? otherwise}`
 
 export class Payments extends Effect.Service<Payments>()("@shopvo/api/Payments", {
   accessors: true,
@@ -290,7 +295,7 @@ export class Payments extends Effect.Service<Payments>()("@shopvo/api/Payments",
             token: input.token,
             amount: session.amount,
             currency: session.currency,
-            idempotencyKey: providerKey(session.id, "confirm", input.idempotencyKey)
+            idempotencyKey: providerKey(session.id, "confirm", input.idempotencyKey, Ids.make("attempt"))
           })
           .pipe(
             Effect.map(
@@ -347,7 +352,7 @@ export class Payments extends Effect.Service<Payments>()("@shopvo/api/Payments",
             reference,
             amount: change.session.captured,
             currency: session.currency,
-            idempotencyKey: providerKey(session.id, "capture", key)
+            idempotencyKey: providerKey(session.id, "capture", key, `${change.session.captured}`)
           })
           .pipe(Effect.mapError(unavailable))
         yield* repo.insertOperation(tenant, {
@@ -375,7 +380,7 @@ export class Payments extends Effect.Service<Payments>()("@shopvo/api/Payments",
           yield* provider
             .releaseFunds({
               reference: session.providerReference,
-              idempotencyKey: providerKey(session.id, "void", key)
+              idempotencyKey: providerKey(session.id, "void", key, "once")
             })
             .pipe(Effect.mapError(unavailable))
         }
@@ -409,7 +414,7 @@ export class Payments extends Effect.Service<Payments>()("@shopvo/api/Payments",
             reference,
             amount: change.refunded,
             currency: session.currency,
-            idempotencyKey: providerKey(session.id, "refund", key)
+            idempotencyKey: providerKey(session.id, "refund", key, `${session.amounts.refunded}+${change.refunded}`)
           })
           .pipe(Effect.mapError(unavailable))
         yield* repo.insertOperation(tenant, {
