@@ -14,7 +14,8 @@
  *
  * BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 50), BENCH_ONLY=api (skip the
  * baseline), BENCH_PROFILE=<dir> (CPU profile of the API), BENCH_LOG_LEVEL (default INFO),
- * BENCH_PROCESSES=N (the API as N processes, `API_PROCESSES`; give it REDIS_URL so they share limits).
+ * BENCH_PROCESSES=N (the API as N processes, `API_PROCESSES`; give it REDIS_URL so they share limits),
+ * BENCH_FLOW_SQL=<file> (the statements of one flow, request by request; their count is always printed).
  */
 import { TestDatabase } from "@shopvo/db/testing"
 import { HttpServer } from "@effect/platform"
@@ -193,6 +194,10 @@ interface FlowRow {
   readonly firstFailure: string | undefined
 }
 
+/** Statements each request of one flow sent, in order (captured on the in-process API). */
+const flowStatements: Array<readonly [string, number]> = []
+const flowSql: Array<string> = []
+
 const flowAddress = {
   firstName: "Ada",
   lastName: "Lovelace",
@@ -246,10 +251,15 @@ const placeOrder = async (
   base: string,
   productIds: ReadonlyArray<string>,
   storefront: number,
-  n: number
+  n: number,
+  /** Called after each request with its method and path (the SQL capture counts per request). */
+  observe: (request: string) => void = () => {}
 ) => {
   const call = (method: string, path: string, body?: object) =>
-    request(agent, port, key, method, `${base}${path}`, body).then(dataOf)
+    request(agent, port, key, method, `${base}${path}`, body).then((text) => {
+      observe(`${method} ${path.split("?")[0]}`)
+      return dataOf(text)
+    })
   const cart = await call("POST", "/cart", { sessionId: `bench-${storefront}-${n}` })
   const picked = new Set<string>()
   while (picked.size < 3) picked.add(productIds[Math.floor(Math.random() * productIds.length)]!)
@@ -424,6 +434,20 @@ const program = Effect.gen(function* () {
         )
       )
       const address = HttpServerAddress(server)
+      // One whole flow, counting the statements each of its requests sends.
+      const agent = new http.Agent({ keepAlive: true })
+      capturing = []
+      yield* Effect.promise(() =>
+        placeOrder(agent, Number(new URL(address).port), flowKeys[0]!, base, flowProductIds, 0, -1, (request) => {
+          flowStatements.push([request, capturing?.length ?? 0])
+          flowSql.push(`-- ${request}`, ...(capturing ?? []).map((q) => `${q.text.replace(/\s+/g, " ").trim()};`))
+          capturing = []
+        })
+      )
+      capturing = undefined
+      agent.destroy()
+      // BENCH_FLOW_SQL=<file>: the flow's statements, request by request.
+      if (process.env["BENCH_FLOW_SQL"]) writeFileSync(process.env["BENCH_FLOW_SQL"], `${flowSql.join("\n")}\n`)
       for (const route of routes) {
         const get = () => fetch(`${address}${route.path}`, { headers: { authorization: `Bearer ${keys[0]}` } })
         yield* Effect.promise(get)
@@ -539,6 +563,10 @@ const program = Effect.gen(function* () {
       `${String(flow.cpuPerFlowMs).padStart(14)}${String(flow.rssMb).padStart(14)}${String(flow.failed).padStart(10)}`
   )
   if (flow.firstFailure) console.log(`  first failure: ${flow.firstFailure}`)
+  const statements = flowStatements.reduce((sum, [, n]) => sum + n, 0)
+  console.log(
+    `  SQL statements in one flow: ${statements} (${flowStatements.map(([request, n]) => `${request} ${n}`).join(", ")})`
+  )
   console.log("\nTargets (measured, not asserted): p50 ≤ 55 ms per flow, ≥ 300 completions/s.\n")
 })
 
