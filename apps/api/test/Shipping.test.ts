@@ -299,6 +299,14 @@ describe("Shipping", () => {
     expect(bad.status).toBe(400)
     const details = errorOf(bad).details ?? []
     expect(details.map((d) => d.path).sort()).toEqual(["/1/latitude", "/2/code", "/2/country"])
+    // A NUL in a CSV field reached PostgreSQL's text and answered 500; refused like a NUL in JSON.
+    const nul = await api.request("POST", path("/shipping/pickup-points/import"), {
+      key,
+      rawBody: pickupCsv(["PostNL,NL-1,Albert\u0000Heijn,Damrak 49,Amsterdam,1012 LL,NL,52.376,4.8964"]),
+      headers: { "content-type": "text/csv" }
+    })
+    expect(nul.status, nul.text).toBe(400)
+    expect(errorOf(nul).code).toBe("validation_error")
     expect(
       (await query<{ n: number }>("select count(*)::int as n from pickup_points where site_id = $1", [site]))[0]!.n
     ).toBe(0)

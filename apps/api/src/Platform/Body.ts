@@ -140,6 +140,18 @@ const findUnstorable = (value: unknown, path = ""): string | undefined => {
   return undefined
 }
 
+const unstorableText = (path: string) =>
+  ApiError.badRequest("Strings must not contain NUL characters or unpaired surrogates", [
+    { path, message: "must not contain NUL characters or unpaired surrogates" }
+  ])
+
+/**
+ * A body taken as text (CSV): its bytes were decoded strictly as UTF-8, so only a NUL can be
+ * unstorable, and it is refused as in JSON.
+ */
+export const text = (raw: string): Either.Either<string, ApiError.ApiError> =>
+  raw.includes("\u0000") ? Either.left(unstorableText("/")) : Either.right(raw)
+
 /**
  * Parses the body. NUL characters and lone surrogates are refused here, for every route:
  * PostgreSQL cannot store them (jsonb refuses both; text refuses NUL, and the driver would turn
@@ -157,12 +169,6 @@ export const parse = (raw: string): Either.Either<unknown, ApiError.ApiError> =>
   }
   // Only a body spelling \u0000 or a \uD8xx–\uDFxx escape can hold either (the bytes are UTF-8).
   const bad = /\\u(0000|[dD][89a-fA-F])/.test(raw) ? findUnstorable(value) : undefined
-  if (bad !== undefined) {
-    return Either.left(
-      ApiError.badRequest("Strings must not contain NUL characters or unpaired surrogates", [
-        { path: bad, message: "must not contain NUL characters or unpaired surrogates" }
-      ])
-    )
-  }
+  if (bad !== undefined) return Either.left(unstorableText(bad))
   return Either.right(value)
 }

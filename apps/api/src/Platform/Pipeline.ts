@@ -217,7 +217,7 @@ export const layer = Layer.effect(
           query: incoming.search,
           params: incoming.params,
           body,
-          csv: csv ? raw : undefined
+          csv: csv ? yield* Body.text(raw) : undefined
         })
         if (!valid.ok) return yield* ApiError.badRequest("Request validation failed", valid.issues)
         const livemode = Option.match(principal, { onNone: () => true, onSome: (key) => key.livemode })
