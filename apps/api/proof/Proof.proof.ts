@@ -227,6 +227,32 @@ const validInput = (op: Spec.Operation, pools: A.Pools, n = 0) => {
   return fc.sample(valid!, { seed: seed + n, numRuns: 1 })[0]!
 }
 
+/**
+ * The operation's valid JSON rows as CSV, once per scalar string field with a NUL in that field of
+ * the first row: a field with a pattern is refused by validation, a free-text one reaches the handler.
+ */
+const csvWithNuls = (rows: unknown): ReadonlyArray<readonly [string, Send]> => {
+  if (!Array.isArray(rows) || rows.length === 0) return []
+  const records = rows as ReadonlyArray<Record<string, unknown>>
+  const scalar = (v: unknown) => v === undefined || v === null || typeof v !== "object"
+  const fields = [...new Set(records.flatMap(Object.keys))].filter((f) => records.every((row) => scalar(row[f])))
+  const csv = (poisoned: string) =>
+    [
+      fields.join(","),
+      ...records.map((row, i) =>
+        fields
+          .map((f) => {
+            const value = row[f] === undefined || row[f] === null ? "" : String(row[f])
+            return `"${(i === 0 && f === poisoned ? `${value}\u0000` : value).replace(/"/g, '""')}"`
+          })
+          .join(",")
+      )
+    ].join("\n")
+  return fields
+    .filter((f) => typeof records[0]![f] === "string")
+    .map((f) => [`CSV with a NUL in ${f}`, { body: csv(f), contentType: "text/csv" }] as const)
+}
+
 /** The same input with `param` of the path replaced by `value`. */
 const withPathParam = (op: Spec.Operation, url: string, pools: A.Pools, param: string, value: string) => {
   const query = url.includes("?") ? url.slice(url.indexOf("?")) : ""
@@ -306,8 +332,8 @@ describe(`Proof (${profile.name} profile)`, () => {
       "Every operation gets inputs generated from its own JSON Schemas: valid ones, hostile path ids, hostile query " +
         "strings (unknown, repeated and malformed parameters), and for bodies wrong types, missing and extra fields, " +
         "hostile strings (empty, huge, control characters, NUL, unicode), hostile numbers (negative, zero, fractional, " +
-        "overflowing), invalid enum values, deep nesting and whole-body attacks; plus bad UTF-8, a wrong content type " +
-        "and an oversized body. Each answer must be a non-5xx that validates against the spec for its status, and a " +
+        "overflowing), invalid enum values, deep nesting and whole-body attacks; plus bad UTF-8, a wrong content type, " +
+        "an oversized body and, where the spec takes CSV, a CSV field holding a NUL. Each answer must be a non-5xx that validates against the spec for its status, and a " +
         "refused write must leave every table as it was."
     )
     const outcomes: Array<Outcome & { changed: ReadonlyArray<string> }> = []
@@ -333,7 +359,9 @@ describe(`Proof (${profile.name} profile)`, () => {
         const extras: ReadonlyArray<readonly [string, Send]> = [
           ["bad UTF-8", { body: Uint8Array.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]) }],
           ["wrong content type", { body: "{}", contentType: "text/plain" }],
-          ["oversized body", { body: `{"a":"${"x".repeat(1_100_000)}"}` }]
+          ["oversized body", { body: `{"a":"${"x".repeat(1_100_000)}"}` }],
+          // Where the spec also takes CSV, its text reaches the handler unparsed.
+          ...(operation.acceptsCsv ? csvWithNuls(validInput(operation, poolsA, index).body) : [])
         ]
         for (const [category, options] of extras) {
           const answer = await probe(operation, url, { ...options, key: keyA() })
