@@ -560,6 +560,18 @@ describe("B2B", () => {
       [site, orderId]
     )
     expect(paidEntries[0]!.n).toBe(1)
+
+    // The provider never held this money: it goes back as store credit, not through the provider.
+    const refund = (body: Record<string, unknown>) =>
+      api.request("POST", `/api/v1/${site}/orders/${orderId}/refunds`, { key, body })
+    const throughProvider = await refund({ amount: 100 })
+    expect([throughProvider.status, errorOf(throughProvider).code]).toEqual([422, "payment_failed"])
+    const asCredit = await refund({ amount: 100, method: "STORE_CREDIT" })
+    expect(asCredit.status, asCredit.text).toBe(201)
+    expect(bodyOf(asCredit, "orders.refund").data).toMatchObject({
+      paymentStatus: "PARTIALLY_REFUNDED",
+      refundedTotal: 100
+    })
   })
 
   it("a suspended account cannot order on terms, and a retail customer has none", async () => {

@@ -49,7 +49,7 @@ import { Promotions } from "../Promotions/Service.js"
 import { StoreCredit } from "../StoreCredit/Service.js"
 import { type Quote, type Quoted as ShippingQuotes, Shipping } from "../Shipping/Service.js"
 import { Inventory } from "../Inventory/Service.js"
-import { serialize as orderJson } from "../Orders/Json.js"
+import { serialize as orderJson, paymentConfirmed } from "../Orders/Json.js"
 import { type Address, type AddressInput, normalizeAddress } from "../Orders/Repo.js"
 import { Orders } from "../Orders/Service.js"
 import { Settlement } from "../Settlement/Service.js"
@@ -827,13 +827,11 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
               yield* Outbox.emit(tenant, event, orderJson(placed))
               break
             case "payment.confirmed":
-              yield* Outbox.emit(tenant, event, {
-                orderId: placed.id,
-                orderNumber: placed.number,
-                amount: totals.amountDue,
-                currency: placed.currency,
-                paymentStatus: placed.paymentStatus
-              })
+              yield* Outbox.emit(
+                tenant,
+                event,
+                paymentConfirmed(placed, { amount: totals.amountDue, currency: placed.currency }, placed.paymentStatus)
+              )
               break
           }
         }

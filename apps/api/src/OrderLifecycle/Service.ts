@@ -19,7 +19,7 @@ import { Data, Effect, Either, Option, Schema } from "effect"
 import { Currencies } from "../Currencies/Service.js"
 import { Inventory } from "../Inventory/Service.js"
 import { Loyalty } from "../Loyalty/Service.js"
-import { serialize as orderJson } from "../Orders/Json.js"
+import { serialize as orderJson, paymentConfirmed } from "../Orders/Json.js"
 import { Orders, type Order } from "../Orders/Service.js"
 import { PaymentProvider, TestPaymentProvider } from "../Payments/Provider.js"
 import { PromotionsRepo } from "../Promotions/Repo.js"
@@ -451,15 +451,7 @@ export class OrderLifecycleService extends Effect.Service<OrderLifecycleService>
             yield* Outbox.emit(
               tenant,
               event,
-              event === "payment.confirmed"
-                ? {
-                    orderId: after.id,
-                    orderNumber: after.number,
-                    amount: due.amount,
-                    currency: after.currency,
-                    paymentStatus: after.paymentStatus
-                  }
-                : orderJson(after)
+              event === "payment.confirmed" ? paymentConfirmed(after, due, after.paymentStatus) : orderJson(after)
             )
           }
           return after

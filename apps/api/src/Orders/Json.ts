@@ -45,3 +45,10 @@ export const serialize = (order: Order): ContractOrder => ({
   createdAt: order.createdAt.toISOString(),
   updatedAt: order.updatedAt.toISOString()
 })
+
+/** The `payment.confirmed` event's payload: which order, what was paid, and its payment status now. */
+export const paymentConfirmed = (
+  order: { readonly id: string; readonly number: string },
+  paid: { readonly amount: number; readonly currency: string },
+  paymentStatus: string
+) => ({ orderId: order.id, orderNumber: order.number, amount: paid.amount, currency: paid.currency, paymentStatus })

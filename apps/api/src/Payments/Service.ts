@@ -28,6 +28,7 @@ import {
   type ProviderCallback,
   TestPaymentProvider
 } from "./Provider.js"
+import { paymentConfirmed } from "../Orders/Json.js"
 import { type PaymentSessionRow, PaymentsRepo, type SessionChange } from "./Repo.js"
 
 export { PaymentSessionRow } from "./Repo.js"
@@ -163,13 +164,11 @@ export class Payments extends Effect.Service<Payments>()("@shopvo/api/Payments",
         const status = moved.right.payment.status
         yield* repo.setOrderPaymentStatus(tenant, order.id, status)
         if (paid) {
-          yield* Outbox.emit(tenant, "payment.confirmed", {
-            orderId: order.id,
-            orderNumber: order.number,
-            amount: session.capturedAmount,
-            currency: session.currency,
-            paymentStatus: status
-          })
+          yield* Outbox.emit(
+            tenant,
+            "payment.confirmed",
+            paymentConfirmed(order, { amount: session.capturedAmount, currency: session.currency }, status)
+          )
         }
         return { number: order.number, paymentStatus: status }
       })
