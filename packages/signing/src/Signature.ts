@@ -10,7 +10,8 @@
  * Invariants:
  * - `verify(sign(x))` succeeds for every body, secret and timestamp within the
  *   tolerance; changing any byte of the body, the timestamp or the secret makes
- *   it fail with `SignatureMismatch`.
+ *   it fail with `SignatureMismatch` (HMAC's own key padding aside: a secret of
+ *   at most 64 bytes and the same secret with NUL bytes appended are one key).
  * - Digests are compared in constant time over fixed-length (32-byte) buffers;
  *   a received signature of any other length is refused by the parser before
  *   any comparison, so nothing ever compares buffers of unequal length.
