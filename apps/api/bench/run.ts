@@ -3,9 +3,11 @@
  * site and a catalogue of BENCH_PRODUCTS products (default 10,000), then for each hot route:
  * - captures the SQL the API runs for it (an in-process API, `pg` queries recorded), so the
  *   baseline — plain node:http + pg, `baseline.ts` — runs exactly the same statements;
- * - loads the built API (`dist/main.js`) and the baseline, as separate processes one after the
- *   other, with autocannon on loopback, and prints requests/s, p50, p99, server CPU per request
- *   and peak RSS. Figures are printed, never asserted.
+ * - loads the baseline, the framework floor (`floor.ts`: `@effect/platform` + `@effect/sql-pg`
+ *   running the same SQL, nothing of Shopvo's) and the built API (`dist/bundle/main.mjs`), as
+ *   separate processes one after the other, with autocannon on loopback, and prints requests/s,
+ *   p50, p99, server CPU per request and peak RSS. Baseline → floor is what the stack costs,
+ *   floor → API what Shopvo's own request path costs. Figures are printed, never asserted.
  * Then the whole storefront flow on the same API process: 20 virtual storefronts, each on its own
  * connection, repeat create cart → add 3 lines → checkout create → contact → shipping → payment →
  * review → complete for BENCH_DURATION, and it prints completions/s and p50/p99 per flow. The
@@ -13,7 +15,7 @@
  * enough stock that completions never run out.
  *
  * BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 50), BENCH_ONLY=api (skip the
- * baseline), BENCH_PROFILE=<dir> (CPU profile of the API), BENCH_LOG_LEVEL (default INFO),
+ * baseline and the floor), BENCH_PROFILE=<dir> (CPU profile of the API), BENCH_LOG_LEVEL (default INFO),
  * BENCH_PROCESSES=N (the API as N processes, `API_PROCESSES`; give it REDIS_URL so they share limits),
  * BENCH_FLOW_SQL=<file> (the statements of one flow, request by request; their count is always printed).
  */
@@ -123,18 +125,18 @@ const waitForHttp = async (url: string, timeoutMs = 60_000) => {
   throw new Error(`${url} did not answer within ${timeoutMs} ms`)
 }
 
-/** Two distinct ports nothing listens on now (another bench may be running on the machine). */
-const freePorts = async (): Promise<readonly [number, number]> => {
+/** Three distinct ports nothing listens on now (another bench may be running on the machine). */
+const freePorts = async (): Promise<readonly [number, number, number]> => {
   const listen = () =>
     new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
       const server = createServer()
       server.once("error", reject)
       server.listen(0, "127.0.0.1", () => resolve(server))
     })
-  const servers = [await listen(), await listen()] as const
+  const servers = [await listen(), await listen(), await listen()] as const
   const ports = servers.map((server) => (server.address() as { port: number }).port)
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))))
-  return [ports[0]!, ports[1]!]
+  return [ports[0]!, ports[1]!, ports[2]!]
 }
 
 const stop = (child: ChildProcess) =>
@@ -142,6 +144,9 @@ const stop = (child: ChildProcess) =>
     child.once("exit", () => resolve())
     child.kill("SIGTERM")
   })
+
+/** The framework floor's row (`floor.ts`): the stack the API is built on, running the same SQL. */
+const floorName = "floor (@effect/platform + @effect/sql)"
 
 interface Row {
   readonly server: string
@@ -468,15 +473,18 @@ const program = Effect.gen(function* () {
 
   const results: Array<{ route: Route; rows: Array<Row> }> = []
   const flow = yield* Effect.promise(async () => {
-    const [baselinePort, apiPort] = await freePorts()
-    const baseline =
+    const [baselinePort, floorPort, apiPort] = await freePorts()
+    // The baseline and the framework floor replay the API's SQL for each route (see their files).
+    const replayer = (file: string, port: number) =>
       process.env["BENCH_ONLY"] === "api"
         ? undefined
-        : fork(fileURLToPath(new URL("./baseline.ts", import.meta.url)), [], {
-            env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(baselinePort), BENCH_ROUTES: routesFile },
+        : fork(fileURLToPath(new URL(file, import.meta.url)), [], {
+            env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), BENCH_ROUTES: routesFile },
             execArgv: ["--import", "tsx"],
             stdio: "ignore"
           })
+    const baseline = replayer("./baseline.ts", baselinePort)
+    const floor = replayer("./floor.ts", floorPort)
     // BENCH_PROFILE=<dir> writes a CPU profile of the API process there (open it in Chrome DevTools).
     const profile = process.env["BENCH_PROFILE"] ? ["--cpu-prof", `--cpu-prof-dir=${process.env["BENCH_PROFILE"]}`] : []
     // What `pnpm start` runs: the build's single file; BENCH_PROCESSES=N runs N API processes.
@@ -500,6 +508,7 @@ const program = Effect.gen(function* () {
       }
     )
     if (baseline) await waitForHttp(`http://127.0.0.1:${baselinePort}/`)
+    if (floor) await waitForHttp(`http://127.0.0.1:${floorPort}/`)
     await waitForHttp(`http://127.0.0.1:${apiPort}/healthz`)
     startup.readyMs = Math.round(performance.now() - started)
     await new Promise((r) => setTimeout(r, 2_000))
@@ -515,6 +524,7 @@ const program = Effect.gen(function* () {
             baseline.pid!
           )
         )
+      if (floor) rows.push(await load(floorName, `http://127.0.0.1:${floorPort}${route.path}`, () => ({}), floor.pid!))
       rows.push(
         await load(
           "shopvo",
@@ -528,6 +538,7 @@ const program = Effect.gen(function* () {
     const flow = await loadFlows(apiPort, flowKeys, base, flowProductIds, api.pid!)
     await stop(api)
     if (baseline) await stop(baseline)
+    if (floor) await stop(floor)
     return flow
   })
 
@@ -543,7 +554,7 @@ const program = Effect.gen(function* () {
     console.log(route.name)
     const baselineRps = rows.length > 1 ? rows[0]!.rps : undefined
     for (const r of rows) {
-      const ratio = baselineRps && r.server === "shopvo" ? `${(r.rps / baselineRps).toFixed(2)}x` : ""
+      const ratio = baselineRps && r !== rows[0] ? `${(r.rps / baselineRps).toFixed(2)}x` : ""
       console.log(
         `  ${r.server.padEnd(40)}${String(r.rps).padStart(8)}${String(r.p50).padStart(9)}${String(r.p99).padStart(9)}` +
           `${String(r.cpuPerRequestUs).padStart(13)}${String(r.rssMb).padStart(14)}${String(r.errors).padStart(10)}${ratio.padStart(14)}`
