@@ -15,7 +15,7 @@ import type {
 import { Schema } from "effect"
 import { Brand } from "../Brands/Repo.js"
 import * as VariantModel from "../Variants/Variant.js"
-import { Amount } from "./Columns.js"
+import { Amount, Timestamp } from "./Columns.js"
 
 export const ProductStatus = Schema.Literal("ACTIVE", "DRAFT", "ARCHIVED")
 export type ProductStatus = typeof ProductStatus.Type
@@ -57,8 +57,8 @@ const fields = {
   categoryIds: Schema.Array(Schema.String),
   type: ProductType,
   downloadFile: Schema.NullOr(Schema.String),
-  createdAt: Schema.Date,
-  updatedAt: Schema.Date
+  createdAt: Timestamp,
+  updatedAt: Timestamp
 }
 
 const optionalRelations = {
@@ -127,8 +127,8 @@ const fieldsJson = (p: Fields): FieldsJson => ({
   categoryIds: p.categoryIds,
   type: p.type,
   downloadFile: p.downloadFile,
-  createdAt: p.createdAt.toISOString(),
-  updatedAt: p.updatedAt.toISOString()
+  createdAt: p.createdAt,
+  updatedAt: p.updatedAt
 })
 
 const brandJson = (b: Brand): ContractBrand => ({ id: b.id, name: b.name, slug: b.slug, description: b.description })

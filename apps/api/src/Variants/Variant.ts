@@ -7,7 +7,7 @@
 import type { Variant as ContractVariant, Operation } from "@shopvo/contract"
 import { Data, Schema } from "effect"
 import { InventoryStatus } from "../Inventory/Status.js"
-import { Amount, iso, jsonObject, selectList } from "../Products/Columns.js"
+import { Amount, iso, jsonObject, selectList, Timestamp } from "../Products/Columns.js"
 
 export class VariantNotFound extends Data.TaggedError("VariantNotFound")<{ readonly variantId: string }> {}
 /** `isDefault: false` on the default variant: a product with variants always keeps one. */
@@ -36,8 +36,8 @@ export const Variant = Schema.Struct({
   lengthMm: Schema.NullOr(Schema.Int),
   widthMm: Schema.NullOr(Schema.Int),
   heightMm: Schema.NullOr(Schema.Int),
-  createdAt: Schema.Date,
-  updatedAt: Schema.Date
+  createdAt: Timestamp,
+  updatedAt: Timestamp
 })
 export type Variant = typeof Variant.Type
 
@@ -92,6 +92,6 @@ export const toJson = (v: Variant): Operation.Immutable<ContractVariant> => ({
         ? null
         : { lengthMm: v.lengthMm, widthMm: v.widthMm, heightMm: v.heightMm }
   },
-  createdAt: v.createdAt.toISOString(),
-  updatedAt: v.updatedAt.toISOString()
+  createdAt: v.createdAt,
+  updatedAt: v.updatedAt
 })
