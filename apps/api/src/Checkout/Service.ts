@@ -819,22 +819,29 @@ export class Checkout extends Effect.Service<Checkout>()("@shopvo/api/Checkout",
           yield* provider.capture(authorization).pipe(Effect.mapError(() => new PaymentUnavailable()))
         }
         // 9. The events, in the transaction that placed the order.
-        for (const event of [...created.events, ...paid.events]) {
-          switch (event) {
+        const payloadOf = (type: Outbox.Event["type"]): Outbox.Event["data"] | undefined => {
+          switch (type) {
             case "order.created":
             case "order.placed":
             case "order.paid":
-              yield* Outbox.emit(tenant, event, orderJson(placed))
-              break
+              return orderJson(placed)
             case "payment.confirmed":
-              yield* Outbox.emit(
-                tenant,
-                event,
-                paymentConfirmed(placed, { amount: totals.amountDue, currency: placed.currency }, placed.paymentStatus)
+              return paymentConfirmed(
+                placed,
+                { amount: totals.amountDue, currency: placed.currency },
+                placed.paymentStatus
               )
-              break
+            default:
+              return undefined
           }
         }
+        yield* Outbox.emitAll(
+          tenant,
+          [...created.events, ...paid.events].flatMap((type) => {
+            const data = payloadOf(type)
+            return data === undefined ? [] : [{ type, data }]
+          })
+        )
         return placed.id
       })
 
