@@ -41,7 +41,7 @@ import { Sites } from "../src/Sites/Service.js"
 
 const duration = Number(process.env["BENCH_DURATION"] ?? 10)
 const processes = Number(process.env["BENCH_PROCESSES"] ?? 1)
-const startup = { readyMs: 0, idleRssMb: 0 }
+const startup = { readyMs: 0, idleRssMb: 0, settledRssMb: 0 }
 const connections = Number(process.env["BENCH_CONNECTIONS"] ?? 50)
 const productCount = Number(process.env["BENCH_PRODUCTS"] ?? 10_000)
 // Enough keys that the per-key limits never trip during a run: the limiter still runs on every
@@ -513,6 +513,10 @@ const program = Effect.gen(function* () {
     startup.readyMs = Math.round(performance.now() - started)
     await new Promise((r) => setTimeout(r, 2_000))
     startup.idleRssMb = Math.max(...processTree(api.pid!).map((p) => statusMb(p, "VmRSS")))
+    // V8 returns the start-up garbage to the system once the process has been idle a while (its
+    // memory reducer, about 8 s after the last allocation burst): the resting figure.
+    await new Promise((r) => setTimeout(r, 20_000))
+    startup.settledRssMb = Math.max(...processTree(api.pid!).map((p) => statusMb(p, "VmRSS")))
     for (const route of routes) {
       const rows: Array<Row> = []
       if (baseline)
@@ -546,7 +550,10 @@ const program = Effect.gen(function* () {
     `\n${productCount} products, ${connections} connections, ${duration} s per run, loopback, ${processes} API process(es); ` +
       "peak RSS is the largest process's over the whole run, CPU is all processes'\n"
   )
-  console.log(`API ready ${startup.readyMs} ms after spawn (migrations current), idle RSS ${startup.idleRssMb} MB\n`)
+  console.log(
+    `API ready ${startup.readyMs} ms after spawn (migrations current), idle RSS ${startup.idleRssMb} MB 2 s later, ` +
+      `${startup.settledRssMb} MB after 20 s more at rest\n`
+  )
   console.log(
     "route / server                               req/s   p50 ms   p99 ms   CPU µs/req   peak RSS MB   non-2xx   vs baseline"
   )

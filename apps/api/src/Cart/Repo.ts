@@ -8,6 +8,7 @@ import { Database, Ids, type Tenant, TenantSchema } from "@shopvo/kernel"
 import { Currency } from "@shopvo/pricing"
 import { SqlClient, SqlSchema, type Statement } from "@effect/sql"
 import { Cause, Effect, type Option, Schema } from "effect"
+import { nameSeparator } from "../Inventory/Adjustments.js"
 
 type SqlValue = string | null | Statement.Fragment
 
@@ -187,7 +188,7 @@ export class CartRepo extends Effect.Service<CartRepo>()("@shopvo/api/CartRepo",
       Result: CartLine,
       execute: ({ tenant, cartId }) =>
         sql`select l.id, l.product_id as "productId", l.variant_id as "variantId", l.quantity,
-                   p.name || coalesce(' — ' || v.name, '') as name, coalesce(v.sku, p.sku) as sku,
+                   p.name || coalesce(${nameSeparator} || v.name, '') as name, coalesce(v.sku, p.sku) as sku,
                    p.price as "productPrice", v.price as "variantPrice", p.status as "productStatus",
                    ${pricesIn(tenant, sql`c.currency`, sql`l.product_id`, sql`l.variant_id`)}
             from cart_lines l

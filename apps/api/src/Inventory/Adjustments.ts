@@ -44,6 +44,9 @@ export interface Adjustment {
   readonly apiKeyId: string | null
 }
 
+/** Between a product's name and its variant's in an item's display name: an em dash. */
+export const nameSeparator = " \u2014 "
+
 /** A stock item's display name: the product's, followed by the variant's for a variant. */
 export const itemName = (productName: string, variantName: string | null): string =>
-  variantName === null ? productName : `${productName} — ${variantName}`
+  variantName === null ? productName : `${productName}${nameSeparator}${variantName}`
