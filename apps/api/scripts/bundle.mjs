@@ -36,14 +36,14 @@ const result = await build({
 const bundles = Object.keys(result.metafile.outputs).filter((file) => file.endsWith(".mjs"))
 for (const file of bundles) {
   const source = readFileSync(file, "utf8")
-  const at = source.search(/[^\x00-\x7f]/)
+  const at = source.search(/[\u0080-\uffff]/)
   if (at !== -1) {
-    console.error(`${file}: a non-ASCII character esbuild could not escape: …${source.slice(Math.max(0, at - 60), at + 20)}…`)
+    console.error(
+      `${file}: a non-ASCII character esbuild could not escape: …${source.slice(Math.max(0, at - 60), at + 20)}…`
+    )
     console.error("Write it as an escape (\\u…) in the source: see the comment at the top of scripts/bundle.mjs.")
     process.exit(1)
   }
 }
-const sizes = bundles
-  .map((file) => `${file} ${(statSync(file).size / 1024).toFixed(0)} kB`)
-  .join(", ")
+const sizes = bundles.map((file) => `${file} ${(statSync(file).size / 1024).toFixed(0)} kB`).join(", ")
 console.log(`bundled in ${Math.round(performance.now() - started)} ms: ${sizes}`)
