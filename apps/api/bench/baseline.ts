@@ -4,21 +4,10 @@
  * no auth, limits, validation, logging or mapping. It shows what the framework and the request
  * pipeline cost on top of the same database work.
  */
-import { readFileSync } from "node:fs"
 import { createServer } from "node:http"
 import pg from "pg"
+import { routes } from "./replay.js"
 
-interface Route {
-  readonly path: string
-  readonly queries: ReadonlyArray<{ readonly text: string; readonly values: ReadonlyArray<unknown> }>
-}
-
-const routes = new Map(
-  (JSON.parse(readFileSync(process.env["BENCH_ROUTES"]!, "utf8")) as ReadonlyArray<Route>).map((r) => [
-    r.path,
-    r.queries
-  ])
-)
 const pool = new pg.Pool({ connectionString: process.env["DATABASE_URL"], max: 10 })
 
 createServer(async (req, res) => {

@@ -11,20 +11,8 @@ import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
 import { Config, Effect, Layer } from "effect"
-import { readFileSync } from "node:fs"
 import { createServer } from "node:http"
-
-interface Route {
-  readonly path: string
-  readonly queries: ReadonlyArray<{ readonly text: string; readonly values: ReadonlyArray<unknown> }>
-}
-
-const routes = new Map(
-  (JSON.parse(readFileSync(process.env["BENCH_ROUTES"]!, "utf8")) as ReadonlyArray<Route>).map((r) => [
-    r.path,
-    r.queries
-  ])
-)
+import { routes } from "./replay.js"
 
 const replay = Effect.gen(function* () {
   const request = yield* HttpServerRequest.HttpServerRequest

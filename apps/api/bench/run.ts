@@ -38,6 +38,7 @@ import { Keys } from "../src/Keys/Service.js"
 import { seedDemoCatalog } from "../src/Products/Seed.js"
 import { ServicesLive } from "../src/Services.js"
 import { Sites } from "../src/Sites/Service.js"
+import type { Query } from "./replay.js"
 
 const duration = Number(process.env["BENCH_DURATION"] ?? 10)
 const processes = Number(process.env["BENCH_PROCESSES"] ?? 1)
@@ -58,10 +59,6 @@ const flowProducts = 500
 // ---------------------------------------------------------------------------------------------
 // SQL capture: every query a `pg` client sends while `capturing` is on.
 
-interface Query {
-  readonly text: string
-  readonly values: ReadonlyArray<unknown>
-}
 let capturing: Array<Query> | undefined
 const send = pg.Client.prototype.query as (...args: Array<unknown>) => unknown
 pg.Client.prototype.query = function (this: pg.Client, ...args: Array<unknown>) {
