@@ -191,6 +191,20 @@ describe("Checkout", () => {
     )
     expect(events.map((e) => e.type)).toEqual(["order.created", "payment.confirmed"])
     expect(events[1]!.payload.amount).toBe(7297)
+    // Every event of the placed order, each recorded once with its own id (the order's four in one
+    // insert, then the captured funds' payment.succeeded).
+    const placedEvents = await query<{ id: string; type: string }>(
+      "select id, type from events where site_id = $1 and (payload->>'id' = $2 or payload->>'orderId' = $2) order by type",
+      [site, orderId]
+    )
+    expect(placedEvents.map((e) => e.type)).toEqual([
+      "order.created",
+      "order.paid",
+      "order.placed",
+      "payment.confirmed",
+      "payment.succeeded"
+    ])
+    expect(new Set(placedEvents.map((e) => e.id)).size).toBe(5)
     // Stock taken by a checkout leaves its audit row.
     expect(
       await countOf("select count(*)::int as n from inventory_adjustments where variant_id = $1 and reason = $2", [
